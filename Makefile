@@ -1,0 +1,47 @@
+# report-qa set-up and tasks. `make run` and `make test` do all the set-up on a fresh clone:
+# a project-local virtualenv in .venv/, the package with its dependencies, the provisioned model,
+# and (for the browser test) Debian's chromium. A second run reinstalls nothing that has not changed.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test bench bench-quick model index browser lint clean-venv
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[test,bench]"
+	touch $(STAMP)
+
+model: $(STAMP)
+	$(BIN)/qa model
+
+# Rebuilds the index only when it is stale (a no-op build neither loads the model nor re-embeds).
+index: model
+	$(BIN)/qa build
+
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: index
+	$(BIN)/python app.py
+
+test: model browser
+	$(BIN)/python -m pytest -q -p no:cacheprovider
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: index
+	$(BIN)/python -m bench.run
+
+bench-quick: index
+	$(BIN)/python -m bench.run --quick
+
+clean-venv:
+	rm -rf $(VENV)

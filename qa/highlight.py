@@ -1,0 +1,65 @@
+"""Picking the sentence(s) of a passage that answer the question best.
+
+Lexical and cheap on purpose (it runs for every hit of every query): the passage was already chosen
+by the hybrid ranker, so within it the sentence sharing the most (and the longest, rarest) question
+words is nearly always the answering one; numbers get a bonus when the question asks for a quantity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_SENTENCE_END = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
+_QUANTITY_QUESTION = re.compile(r"多少|几|多大|多高|多长|多久|比例|占比|增长|下降|how many|how much", re.I)
+_HAS_NUMBER = re.compile(r"\d")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int  # offset within the passage text
+    end: int
+    text: str
+
+
+def split_sentences(text: str) -> list[Sentence]:
+    """Sentences at 。！？； (closing quotes stay with their sentence); no characters dropped."""
+    sentences = []
+    for match in _SENTENCE_END.finditer(text):
+        if match.group().strip():
+            sentences.append(Sentence(match.start(), match.end(), match.group()))
+    return sentences
+
+
+def best_sentences(
+    text: str,
+    question: str,
+    query_tokens: list[str],
+    tokenize: Callable[[str], list[str]],
+    *,
+    skip_prefix: str = "",
+) -> tuple[tuple[int, int], ...]:
+    """Spans (offsets into `text`) of the best sentence, extended by its neighbour when it is too short
+    to stand alone. `skip_prefix` (the section's lead sentence) is not chosen unless nothing else is."""
+    sentences = split_sentences(text)
+    if not sentences:
+        return ()
+    wanted = {t: len(t) for t in query_tokens}
+    wants_number = bool(_QUANTITY_QUESTION.search(question))
+    best_index, best_score = 0, float("-inf")
+    for index, sentence in enumerate(sentences):
+        tokens = set(tokenize(sentence.text))
+        score = sum(weight for token, weight in wanted.items() if token in tokens)
+        if wants_number and _HAS_NUMBER.search(sentence.text):
+            score += 1.5
+        if skip_prefix and sentence.text.strip() == skip_prefix.strip():
+            score -= 100
+        score -= 0.002 * len(sentence.text)  # prefer the tighter sentence on ties
+        if score > best_score:
+            best_index, best_score = index, score
+    chosen = sentences[best_index]
+    start, end = chosen.start, chosen.end
+    if len(chosen.text.strip()) < 16 and best_index + 1 < len(sentences):
+        end = sentences[best_index + 1].end
+    return ((start, end),)

