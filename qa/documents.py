@@ -44,6 +44,20 @@ class Metadata:
 
 
 @dataclass(frozen=True)
+class Paragraph:
+    """One paragraph of the clean text (`text[start:end]`, paragraphs are separated by a newline).
+
+    `markup_level` is the level a markdown `#` heading gave it (1 for `#`), `bold_lead` the length of
+    a bold span it opened with (0 if none): hints for the section tree that do not survive cleaning.
+    """
+
+    start: int
+    end: int
+    markup_level: int = 0
+    bold_lead: int = 0
+
+
+@dataclass(frozen=True)
 class Section:
     """A node of the section tree.
 
@@ -79,6 +93,7 @@ class Document:
     sha256: str  # of the file's bytes
     text: str  # the clean body: no markup, no footnote markers or definitions
     metadata: Metadata
+    style: str  # the export style detected from the text: "markdown", "word", "pdf" or "plain"
     footnotes: tuple[Footnote, ...]
     sections: tuple[Section, ...]
     chunks: tuple[Chunk, ...]

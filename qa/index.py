@@ -349,7 +349,11 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     assert vectors is not None and dimension is not None
 
     tokenizer = BM25Tokenizer(
-        mine_user_words((d.text for d in documents), (s.heading for d in documents for s in d.sections))
+        mine_user_words(
+            (d.text for d in documents),
+            (s.heading for d in documents for s in d.sections),
+            {d.metadata.town for d in documents if d.metadata.town},
+        )
     )
     generation_name = _next_generation_name(index_dir)
     tmp = index_dir / f".tmp-{generation_name}-{os.getpid()}"

