@@ -60,9 +60,10 @@ def compose_answer(question: str, hits: list[Hit], confidence: float) -> Answer:
     parts = [f"{hits[0].highlight} [1]"]
     for n, hit in enumerate(hits[1:3], start=2):
         different_side = hit.source != hits[0].source
-        if hit.score >= SECOND_HIT_RATIO * hits[0].score or (n == 2 and different_side and hit.score > 0.8 * hits[0].score):
-            if hit.highlight and hit.highlight not in hits[0].highlight:
-                parts.append(f"{hit.highlight} [{n}]")
+        close = hit.score >= SECOND_HIT_RATIO * hits[0].score
+        other_side = n == 2 and different_side and hit.score > 0.8 * hits[0].score
+        if (close or other_side) and hit.highlight and hit.highlight not in hits[0].highlight:
+            parts.append(f"{hit.highlight} [{n}]")
     return Answer(question, True, "\n".join(parts), tuple(hits), confidence)
 
 

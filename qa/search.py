@@ -82,6 +82,9 @@ class QueryIntent:
     wants_plan: bool = False
 
 
+_NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")
+
+
 def parse_question(question: str, known_towns: list[str]) -> QueryIntent:
     text = normalize_question(question)
     towns: list[str] = []
@@ -97,9 +100,9 @@ def parse_question(question: str, known_towns: list[str]) -> QueryIntent:
     for match in _PLACE_NAME.finditer(text):
         name = match.group(0)
         core = match.group(1)
-        if not any(core in t or t.startswith(core) for t in known_towns) and name not in {"宝山区", "上海市"}:
-            if not any(name.endswith(k) for k in ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")):
-                unknown.append(name)
+        known = any(core in t or t.startswith(core) for t in known_towns) or name in {"宝山区", "上海市"}
+        if not known and not name.endswith(_NOT_PLACES):
+            unknown.append(name)
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
     halves = tuple(sorted({"H1" if h == "上" else "H2" for h in _HALF.findall(text)}))
     plans = tuple(sorted(set(_FIVE_YEAR_PLAN.findall(text))))
@@ -278,11 +281,7 @@ class Retriever:
         allowed = np.ones(len(self._chunks), dtype=bool)
         for i, chunk in enumerate(self._chunks):
             meta = self._documents[chunk.source].metadata
-            if town and not (meta.town and (meta.town.startswith(town) or town.startswith(meta.town))):
-                allowed[i] = False
-            elif year and year not in self._doc_years[chunk.source]:
-                allowed[i] = False
-            elif sources and chunk.source not in sources:
+            if (town and not (meta.town and (meta.town.startswith(town) or town.startswith(meta.town)))) or (year and year not in self._doc_years[chunk.source]) or (sources and chunk.source not in sources):
                 allowed[i] = False
         return allowed
 

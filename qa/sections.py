@@ -35,7 +35,7 @@ HEADING_MAX_CHARS = 60
 LEAD_MAX_CHARS = 24
 _TRAILING = "。：:；;，, "
 _SENTENCE = re.compile(r"^(.+?[。！？!?：:；;])")
-_LEAD = re.compile(r"^([^。！？!?，,；;：:“”\n]{2,%d})[。！？!?]" % LEAD_MAX_CHARS)
+_LEAD = re.compile(rf"^([^。！？!?，,；;：:“”\n]{{2,{LEAD_MAX_CHARS}}})[。！？!?]")
 
 
 def numbering_level(text: str) -> int:
@@ -49,7 +49,7 @@ def numbering_level(text: str) -> int:
 def is_heading_line(text: str) -> bool:
     """A short line starting with a part/chapter/item numbering: a heading on its own."""
     level = numbering_level(text)
-    return 0 < level <= CHAPTER and len(text) <= HEADING_MAX_CHARS or (level == ITEM and len(text) <= 30)
+    return (0 < level <= CHAPTER and len(text) <= HEADING_MAX_CHARS) or (level == ITEM and len(text) <= 30)
 
 
 def _heading_of(text: str, level: int) -> str:

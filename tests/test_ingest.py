@@ -1,0 +1,231 @@
+"""Reading and cleaning reports: encodings, the three export styles, footnotes, metadata, `qa inspect`."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from qa.cli import main
+from qa.documents import Document
+from qa.ingest import IngestError, clean_text, detect_style, load_document, read_text
+from tests.conftest import FIXTURES_DIR, SEEDS_DIR
+
+MARKUP = re.compile(r"\*\*|</?sup>|\[bookmark|\[footnoteRef|\[\d+:|[¹²³⁴⁵⁶⁷⁸⁹⁰]|^#|^---", re.MULTILINE)
+
+
+def seed(prefix: str) -> Document:
+    return load_document(next(SEEDS_DIR.glob(f"{prefix}_*.txt")))
+
+
+# ---------------------------------------------------------------- metadata of every seed
+
+SEED_METADATA = {
+    "000": dict(town="大场镇", date="2023-01-12", speaker="孙兰", role=None,
+                meeting="宝山区大场镇第六届人民代表大会第三次会议", reviewed=["2022"], planned=["2023"], style="markdown"),
+    "001": dict(town="大场镇", date="2026-01-06", speaker="魏明", role=None,
+                meeting="宝山区大场镇第六届人民代表大会第十二次会议", reviewed=["2025", "十四五"],
+                planned=["2026", "十五五"], style="word"),
+    "002": dict(town="庙行镇", date="2023-07-26", speaker="朱峻峰", role="镇长",
+                meeting="上海市宝山区庙行镇第八届人民代表大会第四次会议", reviewed=["2023H1"], planned=["2023H2"],
+                style="pdf"),
+    "003": dict(town="高境镇", date="2024-01-10", speaker="王毓铭", role="党委副书记、镇长",
+                meeting="上海市宝山区高境镇第八届人民代表大会第六次会议", reviewed=["2023"], planned=["2024"],
+                style="pdf"),
+    "004": dict(town="庙行镇", date="2023-01-05", speaker="朱峻峰", role="镇长",
+                meeting="宝山区庙行镇第八届人民代表大会第三次会议", reviewed=["2022"], planned=["2023"], style="pdf"),
+}
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_METADATA))
+def test_seed_metadata(prefix: str) -> None:
+    expected = SEED_METADATA[prefix]
+    document = seed(prefix)
+    meta = document.metadata
+    assert meta.title == "政府工作报告"
+    assert (meta.town, meta.date, meta.speaker, meta.role, meta.meeting) == (
+        expected["town"], expected["date"], expected["speaker"], expected["role"], expected["meeting"]
+    )
+    assert [p.label for p in meta.periods_reviewed] == expected["reviewed"]
+    assert [p.label for p in meta.periods_planned] == expected["planned"]
+    assert document.style == expected["style"]
+
+
+def test_periods_carry_their_years() -> None:
+    meta = seed("001").metadata
+    plan = next(p for p in meta.periods_planned if p.kind == "plan")
+    assert (plan.label, plan.start_year, plan.end_year) == ("十五五", 2026, 2030)
+    half = seed("002").metadata.periods_reviewed[0]
+    assert (half.kind, half.start_year, half.end_year) == ("half", 2023, 2023)
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+@pytest.mark.parametrize("prefix", sorted(SEED_METADATA))
+def test_no_markup_survives(prefix: str) -> None:
+    document = seed(prefix)
+    assert not MARKUP.findall(document.text)
+    for footnote in document.footnotes:
+        assert footnote.text not in document.text, "a footnote definition stayed in the body"
+
+
+def test_letter_spaced_title_is_joined() -> None:
+    document = seed("001")
+    assert document.text.startswith("政府工作报告\n")
+    assert document.metadata.speaker == "魏明"
+
+
+def test_page_broken_paragraphs_are_one_again() -> None:
+    pdf = seed("002").text
+    assert "继续保持企稳回升态势。经济结构更趋合理，" in pdf  # broken by a page break
+    assert "借势借力开展招商推介。" in pdf  # broken, with a footnote line in between
+    markdown = seed("000").text
+    assert "将常态化疫情防控指标纳入年度考核" in markdown  # broken around the `---` footnote block
+    assert "全力以“复”稳增长。成立复工复产工作专班，迅速推动全镇复工复产" in markdown
+
+
+def test_broken_heading_is_one_line() -> None:
+    text = seed("001").text
+    assert "\n二、关于《大场镇国民经济和社会发展第十五个五年规划纲要（草案）》的说明\n" in text
+
+
+@pytest.mark.parametrize(("prefix", "count"), [("000", 1), ("001", 5), ("002", 12), ("003", 19), ("004", 5)])
+def test_every_footnote_is_found(prefix: str, count: int) -> None:
+    document = seed(prefix)
+    assert [f.n for f in document.footnotes] == list(range(1, count + 1))
+
+
+def test_word_footnotes_are_numbered_as_shown() -> None:
+    notes = {f.n: f.text for f in seed("001").footnotes}
+    assert notes[1].startswith("一地两区：")
+
+
+def test_superscript_inside_a_footnote_is_not_a_marker() -> None:
+    """「⁷ 8 为…；」 followed by 「² 为…」: the second line continues footnote 7, it defines nothing."""
+    notes = {f.n: f.text for f in seed("003").footnotes}
+    assert "8 为高境二村" in notes[7]
+    assert "为三邻桥体育文化园" in notes[7]
+    assert notes[2].startswith("现有 3 家国家级科技企业孵化器园区")
+
+
+def test_lost_superscripts_are_still_footnotes() -> None:
+    """A PDF export where some definitions lost their superscript: 「3 TOD（…）是…」."""
+    document = seed("002")
+    notes = {f.n: f.text for f in document.footnotes}
+    assert notes[3].startswith("TOD（Transit-Oriented-Development）")
+    assert "以公共交通为导向" not in document.text
+
+
+def test_superscript_units_stay() -> None:
+    clean = clean_text("今年新增绿地 5000m²，建成步道³。\n³ 沿河步道。\n")
+    assert "5000m²" in clean.text
+    assert [f.n for f in clean.footnotes] == [3]
+
+
+def test_style_is_detected_from_text() -> None:
+    assert detect_style("[bookmark: X]正文[footnoteRef:0]") == "word"
+    assert detect_style("## 一、回顾\n正文<sup>1</sup>") == "markdown"
+    assert detect_style("正文¹。\n¹ 注释。") == "pdf"
+    assert detect_style("正文。") == "plain"
+
+
+# ---------------------------------------------------------------- reading
+
+
+def test_encodings_and_newlines_give_the_same_document(tmp_path: Path) -> None:
+    source = (FIXTURES_DIR / "other_place_report.txt").read_text(encoding="utf-8")
+    reference = load_document(FIXTURES_DIR / "other_place_report.txt")
+    variants = {
+        "utf8.txt": source.encode("utf-8"),
+        "bom.txt": "\ufeff".encode() + source.encode("utf-8"),
+        "gbk.txt": source.encode("gbk"),
+        "gb18030.txt": source.encode("gb18030"),
+        "utf16.txt": source.encode("utf-16"),
+        "crlf.txt": source.replace("\n", "\r\n").encode("utf-8"),
+        "crlf_gbk.md": source.replace("\n", "\r\n").encode("gbk"),
+    }
+    for name, data in variants.items():
+        (tmp_path / name).write_bytes(data)
+        document = load_document(tmp_path / name)
+        assert document.text == reference.text, name
+        assert document.metadata == reference.metadata, name
+
+
+def test_undecodable_file_is_named(tmp_path: Path) -> None:
+    path = tmp_path / "broken.txt"
+    path.write_bytes(bytes(range(256)) * 4)
+    with pytest.raises(IngestError, match=r"broken\.txt"):
+        load_document(path)
+
+
+def test_empty_and_unsupported_files(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"  \n")
+    with pytest.raises(IngestError, match=r"empty\.txt.*为空"):
+        read_text(empty)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4")
+    with pytest.raises(IngestError, match=r"report.pdf.*\.txt 或 \.md"):
+        load_document(pdf)
+    markup_only = tmp_path / "markup.md"
+    markup_only.write_text("---\n**\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"markup\.md"):
+        load_document(markup_only)
+
+
+# ---------------------------------------------------------------- other styles
+
+
+def test_other_place_report() -> None:
+    document = load_document(FIXTURES_DIR / "other_place_report.txt")
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker) == ("汤山街道", "2024-01-18", "李伟")
+    assert [p.label for p in meta.periods_reviewed] == ["2023"]
+    assert [p.label for p in meta.periods_planned] == ["2024"]
+
+
+def test_plain_article_keeps_its_title() -> None:
+    document = load_document(FIXTURES_DIR / "plain_article.txt")
+    assert document.metadata.title == "社区食堂让老人吃得好"
+    assert document.text.startswith("社区食堂让老人吃得好\n清晨六点半")
+    assert document.metadata.town is None and document.metadata.date is None
+
+
+def test_markdown_file() -> None:
+    document = load_document(FIXTURES_DIR / "markdown_notes.md")
+    assert document.metadata.title == "城市更新工作简报"
+    assert not MARKUP.findall(document.text)
+    assert "- " not in document.text
+    assert [(f.n, f.text) for f in document.footnotes] == [(1, "年度目标为签约1800户。")]
+
+
+# ---------------------------------------------------------------- qa inspect
+
+
+def test_inspect_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    path = next(SEEDS_DIR.glob("003_*.txt"))
+    assert main(["inspect", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    for key in ("source", "title", "town", "date", "meeting", "speaker", "periods", "sections", "chunks"):
+        assert key in data
+    assert data["periods"]["reviewed"] == ["2023"] and data["periods"]["planned"] == ["2024"]
+    assert {"path", "heading"} <= set(data["sections"][0])
+    chunk = data["chunks"][3]
+    assert set(chunk) >= {"id", "section_path", "text", "footnotes", "start", "end"}
+    assert any(c["footnotes"] and set(c["footnotes"][0]) == {"n", "text"} for c in data["chunks"])
+
+
+def test_inspect_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", str(FIXTURES_DIR / "other_place_report.txt")]) == 0
+    out = capsys.readouterr().out
+    assert "汤山街道" in out and "第一部分 2023年工作回顾" in out and "分块：" in out
+
+
+def test_inspect_bad_file_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "x.txt"
+    path.write_bytes(b"\xff\xfe\x00")
+    assert main(["inspect", str(path)]) == 1
+    assert "错误" in capsys.readouterr().err

@@ -1,0 +1,111 @@
+"""The section tree: parts, chapters, numbered and lead-sentence items, markdown headings."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.documents import Paragraph
+from qa.ingest import load_document
+from qa.sections import CHAPTER, ITEM, LEAD, PART, build_sections, classify, numbering_level
+from tests.conftest import FIXTURES_DIR, SEEDS_DIR
+
+
+def paths(prefix: str) -> list[tuple[str, ...]]:
+    return [s.path for s in load_document(next(SEEDS_DIR.glob(f"{prefix}_*.txt"))).sections]
+
+
+def test_word_export_tree() -> None:
+    assert ("一、2025年主要工作和“十四五”工作回顾", "（一）承压奋进，经济发展持续向好", "招商引资交出新答卷") in paths("001")
+
+
+def test_markdown_export_tree_uses_numbering_not_hash_count() -> None:
+    """000 marks chapters with `##`, `####` or bold alike; numbering decides the level."""
+    document = load_document(next(SEEDS_DIR.glob("000_*.txt")))
+    chapters = [s for s in document.sections if s.level == CHAPTER]
+    assert len(chapters) == 10
+    assert ("一、2022年主要工作回顾", "（四）补齐短板、善治善成，着力提升城市治理现代化水平", "加快推进城市数字化转型") in [
+        s.path for s in document.sections
+    ]
+
+
+def test_pdf_export_inline_bold_leads_are_items() -> None:
+    """002 runs a chapter's bold lead sentences together in one paragraph; each is an item."""
+    found = paths("002")
+    assert ("一、上半年工作回顾", "（一）突出产业驱动，经济发展蓄势增能", "重点项目落地开花") in found
+    assert ("二、下半年工作打算", "（六）增强服务意识，提高政府管理新能级", "严格落实依法行政") in found
+
+
+@pytest.mark.parametrize("prefix", ["000", "001", "002", "003", "004"])
+def test_sections_nest_and_cover(prefix: str) -> None:
+    document = load_document(next(SEEDS_DIR.glob(f"{prefix}_*.txt")))
+    parts = [s for s in document.sections if s.level == PART]
+    assert len(parts) >= 2
+    for section in document.sections:
+        assert document.text[section.start :].startswith(section.heading[:4])
+        assert section.start < section.end <= len(document.text)
+        assert section.path[-1] == section.heading
+        parent = [s for s in document.sections if s.path == section.path[:-1]]
+        if len(section.path) > 1:
+            assert parent and parent[0].start <= section.start and section.end <= parent[0].end
+
+
+def test_numbering_levels() -> None:
+    assert numbering_level("一、2022年工作回顾") == PART
+    assert numbering_level("第二部分 2024年工作安排") == PART
+    assert numbering_level("（三）突出生态底线") == CHAPTER
+    assert numbering_level("(六) 突出提质增效") == CHAPTER
+    assert numbering_level("1. 推进项目建设") == ITEM
+    assert numbering_level("（2）完善机制") == ITEM
+    assert numbering_level("③加强监管") == ITEM
+    assert numbering_level("二是城乡面貌持续改善。") == ITEM
+    assert numbering_level("2.25亿元的收入") == 0
+    assert numbering_level("经济发展保持韧劲。") == 0
+
+
+def test_lead_sentences() -> None:
+    plain = Paragraph(0, 0)
+    assert classify("招商引资交出新答卷。全年引进企业120家，税收同比增长5%。", plain, {}) == (LEAD, "招商引资交出新答卷")
+    assert classify("过去一年，我们坚持稳中求进，完成了年度目标任务。", plain, {}) is None
+    assert classify("2022年是极不平凡的一年。我们迎难而上，完成了目标。", plain, {}) is None
+    assert classify("各位代表！让我们在新的一年里团结奋斗，再创佳绩。", plain, {}) is None
+    bold = Paragraph(0, 0, bold_lead=16)
+    assert classify("2023年政府工作的指导思想是：以新思想为指导。", bold, {}) == (LEAD, "2023年政府工作的指导思想是")
+
+
+def test_other_heading_styles() -> None:
+    document = load_document(FIXTURES_DIR / "other_place_report.txt")
+    assert [s.path for s in document.sections] == [
+        ("第一部分 2023年工作回顾",),
+        ("第一部分 2023年工作回顾", "一是产业发展提质增效"),
+        ("第一部分 2023年工作回顾", "三是民生保障更加有力"),
+        ("第二部分 2024年工作安排",),
+        ("第二部分 2024年工作安排", "一是全力以赴抓项目"),
+        ("第二部分 2024年工作安排", "三是持之以恒抓治理"),
+    ]
+
+
+def test_markdown_headings_rank_by_hash_count() -> None:
+    document = load_document(FIXTURES_DIR / "markdown_notes.md")
+    assert [(s.level, s.heading) for s in document.sections] == [
+        (1, "城市更新工作简报"), (2, "总体情况"), (2, "重点项目"), (3, "旧区改造"), (3, "公共空间"), (2, "下一步计划"),
+    ]
+    assert document.sections[3].path == ("城市更新工作简报", "重点项目", "旧区改造")
+
+
+def test_plain_article_has_no_sections() -> None:
+    assert load_document(FIXTURES_DIR / "plain_article.txt").sections == ()
+
+
+def test_build_sections_on_bare_text() -> None:
+    text = "一、总体情况\n（一）经济\n经济平稳。全年增长百分之五，好于预期。\n（二）民生\n民生改善。"
+    starts = [0]
+    for line in text.split("\n")[:-1]:
+        starts.append(starts[-1] + len(line) + 1)
+    paragraphs = [Paragraph(s, s + len(line)) for s, line in zip(starts, text.split("\n"), strict=True)]
+    sections = build_sections(text, paragraphs)
+    assert [s.path for s in sections] == [
+        ("一、总体情况",), ("一、总体情况", "（一）经济"), ("一、总体情况", "（一）经济", "经济平稳"),
+        ("一、总体情况", "（二）民生"),
+    ]
+    assert sections[0].end == len(text)
+    assert sections[1].end == sections[3].start
