@@ -101,8 +101,9 @@ def test_footnote_of_a_cited_passage_is_shown(client):
 
 
 def test_unanswerable_question_says_so_and_shows_related_passages(client):
-    item = dev_question("mg-037")
-    messages = ask(client, item["question"])
+    # A town none of the reports is about: the retriever abstains for a reason that does not depend
+    # on score calibration, so this tests how the chat shows an abstention.
+    messages = ask(client, "罗泾镇2023年新引进了多少家企业？")
     head = text_of(messages[:1])
     assert "未找到答案" in head and "报告中没有找到" in head
     assert "[1]" not in head
