@@ -39,7 +39,7 @@ from qa.chunking import CHUNKER_VERSION
 from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section
 from qa.ingest import IngestError, load_document
 from qa.settings import Settings
-from qa.text import BM25Tokenizer, mine_user_words
+from qa.text import TOKENIZER_VERSION, BM25Tokenizer, mine_user_words
 
 log = logging.getLogger(__name__)
 
@@ -151,7 +151,8 @@ def list_reports(docs_dir: Path) -> list[Path]:
 
 
 def chunker_id(settings: Settings) -> str:
-    return f"{CHUNKER_VERSION}/max{settings.chunk_max_chars}"
+    """What decides the chunks and their BM25 tokens: a change means the index must be rebuilt."""
+    return f"{CHUNKER_VERSION}/max{settings.chunk_max_chars}/{TOKENIZER_VERSION}"
 
 
 # ---------------------------------------------------------------- on-disk generations
@@ -283,12 +284,14 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     except IndexDamagedError as error:
         log.warning("%s; rebuilding from scratch", error)
         old_manifest = None
-    compatible = (
+    # Vectors are keyed by the text they embed, so they can be reused across chunker changes as long
+    # as the model is the same; only a same-chunker build can be a no-op.
+    same_model = (
         old_manifest is not None
         and old_manifest.get("format") == INDEX_FORMAT
         and old_manifest.get("model") == settings.model
-        and old_manifest.get("chunker") == chunker_id(settings)
     )
+    compatible = same_model and old_manifest.get("chunker") == chunker_id(settings)
     paths = list_reports(settings.docs_dir)
     hashes: dict[str, str] = {}
     skipped: dict[str, str] = {}
@@ -327,9 +330,9 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
             texts.append(embedding_text(chunk, document.metadata))
     keys = [_text_key(t) for t in texts]
 
-    reusable = _old_vectors(index_dir, old_manifest) if compatible and not full else {}
+    reusable = _old_vectors(index_dir, old_manifest) if same_model and not full else {}
     missing = [i for i, key in enumerate(keys) if key not in reusable]
-    dimension = old_manifest["dimension"] if compatible and old_manifest else None
+    dimension = old_manifest["dimension"] if same_model and old_manifest else None
     vectors: np.ndarray | None = None
     if missing:
         from qa.embedding import load_embedder  # the model is loaded only when something needs embedding

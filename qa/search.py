@@ -61,7 +61,10 @@ class Hit:
 
 _YEAR = re.compile(r"(20\d{2})\s*年?")
 _HALF = re.compile(r"(上|下)半年")
+_HALF_EN = re.compile(r"\b(first|second) half\b|\bH([12])\b", re.I)
 _FIVE_YEAR_PLAN = re.compile(r"十[一二三四五六七八九]五")
+_FIVE_YEAR_PLAN_EN = re.compile(r"\b1([1-9])(?:st|nd|rd|th)\s+five[- ]year\s+plan", re.I)
+_CN_DIGIT = "一二三四五六七八九"
 _PLACE_NAME = re.compile(r"([\u4e00-\u9fff]{2,4}?)(镇|街道|乡|区)")
 _PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|plan|target|will", re.I)
 _REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|全年|回顾|过去|已经|成效")
@@ -85,7 +88,10 @@ class QueryIntent:
 _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")
 
 
-def parse_question(question: str, known_towns: list[str]) -> QueryIntent:
+def parse_question(question: str, known_towns: list[str], corpus_text: str = "") -> QueryIntent:
+    """Towns, years, half-years and five-year plans named in the question. A place name that neither
+    is an indexed town nor occurs anywhere in the indexed reports is `unknown` (the question is about
+    somewhere the reports do not cover)."""
     text = normalize_question(question)
     towns: list[str] = []
     for town in known_towns:
@@ -100,21 +106,41 @@ def parse_question(question: str, known_towns: list[str]) -> QueryIntent:
     for match in _PLACE_NAME.finditer(text):
         name = match.group(0)
         core = match.group(1)
-        known = any(core in t or t.startswith(core) for t in known_towns) or name in {"宝山区", "上海市"}
+        known = any(core in t or t.startswith(core) for t in known_towns) or name in corpus_text
         if not known and not name.endswith(_NOT_PLACES):
             unknown.append(name)
     years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
-    halves = tuple(sorted({"H1" if h == "上" else "H2" for h in _HALF.findall(text)}))
-    plans = tuple(sorted(set(_FIVE_YEAR_PLAN.findall(text))))
+    halves = {"H1" if h == "上" else "H2" for h in _HALF.findall(text)}
+    halves |= {"H1" if (word or "").lower() == "first" or number == "1" else "H2" for word, number in _HALF_EN.findall(text)}
+    plans = set(_FIVE_YEAR_PLAN.findall(text))
+    plans |= {f"十{_CN_DIGIT[int(d) - 1]}五" for d in _FIVE_YEAR_PLAN_EN.findall(text)}
     return QueryIntent(
         text=text,
         towns=tuple(towns),
         unknown_places=tuple(unknown),
         years=years,
-        halves=halves,
-        plans=plans,
+        halves=tuple(sorted(halves)),
+        plans=tuple(sorted(plans)),
         wants_plan=bool(_PLAN_WORDS.search(text)) and not _REVIEW_WORDS.search(text),
     )
+
+
+def is_foreign(text: str) -> bool:
+    """A question written mostly in Latin letters (English)."""
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return letters > len(text) / 3
+
+
+def anchored_query(intent: QueryIntent) -> str:
+    """The text to embed. A question in English gets the Chinese names of the towns and periods it
+    names appended: a small multilingual model matches Chinese passages far better when the query
+    carries a few words in their language, and these are exact, not guessed translations."""
+    if not is_foreign(intent.text):
+        return intent.text
+    anchors = [*intent.towns, *(f"{y}年" for y in intent.years)]
+    anchors += ["上半年" if h == "H1" else "下半年" for h in intent.halves]
+    anchors += [f"“{p}”规划" for p in intent.plans]
+    return f"{intent.text} {' '.join(anchors)}".strip()
 
 
 @cache
@@ -207,6 +233,7 @@ class Retriever:
         self._doc_years = {s: _document_years(d.metadata) for s, d in self._documents.items()}
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._towns = sorted({d.metadata.town for d in self._documents.values() if d.metadata.town})
+        self._corpus_text = "\n".join(d.text for d in self._documents.values())
         self._chunk_tokens = [
             set(self.index.tokenizer.tokenize(embedding_text(c, self._documents[c.source].metadata)))
             for c in self._chunks
@@ -223,7 +250,7 @@ class Retriever:
         return list(self._towns)
 
     def parse(self, question: str) -> QueryIntent:
-        return parse_question(question, self._towns)
+        return parse_question(question, self._towns, self._corpus_text)
 
     def search(
         self,
@@ -294,7 +321,7 @@ class Retriever:
 
     def _score(self, intent: QueryIntent, allowed: np.ndarray) -> _Scored:
         n = len(self._chunks)
-        query_vector = self.embedder.encode_queries([intent.text])
+        query_vector = self.embedder.encode_queries([anchored_query(intent)])
         candidates = min(n, CANDIDATES)
         values, ids = self.index.dense.search(np.ascontiguousarray(query_vector, dtype=np.float32), candidates)
         dense = np.full(n, np.nan, dtype=np.float32)
