@@ -34,6 +34,8 @@ TOWN_WEIGHT = 0.35
 TIME_WEIGHT = 0.25
 #: How many candidates each retriever contributes before fusion.
 CANDIDATES = 256
+#: Sentence vectors kept for answerability checks before the cache is emptied.
+SENTENCE_CACHE_SIZE = 20_000
 
 
 @dataclass(frozen=True)
@@ -210,6 +212,7 @@ class _Scored:
     bm25: np.ndarray  # raw BM25 per chunk
     fused: np.ndarray
     query_tokens: list[str] = field(default_factory=list)
+    query_vector: np.ndarray | None = None
 
 
 class Retriever:
@@ -234,6 +237,8 @@ class Retriever:
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._towns = sorted({d.metadata.town for d in self._documents.values() if d.metadata.town})
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._sentence_lock = threading.Lock()
         self._chunk_tokens = [
             set(self.index.tokenizer.tokenize(embedding_text(c, self._documents[c.source].metadata)))
             for c in self._chunks
@@ -338,7 +343,7 @@ class Retriever:
         )
         fused = DENSE_WEIGHT * _minmax(dense, allowed) + BM25_WEIGHT * _minmax(bm25, allowed)
         fused += TOWN_WEIGHT * self._town_match(intent) + TIME_WEIGHT * self._time_match(intent)
-        return _Scored(dense=dense, bm25=bm25, fused=fused, query_tokens=query_tokens)
+        return _Scored(dense=dense, bm25=bm25, fused=fused, query_tokens=query_tokens, query_vector=query_vector[0])
 
     def _town_match(self, intent: QueryIntent) -> np.ndarray:
         if not intent.towns:
@@ -395,6 +400,21 @@ class Retriever:
             start=chunk.start,
             end=chunk.end,
         )
+
+    def sentence_similarities(self, query_vector: np.ndarray, sentences: list[str]) -> np.ndarray:
+        """Cosine similarity of a query to each sentence, embedded as passages. Sentence vectors are
+        cached (bounded), so follow-up questions about the same passages cost little."""
+        with self._sentence_lock:
+            missing = [t for t in dict.fromkeys(sentences) if t not in self._sentence_vectors]
+        if missing:
+            vectors = self.embedder.encode_passages(missing, show_progress=False)
+            with self._sentence_lock:
+                if len(self._sentence_vectors) + len(missing) > SENTENCE_CACHE_SIZE:
+                    self._sentence_vectors.clear()
+                self._sentence_vectors.update(zip(missing, vectors, strict=True))
+        with self._sentence_lock:
+            matrix = np.stack([self._sentence_vectors[t] for t in sentences]) if sentences else np.zeros((0, 1))
+        return matrix @ query_vector if sentences else np.zeros(0, dtype=np.float32)
 
     def token_coverage(self, query_tokens: list[str], chunk_id: str) -> float:
         """Share of the question's content tokens (weighted by length) found in a passage."""
