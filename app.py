@@ -2,7 +2,7 @@
 
 Gradio wiring only. The answers come from `qa.answer.ask`; turning them into chat messages (escaped
 HTML), follow-up questions and the feedback log live in `qa/chat.py`. The index and the model are
-loaded once, before the server starts.
+loaded once, at start-up (the model in the background while the server starts).
 
 API: `/ask` (message, town, report) → the reply's messages; see README "Web chat".
 """
@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +20,8 @@ import gradio as gr
 
 from qa import chat
 from qa.answer import ask
-from qa.index import IndexProblem
-from qa.search import Retriever, get_retriever
+from qa.index import IndexProblem, load_index
+from qa.search import get_retriever
 from qa.settings import Settings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -85,14 +86,23 @@ THEME = gr.themes.Soft(
 )
 
 
+def _load_retriever(index_dir: Path) -> None:
+    """Load the retriever (index + model) and run one query so the first user does not pay for warm-up."""
+    get_retriever(index_dir).search("政府工作报告", 1)
+
+
 def build_app(index_dir: Path | str | None = None, settings: Settings | None = None) -> gr.Blocks:
     """The chat UI. Loads the index and model now (once), not per request."""
     settings = settings or Settings.from_env()
     index_dir = Path(index_dir) if index_dir else settings.index_dir
-    retriever: Retriever = get_retriever(index_dir)
-    retriever.search("政府工作报告", 1)  # warm up (tokenizer, first inference) before the first user
-    reports = {document.source: document for document in retriever.documents}
-    towns = retriever.towns
+    # The page needs only the list of reports, read from the index in a fraction of a second; the model
+    # (seconds to import and load) loads once, in the background, while the server starts. The first
+    # question waits for it if it comes sooner.
+    catalog = load_index(index_dir, expected_model=settings.model).documents
+    loading = threading.Thread(target=_load_retriever, args=(index_dir,), name="qa-load", daemon=True)
+    loading.start()
+    reports = {d.source: d for d in sorted(catalog.values(), key=lambda d: (d.metadata.date or "", d.source))}
+    towns = sorted({d.metadata.town for d in catalog.values() if d.metadata.town})
     feedback = chat.FeedbackLog(settings.feedback_dir)
 
     def report_choices(town: str) -> list[tuple[str, str]]:
@@ -119,7 +129,7 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
             answer,
             asked_as=asked if asked != question else None,
             notice=notice,
-            context=retriever.context,
+            context=get_retriever(index_dir).context,
             echo=echo,
         )
         return messages, answer

@@ -87,7 +87,7 @@ def evidence_score(sentences: list[Evidence], hits: list[Hit]) -> float:
 
 def is_answerable(retriever: Retriever, question: str, hits: list[Hit], evidence: float) -> bool:
     intent = retriever.parse(question)
-    if not hits or (intent.unknown_places and not intent.towns):
+    if not hits or (intent.unknown_places and not intent.towns) or not retriever.covers(intent):
         return False
     return evidence >= (MIN_EVIDENCE_FOREIGN if is_foreign(question) else MIN_EVIDENCE)
 

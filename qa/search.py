@@ -23,7 +23,7 @@ from qa.documents import Chunk, Footnote, Metadata
 from qa.highlight import best_sentences
 from qa.index import IndexedDocument, LoadedIndex, embedding_text, load_index
 from qa.settings import Settings
-from qa.text import normalize_question
+from qa.text import normalize_question, strip_meta_reference
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ def anchored_query(intent: QueryIntent) -> str:
     names appended: a small multilingual model matches Chinese passages far better when the query
     carries a few words in their language, and these are exact, not guessed translations."""
     if not is_foreign(intent.text):
-        return intent.text
+        return strip_meta_reference(intent.text)
     anchors = [*intent.towns, *(f"{y}年" for y in intent.years)]
     anchors += ["上半年" if h == "H1" else "下半年" for h in intent.halves]
     anchors += [f"“{p}”规划" for p in intent.plans]
@@ -335,7 +335,7 @@ class Retriever:
         floor = float(np.nanmin(dense)) if np.isfinite(dense).any() else 0.0
         dense = np.where(np.isnan(dense), floor, dense)
 
-        query_tokens = self.index.tokenizer.tokenize(intent.text)
+        query_tokens = self.index.tokenizer.tokenize(strip_meta_reference(intent.text))
         bm25 = (
             np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
             if query_tokens
@@ -399,6 +399,18 @@ class Retriever:
             bm25_score=float(scored.bm25[i]),
             start=chunk.start,
             end=chunk.end,
+        )
+
+    def covers(self, intent: QueryIntent) -> bool:
+        """Whether some indexed report of the towns the question names is about one of the years it
+        names (its date, a period it reviews or plans). True when it names no town or no year."""
+        if not intent.towns or not intent.years:
+            return True
+        wanted = set(intent.years)
+        return any(
+            self._doc_years[source] & wanted
+            for source, document in self._documents.items()
+            if document.metadata.town in intent.towns
         )
 
     def sentence_similarities(self, query_vector: np.ndarray, sentences: list[str]) -> np.ndarray:

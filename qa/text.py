@@ -67,6 +67,18 @@ def normalize_question(question: str) -> str:
     return to_simplified(text) if looks_traditional(text) else text
 
 
+#: A question's reference to the document itself (「…的政府工作报告里提到」「报告中」) says where to look,
+#: which the town and year steering already use, not what to look for; it is left out of the text that is
+#: matched against passages, where it would pull towards the report's title page.
+_META_REFERENCE = re.compile(r"(?:的)?(?:政府)?工作报告(?:里|中|上)?(?:提到|提出|说|指出|写)?(?:的)?|报告(?:里|中)(?:提到|提出|说)?(?:的)?")
+
+
+def strip_meta_reference(text: str) -> str:
+    """The question without its reference to the report itself; unchanged if nothing is left."""
+    stripped = _META_REFERENCE.sub("", text).strip(" ，,")
+    return stripped if len(stripped) >= 4 else text
+
+
 class BM25Tokenizer:
     """jieba (search mode) over normalized text, with a user dictionary mined from the corpus.
 
