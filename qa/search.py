@@ -95,11 +95,14 @@ def parse_question(question: str, known_towns: list[str], corpus_text: str = "")
     is an indexed town nor occurs anywhere in the indexed reports is `unknown` (the question is about
     somewhere the reports do not cover)."""
     text = normalize_question(question)
-    towns: list[str] = []
+    mentioned: dict[str, int] = {}
     for town in known_towns:
         short = re.sub(r"(镇|街道|乡|区)$", "", town)
-        if town in text or (len(short) >= 2 and short in text):
-            towns.append(town)
+        if len(short) >= 2 and short in text:
+            mentioned[town] = text.index(short)
+        elif town in text:
+            mentioned[town] = text.index(town)
+    towns = sorted(mentioned, key=mentioned.get)  # in order of mention: comparisons put the first side first
     spaced = re.sub(r"[^a-z]", "", text.lower())
     for town in known_towns:
         if town not in towns and any(spelling in spaced for spelling in town_spellings(town)):
@@ -111,7 +114,7 @@ def parse_question(question: str, known_towns: list[str], corpus_text: str = "")
         known = any(core in t or t.startswith(core) for t in known_towns) or name in corpus_text
         if not known and not name.endswith(_NOT_PLACES):
             unknown.append(name)
-    years = tuple(sorted({int(y) for y in _YEAR.findall(text)}))
+    years = tuple(dict.fromkeys(int(y) for y in _YEAR.findall(text)))  # in order of mention
     halves = {"H1" if h == "上" else "H2" for h in _HALF.findall(text)}
     halves |= {"H1" if (word or "").lower() == "first" or number == "1" else "H2" for word, number in _HALF_EN.findall(text)}
     plans = set(_FIVE_YEAR_PLAN.findall(text))
@@ -318,8 +321,15 @@ class Retriever:
         return allowed
 
     def _comparison_sides(self, intent: QueryIntent) -> list[QueryIntent]:
+        """The sides of a comparison, in the order the question names them: two years, a year and a
+        five-year plan (「2022年…到“十四五”期末…」), or two towns."""
         if len(intent.years) == 2:
             return [QueryIntent(**{**intent.__dict__, "years": (y,)}) for y in intent.years]
+        if len(intent.years) == 1 and len(intent.plans) == 1 and not intent.halves:
+            year_side = QueryIntent(**{**intent.__dict__, "plans": ()})
+            plan_side = QueryIntent(**{**intent.__dict__, "years": ()})
+            year_first = intent.text.find(str(intent.years[0])) < intent.text.find(intent.plans[0])
+            return [year_side, plan_side] if year_first else [plan_side, year_side]
         if len(intent.towns) == 2:
             return [QueryIntent(**{**intent.__dict__, "towns": (t,)}) for t in intent.towns]
         return []
