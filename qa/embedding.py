@@ -57,9 +57,11 @@ def _load_model(path: str, bf16: bool) -> SentenceTransformer:
     model = _models.get(key)
     if model is None:
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
 
         started = time.perf_counter()
         kwargs: dict[str, Any] = {"model_kwargs": {"dtype": torch.bfloat16}} if bf16 else {}
+        transformers_logging.disable_progress_bar()  # a per-load "Loading weights" bar is noise in a CLI
         model = SentenceTransformer(path, **kwargs)
         model.eval()
         log.info(

@@ -7,6 +7,7 @@ full-width forms (NFKC) and case. It only ever touches *tokens*; chunk text stay
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import unicodedata
@@ -16,6 +17,8 @@ from functools import cache
 
 import jieba
 import opencc
+
+jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG to stderr by default
 
 #: Function words, question words and report boilerplate that carry no topic. Dropped from BM25 tokens.
 STOPWORDS = frozenset(
