@@ -23,10 +23,11 @@ model: $(STAMP)
 index: model
 	$(BIN)/qa build
 
+# Debian's chromium (Playwright's own download cannot be reached here) and a CJK font for screenshots.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser test"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh family 2>/dev/null | grep -q .; } || { \
+	  echo "installing Debian's chromium and fonts-noto-cjk for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
 run: index
 	$(BIN)/python app.py
