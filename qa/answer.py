@@ -102,8 +102,15 @@ def compose_answer(
         return Answer(question, False, NOT_COVERED, tuple(hits), confidence)
     parts = [f"{hits[0].highlight} [1]"] if hits[0].highlight else []
     said = [hits[0].highlight]
-    if sentences:
-        best = sentences[0]
+    # the best-matching sentence, from the top passage's report or a passage scored nearly as high (a
+    # passage of another report that merely shares words must not slip into the answer)
+    close = [
+        e
+        for e in sentences
+        if hits[e.hit].source == hits[0].source or hits[e.hit].score >= SECOND_HIT_RATIO * hits[0].score
+    ]
+    if close:
+        best = close[0]
         if not any(best.text in s for s in said):
             prefix = f"注{best.footnote}：" if best.footnote is not None else ""
             parts.append(f"{prefix}{best.text} [{best.hit + 1}]")
