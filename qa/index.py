@@ -40,6 +40,7 @@ from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section
 from qa.ingest import IngestError, load_document
 from qa.settings import Settings
 from qa.text import TOKENIZER_VERSION, BM25Tokenizer, mine_user_words
+from qa.vectors import build_dense_index
 
 log = logging.getLogger(__name__)
 
@@ -432,8 +433,7 @@ def _write_generation(
     ]
     _write_file(directory / "chunks.jsonl", "\n".join(lines) + "\n")
 
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
+    dense = build_dense_index(vectors)  # exact up to 20k passages, HNSW above (see qa/vectors.py)
     faiss.write_index(dense, str(directory / "dense.faiss"))
 
     _write_file(directory / "userdict.txt", "\n".join(tokenizer.user_words) + "\n")
