@@ -29,6 +29,10 @@ DEFAULT_PORT = 7860
 #: Questions answered at once (the rest wait in the queue). Retrieval takes a few tens of ms of CPU.
 CONCURRENCY_LIMIT = 4
 QUEUE_MAX_SIZE = 256
+#: Sessions whose state (follow-up context, feedback turns) Gradio keeps; the oldest are dropped beyond
+#: this. Each session holds a copy of the page's component configuration (a few hundred KB here), so
+#: Gradio's default of 10,000 let memory grow by gigabytes under many short API sessions (bench/load.py).
+SESSION_CAPACITY = 300
 PASSAGES = 5
 ALL = "all"
 
@@ -268,6 +272,7 @@ def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True) -> tupl
         css=CSS,
         quiet=not block,
         footer_links=["api"],
+        state_session_capacity=SESSION_CAPACITY,
     )
 
 

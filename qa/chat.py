@@ -45,7 +45,8 @@ Message = dict
 def prepare_question(text: str | None) -> tuple[str, str | None]:
     """The question as it will be asked, and a notice when it had to be cut. Empty or whitespace-only
     input gives ("", None): the chat then does nothing."""
-    question = (text or "").strip()
+    # Lone surrogates (possible in JSON from an API client) cannot be encoded for the model: replace them.
+    question = (text or "").encode("utf-8", "replace").decode("utf-8").strip()
     if len(question) <= MAX_QUESTION_CHARS:
         return question, None
     notice = f"问题过长（{len(question)} 字），只取前 {MAX_QUESTION_CHARS} 字作答。"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from dataclasses import asdict
 from pathlib import Path
@@ -78,7 +79,9 @@ def cmd_ask(args: argparse.Namespace) -> int:
     from qa.answer import ask
     from qa.format import format_answer_text
 
-    answer = ask(args.question, args.k, town=args.town, year=args.year, index_dir=args.index)
+    # Bytes of the argument that are not UTF-8 arrive as lone surrogates: show them as U+FFFD instead.
+    question = os.fsencode(args.question).decode("utf-8", "replace")
+    answer = ask(question, args.k, town=args.town, year=args.year, index_dir=args.index)
     if args.json:
         payload = {
             "question": answer.question,
@@ -143,7 +146,10 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="exit codes:\n  0  index built or already up to date (unreadable files are skipped with a warning)\n"
         "  1  build failed (no readable report, or --strict and a file was bad); the previous index is kept\n"
-        "  2  usage error",
+        "  2  usage error\n\n"
+        "A report file is skipped, with a warning naming it and the reason, when it is empty, binary or in an\n"
+        "unknown encoding, only headings, unreadable, not a regular file (broken or looping link), or larger\n"
+        "than QA_MAX_REPORT_MB (default 10) MB.",
     )
     _add_common(p, docs=True)
     p.add_argument("--full", action="store_true", help="re-embed everything instead of reusing unchanged passages")

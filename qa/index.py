@@ -26,6 +26,7 @@ import json
 import logging
 import os
 import shutil
+import stat
 import time
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -146,9 +147,36 @@ def file_sha256(path: Path) -> str:
 
 
 def list_reports(docs_dir: Path) -> list[Path]:
+    """Every .txt/.md entry of the folder that is not a directory. Entries that are not readable
+    regular files (broken or looping symlinks, FIFOs) are listed too, so that `scan_reports` skips them
+    with a warning instead of their vanishing silently."""
     if not docs_dir.is_dir():
         raise BuildError(f"报告目录不存在：{docs_dir}（用 --docs 指定一个包含 .txt/.md 报告的目录）")
-    return sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in REPORT_SUFFIXES and p.is_file())
+    return sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in REPORT_SUFFIXES and not p.is_dir())
+
+
+def scan_reports(paths: list[Path], settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
+    """(file name → sha256, file name → why it is skipped). A file is skipped, before its content is
+    read, when it cannot be stat'ed or opened, is not a regular file, or is larger than
+    `settings.max_report_mb`."""
+    hashes: dict[str, str] = {}
+    skipped: dict[str, str] = {}
+    limit = settings.max_report_mb * 1024 * 1024
+    for path in paths:
+        try:
+            info = path.stat()
+            if not stat.S_ISREG(info.st_mode):
+                skipped[path.name] = "不是普通文件（设备、管道或套接字），未读取"
+            elif info.st_size > limit:
+                skipped[path.name] = (
+                    f"文件过大（{info.st_size / 1048576:.1f} MB，上限 {settings.max_report_mb} MB，"
+                    "可用 QA_MAX_REPORT_MB 调整），未读取"
+                )
+            else:
+                hashes[path.name] = file_sha256(path)
+        except OSError as error:
+            skipped[path.name] = f"cannot read: {error.strerror or error}"
+    return hashes, skipped
 
 
 def chunker_id(settings: Settings) -> str:
@@ -165,7 +193,7 @@ def current_generation(index_dir: Path) -> Path | None:
         name = pointer.read_text(encoding="utf-8").strip()
     except FileNotFoundError:
         return None
-    except OSError as error:
+    except (OSError, ValueError) as error:  # ValueError: not UTF-8
         raise IndexDamagedError(f"index damaged ({pointer}: {error}): run `qa build --full`") from error
     if not name or "/" in name or name.startswith("."):
         raise IndexDamagedError(f"index damaged ({pointer} names {name!r}): run `qa build --full`")
@@ -177,9 +205,24 @@ def read_manifest(index_dir: Path) -> dict | None:
     if generation is None:
         return None
     try:
-        return json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        _check_manifest(manifest)
     except (OSError, ValueError) as error:
         raise IndexDamagedError(f"index damaged ({generation}/manifest.json): run `qa build --full`") from error
+    return manifest
+
+
+def _check_manifest(manifest: object) -> None:
+    """Raise ValueError unless the manifest has the shape a build writes (valid JSON is not enough)."""
+    if not (
+        isinstance(manifest, dict)
+        and isinstance(manifest.get("files"), dict)
+        and isinstance(manifest.get("skipped", {}), dict)
+        and isinstance(manifest.get("counts"), dict)
+        and isinstance(manifest["counts"].get("chunks"), int)
+        and isinstance(manifest.get("dimension"), int)
+    ):
+        raise ValueError("manifest.json lacks files, counts or dimension")
 
 
 def _fsync_dir(directory: Path) -> None:
@@ -258,10 +301,10 @@ def index_status(settings: Settings) -> IndexStatus:
         reasons.append(f"chunker changed ({manifest.get('chunker')} → {chunker_id(settings)})")
     if manifest.get("model") != settings.model:
         reasons.append(f"model changed ({manifest.get('model')} → {settings.model})")
-    current = {p.name: file_sha256(p) for p in list_reports(settings.docs_dir)}
+    current, unreadable = scan_reports(list_reports(settings.docs_dir), settings)
     indexed = manifest.get("files", {})
     indexed_or_skipped = set(indexed) | set(manifest.get("skipped", {}))
-    if set(current) != indexed_or_skipped:
+    if set(current) | set(unreadable) != indexed_or_skipped:
         reasons.append("report files added or removed")
     elif any(indexed[name] != sha for name, sha in current.items() if name in indexed):
         reasons.append("report files changed")
@@ -294,13 +337,9 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     )
     compatible = same_model and old_manifest.get("chunker") == chunker_id(settings)
     paths = list_reports(settings.docs_dir)
-    hashes: dict[str, str] = {}
-    skipped: dict[str, str] = {}
-    for path in paths:
-        try:
-            hashes[path.name] = file_sha256(path)
-        except OSError as error:
-            skipped[path.name] = f"cannot read: {error.strerror or error}"
+    hashes, skipped = scan_reports(paths, settings)
+    if strict and skipped:  # before the no-op check: a strict build fails on a bad file even if nothing changed
+        raise BuildError(_strict_message(skipped))
     old_files: dict[str, str] = old_manifest.get("files", {}) if old_manifest else {}
     if compatible and not full and hashes == old_files and skipped == old_manifest.get("skipped", {}):
         return BuildReport(
@@ -319,7 +358,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     for name, reason in skipped.items():
         log.warning("skipping %s: %s", name, reason)
     if strict and skipped:
-        raise BuildError("严格模式：以下文件无法读取，构建中止：" + "；".join(f"{n}（{r}）" for n, r in skipped.items()))
+        raise BuildError(_strict_message(skipped))
     if not documents:
         raise BuildError(f"{settings.docs_dir} 中没有可读取的报告（.txt/.md），未改动现有索引")
 
@@ -383,6 +422,10 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         seconds=time.perf_counter() - started,
         generation=generation_name,
     )
+
+
+def _strict_message(skipped: dict[str, str]) -> str:
+    return "严格模式：以下文件无法读取，构建中止，现有索引未改动：" + "；".join(f"{n}（{r}）" for n, r in skipped.items())
 
 
 def _old_vectors(index_dir: Path, manifest: dict | None) -> dict[str, np.ndarray]:
@@ -471,6 +514,7 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
     damaged = f"index damaged ({generation}): run `qa build --full`"
     try:
         manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
+        _check_manifest(manifest)
         if manifest.get("format") != INDEX_FORMAT:
             raise IndexDamagedError(f"index format {manifest.get('format')} is not {INDEX_FORMAT}: run `qa build --full`")
         raw_docs = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
@@ -479,12 +523,20 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         dense = faiss.read_index(str(generation / "dense.faiss"))
         bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False, verbosity=0)
         user_words = (generation / "userdict.txt").read_text(encoding="utf-8").split("\n")
+        bm25_docs = int(bm25.scores["num_docs"])
     except IndexDamagedError:
         raise
-    except (OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError, RuntimeError) as error:
         raise IndexDamagedError(f"{damaged} — {type(error).__name__}: {error}") from error
-    if dense.ntotal != len(chunks) or dense.d != manifest.get("dimension") or len(chunks) != manifest["counts"]["chunks"]:
+    if (
+        dense.ntotal != len(chunks)
+        or dense.d != manifest["dimension"]
+        or len(chunks) != manifest["counts"]["chunks"]
+        or bm25_docs != len(chunks)
+    ):
         raise IndexDamagedError(f"{damaged} — the files disagree on the number of passages")
+    if set(documents) != {c.source for c in chunks} or set(documents) != set(manifest["files"]):
+        raise IndexDamagedError(f"{damaged} — documents.json, chunks.jsonl and the manifest list different reports")
     if expected_model is not None and manifest.get("model") != expected_model:
         raise IndexMismatchError(
             f"索引是用模型 {manifest.get('model')} 构建的，而当前配置的模型是 {expected_model}：请运行 `qa build --full`"

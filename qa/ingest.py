@@ -443,11 +443,24 @@ def parse_document(raw: str, source: str, sha256: str = "", max_chunk_chars: int
     if not clean.text.strip():
         raise IngestError(f"{source}: 清理后没有正文（只有标记或脚注），请检查文件内容")
     sections = build_sections(clean.text, clean.paragraphs, clean.body_start)
+    if not _has_body(clean, sections):
+        raise IngestError(f"{source}: 只有标题，没有正文段落，请检查文件内容是否完整")
     metadata = extract_metadata(clean, sections)
     chunks = chunk_document(
         source, clean.text, clean.paragraphs, sections, clean.footnotes, clean.markers, max_chars=max_chunk_chars
     )
     return Document(source, sha256, clean.text, metadata, clean.style, clean.footnotes, sections, chunks)
+
+
+def _has_body(clean: CleanText, sections: Iterable[Section]) -> bool:
+    """Whether any paragraph is more than a heading (a file of only 「一、…」「（一）…」 lines has nothing
+    to answer from)."""
+    headings = {s.heading for s in sections}
+    for paragraph in clean.paragraphs:
+        line = clean.text[paragraph.start : paragraph.end].strip()
+        if line and not paragraph.markup_level and line not in headings and not is_heading_line(line):
+            return True
+    return False
 
 
 def load_document(path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS) -> Document:

@@ -19,6 +19,11 @@ DEFAULT_MODEL = "multilingual-e5-small"
 #: Longest chunk in characters (see `qa.chunking` for how it was chosen).
 DEFAULT_CHUNK_MAX_CHARS = 400
 
+#: Largest report file a build reads, in MB. The seed reports are 26–37 KB and a long annual report is
+#: well under 1 MB; a bigger file is almost certainly not a report (a log, a dump, a concatenation) and
+#: is skipped with a warning before it is read, so it cannot stall a build or exhaust memory.
+DEFAULT_MAX_REPORT_MB = 10
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
@@ -58,6 +63,8 @@ class Settings:
     embed_batch_size: int = 32
     #: Chunk size limit in characters (e5 reads at most 512 tokens ≈ 750 characters of these reports).
     chunk_max_chars: int = DEFAULT_CHUNK_MAX_CHARS
+    #: Report files larger than this many MB are skipped by `qa build` (env QA_MAX_REPORT_MB).
+    max_report_mb: int = DEFAULT_MAX_REPORT_MB
     feedback_dir: Path = PROJECT_ROOT / "feedback"
 
     @classmethod
@@ -72,6 +79,7 @@ class Settings:
             query_threads=_env_int("QA_QUERY_THREADS", base.query_threads),
             embed_batch_size=_env_int("QA_EMBED_BATCH_SIZE", base.embed_batch_size),
             chunk_max_chars=_env_int("QA_CHUNK_MAX_CHARS", base.chunk_max_chars),
+            max_report_mb=_env_int("QA_MAX_REPORT_MB", base.max_report_mb),
             feedback_dir=_env_path("QA_FEEDBACK_DIR", base.feedback_dir),
         )
 

@@ -2,12 +2,14 @@
 
 Vectors are L2-normalized float32, so inner product is cosine. An exact `IndexFlatIP` search costs
 O(n·d) per query: measured on two shared cores (bench/results/scale.json, k = 256 as `qa.search` asks)
-about 0.2 ms at 2k vectors and 3.5–16 ms at 20k, extrapolating to 17–86 ms at 100k — over the 20 ms
-budget. So the exact index (smallest, builds instantly, no recall loss) is used up to
-`FLAT_MAX_VECTORS`, and above it an `IndexHNSWFlat` over inner product: M = 32, efConstruction = 80,
-efSearch = 128 searched in 0.2–0.6 ms at 20k with recall@10 = 1.00 against the exact index (0.985
-already at efSearch = 32) on passage-like synthetic vectors; `qa.search` asks for 256 candidates, and
-faiss searches with max(efSearch, k), so its recall is higher still. Building costs ~2–7 s per 20k.
+about 0.15 ms at 2k vectors, 16 ms at 20k and 30 ms at 200k (faiss's OpenMP threads fighting for two
+busy cores inflate these; one thread gave ~6 ms at 20k) — over the 20 ms budget well before 100k.
+So the exact index (smallest, builds instantly, no recall loss) is used up to `FLAT_MAX_VECTORS`, and
+above it an `IndexHNSWFlat` over inner product with M = 32, efConstruction = 80, efSearch = 128:
+recall@10 against the exact index 1.00 at 20k and 0.975 at 200k vectors (efSearch 64 fell to 0.92
+there, 32 to 0.77), at 0.3–0.9 ms a query, on passage-like synthetic vectors. `qa.search` asks for
+256 candidates and faiss searches with max(efSearch, k), so its recall is higher still. Building
+costs ~3 s per 20k and ~50 s per 200k vectors; memory ≈ 1.18 × the flat index.
 
 Both kinds keep the raw vectors, so `index.reconstruct_n` works on either (the incremental build
 reuses vectors that way), and `faiss.write_index` stores `efSearch` with the index.
