@@ -27,20 +27,12 @@ from tempfile import TemporaryDirectory
 
 import psutil
 
+from bench.common import percentile
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEV_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 RESULTS = PROJECT_ROOT / "bench" / "results" / "load.json"
 MAX_GROWTH = 0.10
-
-
-def _percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    position = (len(ordered) - 1) * q / 100
-    low = int(position)
-    high = min(low + 1, len(ordered) - 1)
-    return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
 def _free_port() -> int:
@@ -170,8 +162,8 @@ def run(seconds: float, clients: int, index_dir: Path | None) -> dict:
         "correct_rate": round(sum(r["correct"] for r in ok) / max(1, len(ok)), 4),
         "abstained": sum(r["abstained"] for r in ok),
         "throughput_rps": round(len(records) / wall, 2),
-        "p50_ms": round(_percentile(latencies, 50), 1),
-        "p95_ms": round(_percentile(latencies, 95), 1),
+        "p50_ms": round(percentile(latencies, 50), 1),
+        "p95_ms": round(percentile(latencies, 95), 1),
         "max_ms": round(max(latencies, default=float("nan")), 1),
         "rss_start_mb": round(rss_start, 1),
         "rss_before_mb": round(rss_before, 1),
