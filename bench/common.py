@@ -32,6 +32,15 @@ def question_files() -> list[tuple[str, Path | None, str]]:
     return found
 
 
+def query_embeddings(retriever: Any, question: str) -> int:
+    """How many query embeddings `Retriever.search` makes for `question`: one per distinct text embedded
+    (the sides of a comparison share the question's, unless an English question anchors each side)."""
+    from qa.search import anchored_query
+
+    intent = retriever.parse(question)
+    return len({anchored_query(side) for side in [intent, *retriever._comparison_sides(intent)]})
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Linear-interpolated percentile (q in 0..100) of a non-empty sequence."""
     ordered = sorted(values)

@@ -7,8 +7,8 @@ For each dev question (normalized as the product does), in the same process and 
 - bm25: `retriever.index.tokenizer.tokenize` + `retriever.index.bm25.get_scores`;
 - search: the whole `Retriever.search(question, 5)`;
 - rest = search − embed − dense − bm25 (fusion, steering, highlighting, comparison sides);
-- non-embedding = search − (number of query embeddings the search made) × embed, since a comparison
-  question (two years or two towns) scores each side again.
+- non-embedding = search − (number of query embeddings the search made) × embed: an English comparison
+  question embeds each side's anchored text (`bench.common.query_embeddings`).
 
 Then `qa.answer.ask` end to end, and, when app.py's `build_app` launches, the chat round trip through
 `gradio_client` on 127.0.0.1.
@@ -29,6 +29,7 @@ from bench.common import (
     TMP_DIR,
     log,
     percentile,
+    query_embeddings,
     summary_ms,
     table,
     write_result,
@@ -64,7 +65,7 @@ def measure_parts(retriever: Any, questions: list[str], rounds: int) -> dict[str
             retriever.search(question, 5)
             t4 = time.perf_counter()
             embed, dense, bm25, search = t1 - t0, t2 - t1, t3 - t2, t4 - t3
-            calls = 1 + len(retriever._comparison_sides(retriever.parse(question)))
+            calls = query_embeddings(retriever, question)
             times["embed"].append(embed)
             times["dense"].append(dense)
             times["bm25"].append(bm25)

@@ -1,14 +1,15 @@
 """Picking the sentence(s) of a passage that answer the question best.
 
 Lexical and cheap on purpose (it runs for every hit of every query): the passage was already chosen
-by the hybrid ranker, so within it the sentence sharing the most (and the longest, rarest) question
-words is nearly always the answering one; numbers get a bonus when the question asks for a quantity.
+by the hybrid ranker, so within it the sentence containing the most (and the longest) question words
+is nearly always the answering one; numbers get a bonus when the question asks for a quantity. The
+question's BM25 tokens are looked up in the sentence's normalized text rather than in a second
+tokenization of every sentence, which cost more than everything else in a search together.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 
 _SENTENCE_END = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
@@ -33,24 +34,24 @@ def split_sentences(text: str) -> list[Sentence]:
 
 
 def best_sentences(
-    text: str,
+    sentences: list[Sentence],
+    normalized: list[str],
     question: str,
     query_tokens: list[str],
-    tokenize: Callable[[str], list[str]],
     *,
     skip_prefix: str = "",
 ) -> tuple[tuple[int, int], ...]:
-    """Spans (offsets into `text`) of the best sentence, extended by its neighbour when it is too short
-    to stand alone. `skip_prefix` (the section's lead sentence) is not chosen unless nothing else is."""
-    sentences = split_sentences(text)
+    """Spans (offsets into the passage) of the best of its `sentences`, extended by the next one when
+    it is too short to stand alone. A question token counts when it occurs in the sentence's
+    `normalized` text (`normalize_for_matching`, as the tokens are), weighted by its length.
+    `skip_prefix` (the section's lead sentence) is not chosen unless nothing else is."""
     if not sentences:
         return ()
     wanted = {t: len(t) for t in query_tokens}
     wants_number = bool(_QUANTITY_QUESTION.search(question))
     best_index, best_score = 0, float("-inf")
-    for index, sentence in enumerate(sentences):
-        tokens = set(tokenize(sentence.text))
-        score = sum(weight for token, weight in wanted.items() if token in tokens)
+    for index, (sentence, text) in enumerate(zip(sentences, normalized, strict=True)):
+        score = sum(weight for token, weight in wanted.items() if token in text)
         if wants_number and _HAS_NUMBER.search(sentence.text):
             score += 1.5
         if skip_prefix and sentence.text.strip() == skip_prefix.strip():

@@ -20,10 +20,10 @@ import numpy as np
 from pypinyin import Style, pinyin
 
 from qa.documents import Chunk, Footnote, Metadata
-from qa.highlight import best_sentences
-from qa.index import IndexedDocument, LoadedIndex, embedding_text, load_index
+from qa.highlight import best_sentences, split_sentences
+from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.settings import Settings
-from qa.text import normalize_question, strip_meta_reference
+from qa.text import normalize_for_matching, normalize_question, strip_meta_reference
 
 log = logging.getLogger(__name__)
 
@@ -218,14 +218,98 @@ class _Scored:
     query_vector: np.ndarray | None = None
 
 
+@dataclass(frozen=True)
+class _Relevance:
+    """What a question's text scores against every chunk, before steering: shared by the sides of a
+    comparison, which differ only in the town or period they steer to."""
+
+    dense: np.ndarray
+    bm25: np.ndarray
+    query_tokens: list[str]
+    query_vector: np.ndarray
+
+
+class _ChunkTable:
+    """Per-chunk facts as arrays, so that filters and steering are a few numpy operations per query
+    instead of a Python loop over every chunk: the report each chunk is from, its town, the years and
+    period labels it speaks of, whether it is about plans."""
+
+    def __init__(self, chunks: list[Chunk], documents: dict[str, IndexedDocument]) -> None:
+        self.sources = list(documents)
+        doc_position = {source: i for i, source in enumerate(self.sources)}
+        self.towns = sorted({d.metadata.town for d in documents.values() if d.metadata.town})
+        town_position = {town: i for i, town in enumerate(self.towns)}
+        times = [passage_time(c, documents[c.source]) for c in chunks]
+        doc_years = [_document_years(documents[s].metadata) for s in self.sources]
+        years = sorted(set().union(*doc_years, *(t.years for t in times)))
+        labels = sorted(set().union(*(t.labels for t in times)))
+        self.year_column = {year: i for i, year in enumerate(years)}
+        self.label_column = {label: i for i, label in enumerate(labels)}
+
+        self.doc_of_chunk = np.array([doc_position[c.source] for c in chunks], dtype=np.int64)
+        doc_town = np.array([town_position.get(documents[s].metadata.town, -1) for s in self.sources], dtype=np.int64)
+        self.town_of_chunk = doc_town[self.doc_of_chunk] if len(chunks) else np.zeros(0, dtype=np.int64)
+        self.doc_years = np.zeros((len(self.sources), len(years)), dtype=bool)
+        for row, found in enumerate(doc_years):
+            self.doc_years[row, [self.year_column[y] for y in found]] = True
+        self.chunk_years = np.zeros((len(chunks), len(years)), dtype=bool)
+        self.chunk_labels = np.zeros((len(chunks), len(labels)), dtype=bool)
+        for row, time in enumerate(times):
+            self.chunk_years[row, [self.year_column[y] for y in time.years]] = True
+            self.chunk_labels[row, [self.label_column[label] for label in time.labels]] = True
+        self.chunk_doc_years = self.doc_years[self.doc_of_chunk]
+        self.is_plan = np.array([t.is_plan for t in times], dtype=bool)
+        self.doc_town_names = [documents[s].metadata.town for s in self.sources]
+
+    def allowed(self, *, town: str | None, year: int | None, sources: list[str] | None) -> np.ndarray:
+        """Chunks passing the hard filters: reports of `town`, about `year`, among `sources`."""
+        docs = np.ones(len(self.sources), dtype=bool)
+        if town:
+            docs &= [bool(t) and (t.startswith(town) or town.startswith(t)) for t in self.doc_town_names]
+        if year:
+            column = self.year_column.get(year)
+            docs &= self.doc_years[:, column] if column is not None else False
+        if sources:
+            docs &= np.isin(self.sources, sources)
+        return docs[self.doc_of_chunk]
+
+    def town_match(self, towns: tuple[str, ...]) -> np.ndarray:
+        wanted = [self.towns.index(t) for t in towns if t in self.towns]
+        return np.isin(self.town_of_chunk, wanted).astype(np.float32)
+
+    def time_match(self, intent: QueryIntent) -> np.ndarray:
+        """1 for a chunk about a year the question names, 0.5 for one in a report about it; averaged
+        with a match on half-years and five-year plans; damped for a look back when plans are asked."""
+        n = len(self.doc_of_chunk)
+        labels = [self.label_column[x] for x in (*intent.halves, *intent.plans) if x in self.label_column]
+        wants_labels = bool(intent.halves or intent.plans)
+        if not intent.years and not wants_labels:
+            return np.zeros(n, dtype=np.float32)
+        score = np.zeros(n, dtype=np.float32)
+        if intent.years:
+            columns = [self.year_column[y] for y in intent.years if y in self.year_column]
+            score = np.where(
+                self.chunk_years[:, columns].any(axis=1), 1.0, np.where(self.chunk_doc_years[:, columns].any(axis=1), 0.5, 0.0)
+            ).astype(np.float32)
+        if wants_labels:
+            label_score = self.chunk_labels[:, labels].any(axis=1).astype(np.float32)
+            score = (score + label_score) / 2 if intent.years else label_score
+        if intent.wants_plan:
+            score = score * np.where(self.is_plan, 1.0, 0.6).astype(np.float32)
+        return score
+
+
 class Retriever:
     """A loaded index and embedder. Load once, then call `search` from any thread."""
 
-    def __init__(self, settings: Settings | None = None, *, index_dir: Path | None = None) -> None:
+    def __init__(
+        self, settings: Settings | None = None, *, index_dir: Path | None = None, index: LoadedIndex | None = None
+    ) -> None:
+        """Load the index in `index_dir` (or the settings' one); `index` gives an already loaded one."""
         from qa.embedding import load_embedder
 
         self.settings = (settings or Settings.from_env()).with_overrides(index_dir=index_dir)
-        self.index: LoadedIndex = load_index(self.settings.index_dir, expected_model=self.settings.model)
+        self.index: LoadedIndex = index or load_index(self.settings.index_dir, expected_model=self.settings.model)
         self.embedder = load_embedder(self.settings)
         if self.embedder.dimension != self.index.dense.d:
             from qa.index import IndexMismatchError
@@ -235,17 +319,14 @@ class Retriever:
             )
         self._documents = self.index.documents
         self._chunks = self.index.chunks
-        self._times = [passage_time(c, self._documents[c.source]) for c in self._chunks]
-        self._doc_years = {s: _document_years(d.metadata) for s, d in self._documents.items()}
+        self._table = _ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
-        self._towns = sorted({d.metadata.town for d in self._documents.values() if d.metadata.town})
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
+        # sentences of each passage, and their normalized text, for highlighting (the index is static)
+        self._sentences = [split_sentences(c.text) for c in self._chunks]
+        self._normalized_sentences = [[normalize_for_matching(s.text) for s in found] for found in self._sentences]
         self._sentence_vectors: dict[str, np.ndarray] = {}
         self._sentence_lock = threading.Lock()
-        self._chunk_tokens = [
-            set(self.index.tokenizer.tokenize(embedding_text(c, self._documents[c.source].metadata)))
-            for c in self._chunks
-        ]
 
     # -- public
 
@@ -255,10 +336,10 @@ class Retriever:
 
     @property
     def towns(self) -> list[str]:
-        return list(self._towns)
+        return list(self._table.towns)
 
     def parse(self, question: str) -> QueryIntent:
-        return parse_question(question, self._towns, self._corpus_text)
+        return parse_question(question, self._table.towns, self._corpus_text)
 
     def search(
         self,
@@ -284,18 +365,23 @@ class Retriever:
         sources: list[str] | None = None,
     ) -> tuple[QueryIntent, list[Hit], _Scored]:
         intent = self.parse(question)
-        allowed = self._allowed_mask(town=town, year=year, sources=sources)
-        scored = self._score(intent, allowed)
-        order = [int(i) for i in np.argsort(-scored.fused, kind="stable") if allowed[i]]
-        sides = self._comparison_sides(intent)
-        if sides:
-            firsts = []
-            for side in sides:
-                side_scored = self._score(side, allowed)
-                best = max((i for i in range(len(self._chunks)) if allowed[i]), key=lambda i: side_scored.fused[i])
-                if best not in firsts:
-                    firsts.append(best)
-            order = firsts + [i for i in order if i not in firsts]
+        allowed = self._table.allowed(town=town, year=year, sources=sources)
+        if not allowed.any():
+            relevance = self._relevance(intent)
+            empty = _Scored(relevance.dense, relevance.bm25, np.zeros_like(relevance.dense), relevance.query_tokens, relevance.query_vector)
+            return intent, [], empty
+        relevances: dict[str, _Relevance] = {}
+        scored = self._score(intent, allowed, relevances)
+        firsts: list[int] = []
+        for side in self._comparison_sides(intent):
+            best = int(np.argmax(np.where(allowed, self._score(side, allowed, relevances).fused, -np.inf)))
+            if best not in firsts:
+                firsts.append(best)
+        ranked = np.where(allowed, scored.fused, -np.inf)
+        wanted = min(k + len(firsts), int(allowed.sum()))
+        top = np.argpartition(-ranked, wanted - 1)[:wanted] if wanted else np.zeros(0, dtype=np.int64)
+        top = top[np.lexsort((top, -ranked[top]))]  # by score, then position (stable, like a full sort)
+        order = firsts + [int(i) for i in top if int(i) not in firsts]
         hits = [self._hit(i, intent, scored) for i in order[:k]]
         return intent, hits, scored
 
@@ -312,14 +398,6 @@ class Retriever:
 
     # -- internals
 
-    def _allowed_mask(self, *, town: str | None, year: int | None, sources: list[str] | None) -> np.ndarray:
-        allowed = np.ones(len(self._chunks), dtype=bool)
-        for i, chunk in enumerate(self._chunks):
-            meta = self._documents[chunk.source].metadata
-            if (town and not (meta.town and (meta.town.startswith(town) or town.startswith(meta.town)))) or (year and year not in self._doc_years[chunk.source]) or (sources and chunk.source not in sources):
-                allowed[i] = False
-        return allowed
-
     def _comparison_sides(self, intent: QueryIntent) -> list[QueryIntent]:
         """The sides of a comparison, in the order the question names them: two years, a year and a
         five-year plan (「2022年…到“十四五”期末…」), or two towns."""
@@ -334,63 +412,44 @@ class Retriever:
             return [QueryIntent(**{**intent.__dict__, "towns": (t,)}) for t in intent.towns]
         return []
 
-    def _score(self, intent: QueryIntent, allowed: np.ndarray) -> _Scored:
+    def _relevance(self, intent: QueryIntent) -> _Relevance:
+        """Dense similarity (over the top candidates; the rest get the lowest candidate's score) and
+        BM25 of the question against every chunk."""
         n = len(self._chunks)
         query_vector = self.embedder.encode_queries([anchored_query(intent)])
-        candidates = min(n, CANDIDATES)
-        values, ids = self.index.dense.search(np.ascontiguousarray(query_vector, dtype=np.float32), candidates)
+        values, ids = self.index.dense.search(np.ascontiguousarray(query_vector, dtype=np.float32), min(n, CANDIDATES))
         dense = np.full(n, np.nan, dtype=np.float32)
         valid = ids[0] >= 0
         dense[ids[0][valid]] = values[0][valid]
         floor = float(np.nanmin(dense)) if np.isfinite(dense).any() else 0.0
         dense = np.where(np.isnan(dense), floor, dense)
-
         query_tokens = self.index.tokenizer.tokenize(strip_meta_reference(intent.text))
         bm25 = (
             np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
             if query_tokens
             else np.zeros(n, dtype=np.float32)
         )
-        fused = DENSE_WEIGHT * _minmax(dense, allowed) + BM25_WEIGHT * _minmax(bm25, allowed)
-        fused += TOWN_WEIGHT * self._town_match(intent) + TIME_WEIGHT * self._time_match(intent)
-        return _Scored(dense=dense, bm25=bm25, fused=fused, query_tokens=query_tokens, query_vector=query_vector[0])
+        return _Relevance(dense, bm25, query_tokens, query_vector[0])
 
-    def _town_match(self, intent: QueryIntent) -> np.ndarray:
-        if not intent.towns:
-            return np.zeros(len(self._chunks), dtype=np.float32)
-        return np.array(
-            [1.0 if self._documents[c.source].metadata.town in intent.towns else 0.0 for c in self._chunks],
-            dtype=np.float32,
-        )
-
-    def _time_match(self, intent: QueryIntent) -> np.ndarray:
-        wanted_labels = set(intent.halves) | set(intent.plans)
-        if not intent.years and not wanted_labels:
-            return np.zeros(len(self._chunks), dtype=np.float32)
-        scores = np.zeros(len(self._chunks), dtype=np.float32)
-        for i, (chunk, time) in enumerate(zip(self._chunks, self._times, strict=True)):
-            score = 0.0
-            if intent.years:
-                if time.years & set(intent.years):
-                    score = 1.0
-                elif self._doc_years[chunk.source] & set(intent.years):
-                    score = 0.5
-            if wanted_labels:
-                label_score = 1.0 if time.labels & wanted_labels else 0.0
-                score = (score + label_score) / 2 if intent.years else label_score
-            if intent.wants_plan and not time.is_plan:
-                score *= 0.6
-            scores[i] = score
-        return scores
+    def _score(self, intent: QueryIntent, allowed: np.ndarray, relevances: dict[str, _Relevance]) -> _Scored:
+        """Fused scores; `relevances` caches the unsteered part by the text embedded, so the sides of
+        a comparison (same question, other steering) embed and run BM25 once."""
+        key = anchored_query(intent)
+        if key not in relevances:
+            relevances[key] = self._relevance(intent)
+        relevance = relevances[key]
+        fused = DENSE_WEIGHT * _minmax(relevance.dense, allowed) + BM25_WEIGHT * _minmax(relevance.bm25, allowed)
+        fused += TOWN_WEIGHT * self._table.town_match(intent.towns) + TIME_WEIGHT * self._table.time_match(intent)
+        return _Scored(relevance.dense, relevance.bm25, fused, relevance.query_tokens, relevance.query_vector)
 
     def _hit(self, i: int, intent: QueryIntent, scored: _Scored) -> Hit:
         chunk = self._chunks[i]
         meta = self._documents[chunk.source].metadata
         spans = best_sentences(
-            chunk.text,
+            self._sentences[i],
+            self._normalized_sentences[i],
             intent.text,
             scored.query_tokens,
-            self.index.tokenizer.tokenize,
             skip_prefix=chunk.section_path[-1] if chunk.section_path else "",
         )
         return Hit(
@@ -416,12 +475,10 @@ class Retriever:
         names (its date, a period it reviews or plans). True when it names no town or no year."""
         if not intent.towns or not intent.years:
             return True
-        wanted = set(intent.years)
-        return any(
-            self._doc_years[source] & wanted
-            for source, document in self._documents.items()
-            if document.metadata.town in intent.towns
-        )
+        columns = [self._table.year_column[y] for y in intent.years if y in self._table.year_column]
+        about_year = self._table.doc_years[:, columns].any(axis=1)
+        of_town = np.isin(self._table.doc_town_names, intent.towns)
+        return bool((about_year & of_town).any())
 
     def sentence_similarities(self, query_vector: np.ndarray, sentences: list[str]) -> np.ndarray:
         """Cosine similarity of a query to each sentence, embedded as passages. Sentence vectors are
@@ -437,14 +494,6 @@ class Retriever:
         with self._sentence_lock:
             matrix = np.stack([self._sentence_vectors[t] for t in sentences]) if sentences else np.zeros((0, 1))
         return matrix @ query_vector if sentences else np.zeros(0, dtype=np.float32)
-
-    def token_coverage(self, query_tokens: list[str], chunk_id: str) -> float:
-        """Share of the question's content tokens (weighted by length) found in a passage."""
-        if not query_tokens:
-            return 0.0
-        tokens = self._chunk_tokens[self._position[chunk_id]]
-        total = sum(len(t) for t in query_tokens)
-        return sum(len(t) for t in query_tokens if t in tokens) / total
 
 
 def _minmax(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:

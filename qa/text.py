@@ -53,6 +53,12 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+def normalize_for_matching(text: str) -> str:
+    """The form tokens are made from (simplified, width-folded, lower case): text normalized so that it
+    can be searched for tokens directly."""
+    return fold_width(to_simplified(text))
+
+
 def looks_traditional(text: str) -> bool:
     """True when OpenCC changes enough characters that the text is written in traditional script.
 
@@ -112,7 +118,7 @@ class BM25Tokenizer:
 
     def tokenize(self, text: str) -> list[str]:
         self._ensure_ready()
-        normalized = fold_width(to_simplified(text))
+        normalized = normalize_for_matching(text)
         tokens: list[str] = []
         for token in self._jieba.cut_for_search(normalized):
             token = token.strip()
