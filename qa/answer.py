@@ -13,6 +13,7 @@ import numpy as np
 
 from qa.highlight import split_sentences
 from qa.search import Hit, Retriever, get_retriever, is_foreign
+from qa.text import replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
 
@@ -135,6 +136,7 @@ def ask(
     sources: list[str] | None = None,
 ) -> Answer:
     """Answer `question` from the reports: the cited passages and the sentences that answer it."""
+    question = replace_surrogates(question)
     retriever = get_retriever(index_dir)
     _, hits, scored = retriever.search_with_intent(question, k, town=town, year=year, sources=sources)
     sentences = score_sentences(retriever, hits, scored.query_vector) if hits else []

@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.text import replace_surrogates
+
 if TYPE_CHECKING:
     from qa.answer import Answer
     from qa.index import IndexedDocument
@@ -45,8 +47,7 @@ Message = dict
 def prepare_question(text: str | None) -> tuple[str, str | None]:
     """The question as it will be asked, and a notice when it had to be cut. Empty or whitespace-only
     input gives ("", None): the chat then does nothing."""
-    # Lone surrogates (possible in JSON from an API client) cannot be encoded for the model: replace them.
-    question = (text or "").encode("utf-8", "replace").decode("utf-8").strip()
+    question = replace_surrogates(text or "").strip()
     if len(question) <= MAX_QUESTION_CHARS:
         return question, None
     notice = f"问题过长（{len(question)} 字），只取前 {MAX_QUESTION_CHARS} 字作答。"

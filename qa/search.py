@@ -23,7 +23,7 @@ from qa.documents import Chunk, Footnote, Metadata
 from qa.highlight import best_sentences, split_sentences
 from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.settings import Settings
-from qa.text import normalize_for_matching, normalize_question, strip_meta_reference
+from qa.text import normalize_for_matching, normalize_question, replace_surrogates, strip_meta_reference
 
 log = logging.getLogger(__name__)
 
@@ -364,7 +364,7 @@ class Retriever:
         year: int | None = None,
         sources: list[str] | None = None,
     ) -> tuple[QueryIntent, list[Hit], _Scored]:
-        intent = self.parse(question)
+        intent = self.parse(replace_surrogates(question))
         allowed = self._table.allowed(town=town, year=year, sources=sources)
         if not allowed.any():
             relevance = self._relevance(intent)

@@ -69,6 +69,15 @@ def looks_traditional(text: str) -> bool:
     return changed >= 2
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def replace_surrogates(text: str) -> str:
+    """The text with lone surrogates (from JSON of an API client, or undecodable command-line bytes)
+    replaced by U+FFFD: they cannot be encoded, so the tokenizers and OpenCC would raise on them."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
 def normalize_question(question: str) -> str:
     """What the embedder and the query parser read: width-folded, simplified when traditional."""
     text = unicodedata.normalize("NFKC", question).strip()

@@ -668,3 +668,12 @@ def test_feedback_log_survives_concurrent_processes(tmp_path: Path) -> None:
     records = [json.loads(line) for line in lines]
     assert len(records) == 800
     assert {(r["worker"], r["i"]) for r in records} == {(str(w), i) for w in range(4) for i in range(200)}
+
+
+@pytest.mark.slow
+def test_lone_surrogates_are_replaced_not_refused() -> None:
+    """JSON from an API client can carry lone surrogates; the library answers as for U+FFFD."""
+    answer = qa.ask(HOSTILE["lone_surrogates"])
+    assert "\ufffd" in answer.question and not any("\ud800" <= ch <= "\udfff" for ch in answer.question)
+    _check_answer(answer, answer.question)
+    assert qa.retrieve(HOSTILE["lone_surrogates"], k=3)

@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from qa.text import BM25Tokenizer, fold_width, looks_traditional, mine_user_words, normalize_question
+from qa.text import (
+    BM25Tokenizer,
+    fold_width,
+    looks_traditional,
+    mine_user_words,
+    normalize_question,
+    replace_surrogates,
+)
 
 
 def test_fold_width_turns_full_width_into_ascii() -> None:
@@ -35,3 +42,8 @@ def test_user_words_keep_program_names_whole() -> None:
     assert "一地两区" in words and "招商引资交出新答卷" in words
     tokenizer = BM25Tokenizer(words)
     assert "一地两区" in tokenizer.tokenize("“一地两区”指什么")
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    assert replace_surrogates("a\ud800b\udcffc") == "a\ufffdb\ufffdc"
+    assert replace_surrogates("大场镇😀") == "大场镇😀"
