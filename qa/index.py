@@ -44,8 +44,10 @@ from qa.text import TOKENIZER_VERSION, BM25Tokenizer, mine_user_words
 from qa.vectors import build_dense_index
 
 log = logging.getLogger(__name__)
+logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG on import
 
-INDEX_FORMAT = 1
+#: 2: the manifest records a sha256 of every data file (`checksums`).
+INDEX_FORMAT = 2
 REPORT_SUFFIXES = (".txt", ".md")
 CURRENT_FILE = "CURRENT"
 
@@ -225,6 +227,27 @@ def _check_manifest(manifest: object) -> None:
         raise ValueError("manifest.json lacks files, counts or dimension")
 
 
+def _data_files(generation: Path) -> list[Path]:
+    return sorted(p for p in generation.rglob("*") if p.is_file() and p.name != "manifest.json")
+
+
+def damaged_files(generation: Path, manifest: dict) -> list[str]:
+    """The data files of a generation that are missing, unreadable or differ from the checksums its
+    manifest recorded (a truncated or bit-flipped file that would still parse is caught here)."""
+    recorded = manifest.get("checksums")
+    if not isinstance(recorded, dict) or not recorded:
+        return ["manifest.json (no checksums)"]
+    damaged = []
+    for name, digest in sorted(recorded.items()):
+        try:
+            if file_sha256(generation / name) != digest:
+                damaged.append(name)
+        except OSError:
+            damaged.append(name)
+    present = {p.relative_to(generation).as_posix() for p in _data_files(generation)}
+    return damaged + sorted(present - set(recorded))
+
+
 def _fsync_dir(directory: Path) -> None:
     fd = os.open(directory, os.O_RDONLY)
     try:
@@ -297,6 +320,8 @@ def index_status(settings: Settings) -> IndexStatus:
     reasons = []
     if manifest.get("format") != INDEX_FORMAT:
         reasons.append("index format changed")
+    elif damaged := damaged_files(current_generation(settings.index_dir), manifest):
+        reasons.append(f"index files damaged ({', '.join(damaged)})")
     if manifest.get("chunker") != chunker_id(settings):
         reasons.append(f"chunker changed ({manifest.get('chunker')} → {chunker_id(settings)})")
     if manifest.get("model") != settings.model:
@@ -330,12 +355,12 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         old_manifest = None
     # Vectors are keyed by the text they embed, so they can be reused across chunker changes as long
     # as the model is the same; only a same-chunker build can be a no-op.
-    same_model = (
-        old_manifest is not None
-        and old_manifest.get("format") == INDEX_FORMAT
-        and old_manifest.get("model") == settings.model
-    )
-    compatible = same_model and old_manifest.get("chunker") == chunker_id(settings)
+    current_format = old_manifest is not None and old_manifest.get("format") == INDEX_FORMAT
+    damaged = damaged_files(current_generation(index_dir), old_manifest) if current_format else []
+    if damaged:
+        log.warning("index files damaged (%s); rebuilding", ", ".join(damaged))
+    same_model = old_manifest is not None and old_manifest.get("model") == settings.model
+    compatible = same_model and current_format and not damaged and old_manifest.get("chunker") == chunker_id(settings)
     paths = list_reports(settings.docs_dir)
     hashes, skipped = scan_reports(paths, settings)
     if strict and skipped:  # before the no-op check: a strict build fails on a bad file even if nothing changed
@@ -370,7 +395,8 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
             texts.append(embedding_text(chunk, document.metadata))
     keys = [_text_key(t) for t in texts]
 
-    reusable = _old_vectors(index_dir, old_manifest) if same_model and not full else {}
+    vectors_intact = not {"dense.faiss", "chunks.jsonl"} & set(damaged)
+    reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
     missing = [i for i, key in enumerate(keys) if key not in reusable]
     dimension = old_manifest["dimension"] if same_model and old_manifest else None
     vectors: np.ndarray | None = None
@@ -486,6 +512,9 @@ def _write_generation(
     bm25.index(corpus_tokens, show_progress=False)
     bm25.save(str(directory / "bm25"), show_progress=False)
 
+    for path in directory.rglob("*"):
+        if path.is_file():
+            path.chmod(0o644)
     manifest = {
         "format": INDEX_FORMAT,
         "model": settings.model,
@@ -495,10 +524,8 @@ def _write_generation(
         "skipped": skipped,
         "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "checksums": {p.relative_to(directory).as_posix(): file_sha256(p) for p in _data_files(directory)},
     }
-    for path in directory.rglob("*"):
-        if path.is_file():
-            path.chmod(0o644)
     # The manifest is written last: a generation without one is incomplete by definition.
     _write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     _fsync_dir(directory)
@@ -516,7 +543,10 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         manifest = json.loads((generation / "manifest.json").read_text(encoding="utf-8"))
         _check_manifest(manifest)
         if manifest.get("format") != INDEX_FORMAT:
-            raise IndexDamagedError(f"index format {manifest.get('format')} is not {INDEX_FORMAT}: run `qa build --full`")
+            raise IndexDamagedError(f"index format {manifest.get('format')} is not {INDEX_FORMAT}: run `qa build`")
+        damaged_names = damaged_files(generation, manifest)
+        if damaged_names:
+            raise IndexDamagedError(f"{damaged} — files differ from the manifest: {', '.join(damaged_names)}")
         raw_docs = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         documents = {d["source"]: _document_from_json(d) for d in raw_docs}
         chunks = [_chunk_from_json(json.loads(line)) for line in (generation / "chunks.jsonl").open(encoding="utf-8")]

@@ -39,6 +39,8 @@ from qa.index import (
     IndexMismatchError,
     build_index,
     current_generation,
+    file_sha256,
+    index_status,
     load_index,
     scan_reports,
 )
@@ -279,6 +281,10 @@ def _corrupt(path: Path, how: str) -> None:
         path.write_bytes(np.random.default_rng(7).bytes(max(64, len(data))))
     elif how == "deleted":
         path.unlink()
+    elif how == "bit_flipped":  # one bit in the middle: the file usually still parses
+        flipped = bytearray(data)
+        flipped[len(data) // 2] ^= 0x01
+        path.write_bytes(bytes(flipped))
     elif how == "last_line_dropped":
         path.write_bytes(b"".join(data.splitlines(keepends=True)[:-1]))
     elif how == "wrong_shape":
@@ -306,8 +312,8 @@ INDEX_FILES = [
 DAMAGE = [
     (name, how)
     for name in INDEX_FILES
-    for how in ("truncated", "empty", "garbage", "deleted")
-    if not (name == "userdict.txt" and how in ("truncated", "empty"))  # fewer user words is still an index
+    for how in ("truncated", "empty", "garbage", "deleted", "bit_flipped")
+    if not (name == "manifest.json" and how == "bit_flipped")  # may still be a valid manifest: see below
 ]
 DAMAGE += [
     ("chunks.jsonl", "last_line_dropped"),
@@ -351,6 +357,20 @@ def test_a_damaged_index_is_repaired_by_full_build(corpus: Settings, name: str, 
     assert {c.source for c in load_index(corpus.index_dir).chunks} == {SEED}
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["bm25/data.csc.index.npy", "dense.faiss", "chunks.jsonl"])
+def test_a_damaged_index_is_repaired_by_a_plain_build(corpus: Settings, name: str) -> None:
+    """`qa build` without --full does not call a damaged index up to date; it re-embeds only when the
+    vectors or their keys are what was damaged."""
+    _corrupt(current_generation(corpus.index_dir) / name, "bit_flipped")
+    assert index_status(corpus).stale
+    report = build_index(corpus, progress=False)
+    assert not report.noop
+    assert (report.embedded > 0) == (name in ("dense.faiss", "chunks.jsonl"))
+    assert {c.source for c in load_index(corpus.index_dir).chunks} == {SEED}
+    assert not index_status(corpus).stale
+
+
 def _with_dimension(index: Path, dimension: int) -> None:
     """Rewrite the live generation as a consistent index of another dimension."""
     generation = current_generation(index)
@@ -361,6 +381,7 @@ def _with_dimension(index: Path, dimension: int) -> None:
     manifest_path = generation / "manifest.json"
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     manifest["dimension"] = dimension
+    manifest["checksums"]["dense.faiss"] = file_sha256(generation / "dense.faiss")
     manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
 
 
