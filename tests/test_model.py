@@ -51,8 +51,10 @@ EDGE_CASES = [
 
 
 def _settings(cache_dir: Path) -> Settings:
-    # The environment may choose bf16 (QA_BF16); the fidelity checks hold for both.
-    return replace(Settings.from_env(), cache_dir=cache_dir, model=DEFAULT_MODEL)
+    # The environment may choose bf16 (QA_BF16); the fidelity checks hold for both. The provisioned
+    # directory is checked through sentence-transformers on torch; tests/test_embedding.py checks the
+    # ONNX engine against it.
+    return replace(Settings.from_env(), cache_dir=cache_dir, model=DEFAULT_MODEL, backend="torch")
 
 
 def _paragraphs() -> list[str]:
@@ -320,9 +322,9 @@ class _FakeModel:
     ],
 )
 def test_prefixes_follow_the_model(name, prompts, expected) -> None:
-    from qa.embedding import Embedder
+    from qa.embedding import TorchEmbedder
 
-    embedder = Embedder(replace(Settings(), model=name), path=name, model=_FakeModel(prompts))
+    embedder = TorchEmbedder(replace(Settings(), model=name), path=name, model=_FakeModel(prompts))
     assert (embedder.query_prefix, embedder.passage_prefix) == expected
     vectors = embedder.encode_passages(["a", "b"])
     assert vectors.shape == (2, 4) and vectors.dtype == np.float32
@@ -333,11 +335,11 @@ def test_prefixes_follow_the_model(name, prompts, expected) -> None:
 def test_queries_run_on_a_worker_with_query_threads() -> None:
     import torch
 
-    from qa.embedding import Embedder
+    from qa.embedding import TorchEmbedder
 
     fake = _FakeModel({"query": "query: ", "passage": "passage: "})
     before = torch.get_num_threads()
-    embedder = Embedder(replace(Settings(), model="fake", query_threads=1), path="fake", model=fake)
+    embedder = TorchEmbedder(replace(Settings(), model="fake", query_threads=1), path="fake", model=fake)
     try:
         embedder.encode_queries(["q"])
         embedder.encode_passages(["p"])
@@ -369,7 +371,7 @@ def test_load_embedder_loads_once_across_threads(monkeypatch, tmp_path) -> None:
             return self
 
     monkeypatch.setattr(sentence_transformers, "SentenceTransformer", SlowFake)
-    settings = replace(Settings(), cache_dir=tmp_path, model=str(tmp_path / "fake-model"))
+    settings = replace(Settings(), cache_dir=tmp_path, model=str(tmp_path / "fake-model"), backend="torch")
     results: list[object] = []
     threads = [
         threading.Thread(target=lambda: results.append(embedding.load_embedder(settings))) for _ in range(6)
