@@ -1,5 +1,5 @@
 # report-qa set-up and tasks. `make run` and `make test` do all the set-up on a fresh clone:
-# a project-local virtualenv in .venv/, the package with its dependencies, the provisioned model,
+# a project-local virtualenv in .venv/, the package with its dependencies, the provisioned model (and its ONNX export),
 # and (for the browser test) Debian's chromium. A second run reinstalls nothing that has not changed.
 
 PYTHON ?= python3

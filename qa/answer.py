@@ -6,6 +6,7 @@ followed by its citation marker [n] (n = the hit's position in `Answer.hits`).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import numpy as np
 
 from qa.highlight import split_sentences
 from qa.search import Hit, Retriever, get_retriever, is_foreign
-from qa.text import replace_surrogates
+from qa.text import normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
 
@@ -30,6 +31,12 @@ MIN_SENTENCE_CHARS = 6
 EVIDENCE_PASSAGES = 3
 #: A second passage joins the answer when its score is this close to the first's.
 SECOND_HIT_RATIO = 0.92
+#: A question asking what a term means or covers (「“三站一场”指的是哪些地方」「四小行业具体指哪些场所」):
+#: reports explain such terms in footnotes, so the top passage's footnote is the answer.
+_DEFINITION_QUESTION = re.compile(
+    r"指的?是|指什么|指哪|具体指|是指|包括哪|包含哪|是哪些|有哪些|哪几[个项类种]|分别是|什么意思|含义"
+    r"|\bwhat (?:does|do|is|are)\b.*\b(?:mean|stand for|refer to|include)|\bwhich\b.*\binclude", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -93,16 +100,41 @@ def is_answerable(retriever: Retriever, question: str, hits: list[Hit], evidence
     return evidence >= (MIN_EVIDENCE_FOREIGN if is_foreign(question) else MIN_EVIDENCE)
 
 
+def answering_footnote(question: str, query_tokens: list[str], hits: list[Hit], sentences: list[Evidence]) -> Evidence | None:
+    """The footnote of the top passage that answers the question, if one does: for a question asking
+    what a term means or covers, the footnote closest to the question; otherwise a footnote holding a
+    word of the question that the highlighted sentence lacks (「新开工」 in 「新开工项目 3 个」)."""
+    notes = [e for e in sentences if e.hit == 0 and e.footnote is not None]  # best match first
+    if not notes:
+        return None
+    if _DEFINITION_QUESTION.search(question):
+        return notes[0]
+    highlighted = normalize_for_matching(hits[0].highlight)
+    for note in notes:
+        text = normalize_for_matching(note.text)
+        if any(len(token) >= 2 and token in text and token not in highlighted for token in query_tokens):
+            return note
+    return None
+
+
 def compose_answer(
-    question: str, hits: list[Hit], answerable: bool, confidence: float, sentences: list[Evidence] = ()
+    question: str,
+    hits: list[Hit],
+    answerable: bool,
+    confidence: float,
+    sentences: list[Evidence] = (),
+    footnote: Evidence | None = None,
 ) -> Answer:
-    """The answer text: the top passage's highlight, then the sentence (or footnote) that matches the
-    question best if it says something the highlight does not, then a close second passage's highlight;
-    each verbatim with its citation [n]."""
+    """The answer text: the top passage's highlight, then the footnote that answers the question (see
+    `answering_footnote`), then the sentence (or footnote) that matches the question best if it says
+    something not said yet, then a close second passage's highlight; each verbatim with its citation [n]."""
     if not answerable:
         return Answer(question, False, NOT_COVERED, tuple(hits), confidence)
     parts = [f"{hits[0].highlight} [1]"] if hits[0].highlight else []
     said = [hits[0].highlight]
+    if footnote is not None and footnote.text not in hits[0].highlight:
+        parts.append(f"注{footnote.footnote}：{footnote.text} [1]")
+        said.append(footnote.text)
     # the best-matching sentence, from the top passage's report or a passage scored nearly as high (a
     # passage of another report that merely shares words must not slip into the answer)
     close = [
@@ -138,8 +170,9 @@ def ask(
     """Answer `question` from the reports: the cited passages and the sentences that answer it."""
     question = replace_surrogates(question)
     retriever = get_retriever(index_dir)
-    _, hits, scored = retriever.search_with_intent(question, k, town=town, year=year, sources=sources)
+    intent, hits, scored = retriever.search_with_intent(question, k, town=town, year=year, sources=sources)
     sentences = score_sentences(retriever, hits, scored.query_vector) if hits else []
     evidence = evidence_score(sentences, hits)
     answerable = is_answerable(retriever, question, hits, evidence)
-    return compose_answer(question, hits, answerable, evidence, sentences)
+    footnote = answering_footnote(intent.text, scored.query_tokens, hits, sentences) if hits else None
+    return compose_answer(question, hits, answerable, evidence, sentences, footnote)

@@ -1,0 +1,59 @@
+"""Composing the extractive answer from hits (pure: hits and scored sentences built by hand)."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer import NOT_COVERED, Evidence, answering_footnote, compose_answer, evidence_score
+from qa.documents import Footnote
+from qa.search import Hit
+
+TEXT = "推动地铁18号线“三站一场”¹周边开发。梳理形成 14 个重点产业项目²，实施全过程管理。"
+NOTES = (Footnote(1, "大康路站、呼兰路站、爱辉路站，场北车辆段。"), Footnote(2, "投产项目 1 个、新开工项目 3 个。"))
+
+
+def _hit(text: str = TEXT, highlight: str = "推动地铁18号线“三站一场”¹周边开发。", score: float = 1.0,
+         source: str = "a.txt", footnotes: tuple[Footnote, ...] = NOTES, dense: float = 0.9) -> Hit:
+    return Hit(chunk_id="c", source=source, title="报告", town="庙行镇", date="2023-01-01", section_path=("一、",),
+               text=text, footnotes=footnotes, highlight=highlight, highlight_spans=(), score=score,
+               dense_score=dense, bm25_score=1.0, start=0, end=len(text))
+
+
+def _notes(best_first: list[int]) -> list[Evidence]:
+    return [Evidence(0, NOTES[n - 1].text, 0.9 - 0.01 * i, footnote=n) for i, n in enumerate(best_first)]
+
+
+def test_definition_question_gets_the_closest_footnote() -> None:
+    note = answering_footnote("“三站一场”指的是哪些地方？", ["三站一场", "地方"], [_hit()], _notes([1, 2]))
+    assert note is not None and note.footnote == 1
+    answer = compose_answer("“三站一场”指的是哪些地方？", [_hit()], True, 0.9, _notes([1, 2]), note)
+    assert answer.answer.splitlines() == ["推动地铁18号线“三站一场”¹周边开发。 [1]", "注1：大康路站、呼兰路站、爱辉路站，场北车辆段。 [1]"]
+
+
+def test_footnote_with_a_question_word_the_highlight_lacks() -> None:
+    hit = _hit(highlight="梳理形成 14 个重点产业项目²，实施全过程管理。")
+    note = answering_footnote("14个重点产业项目里新开工的有几个？", ["重点", "产业", "项目", "新开工"], [hit], _notes([1, 2]))
+    assert note is not None and note.footnote == 2
+
+
+def test_no_footnote_when_it_adds_no_question_word() -> None:
+    hit = _hit(highlight="梳理形成 14 个重点产业项目²，实施全过程管理。")
+    assert answering_footnote("重点产业项目有多少个？", ["重点", "产业", "项目"], [hit], _notes([2, 1])) is None
+    assert answering_footnote("指的是什么", ["什么"], [_hit(footnotes=())], []) is None
+
+
+def test_footnotes_of_other_passages_are_not_taken() -> None:
+    other = [Evidence(1, NOTES[0].text, 0.95, footnote=1)]
+    assert answering_footnote("“三站一场”指的是哪些地方？", ["三站一场"], [_hit(), _hit(source="b.txt")], other) is None
+
+
+def test_abstention_says_so_and_keeps_the_passages() -> None:
+    answer = compose_answer("问题", [_hit()], False, 0.5)
+    assert not answer.answerable and answer.answer == NOT_COVERED and len(answer.hits) == 1
+
+
+def test_evidence_is_lowered_by_half_the_shortfall_against_the_top_passage() -> None:
+    sentences = [Evidence(0, "句子。", 0.80)]
+    assert evidence_score(sentences, [_hit(dense=0.90)]) == pytest.approx(0.80 - 0.5 * 0.10)
+    assert evidence_score(sentences, [_hit(dense=0.70)]) == 0.80
+    assert evidence_score([], [_hit()]) == 0.0
