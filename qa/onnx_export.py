@@ -128,9 +128,11 @@ def read_export(directory: Path, fingerprint: dict[str, Any]) -> OnnxModel | Non
 def _export(settings: Settings, model_path: str, fingerprint: dict[str, Any], out: Path) -> None:
     import torch
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as transformers_logging
 
     from qa.embedding import TorchEmbedder
 
+    transformers_logging.disable_progress_bar()  # a "Loading weights" bar is noise in `qa model`
     model = SentenceTransformer(model_path)  # not the process-wide cache: it is dropped after the export
     model.eval()
     embedder = TorchEmbedder(settings.with_overrides(backend="torch", bf16=False), path=model_path, model=model)
