@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 from pypinyin import Style, pinyin
 
+from qa.crosslingual import english_glosses, translated_tokens
 from qa.documents import Chunk, Footnote, Metadata
 from qa.highlight import best_sentences, split_sentences
 from qa.index import IndexedDocument, LoadedIndex, load_index
@@ -322,6 +323,8 @@ class Retriever:
         self._table = _ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
+        self._vocabulary = frozenset(self.index.bm25.vocab_dict)
+        english_glosses()  # read the dictionary now (~1 s), not during the first English question
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
         self._sentences = [split_sentences(c.text) for c in self._chunks]
         self._normalized_sentences = [[normalize_for_matching(s.text) for s in found] for found in self._sentences]
@@ -424,6 +427,8 @@ class Retriever:
         floor = float(np.nanmin(dense)) if np.isfinite(dense).any() else 0.0
         dense = np.where(np.isnan(dense), floor, dense)
         query_tokens = self.index.tokenizer.tokenize(strip_meta_reference(intent.text))
+        if is_foreign(intent.text):  # BM25 would match nothing of it: add Chinese tokens from a dictionary
+            query_tokens += translated_tokens(intent.text, self.index.tokenizer.tokenize, self._vocabulary)
         bm25 = (
             np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
             if query_tokens
