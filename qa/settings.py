@@ -65,7 +65,8 @@ class Settings:
     backend: str = "onnx"
     #: torch backend only: load the float32 weights as bfloat16 (≈1.8× faster on CPUs with bf16 instructions).
     bf16: bool = False
-    #: torch threads for query embedding; 1 keeps latency stable when other work shares the CPU.
+    #: Threads per question embedding (the ONNX session's intra-op threads, or the torch query worker's);
+    #: 1 keeps latency stable when other work shares the CPU; 0 or less: the engine's default.
     query_threads: int = 1
     #: Passages per batch: 8 embedded faster than 32 on both engines here (less padding; bench/embedding.py).
     embed_batch_size: int = 8

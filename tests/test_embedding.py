@@ -4,11 +4,13 @@ serving, and the backend setting."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import subprocess
 import sys
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -16,7 +18,13 @@ import pytest
 from qa import onnx_export
 from qa.embedding import OnnxEmbedder, TorchEmbedder, load_embedder
 from qa.evaluate import load_questions
-from qa.onnx_export import ensure_onnx_model, export_directory, read_export, source_fingerprint
+from qa.onnx_export import (
+    OnnxExportError,
+    ensure_onnx_model,
+    export_directory,
+    read_export,
+    source_fingerprint,
+)
 from qa.settings import Settings
 from tests.conftest import DEV_SET, ROOT, SEEDS_DIR
 
@@ -32,15 +40,24 @@ def engines() -> tuple[OnnxEmbedder, TorchEmbedder]:
     return onnx, torch_engine
 
 
-@pytest.mark.slow
-def test_onnx_vectors_equal_torch_vectors(engines: tuple[OnnxEmbedder, TorchEmbedder]) -> None:
-    onnx, torch_engine = engines
+@pytest.fixture(scope="module")
+def seed_paragraphs(engines: tuple[OnnxEmbedder, TorchEmbedder]) -> tuple[list[str], np.ndarray]:
+    """Every non-empty line of the seeds, and its ONNX vector (embedded once: it takes ~25 s)."""
     paragraphs = [
         line.strip() for path in sorted(SEEDS_DIR.glob("*.txt"))
         for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
     assert len(paragraphs) > 300
-    passages = np.sum(onnx.encode_passages(paragraphs) * torch_engine.encode_passages(paragraphs), axis=1)
+    return paragraphs, engines[0].encode_passages(paragraphs)
+
+
+@pytest.mark.slow
+def test_onnx_vectors_equal_torch_vectors(
+    engines: tuple[OnnxEmbedder, TorchEmbedder], seed_paragraphs: tuple[list[str], np.ndarray]
+) -> None:
+    onnx, torch_engine = engines
+    paragraphs, onnx_vectors = seed_paragraphs
+    passages = np.sum(onnx_vectors * torch_engine.encode_passages(paragraphs), axis=1)
     questions = [q.question for q in load_questions(DEV_SET)]
     queries = np.sum(onnx.encode_queries(questions) * torch_engine.encode_queries(questions), axis=1)
     assert passages.min() >= MIN_COSINE, passages.min()
@@ -60,21 +77,23 @@ def test_onnx_vectors_do_not_depend_on_batching(engines: tuple[OnnxEmbedder, Tor
 
 
 @pytest.mark.slow
-def test_retrieval_smoke_test_on_onnx(engines: tuple[OnnxEmbedder, TorchEmbedder]) -> None:
-    """docs/model.md: the paragraph with 「新增签约 15 户」 ranks first for this question, also in
-    traditional characters."""
+def test_retrieval_smoke_test_on_onnx(
+    engines: tuple[OnnxEmbedder, TorchEmbedder], seed_paragraphs: tuple[list[str], np.ndarray]
+) -> None:
+    """docs/model.md: the paragraph with 「新增签约 15 户」 ranks first among the seed paragraphs (lines
+    of more than 20 characters) for this question, also in traditional characters."""
     onnx, _ = engines
-    paragraphs = sorted({
-        line.strip() for path in sorted(SEEDS_DIR.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines() if len(line.strip()) > 20
-    })
-    vectors = onnx.encode_passages(paragraphs)
+    paragraphs, vectors = seed_paragraphs
+    is_paragraph = np.array([len(p) > 20 for p in paragraphs])
     for question in ("南大地区动迁扫尾新增签约多少户？", "南大地區動遷掃尾新增簽約多少戶？"):
-        best = paragraphs[int(np.argmax(vectors @ onnx.encode_queries([question])[0]))]
+        scores = np.where(is_paragraph, vectors @ onnx.encode_queries([question])[0], -np.inf)
+        best = paragraphs[int(np.argmax(scores))]
         assert "新增签约 15 户" in best, best[:60]
 
 
+@pytest.mark.slow
 def test_serving_with_onnx_does_not_import_torch() -> None:
+    ensure_onnx_model(replace(Settings.from_env(), backend="onnx"))  # exporting needs torch; serving must not
     code = (
         "import sys; from qa.search import get_retriever; get_retriever().search('大场镇2022年引进了多少家企业？'); "
         "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)"
@@ -121,6 +140,7 @@ def test_export_metadata_must_match_its_source(tmp_path: Path) -> None:
     directory = tmp_path / "export"
     directory.mkdir()
     (directory / onnx_export.MODEL_FILE).write_bytes(b"x")
+    (directory / onnx_export.WEIGHTS_FILE).write_bytes(b"x")
     (directory / onnx_export.TOKENIZER_FILE).write_text("{}")
     meta = {"version": onnx_export.EXPORT_VERSION, "source": {"a": [1, 2]}, "query_prefix": "query: ",
             "passage_prefix": "passage: ", "dimension": 384, "max_length": 512, "pad_token": "<pad>"}
@@ -131,3 +151,95 @@ def test_export_metadata_must_match_its_source(tmp_path: Path) -> None:
     assert read_export(directory, {"a": [1, 2]}) is None
     (directory / onnx_export.EXPORT_FILE).write_text("not json")
     assert read_export(directory, {"a": [1, 2]}) is None
+
+
+def _fake_model_dir(root: Path) -> Path:
+    model_dir = root / "tiny-model"
+    model_dir.mkdir()
+    (model_dir / "config.json").write_text("{}")
+    (model_dir / onnx_export.TOKENIZER_FILE).write_text("{}")
+    return model_dir
+
+
+def _fake_export(settings: Settings, model_path: str, fingerprint: dict[str, Any], out: Path) -> None:
+    """What `_export` leaves, without torch: enough for `read_export`."""
+    for name in (onnx_export.MODEL_FILE, onnx_export.WEIGHTS_FILE, onnx_export.TOKENIZER_FILE):
+        (out / name).write_bytes(b"x")
+    meta = {"version": onnx_export.EXPORT_VERSION, "source": fingerprint, "query_prefix": "", "passage_prefix": "",
+            "dimension": 4, "max_length": 16, "pad_token": "<pad>"}
+    (out / onnx_export.EXPORT_FILE).write_text(json.dumps(meta))
+
+
+def test_export_is_made_once_and_redone_when_the_model_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Exported into `<cache>/onnx/<model dir>-<hash>/`; what a killed export left is removed; an up-to-date
+    export is reused; a changed model file or EXPORT_VERSION makes it again."""
+    model_dir = _fake_model_dir(tmp_path)
+    settings = Settings(cache_dir=tmp_path / "cache", model=str(model_dir))
+    exports: list[Path] = []
+
+    def export(settings: Settings, model_path: str, fingerprint: dict[str, Any], out: Path) -> None:
+        exports.append(out)
+        _fake_export(settings, model_path, fingerprint, out)
+
+    monkeypatch.setattr(onnx_export, "_export", export)
+    directory = export_directory(settings, str(model_dir))
+    assert directory.parent == tmp_path / "cache" / "onnx" and directory.name.startswith("tiny-model-")
+    directory.parent.mkdir(parents=True)
+    killed = directory.parent / f".{directory.name}.tmp-killed"  # as a SIGKILLed export leaves it
+    killed.mkdir()
+    (killed / onnx_export.MODEL_FILE).write_bytes(b"half a model")
+
+    first = ensure_onnx_model(settings)
+    assert first.directory == directory and len(exports) == 1 and not killed.exists()
+    assert ensure_onnx_model(settings) == first and len(exports) == 1  # nothing changed: not redone
+
+    (model_dir / "config.json").write_text('{"changed": true}')
+    ensure_onnx_model(settings)
+    assert len(exports) == 2
+    monkeypatch.setattr(onnx_export, "EXPORT_VERSION", onnx_export.EXPORT_VERSION + 1)
+    ensure_onnx_model(settings)
+    assert len(exports) == 3
+    assert sorted(p.name for p in directory.parent.iterdir()) == sorted([directory.name, f".{directory.name}.lock"])
+
+
+def test_model_without_tokenizer_json_is_not_exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    model_dir = _fake_model_dir(tmp_path)
+    (model_dir / onnx_export.TOKENIZER_FILE).unlink()
+    monkeypatch.setattr(onnx_export, "_export", lambda *args: pytest.fail("must not load the model"))
+    with pytest.raises(OnnxExportError, match="QA_BACKEND=torch"):
+        ensure_onnx_model(Settings(cache_dir=tmp_path / "cache", model=str(model_dir)))
+
+
+@pytest.mark.slow
+def test_only_transformer_pooling_normalize_models_are_exported(engines: tuple[OnnxEmbedder, TorchEmbedder]) -> None:
+    from sentence_transformers.models import Dense, Pooling
+
+    transformer, mean_pooling, normalize = list(engines[1].model)
+    dimension = engines[1].dimension
+    assert onnx_export._check_modules([transformer, mean_pooling, normalize], "m") == (transformer, "mean")
+    assert onnx_export._check_modules([transformer, Pooling(dimension, pooling_mode="cls")], "m")[1] == "cls"
+    for modules in (
+        [transformer, Pooling(dimension, pooling_mode="max"), normalize],
+        [transformer, Pooling(dimension, pooling_mode="mean", include_prompt=False)],
+        [transformer, mean_pooling, Dense(dimension, dimension)],
+        [transformer, mean_pooling, normalize, normalize],
+        [mean_pooling, normalize],
+    ):
+        with pytest.raises(OnnxExportError, match="QA_BACKEND=torch"):
+            onnx_export._check_modules(modules, "m")
+
+
+@pytest.mark.slow
+def test_a_model_the_export_cannot_express_falls_back_to_torch(
+    engines: tuple[OnnxEmbedder, TorchEmbedder], monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    def unsupported(settings: Settings) -> onnx_export.OnnxModel:
+        raise OnnxExportError("m: only Transformer → Pooling (mean/cls) → Normalize models are exported")
+
+    monkeypatch.setattr(onnx_export, "ensure_onnx_model", unsupported)
+    settings = replace(Settings.from_env(), backend="onnx", bf16=False, embed_batch_size=7)  # a fresh cache key
+    with caplog.at_level(logging.WARNING, logger="qa.embedding"):
+        embedder = load_embedder(settings)
+    assert isinstance(embedder, TorchEmbedder)
+    assert "using the torch backend" in caplog.text
+    np.testing.assert_allclose(embedder.encode_queries(["测试"]), engines[1].encode_queries(["测试"]), atol=1e-6)
