@@ -41,6 +41,31 @@ def query_embeddings(retriever: Any, question: str) -> int:
     return len({anchored_query(side) for side in [intent, *retriever._comparison_sides(intent)]})
 
 
+def time_question(retriever: Any, question: str) -> dict[str, float]:
+    """One question through a `qa.search.Retriever`, timed by part in the same pass: the query embedding,
+    the dense search for the candidates `qa.search` asks for, BM25 (tokenize + scores), the whole
+    `search`, and how many query embeddings that search made (`query_embeddings`)."""
+    import numpy as np
+
+    from qa.search import CANDIDATES
+    from qa.text import normalize_question
+
+    text = normalize_question(question)
+    t0 = time.perf_counter()
+    vector = retriever.embedder.encode_queries([text])
+    t1 = time.perf_counter()
+    retriever.index.dense.search(np.ascontiguousarray(vector, dtype=np.float32), min(len(retriever.index.chunks), CANDIDATES))
+    t2 = time.perf_counter()
+    tokens = retriever.index.tokenizer.tokenize(text)
+    if tokens:
+        retriever.index.bm25.get_scores(tokens)
+    t3 = time.perf_counter()
+    retriever.search(question, 5)
+    t4 = time.perf_counter()
+    return {"embed": t1 - t0, "dense": t2 - t1, "bm25": t3 - t2, "search": t4 - t3,
+            "calls": query_embeddings(retriever, question)}
+
+
 def percentile(values: Sequence[float], q: float) -> float:
     """Linear-interpolated percentile (q in 0..100) of a non-empty sequence."""
     ordered = sorted(values)

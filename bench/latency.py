@@ -21,22 +21,19 @@ import sys
 import time
 from typing import Any
 
-import numpy as np
-
 from bench.common import (
     DEV_QUESTIONS,
     PROJECT_ROOT,
     TMP_DIR,
     log,
     percentile,
-    query_embeddings,
     summary_ms,
     table,
+    time_question,
     write_result,
 )
 from qa.evaluate import load_questions
 from qa.search import CANDIDATES
-from qa.text import normalize_question
 
 
 def _free_port() -> int:
@@ -47,31 +44,15 @@ def _free_port() -> int:
 
 def measure_parts(retriever: Any, questions: list[str], rounds: int) -> dict[str, list[float]]:
     times: dict[str, list[float]] = {k: [] for k in ("embed", "dense", "bm25", "search", "rest", "non_embedding")}
-    n = len(retriever.index.chunks)
     for question in questions[:3]:  # warm-up: first inference, jieba dictionary, caches
         retriever.search(question, 5)
     for _ in range(rounds):
         for question in questions:
-            text = normalize_question(question)
-            t0 = time.perf_counter()
-            vector = retriever.embedder.encode_queries([text])
-            t1 = time.perf_counter()
-            retriever.index.dense.search(np.ascontiguousarray(vector, dtype=np.float32), min(n, CANDIDATES))
-            t2 = time.perf_counter()
-            tokens = retriever.index.tokenizer.tokenize(text)
-            if tokens:
-                retriever.index.bm25.get_scores(tokens)
-            t3 = time.perf_counter()
-            retriever.search(question, 5)
-            t4 = time.perf_counter()
-            embed, dense, bm25, search = t1 - t0, t2 - t1, t3 - t2, t4 - t3
-            calls = query_embeddings(retriever, question)
-            times["embed"].append(embed)
-            times["dense"].append(dense)
-            times["bm25"].append(bm25)
-            times["search"].append(search)
-            times["rest"].append(max(0.0, search - embed - dense - bm25))
-            times["non_embedding"].append(max(0.0, search - calls * embed))
+            t = time_question(retriever, question)
+            for part in ("embed", "dense", "bm25", "search"):
+                times[part].append(t[part])
+            times["rest"].append(max(0.0, t["search"] - t["embed"] - t["dense"] - t["bm25"]))
+            times["non_embedding"].append(max(0.0, t["search"] - t["calls"] * t["embed"]))
     return times
 
 

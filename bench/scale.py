@@ -30,9 +30,9 @@ from bench.common import (
     RESULTS_DIR,
     log,
     percentile,
-    query_embeddings,
     rss_mb_now,
     table,
+    time_question,
     write_result,
 )
 from qa import vectors as qa_vectors
@@ -350,25 +350,12 @@ def retriever_at(retriever: Any, factor: int, questions: list[str]) -> dict[str,
     bm25 = bm25s.BM25()
     bm25.index(tokens * factor, show_progress=False)
     big = Retriever(retriever.settings, index=dataclasses.replace(index, chunks=chunks, dense=dense, bm25=bm25))
-    n = len(chunks)
     rows: dict[str, list[float]] = {"search": [], "embed": [], "dense": [], "bm25": [], "non_embedding_non_dense": []}
     big.search(questions[0], 5)
     for question in questions:
-        text = normalize_question(question)
-        t0 = time.perf_counter()
-        vector = big.embedder.encode_queries([text])
-        t1 = time.perf_counter()
-        big.index.dense.search(np.ascontiguousarray(vector, dtype=np.float32), min(n, CANDIDATES))
-        t2 = time.perf_counter()
-        big.index.bm25.get_scores(big.index.tokenizer.tokenize(text))
-        t3 = time.perf_counter()
-        big.search(question, 5)
-        t4 = time.perf_counter()
-        calls = query_embeddings(big, question)
-        rows["embed"].append(t1 - t0)
-        rows["dense"].append(t2 - t1)
-        rows["bm25"].append(t3 - t2)
-        rows["search"].append(t4 - t3)
-        rows["non_embedding_non_dense"].append(max(0.0, (t4 - t3) - calls * ((t1 - t0) + (t2 - t1))))
-    return {"chunks": n, "factor": factor, "questions": len(questions),
+        t = time_question(big, question)
+        for part in ("embed", "dense", "bm25", "search"):
+            rows[part].append(t[part])
+        rows["non_embedding_non_dense"].append(max(0.0, t["search"] - t["calls"] * (t["embed"] + t["dense"])))
+    return {"chunks": len(chunks), "factor": factor, "questions": len(questions),
             **{f"{k}_p50_ms": percentile(v, 50) * 1000 for k, v in rows.items()}}
