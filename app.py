@@ -4,7 +4,8 @@ Gradio wiring only. The answers come from `qa.answer.ask`; turning them into cha
 HTML), follow-up questions and the feedback log live in `qa/chat.py`. The index and the model are
 loaded once, at start-up (the model in the background while the server starts).
 
-API: `/ask` (message, town, report) → the reply's messages; see README "Web chat".
+API: `/ask` (message, town, report) → the reply's chat messages (HTML); `/answer` (same inputs) → the
+answer as JSON, the same object as `qa ask --json`; see README "The web chat".
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import gradio as gr
 
 from qa import chat
 from qa.answer import ask
+from qa.format import answer_payload
 from qa.index import IndexProblem, load_index
 from qa.search import get_retriever
 from qa.settings import Settings
@@ -36,7 +38,7 @@ SESSION_CAPACITY = 300
 PASSAGES = 5
 ALL = "all"
 
-#: From the dev set (/work/shared/eval/dev.jsonl): one per report, and a follow-up to try after the first.
+#: From the dev set (tests/data/dev.jsonl, a copy of the shared dev set): one per report, and a follow-up to try after the first.
 EXAMPLES = [
     "大场镇2022年全年固定资产投资额大约是多少？",
     "2025年大场镇规上工业总产值是多少？比上年增长了多少？",
@@ -117,10 +119,9 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
         ]
         return [("全部报告", ALL), *labels]
 
-    def reply(
-        question: str, notice: str | None, previous: str, town: str, report: str, *, echo: bool = False
-    ) -> tuple[list[dict], Any]:
-        """Answer one (non-empty, already cut) question: its messages and the Answer."""
+    def answer_for(question: str, previous: str, town: str, report: str) -> tuple[str, Any]:
+        """Answer one (non-empty, already cut) question, read in the light of the previous one: the
+        question as asked after resolving a follow-up, and the Answer."""
         asked = chat.resolve_followup(question, previous, towns)
         answer = ask(
             asked,
@@ -129,6 +130,13 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
             index_dir=index_dir,
             sources=[report] if report in reports else None,  # an id from the list, never a path
         )
+        return asked, answer
+
+    def reply(
+        question: str, notice: str | None, previous: str, town: str, report: str, *, echo: bool = False
+    ) -> tuple[list[dict], Any]:
+        """Answer one (non-empty, already cut) question: its messages and the Answer."""
+        asked, answer = answer_for(question, previous, town, report)
         messages = chat.answer_messages(
             answer,
             asked_as=asked if asked != question else None,
@@ -171,6 +179,19 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
             return [], gr.skip()
         messages, answer = reply(question, notice, previous, town, report, echo=True)
         return messages, answer.question
+
+    # -- API: /answer
+
+    def answer_api(message: str, previous: str, town: str = ALL, report: str = ALL) -> tuple[dict, Any]:
+        """Ask a question; returns the answer as data, the same object as `qa ask --json`: question,
+        answerable, answer (plain text, [n] cites hits[n-1]), confidence, and hits (source, title, town,
+        date, section_path, text, footnotes, highlight, score, …). Follow-ups resolve as in `/ask`.
+        Empty input returns {}."""
+        question, _ = chat.prepare_question(message)
+        if not question:
+            return {}, gr.skip()
+        _, answer = answer_for(question, previous, town, report)
+        return answer_payload(answer), answer.question
 
     with gr.Blocks(title="政府工作报告问答") as demo:
         previous = gr.State("")  # the last question asked (follow-ups resolve against it)
@@ -257,6 +278,13 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
             [textbox, previous, town, report],
             [api_response, previous],
             api_name="ask",
+            postprocess=False,
+        )
+        api_button.click(
+            answer_api,
+            [textbox, previous, town, report],
+            [api_response, previous],
+            api_name="answer",
             postprocess=False,
         )
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)

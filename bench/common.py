@@ -17,7 +17,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 PROJECT_ROOT = BENCH_DIR.parent
 RESULTS_DIR = BENCH_DIR / "results"
 TMP_DIR = RESULTS_DIR / "tmp"
-DEV_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
+DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev.jsonl"
 OWN_QUESTIONS = PROJECT_ROOT / "tests" / "questions.jsonl"
 
 

@@ -1,7 +1,7 @@
 """Load test of the chat API: `python -m bench.load [--seconds 60] [--clients 20]`.
 
 The app is launched in-process on a free port (as tests/test_app.py does) and N `gradio_client`
-clients ask the dev questions (../shared/eval/dev.jsonl, those with a report) through `/ask` for a
+clients ask the dev questions (tests/data/dev.jsonl, those with a report) through `/ask` for a
 bounded time, each request in a fresh session so that no question is read as a follow-up of another.
 
 Reported: requests, failed requests (an exception or an empty reply; must be 0), correctness (the
@@ -27,10 +27,8 @@ from tempfile import TemporaryDirectory
 
 import psutil
 
-from bench.common import percentile
+from bench.common import DEV_QUESTIONS, PROJECT_ROOT, percentile
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEV_QUESTIONS = PROJECT_ROOT.parent / "shared" / "eval" / "dev.jsonl"
 RESULTS = PROJECT_ROOT / "bench" / "results" / "load.json"
 MAX_GROWTH = 0.10
 

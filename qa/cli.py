@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 
 from qa.settings import BACKENDS, Settings
@@ -77,28 +76,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _hit_json(hit) -> dict:
-    data = asdict(hit)
-    data["section_path"] = list(hit.section_path)
-    return data
-
-
 def cmd_ask(args: argparse.Namespace) -> int:
     from qa.answer import ask
-    from qa.format import format_answer_text
+    from qa.format import answer_payload, format_answer_text
 
     # Bytes of the argument that are not UTF-8 arrive as lone surrogates: show them as U+FFFD instead.
     question = os.fsencode(args.question).decode("utf-8", "replace")
     answer = ask(question, args.k, town=args.town, year=args.year, index_dir=args.index)
     if args.json:
-        payload = {
-            "question": answer.question,
-            "answerable": answer.answerable,
-            "answer": answer.answer,
-            "confidence": answer.confidence,
-            "hits": [_hit_json(h) for h in answer.hits],
-        }
-        print(json.dumps(payload, ensure_ascii=False, indent=2))
+        print(json.dumps(answer_payload(answer), ensure_ascii=False, indent=2))
     else:
         print(format_answer_text(answer))
     return EXIT_OK

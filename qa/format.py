@@ -1,8 +1,11 @@
-"""Answer → text for the terminal: the answer, then each cited passage with its citation."""
+"""Answer → what people and programs read: text for the terminal (the answer, then each cited passage with
+its citation) and the JSON payload that `qa ask --json` prints and the chat's `/answer` endpoint returns."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import asdict
+from typing import Any
 
 from qa.answer import Answer
 from qa.search import Hit
@@ -41,3 +44,22 @@ def format_answer_text(answer: Answer, *, color: bool | None = None) -> str:
             lines.append(f"    注{note.n}：{note.text}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def hit_payload(hit: Hit) -> dict[str, Any]:
+    """Every field of the `Hit` as JSON-ready data (tuples become lists)."""
+    data = asdict(hit)
+    data["section_path"] = list(hit.section_path)
+    return data
+
+
+def answer_payload(answer: Answer) -> dict[str, Any]:
+    """The answer as data: the same object from the CLI (`qa ask --json`) and the chat's API (`/answer`).
+    `answer` is plain text with its [n] markers, [n] citing `hits[n-1]`."""
+    return {
+        "question": answer.question,
+        "answerable": answer.answerable,
+        "answer": answer.answer,
+        "confidence": answer.confidence,
+        "hits": [hit_payload(h) for h in answer.hits],
+    }

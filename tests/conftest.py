@@ -1,4 +1,7 @@
-"""Shared fixtures: the repository paths and the shared evaluation data beside the checkout."""
+"""Shared fixtures: the repository paths and the evaluation data the project carries (tests/data/).
+
+`../shared` (beside the checkout on the development machines, absent on a user's clone) is read only by
+the one test that compares seeds/ with it, which skips when it is absent."""
 
 from __future__ import annotations
 
@@ -9,7 +12,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 SHARED_DIR = ROOT.parent / "shared"
-DEV_SET = SHARED_DIR / "eval" / "dev.jsonl"
+#: A copy of ../shared/eval/dev.jsonl, so that a clone without ../shared runs every test.
+DEV_SET = ROOT / "tests" / "data" / "dev.jsonl"
 OWN_SET = ROOT / "tests" / "questions.jsonl"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 

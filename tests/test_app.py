@@ -180,8 +180,38 @@ def test_sessions_do_not_share_follow_ups(server):
     assert "按上文理解为" not in text_of(ask(second, "那2025年呢？")[:1])
 
 
-def test_only_ask_is_public(client):
-    assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/ask"}
+def test_only_ask_and_answer_are_public(client):
+    assert set(client.view_api(print_info=False, return_format="dict")["named_endpoints"]) == {"/ask", "/answer"}
+
+
+def test_answer_endpoint_returns_the_cli_json(client):
+    """`/answer` gives programs data: the same object as `qa ask --json`, with plain-text [n] markers."""
+    item = dev_question("dc-004")
+    payload = client.predict(message=item["question"], api_name="/answer")
+    assert payload["question"] == item["question"] and payload["answerable"] is True
+    assert re.search(r"\[1\]", payload["answer"]) and "<" not in payload["answer"]
+    hits = payload["hits"]
+    assert hits and set(hits[0]) >= {
+        "source", "title", "town", "date", "section_path", "text", "footnotes", "highlight", "score"
+    }
+    assert hits[0]["source"] == item["doc"] and hits[0]["town"] == "大场镇"
+    assert isinstance(hits[0]["section_path"], list) and hits[0]["highlight"] in hits[0]["text"]
+    assert any(all(squeeze(e) in squeeze(h["text"]) for e in item["evidence"]) for h in hits)
+
+    from qa.answer import ask as library_ask
+    from qa.format import answer_payload
+
+    expected = answer_payload(library_ask(item["question"], app.PASSAGES))
+    assert json.loads(json.dumps(payload)) == json.loads(json.dumps(expected))
+
+
+def test_answer_endpoint_keeps_follow_ups_and_refuses_nothing_quietly(client):
+    assert client.predict(message="  ", api_name="/answer") == {}
+    client.predict(message="大场镇2022年引进了多少家企业？", api_name="/answer")
+    follow = client.predict(message="那2025年呢？", api_name="/answer")
+    assert follow["question"] == "大场镇2025年引进了多少家企业？"
+    unanswerable = client.predict(message="罗泾镇2023年新引进了多少家企业？", api_name="/answer")
+    assert unanswerable["answerable"] is False and unanswerable["hits"]
 
 
 def test_twenty_questions_at_once_all_get_their_own_reply(server):

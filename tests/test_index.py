@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -18,7 +19,7 @@ from qa.index import (
     load_index,
 )
 from qa.settings import Settings
-from tests.conftest import SEEDS_DIR
+from tests.conftest import ROOT, SEEDS_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -100,3 +101,19 @@ def test_committed_index_is_current() -> None:
     """index/ in the repository must be rebuilt whenever seeds, chunker or model change."""
     status = index_status(Settings.from_env())
     assert not status.stale, f"index/ is stale ({'; '.join(status.reasons)}): run `qa build`"
+
+
+def test_no_tracked_file_is_also_ignored() -> None:
+    """index/CURRENT and the live generation are tracked; the lock and a build's work in progress are
+    ignored; no file is both (a fresh clone must get the index, and a build must not dirty the tree)."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--ignored", "--exclude-standard"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout.split()
+    assert listed == []
+    tracked = subprocess.run(
+        ["git", "ls-files", "index"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    live = (ROOT / "index" / "CURRENT").read_text(encoding="utf-8").strip()
+    assert "index/CURRENT" in tracked and any(path.startswith(f"index/{live}/") for path in tracked)
+    assert "index/.lock" not in tracked
