@@ -65,6 +65,7 @@ CSS = """
 .qa-answer { line-height: 1.8; font-size: 1.02em; }
 .qa-label { font-weight: 600; color: var(--color-accent); margin-bottom: .2rem; }
 .qa-none .qa-label { color: #92400e; }
+.qa-partial .qa-label { color: #b45309; }
 .qa-ref { color: var(--color-accent); font-weight: 600; font-size: .85em; margin-left: .1em; }
 .qa-notice { color: #b45309; margin-bottom: .4rem; }
 .qa-asked { color: var(--body-text-color-subdued); font-size: .9em; margin-bottom: .4rem; }

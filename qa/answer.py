@@ -6,46 +6,53 @@ followed by its citation marker [n] (n = the hit's position in `Answer.hits`).
 
 from __future__ import annotations
 
+import json
+import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 
 import numpy as np
 
+from qa.answer_types import AnswerType, expected_answer
+from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import split_sentences
-from qa.search import Hit, Retriever, get_retriever, is_foreign
+from qa.search import Hit, QueryIntent, Retriever, get_retriever, is_foreign
 from qa.text import normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
 
-#: Abstention: a question is answered when some sentence of the best passages says what it asks.
-#: `evidence` = best sentence similarity, lowered by half of how far it falls below the passage-level
-#: similarity (a passage that matches the topic but has no sentence matching the question is the mark
-#: of an unanswerable question). Thresholds calibrated on the dev set and the project's own set
-#: (README "Retrieval"); English questions score lower with a small multilingual model.
-MIN_EVIDENCE = 0.865
-MIN_EVIDENCE_FOREIGN = 0.83
+#: The fitted answer decision (`bench/fit_answer.py` writes it).
+MODEL_FILE = Path(__file__).with_name("answer_model.json")
 #: Sentences shorter than this (headings, list stubs) are not evidence on their own.
 MIN_SENTENCE_CHARS = 6
 #: How many of the best passages are searched for an answering sentence.
 EVIDENCE_PASSAGES = 3
 #: A second passage joins the answer when its score is this close to the first's.
 SECOND_HIT_RATIO = 0.92
-#: A question asking what a term means or covers (「“三站一场”指的是哪些地方」「四小行业具体指哪些场所」):
-#: reports explain such terms in footnotes, so the top passage's footnote is the answer.
-_DEFINITION_QUESTION = re.compile(
-    r"指的?是|指什么|指哪|具体指|是指|包括哪|包含哪|是哪些|有哪些|哪几[个项类种]|分别是|什么意思|含义"
-    r"|\bwhat (?:does|do|is|are)\b.*\b(?:mean|stand for|refer to|include)|\bwhich\b.*\binclude", re.I
-)
+#: The three outcomes of a question (`Answer.status`).
+ANSWERED, PARTIAL, NOT_COVERED_STATUS = "answered", "partial", "not_covered"
 
 
 @dataclass(frozen=True)
 class Answer:
     question: str
-    answerable: bool
-    answer: str  # verbatim sentences with [n] citations, or NOT_COVERED
+    answerable: bool  # True only when `status` is "answered"
+    answer: str  # verbatim sentences with [n] citations, or what the reports do not say
     hits: tuple[Hit, ...]
-    confidence: float  # the evidence score of the best sentence (see `sentence_evidence`)
+    confidence: float  # the evidence score of the best sentence (see `evidence_score`)
+    #: "answered"; "partial" — the reports speak of the subject but do not give the asked detail (the
+    #: reply cites what they do say); "not_covered" — nothing in the reports answers.
+    status: str = ""  # "" → "answered" or "not_covered", following `answerable`
+    missing: str | None = None  # what was asked and not found (partial / not_covered)
+    answer_type: str = "general"  # the kind of answer the question asks for (`qa.answer_types`)
+
+    def __post_init__(self) -> None:
+        if not self.status:
+            object.__setattr__(self, "status", ANSWERED if self.answerable else NOT_COVERED_STATUS)
+        if self.status not in (ANSWERED, PARTIAL, NOT_COVERED_STATUS) or self.answerable != (self.status == ANSWERED):
+            raise ValueError(f"Answer.status {self.status!r} does not agree with answerable={self.answerable}")
 
 
 @dataclass(frozen=True)
@@ -93,21 +100,15 @@ def evidence_score(sentences: list[Evidence], hits: list[Hit]) -> float:
     return best + 0.5 * min(0.0, best - hits[0].dense_score)
 
 
-def is_answerable(retriever: Retriever, question: str, hits: list[Hit], evidence: float) -> bool:
-    intent = retriever.parse(question)
-    if not hits or (intent.unknown_places and not intent.towns) or not retriever.covers(intent):
-        return False
-    return evidence >= (MIN_EVIDENCE_FOREIGN if is_foreign(question) else MIN_EVIDENCE)
-
-
-def answering_footnote(question: str, query_tokens: list[str], hits: list[Hit], sentences: list[Evidence]) -> Evidence | None:
+def answering_footnote(answer: AnswerType, query_tokens: list[str], hits: list[Hit], sentences: list[Candidate]) -> Candidate | None:
     """The footnote of the top passage that answers the question, if one does: for a question asking
-    what a term means or covers, the footnote closest to the question; otherwise a footnote holding a
-    word of the question that the highlighted sentence lacks (「新开工」 in 「新开工项目 3 个」)."""
+    what a term means or which items it covers (reports explain such terms in footnotes), the footnote
+    closest to the question; otherwise a footnote holding a word of the question that the highlighted
+    sentence lacks (「新开工」 in 「新开工项目 3 个」)."""
     notes = [e for e in sentences if e.hit == 0 and e.footnote is not None]  # best match first
     if not notes:
         return None
-    if _DEFINITION_QUESTION.search(question):
+    if answer.kind in ("definition", "list"):
         return notes[0]
     highlighted = normalize_for_matching(hits[0].highlight)
     for note in notes:
@@ -117,45 +118,223 @@ def answering_footnote(question: str, query_tokens: list[str], hits: list[Hit], 
     return None
 
 
+def question_features(
+    subject: Subject, hits: list[Hit], candidates: list[Candidate], evidence: float, answer: AnswerType, question: str
+) -> dict[str, float]:
+    """What the answer decision reads (see `qa/answer_model.json` for the weights)."""
+    typed = [c for c in candidates if c.typed]
+    best_similarity = max((c.similarity for c in candidates), default=0.0)
+    passages = [
+        subject.coverage(normalize_for_matching(" ".join([*h.section_path, h.text, *(f.text for f in h.footnotes)])))
+        for h in hits[:EVIDENCE_PASSAGES]
+    ]
+    return {
+        "evidence": evidence,
+        "typed_coverage": max((c.coverage for c in typed), default=0.0),
+        # how far the closest sentence holding a span of the asked kind falls below the closest sentence
+        "typed_similarity_gap": max((c.similarity for c in typed), default=best_similarity - 0.1) - best_similarity,
+        "typed_score": max((c.similarity + 0.1 * c.coverage for c in typed), default=0.0),
+        "best_coverage": max((c.coverage for c in candidates), default=0.0),
+        "passage_coverage": max(passages, default=0.0),
+        "dense": hits[0].dense_score if hits else 0.0,
+        "general": float(answer.kind == "general"),
+        "foreign": float(is_foreign(question)),
+    }
+
+
+@cache
+def decision_model() -> dict:
+    """The fitted answer decision: logistic weights over `question_features`, written by
+    `bench/fit_answer.py` from labelled questions (data in tests/)."""
+    return json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+
+
+def answered_probability(features: dict[str, float]) -> float:
+    model = decision_model()
+    z = model["intercept"] + sum(w * features[name] for name, w in model["weights"].items())
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+def coverage_gap(retriever: Retriever, intent: QueryIntent) -> str | None:
+    """When the question names a town and a period no report of that town covers: which reports of
+    that town exist, and the periods they review and plan."""
+    if not intent.towns or retriever.covers(intent):
+        return None
+    lines = []
+    for document in retriever.documents:
+        meta = document.metadata
+        if meta.town not in intent.towns:
+            continue
+        reviewed = "、".join(p.label for p in meta.periods_reviewed) or "—"
+        planned = "、".join(p.label for p in meta.periods_planned) or "—"
+        lines.append(f"· {meta.town} {meta.title or document.source}（{meta.date or '日期不详'}；回顾 {reviewed}，部署 {planned}）")
+    asked = "、".join(f"{y}年" for y in intent.years)
+    head = f"已收录的报告没有涉及{'、'.join(intent.towns)}{asked}的内容。"
+    return head + ("\n已收录的报告：\n" + "\n".join(lines) if lines else "")
+
+
+_BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问一下)?[^，,。？?]{0,12}(?:呢|怎么样|如何)[？?]?$")
+
+
+def needs_context(intent: QueryIntent, subject: Subject) -> bool:
+    """A follow-up with nothing to follow (「那2025年呢？」 as a first question): no subject of its own."""
+    return not subject.terms and bool(_BARE_FOLLOW_UP.match(intent.text.strip()))
+
+
+ASK_FOR_CONTEXT = "请说明要问哪个镇、哪方面的内容，例如「大场镇2025年引进了多少家企业？」。"
+
+
+def _with_highlight(hit: Hit, sentence: str) -> Hit:
+    """The hit with `sentence` (a piece of its text) as its highlight."""
+    start = hit.text.find(sentence)
+    if start < 0 or not sentence:
+        return hit
+    return replace(hit, highlight=sentence, highlight_spans=((start, start + len(sentence)),))
+
+
+def _whole_list(hit: Hit, sentence: str) -> str:
+    """A list question's answering sentence with the rest of its enumeration: reports run a list
+    over several 「；」-separated sentences of one line, ending at 「。」."""
+    for line in hit.text.split("\n"):
+        at = line.find(sentence)
+        if at < 0:
+            continue
+        rest = line[at + len(sentence):]
+        if sentence.rstrip().endswith(("；", ";", "：", ":")) and rest:
+            stop = rest.find("。")
+            return sentence + (rest if stop < 0 else rest[: stop + 1])
+        return sentence
+    return sentence
+
+
 def compose_answer(
     question: str,
     hits: list[Hit],
-    answerable: bool,
     confidence: float,
-    sentences: list[Evidence] = (),
-    footnote: Evidence | None = None,
+    answer: AnswerType,
+    candidates: list[Candidate],
+    footnote: Candidate | None = None,
 ) -> Answer:
-    """The answer text: the top passage's highlight, then the footnote that answers the question (see
-    `answering_footnote`), then the sentence (or footnote) that matches the question best if it says
-    something not said yet, then a close second passage's highlight; each verbatim with its citation [n]."""
-    if not answerable:
-        return Answer(question, False, NOT_COVERED, tuple(hits), confidence)
-    parts = [f"{hits[0].highlight} [1]"] if hits[0].highlight else []
-    said = [hits[0].highlight]
-    if footnote is not None and footnote.text not in hits[0].highlight:
-        parts.append(f"注{footnote.footnote}：{footnote.text} [1]")
-        said.append(footnote.text)
-    # the best-matching sentence, from the top passage's report or a passage scored nearly as high (a
-    # passage of another report that merely shares words must not slip into the answer)
+    """The answer text: the sentence that answers best (holding the subject and a span of the asked
+    kind, see `sentence_score`; for a list, with the rest of its enumeration), the footnote that
+    answers the question (see `answering_footnote`), the top passage's own best sentence if it says
+    something else, then a close second passage's highlight; each verbatim with its citation [n].
+    The hit holding the chosen sentence highlights it."""
+    hits = list(hits)
     close = [
-        e
-        for e in sentences
-        if hits[e.hit].source == hits[0].source or hits[e.hit].score >= SECOND_HIT_RATIO * hits[0].score
+        c for c in candidates if hits[c.hit].source == hits[0].source or hits[c.hit].score >= SECOND_HIT_RATIO * hits[0].score
     ]
-    if close:
-        best = close[0]
-        if not any(best.text in s for s in said):
-            prefix = f"注{best.footnote}：" if best.footnote is not None else ""
-            parts.append(f"{prefix}{best.text} [{best.hit + 1}]")
-            said.append(best.text)
+    parts: list[str] = []
+    said: list[str] = []
+
+    def say(text: str, n: int, prefix: str = "") -> None:
+        if text and not any(text in s or (len(s) > 8 and s in text) for s in said):
+            parts.append(f"{prefix}{text} [{n}]")
+            said.append(text)
+
+    ranked = sorted(close, key=lambda c: -sentence_score(c, answer))
+    best = ranked[0] if ranked else None
+    if footnote is not None and answer.kind in ("definition", "list"):
+        say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")
+    if best is not None:
+        if best.footnote is None:
+            text = _whole_list(hits[best.hit], best.text) if answer.kind == "list" else best.text
+            hits[best.hit] = _with_highlight(hits[best.hit], text)
+            say(text, best.hit + 1)
+        else:
+            say(best.text, best.hit + 1, f"注{best.footnote}：")
+    if footnote is not None:
+        say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")
+    say(hits[0].highlight, 1)
+    if close:  # the sentence closest to the question in meaning, when it says something else
+        nearest = close[0]
+        say(nearest.text, nearest.hit + 1, f"注{nearest.footnote}：" if nearest.footnote is not None else "")
     for n, hit in enumerate(hits[1:3], start=2):
         different_side = hit.source != hits[0].source
-        close = hit.score >= SECOND_HIT_RATIO * hits[0].score
+        near = hit.score >= SECOND_HIT_RATIO * hits[0].score
         other_side = n == 2 and different_side and hit.score > 0.8 * hits[0].score
-        if (close or other_side) and hit.highlight and not any(hit.highlight in s or s in hit.highlight for s in said):
-            parts.append(f"{hit.highlight} [{n}]")
-            said.append(hit.highlight)
-    return Answer(question, True, "\n".join(parts), tuple(hits), confidence)
+        if (near or other_side) and hit.highlight:
+            say(hit.highlight, n)
+    return Answer(question, True, "\n".join(parts), tuple(hits), confidence, ANSWERED, None, answer.kind)
+
+
+def partial_answer(question: str, hits: list[Hit], confidence: float, answer: AnswerType, subject: Subject, candidates: list[Candidate]) -> Answer:
+    """What the reports say about the subject, cited, and what they do not give."""
+    hits = list(hits)
+    about = max(candidates, key=lambda c: (round(c.coverage, 2), c.similarity))
+    if about.footnote is None:
+        hits[about.hit] = _with_highlight(hits[about.hit], about.text)
+    missing = f"{subject.name}的{answer.missing}" if subject.name else answer.missing
+    prefix = f"注{about.footnote}：" if about.footnote is not None else ""
+    text = f"报告提到了：{prefix}{about.text} [{about.hit + 1}]\n但报告没有给出{missing}。"
+    return Answer(question, False, text, tuple(hits), confidence, PARTIAL, missing, answer.kind)
+
+
+def not_covered(question: str, hits: list[Hit], confidence: float, answer: AnswerType, text: str = NOT_COVERED, missing: str | None = None) -> Answer:
+    return Answer(question, False, text, tuple(hits), confidence, NOT_COVERED_STATUS, missing or answer.missing, answer.kind)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """A question read against the reports: what `decide` needs. `settled` is the answer when no
+    model is needed (nothing retrieved, a place or period the reports do not cover, a bare follow-up)."""
+
+    question: str
+    hits: tuple[Hit, ...]
+    answer_type: AnswerType
+    subject: Subject
+    candidates: tuple[Candidate, ...]
+    query_tokens: tuple[str, ...]
+    evidence: float
+    features: dict[str, float]
+    settled: Answer | None = None
+
+
+def read(
+    question: str,
+    k: int = 5,
+    *,
+    town: str | None = None,
+    year: int | None = None,
+    index_dir: Path | str | None = None,
+    sources: list[str] | None = None,
+) -> Reading:
+    """Retrieve for `question` and score the sentences of the best passages (see `qa.evidence`)."""
+    question = replace_surrogates(question)
+    retriever = get_retriever(index_dir)
+    intent, hits, scored = retriever.search_with_intent(question, k, town=town, year=year, sources=sources)
+    answer = expected_answer(intent.text)
+    subject = subject_of(scored.query_tokens, [*intent.towns, *intent.unknown_places], retriever.term_idf)
+    reading = Reading(question, tuple(hits), answer, subject, (), tuple(scored.query_tokens), 0.0, {})
+    if needs_context(intent, subject):
+        return replace(reading, settled=not_covered(question, hits, 0.0, answer, ASK_FOR_CONTEXT, "问的是哪个镇、哪方面的内容"))
+    if not hits:
+        return replace(reading, settled=not_covered(question, hits, 0.0, answer))
+    sentences = score_sentences(retriever, hits, scored.query_vector)
+    evidence = evidence_score(sentences, hits)
+    candidates = [candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text) for e in sentences]
+    features = question_features(subject, hits, candidates, evidence, answer, question)
+    reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features)
+    if intent.unknown_places and not intent.towns:
+        missing = "、".join(intent.unknown_places) + "的内容"
+        return replace(reading, settled=not_covered(question, hits, evidence, answer, missing=missing))
+    if gap := coverage_gap(retriever, intent):
+        return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, "该镇该时期的报告"))
+    return reading
+
+
+def decide(reading: Reading) -> Answer:
+    """Answered, partial or not covered: the fitted model says whether the passages answer; when they
+    do not, the reply is "partial" if they speak of the subject (and cites what they say)."""
+    if reading.settled is not None:
+        return reading.settled
+    question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
+    if answered_probability(reading.features) >= 0.5:
+        footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates)
+        return compose_answer(question, hits, reading.evidence, answer, candidates, footnote)
+    if candidates and reading.features["passage_coverage"] >= decision_model()["partial_coverage"]:
+        return partial_answer(question, hits, reading.evidence, answer, reading.subject, candidates)
+    return not_covered(question, hits, reading.evidence, answer)
 
 
 def ask(
@@ -167,12 +346,6 @@ def ask(
     index_dir: Path | str | None = None,
     sources: list[str] | None = None,
 ) -> Answer:
-    """Answer `question` from the reports: the cited passages and the sentences that answer it."""
-    question = replace_surrogates(question)
-    retriever = get_retriever(index_dir)
-    intent, hits, scored = retriever.search_with_intent(question, k, town=town, year=year, sources=sources)
-    sentences = score_sentences(retriever, hits, scored.query_vector) if hits else []
-    evidence = evidence_score(sentences, hits)
-    answerable = is_answerable(retriever, question, hits, evidence)
-    footnote = answering_footnote(intent.text, scored.query_tokens, hits, sentences) if hits else None
-    return compose_answer(question, hits, answerable, evidence, sentences, footnote)
+    """Answer `question` from the reports: the cited passages and the sentences that answer it, what
+    they say short of the asked detail ("partial"), or that they do not cover it ("not_covered")."""
+    return decide(read(question, k, town=town, year=year, index_dir=index_dir, sources=sources))

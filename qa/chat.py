@@ -209,7 +209,7 @@ def report_label(town: str | None, title: str | None, date: str | None, source: 
 
 def cited_numbers(answer: Answer) -> list[int]:
     """The passage numbers [n] an answer cites, in order, each once."""
-    if not answer.answerable:
+    if answer.status not in ("answered", "partial"):
         return []
     numbers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
     return [n for n in dict.fromkeys(numbers) if 1 <= n <= len(answer.hits)]
@@ -217,7 +217,7 @@ def cited_numbers(answer: Answer) -> list[int]:
 
 def shown_hits(answer: Answer) -> list[tuple[int, Hit]]:
     """(number, hit) of the passages a reply shows: the cited ones, or the closest few."""
-    if answer.answerable:
+    if answer.status in ("answered", "partial"):
         return [(n, answer.hits[n - 1]) for n in cited_numbers(answer)]
     return list(enumerate(answer.hits[:MAX_RELATED], start=1))
 
@@ -262,6 +262,12 @@ def answer_messages(
     if answer.answerable:
         body = _with_reference_markers(escape(answer.answer))
         head = f'<div class="qa-answer">{"".join(notes)}<div class="qa-label">答</div><div>{body}</div></div>'
+    elif answer.status == "partial":
+        body = _with_reference_markers(escape(answer.answer))
+        head = (
+            f'<div class="qa-answer qa-partial">{"".join(notes)}'
+            f'<div class="qa-label">部分回答：报告没有给出{escape(answer.missing or "")}</div><div>{body}</div></div>'
+        )
     else:
         related = f'<div class="qa-muted">{NOT_ANSWERABLE_NOTE}</div>' if shown else ""
         head = (
@@ -271,12 +277,13 @@ def answer_messages(
     messages: list[Message] = [{"role": "assistant", "content": head}]
 
     for n, hit in shown:
-        label = f"[{n}]" if answer.answerable else f"可能相关 [{n}]"
+        cited = answer.status in ("answered", "partial")
+        label = f"[{n}]" if cited else f"可能相关 [{n}]"
         title = f"{label} {report_label(hit.town, hit.title, hit.date, hit.source)}"
         messages.append(
             {
                 "role": "assistant",
-                "content": passage_html(hit, related=not answer.answerable),
+                "content": passage_html(hit, related=not cited),
                 "metadata": {"title": escape_inline(title)},
             }
         )

@@ -2,8 +2,10 @@
 
 For an answerable question the rank is the 1-based position of the first hit whose source is the
 question's `doc` and whose text plus footnotes contains every evidence snippet (all whitespace
-removed). hit@k, MRR@5, abstention right / false abstention, and the share of answerable questions
-whose `answer` contains an evidence snippet, overall and per question type.
+removed). hit@k, MRR@5, abstention right / false abstention, the share of answerable questions
+whose `answer` contains an evidence snippet, and the outcomes (answered / partial / not covered, and
+answerable questions wrongly called partial or not covered), overall and per question type.
+"Abstention right" on an unanswerable question is any outcome other than "answered".
 """
 
 from __future__ import annotations
@@ -39,6 +41,7 @@ class Outcome:
     doc: str | None
     rank: int | None  # None: not in the top k (or unanswerable question)
     predicted_answerable: bool
+    status: str  # "answered" / "partial" / "not_covered"
     answer_has_evidence: bool
     top_source: str | None
     top_text: str | None
@@ -100,6 +103,7 @@ def score_question(question: Question, answer: Answer, seconds: float) -> Outcom
         doc=question.doc,
         rank=rank,
         predicted_answerable=answer.answerable,
+        status=answer.status,
         answer_has_evidence=has_evidence,
         top_source=top.source if top else None,
         top_text=top.text if top else None,
@@ -130,6 +134,12 @@ def summarize(outcomes: list[Outcome]) -> dict:
             result["mrr@5"] = sum(1 / o.rank for o in answerable if o.rank is not None and o.rank <= 5) / n
             result["false_abstention"] = sum(1 for o in answerable if not o.predicted_answerable) / n
             result["answer_has_evidence"] = sum(1 for o in answerable if o.answer_has_evidence) / n
+        for status in ("answered", "partial", "not_covered"):
+            result[status] = sum(1 for o in group if o.status == status)
+        if answerable:
+            n = len(answerable)
+            result["false_partial"] = sum(1 for o in answerable if o.status == "partial") / n
+            result["false_not_covered"] = sum(1 for o in answerable if o.status == "not_covered") / n
         if unanswerable:
             result["unanswerable"] = len(unanswerable)
             result["abstention_right"] = sum(1 for o in unanswerable if not o.predicted_answerable) / len(unanswerable)
@@ -156,6 +166,14 @@ def format_summary(summary: dict, outcomes: list[Outcome]) -> str:
     rows = [("overall", summary["overall"]), *summary["by_type"].items()]
     for name, m in rows:
         lines.append(f"| {name} | {m['questions']} | " + " | ".join(_fmt(m.get(c)) for c in columns) + " |")
+    lines.append("")
+    lines.append("| type | answered | partial | not_covered | false_partial | false_not_covered |")
+    lines.append("|---|---|---|---|---|---|")
+    for name, m in rows:
+        lines.append(
+            f"| {name} | {m['answered']} | {m['partial']} | {m['not_covered']} | "
+            f"{_fmt(m.get('false_partial'))} | {_fmt(m.get('false_not_covered'))} |"
+        )
     misses = [o for o in outcomes if (o.doc is not None and o.rank is None) or (o.doc is None and o.predicted_answerable)]
     if misses:
         lines.append("")

@@ -35,7 +35,7 @@ def format_answer_text(answer: Answer, *, color: bool | None = None) -> str:
     color = sys.stdout.isatty() if color is None else color
     before, after = ("\033[1;33m", "\033[0m") if color else ("【", "】")
     lines = ["答：" + answer.answer, ""]
-    heading = "引用段落：" if answer.answerable else "可能相关的段落："
+    heading = {"answered": "引用段落：", "partial": "报告提到的段落："}.get(answer.status, "可能相关的段落：")
     lines.append(heading)
     for n, hit in enumerate(answer.hits, start=1):
         lines.append(f"[{n}] {citation(hit)}  （{hit.source}，得分 {hit.score:.3f}）")
@@ -55,10 +55,14 @@ def hit_payload(hit: Hit) -> dict[str, Any]:
 
 def answer_payload(answer: Answer) -> dict[str, Any]:
     """The answer as data: the same object from the CLI (`qa ask --json`) and the chat's API (`/answer`).
-    `answer` is plain text with its [n] markers, [n] citing `hits[n-1]`."""
+    `answer` is plain text with its [n] markers, [n] citing `hits[n-1]`; `status` is "answered",
+    "partial" (the reports speak of the subject but do not give `missing`) or "not_covered"."""
     return {
         "question": answer.question,
         "answerable": answer.answerable,
+        "status": answer.status,
+        "missing": answer.missing,
+        "answer_type": answer.answer_type,
         "answer": answer.answer,
         "confidence": answer.confidence,
         "hits": [hit_payload(h) for h in answer.hits],

@@ -21,6 +21,7 @@ from pypinyin import Style, pinyin
 
 from qa.crosslingual import english_glosses, translated_tokens
 from qa.documents import Chunk, Footnote, Metadata
+from qa.evidence import bm25_idf
 from qa.highlight import best_sentences, split_sentences
 from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.settings import Settings
@@ -324,6 +325,7 @@ class Retriever:
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
         self._vocabulary = frozenset(self.index.bm25.vocab_dict)
+        self._document_frequency = np.diff(self.index.bm25.scores["indptr"])
         english_glosses()  # read the dictionary now (~1 s), not during the first English question
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
         self._sentences = [split_sentences(c.text) for c in self._chunks]
@@ -476,14 +478,30 @@ class Retriever:
         )
 
     def covers(self, intent: QueryIntent) -> bool:
-        """Whether some indexed report of the towns the question names is about one of the years it
-        names (its date, a period it reviews or plans). True when it names no town or no year."""
+        """Whether some indexed report of the towns the question names speaks of one of the years it
+        names: a year it reviews or plans, the year it was given, or a year its text names (a five-year
+        plan's span alone does not count: 「十四五」 in a 2023 report says nothing of 2024). True when the
+        question names no town or no year."""
         if not intent.towns or not intent.years:
             return True
-        columns = [self._table.year_column[y] for y in intent.years if y in self._table.year_column]
-        about_year = self._table.doc_years[:, columns].any(axis=1)
-        of_town = np.isin(self._table.doc_town_names, intent.towns)
-        return bool((about_year & of_town).any())
+        for document in self._documents.values():
+            meta = document.metadata
+            if meta.town not in intent.towns:
+                continue
+            spoken = {int(meta.date[:4])} if meta.date else set()
+            for period in (*meta.periods_reviewed, *meta.periods_planned):
+                if period.kind != "plan":
+                    spoken.update(range(period.start_year, period.end_year + 1))
+            if any(y in spoken or re.search(rf"{y}\s*年", document.text) for y in intent.years):
+                return True
+        return False
+
+    def term_idf(self, token: str) -> float:
+        """The BM25 idf of a token over the indexed passages (a token the corpus never uses weighs as
+        much as the rarest)."""
+        column = self.index.bm25.vocab_dict.get(token)
+        frequency = 0 if column is None else int(self._document_frequency[column])
+        return bm25_idf(frequency, len(self._chunks))
 
     def sentence_similarities(self, query_vector: np.ndarray, sentences: list[str]) -> np.ndarray:
         """Cosine similarity of a query to each sentence, embedded as passages. Sentence vectors are

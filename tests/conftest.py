@@ -15,6 +15,8 @@ SHARED_DIR = ROOT.parent / "shared"
 #: A copy of ../shared/eval/dev.jsonl, so that a clone without ../shared runs every test.
 DEV_SET = ROOT / "tests" / "data" / "dev.jsonl"
 OWN_SET = ROOT / "tests" / "questions.jsonl"
+#: Near misses written for the answer decision (tests/data/README.md).
+NEARMISS_SET = ROOT / "tests" / "data" / "nearmiss.jsonl"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 
 

@@ -1,15 +1,29 @@
-"""Composing the extractive answer from hits (pure: hits and scored sentences built by hand)."""
+"""Composing the extractive answer from hits (pure: hits and scored sentences built by hand), and the
+three outcomes end to end on the committed index."""
 
 from __future__ import annotations
 
 import pytest
 
-from qa.answer import NOT_COVERED, Evidence, answering_footnote, compose_answer, evidence_score
+from qa.answer import (
+    ASK_FOR_CONTEXT,
+    NOT_COVERED,
+    Evidence,
+    answering_footnote,
+    compose_answer,
+    evidence_score,
+    not_covered,
+    partial_answer,
+)
+from qa.answer_types import AnswerType
 from qa.documents import Footnote
+from qa.evidence import Candidate, Subject
 from qa.search import Hit
 
 TEXT = "推动地铁18号线“三站一场”¹周边开发。梳理形成 14 个重点产业项目²，实施全过程管理。"
 NOTES = (Footnote(1, "大康路站、呼兰路站、爱辉路站，场北车辆段。"), Footnote(2, "投产项目 1 个、新开工项目 3 个。"))
+DEFINITION = AnswerType("definition")
+COUNT = AnswerType("count", "个")
 
 
 def _hit(text: str = TEXT, highlight: str = "推动地铁18号线“三站一场”¹周边开发。", score: float = 1.0,
@@ -19,37 +33,60 @@ def _hit(text: str = TEXT, highlight: str = "推动地铁18号线“三站一场
                dense_score=dense, bm25_score=1.0, start=0, end=len(text))
 
 
-def _notes(best_first: list[int]) -> list[Evidence]:
-    return [Evidence(0, NOTES[n - 1].text, 0.9 - 0.01 * i, footnote=n) for i, n in enumerate(best_first)]
+def _notes(best_first: list[int], typed: bool = True) -> list[Candidate]:
+    return [Candidate(0, NOTES[n - 1].text, 0.9 - 0.01 * i, 1.0, typed, footnote=n) for i, n in enumerate(best_first)]
 
 
 def test_definition_question_gets_the_closest_footnote() -> None:
-    note = answering_footnote("“三站一场”指的是哪些地方？", ["三站一场", "地方"], [_hit()], _notes([1, 2]))
+    note = answering_footnote(DEFINITION, ["三站一场"], [_hit()], _notes([1, 2]))
     assert note is not None and note.footnote == 1
-    answer = compose_answer("“三站一场”指的是哪些地方？", [_hit()], True, 0.9, _notes([1, 2]), note)
-    assert answer.answer.splitlines() == ["推动地铁18号线“三站一场”¹周边开发。 [1]", "注1：大康路站、呼兰路站、爱辉路站，场北车辆段。 [1]"]
+    answer = compose_answer("“三站一场”指的是哪些地方？", [_hit()], 0.9, DEFINITION, _notes([1, 2]), note)
+    assert answer.status == "answered" and answer.answerable
+    assert answer.answer.splitlines()[0] == "注1：大康路站、呼兰路站、爱辉路站，场北车辆段。 [1]"
+    assert "推动地铁18号线“三站一场”¹周边开发。 [1]" in answer.answer.splitlines()
 
 
 def test_footnote_with_a_question_word_the_highlight_lacks() -> None:
     hit = _hit(highlight="梳理形成 14 个重点产业项目²，实施全过程管理。")
-    note = answering_footnote("14个重点产业项目里新开工的有几个？", ["重点", "产业", "项目", "新开工"], [hit], _notes([1, 2]))
+    note = answering_footnote(COUNT, ["重点", "产业", "项目", "新开工"], [hit], _notes([1, 2]))
     assert note is not None and note.footnote == 2
 
 
 def test_no_footnote_when_it_adds_no_question_word() -> None:
     hit = _hit(highlight="梳理形成 14 个重点产业项目²，实施全过程管理。")
-    assert answering_footnote("重点产业项目有多少个？", ["重点", "产业", "项目"], [hit], _notes([2, 1])) is None
-    assert answering_footnote("指的是什么", ["什么"], [_hit(footnotes=())], []) is None
+    assert answering_footnote(COUNT, ["重点", "产业", "项目"], [hit], _notes([2, 1])) is None
+    assert answering_footnote(DEFINITION, ["什么"], [_hit(footnotes=())], []) is None
 
 
 def test_footnotes_of_other_passages_are_not_taken() -> None:
-    other = [Evidence(1, NOTES[0].text, 0.95, footnote=1)]
-    assert answering_footnote("“三站一场”指的是哪些地方？", ["三站一场"], [_hit(), _hit(source="b.txt")], other) is None
+    other = [Candidate(1, NOTES[0].text, 0.95, 1.0, True, footnote=1)]
+    assert answering_footnote(DEFINITION, ["三站一场"], [_hit(), _hit(source="b.txt")], other) is None
 
 
-def test_abstention_says_so_and_keeps_the_passages() -> None:
-    answer = compose_answer("问题", [_hit()], False, 0.5)
-    assert not answer.answerable and answer.answer == NOT_COVERED and len(answer.hits) == 1
+def test_the_sentence_with_the_asked_span_answers_and_is_highlighted() -> None:
+    """Of two sentences on the subject, the one holding a count answers, though the other is closer."""
+    first = Candidate(0, "推动地铁18号线“三站一场”¹周边开发。", 0.91, 0.5, False)
+    second = Candidate(0, "梳理形成 14 个重点产业项目²，实施全过程管理。", 0.88, 0.5, True)
+    answer = compose_answer("重点产业项目有几个？", [_hit()], 0.9, COUNT, [first, second])
+    assert answer.answer.splitlines()[0] == "梳理形成 14 个重点产业项目²，实施全过程管理。 [1]"
+    assert answer.hits[0].highlight == second.text
+    start, end = answer.hits[0].highlight_spans[0]
+    assert TEXT[start:end] == second.text
+
+
+def test_partial_says_what_the_reports_say_and_what_they_do_not_give() -> None:
+    about = Candidate(0, "推动地铁18号线“三站一场”¹周边开发。", 0.9, 0.8, False)
+    subject = Subject({"三站一场": 4.0, "周边": 2.0})
+    answer = partial_answer("“三站一场”周边有几个公园？", [_hit()], 0.88, COUNT, subject, [about])
+    assert answer.status == "partial" and not answer.answerable
+    assert answer.answer.startswith("报告提到了：推动地铁18号线“三站一场”¹周边开发。 [1]")
+    assert "具体数量" in answer.answer and answer.missing and "具体数量" in answer.missing
+
+
+def test_not_covered_keeps_the_passages() -> None:
+    answer = not_covered("问题", [_hit()], 0.5, COUNT)
+    assert answer.status == "not_covered" and not answer.answerable
+    assert answer.answer == NOT_COVERED and len(answer.hits) == 1 and answer.missing == "具体数量"
 
 
 def test_evidence_is_lowered_by_half_the_shortfall_against_the_top_passage() -> None:
@@ -57,3 +94,24 @@ def test_evidence_is_lowered_by_half_the_shortfall_against_the_top_passage() -> 
     assert evidence_score(sentences, [_hit(dense=0.90)]) == pytest.approx(0.80 - 0.5 * 0.10)
     assert evidence_score(sentences, [_hit(dense=0.70)]) == 0.80
     assert evidence_score([], [_hit()]) == 0.0
+
+
+# -- end to end on the committed index (real model)
+
+
+@pytest.mark.slow
+def test_a_bare_follow_up_as_first_question_asks_for_town_and_topic() -> None:
+    from qa.answer import ask
+
+    answer = ask("那2025年呢？")
+    assert answer.status == "not_covered" and answer.answer == ASK_FOR_CONTEXT
+
+
+@pytest.mark.slow
+def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> None:
+    from qa.answer import ask
+
+    answer = ask("大场镇2024年的工作重点是什么？")
+    assert answer.status == "not_covered"
+    assert "大场镇2024年" in answer.answer and "已收录的报告" in answer.answer
+    assert "2022" in answer.answer and "2025" in answer.answer  # the periods the two Dachang reports review

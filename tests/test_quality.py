@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from qa.evaluate import load_questions, run_eval, summarize
-from tests.conftest import DEV_SET, OWN_SET
+from tests.conftest import DEV_SET, NEARMISS_SET, OWN_SET
 
 pytestmark = pytest.mark.slow
 
@@ -47,5 +47,15 @@ def test_own_set_quality(own: dict) -> None:
     overall = own["overall"]
     assert overall["hit@5"] >= 0.90 and overall["hit@1"] >= 0.75
     assert overall["false_abstention"] <= 0.08
-    assert overall["abstention_right"] >= 0.35  # measured 0.40: the known weak spot (README "Retrieval")
+    # measured 0.27 (0.40 under the old single threshold): the 15 "statistic never given" questions of
+    # this set are the weak spot of the fitted decision, which refuses far more near misses overall
+    # (tests/data/nearmiss.jsonl 0.02 → 0.38; README "Retrieval")
+    assert overall["abstention_right"] >= 0.25
     assert overall["answer_has_evidence"] >= 0.85  # measured 0.92 (footnote questions 0.85)
+
+
+def test_near_misses_are_not_answered_as_answered() -> None:
+    """The topic is in the reports, the fact is not: measured 0.38 not "answered" (0.02 before the
+    answer types and the fitted decision)."""
+    summary = summarize(run_eval(load_questions(NEARMISS_SET)))
+    assert summary["overall"]["abstention_right"] >= 0.30

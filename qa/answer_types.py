@@ -1,0 +1,161 @@
+"""What kind of answer a question asks for, and where a text holds a span of that kind.
+
+A question asking 「多少家」 is answered by a sentence holding a count of 家 — not by a sentence on the
+same topic holding some other number (「2 个驿站」 does not answer 「几个口袋公园」, and a revenue does not
+answer a question about expenditure unless it is next to the asked subject). The kinds follow the
+question words of Chinese (and English) questions; the spans are the surface forms reports use for
+each kind. Pure functions over text: no index, no model.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: Kinds of answer, most specific first (the order `expected_answer` tries them in).
+KINDS = (
+    "definition",  # the meaning of a term
+    "list",  # the items of a set (「分别是哪几类」)
+    "person",
+    "date",  # a date, year or time
+    "place",  # a place or address
+    "rate",  # a percentage, rate or change
+    "money",  # an amount of money
+    "area",  # an area or a length
+    "count",  # a count with its unit
+    "name",  # a named programme, brand or project (names have no surface form to require)
+    "general",  # anything else: no particular span required
+)
+
+#: What the reply says is missing when the reports speak of the subject but give no span of the kind.
+MISSING = {
+    "definition": "这个说法的具体含义",
+    "list": "完整的清单",
+    "person": "具体是谁",
+    "date": "具体时间",
+    "place": "具体地点",
+    "rate": "具体比例或增幅",
+    "money": "具体金额",
+    "area": "具体面积或长度",
+    "count": "具体数量",
+    "name": "具体名称",
+    "general": "能回答这个问题的内容",
+}
+
+_NUMBER = r"(?:\d+(?:[.,]\d+)*|[零一二两三四五六七八九十百千万]+)"
+COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间张份批幢块株棵批类支批期届门户对组篇部辆"
+_COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNITS}]"
+_MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"
+_RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
+_AREA_UNIT = r"万平方米|平方米|平方公里|平方千米|公顷|亩|万亩|公里|千米|米|km|m²|㎡"
+
+_SPAN_PATTERNS = {
+    "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})"),
+    "money": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MONEY_UNIT})"),
+    "rate": re.compile(rf"{_NUMBER}\s*(?:{_RATE_UNIT})|百分之[零一二三四五六七八九十\d.]+|持平|翻一?番"),
+    "area": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_AREA_UNIT})"),
+    "date": re.compile(
+        r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月(?:底|初|份|中旬|上旬|下旬|\s*\d{1,2}\s*日)?"
+        r"|(?:19|20)\d{2}\s*年(?:底|初|内|前|起)?|年底|年内|年初|上半年|下半年|今年|明年|近期|即将"
+    ),
+    "place": re.compile(
+        r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:路|街|弄|号|园区|产业园|广场|大厦|大楼|中心|公园|社区|村|苑|小区|站|河|浜|港|基地|楼|馆|园)"
+    ),
+    "person": re.compile(r"[\u4e00-\u9fff]{1,4}(?:书记|镇长|主任|院士|教授|同志|先生|女士|代表|委员)"),
+    "name": re.compile(r"[“\"「『《][^”\"」』》]{2,30}[”\"」』》]|[\u4e00-\u9fff\dA-Za-z]{2,12}(?:项目|工程|品牌|计划|行动|平台|基地|中心|工作室|联盟)"),
+    "list": re.compile(r"[^、，；]{1,20}、[^、，；]{1,20}(?:、|和|及|与)|[（(]?[1-9一二三四五六七八九][)）、.]|[一二三四五六七八九]是"),
+    "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|：|:"),
+}
+
+
+@dataclass(frozen=True)
+class AnswerType:
+    """The kind of answer a question asks for; `unit` is the measure word it names (「多少家」 → 家)."""
+
+    kind: str
+    unit: str | None = None
+
+    @property
+    def missing(self) -> str:
+        return MISSING[self.kind]
+
+
+_ASKS = [
+    (
+        "definition",
+        re.compile(
+            r"指的?是什么|是指什么|指什么|什么意思|啥意思|含义|是什么概念|指的?是哪|具体指"
+            r"|\bwhat (?:does|do)\b.*\b(?:mean|stand for|refer to)\b|\bmeaning of\b",
+            re.I,
+        ),
+    ),
+    (
+        "list",
+        re.compile(
+            r"哪几|哪些|分别是|分别有|包括哪|包含哪|哪[两三四五六七八九十]|几大|几类"
+            r"|\bwhich\b.*\b(?:are|were|include)\b|\bwhat are the\b|\blist\b",
+            re.I,
+        ),
+    ),
+    ("person", re.compile(r"谁|哪位|何人|\bwho\b", re.I)),
+    ("date", re.compile(r"什么时候|何时|哪一?年|哪个月|哪一天|几月|几号|什么时间|多久|\bwhen\b|\bwhat year\b", re.I)),
+    ("place", re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地址|地点|位于|\bwhere\b", re.I)),
+    (
+        "rate",
+        re.compile(
+            r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|[率]是?多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少"
+            r"|\bpercent|\brate\b|\bgrowth\b|%",
+            re.I,
+        ),
+    ),
+    (
+        "money",
+        re.compile(
+            r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额"
+            r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost)|\byuan\b|\brevenue\b|\bbudget\b",
+            re.I,
+        ),
+    ),
+    (
+        "area",
+        re.compile(r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多少米|多少公里|\bsquare\b|\bhectares?\b|\barea\b|\bhow long\b", re.I),
+    ),
+    ("count", re.compile(rf"多少|几[{COUNT_UNITS}]|\bhow many\b|\bnumber of\b", re.I)),
+    ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),
+]
+
+_ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
+
+
+def expected_answer(question: str) -> AnswerType:
+    """The kind of answer `question` asks for (its first matching kind in `KINDS` order)."""
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            unit = None
+            if kind == "count" and (match := _ASKED_UNIT.search(question)):
+                unit = match.group(1)
+            return AnswerType(kind, unit)
+    return AnswerType("general")
+
+
+def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
+    """Offsets of the spans of `text` that are of the answer's kind (for a count with a named unit,
+    that unit; 「个」 stands for any measure word, as in everyday speech). A general answer has none."""
+    if answer.kind in ("general", "name"):
+        return []
+    found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
+    if answer.kind == "count" and answer.unit and answer.unit != "个":
+        found = [(s, e) for s, e in found if answer.unit in text[s:e]]
+    elif answer.kind == "count" and not answer.unit:
+        # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area)
+        for kind in ("money", "rate", "area"):
+            found += [(m.start(), m.end()) for m in _SPAN_PATTERNS[kind].finditer(text)]
+    if answer.kind == "rate":
+        # an increase asked without a unit may be given as an amount
+        found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text)]
+    return found
+
+
+def has_span(text: str, answer: AnswerType) -> bool:
+    """Whether `text` holds a span of the answer's kind (always true for a general answer)."""
+    return answer.kind in ("general", "name") or bool(spans(text, answer))

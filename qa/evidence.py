@@ -1,0 +1,145 @@
+"""Does a passage say what the question asks? The subject a question asks about, how much of it a
+sentence covers, and the features the answer decision reads.
+
+Retrieval finds passages on the question's topic; whether the asked fact is there is a second
+question. A near miss (「庙行镇今年打算新建几个口袋公园？」 against a passage on pocket parks that gives no
+count) has a passage on the subject but no sentence holding both the subject and a span of the asked
+kind. So each candidate sentence is scored by
+- its similarity to the question (the embedder, as before),
+- its coverage of the question's subject: the share, weighted by rarity in the corpus (BM25 idf), of
+  the question's content words it contains (place, period, question and measure words set aside), and
+- whether it holds a span of the kind of answer asked (`qa.answer_types`).
+The decision (`qa.answer.decide`) is a logistic model over a few such features, fitted on labelled
+questions (`bench/fit_answer.py`; data and coefficients committed).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from qa.answer_types import COUNT_UNITS, AnswerType, has_span
+from qa.text import normalize_for_matching
+
+#: Words that say how a question asks, not what it asks about.
+_FUNCTION_WORD_LIST = """多少 几 几个 什么 哪些 哪个 哪里 哪儿 哪位 哪家 哪几 哪几类 哪几个 哪一年 什么样 怎样 怎么 如何 是否 有没有 吗 呢 吧
+    请问 一共 总共 共 大概 大约 左右 具体 具体地 分别 分别是 都 有 是 的 了 在 把 被 给 让 和 与 及 或 为 对 从 到 于 以
+    上半 半年 下半 其中 这个 那个 这些 那些 那 这 该 其 各 每 全 全年 今年 去年 明年 当年 上半年 下半年 年 月 日 镇 街道 政府 工作 报告
+    政府工作报告 提到 提出 说 讲 称 指 指的是 是指 意思 含义 情况 方面 时候 时间 地方 地址 位置 名称 名字 叫 叫做
+    达到 达 完成 实现 增长 增加 新增 下降 同比 比 比上年 比去年 上年 同期 百分比 比例 比重 占比 钱 元 万元 亿元
+    准备 打算 计划 将 要 会 能 可以 已经 还 又 也 再 新 共计 累计 目前 现在 截至 底 年底
+    what which who where when how many much the a an of in on for to is are was were did does do that this town"""
+_FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
+#: Tokens that begin with a question word ask how, not what (「哪些地方」「多少钱」「什么样」).
+_QUESTION_PREFIXES = ("哪", "什么", "多少", "几", "怎么", "如何")
+_UNIT_TOKEN = re.compile(rf"^[{COUNT_UNITS}]$")
+_YEARISH = re.compile(r"^(?:19|20)?\d{2,4}年?$|^\d+$|^[上下]半年$|^十[一二三四五六七八九]五$")
+
+
+def _found(term: str, text: str) -> float:
+    if term in text:
+        return 1.0
+    pairs = [term[i : i + 2] for i in range(len(term) - 1)]
+    if len(pairs) < 2:
+        return 0.0
+    return 0.5 * sum(pair in text for pair in pairs) / len(pairs)
+
+
+@dataclass(frozen=True)
+class Subject:
+    """The content words of a question with their weights (idf), and their total."""
+
+    terms: dict[str, float]
+
+    @property
+    def name(self) -> str:
+        """The subject in a few words: its two weightiest terms that do not overlap, in question order."""
+        chosen: list[str] = []
+        for term in sorted(self.terms, key=lambda t: -self.terms[t] * len(t)):
+            if not any(term in c or c in term for c in chosen):
+                chosen.append(term)
+            if len(chosen) == 2:
+                break
+        return "".join(t for t in self.terms if t in chosen)
+
+    @property
+    def total(self) -> float:
+        return sum(self.terms.values())
+
+    def coverage(self, normalized_text: str) -> float:
+        """Weighted share of the subject's terms found in a text normalized with
+        `normalize_for_matching` (1.0 when the question has no content words). A term not found whole
+        counts for the share of its character pairs found (「除颤仪」 half-found in 「除颤器」)."""
+        total = self.total
+        if total <= 0:
+            return 1.0
+        return sum(w * _found(t, normalized_text) for t, w in self.terms.items()) / total
+
+
+def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable[[str], float]) -> Subject:
+    """The question's content words: its BM25 tokens less function words, measure words, years and
+    periods, and the names of the places it names (those steer retrieval; they are not the subject)."""
+    place_parts = set()
+    for place in places:
+        place_parts.add(normalize_for_matching(place))
+        short = re.sub(r"(镇|街道|乡|区)$", "", place)
+        place_parts.add(normalize_for_matching(short))
+    terms: dict[str, float] = {}
+    for token in query_tokens:
+        if (
+            token in _FUNCTION_WORDS
+            or token.startswith(_QUESTION_PREFIXES)
+            or _UNIT_TOKEN.match(token)
+            or _YEARISH.match(token)
+            or token in place_parts
+            or (len(token) < 2 and not token.isalnum())
+        ):
+            continue
+        if len(token) == 1 and "\u4e00" <= token <= "\u9fff":
+            continue  # single characters are parts of the words jieba also returns
+        terms[token] = max(idf(token), 0.1)
+    if any(not t.isascii() for t in terms):  # an English question: its Chinese tokens (translations)
+        terms = {t: w for t, w in terms.items() if not t.isascii()}
+    # jieba's search mode also returns the parts of a long word (空气质量 → 空气, 气质, 质量): keep the
+    # longest words only, so that a part shared with an unrelated word does not count as the subject
+    return Subject({t: w for t, w in terms.items() if not any(t != u and t in u for u in terms)})
+
+
+def bm25_idf(document_frequency: int, documents: int) -> float:
+    """The BM25 (Lucene) idf of a term in `document_frequency` of `documents` passages; a term the
+    corpus never uses weighs as much as the rarest."""
+    df = max(document_frequency, 1) if document_frequency else 1
+    return math.log(1 + (documents - df + 0.5) / (df + 0.5))
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence (or footnote) of a retrieved passage that might answer."""
+
+    hit: int  # position in the hits
+    text: str
+    similarity: float  # embedding similarity to the question
+    coverage: float  # share of the subject in the sentence
+    typed: bool  # holds a span of the asked kind
+    footnote: int | None = None
+
+
+def candidate(
+    hit: int, text: str, similarity: float, subject: Subject, answer: AnswerType, footnote: int | None = None, passage: str = ""
+) -> Candidate:
+    """A sentence scored for the answer decision. A footnote is a definition by nature: it answers a
+    question about a term's meaning or members as a span of that kind, and it is about what its
+    passage is about (its coverage is read over the passage and the footnote together)."""
+    explains = footnote is not None and answer.kind in ("definition", "list")
+    typed = explains or has_span(text, answer)
+    context = f"{passage}\n{text}" if footnote is not None else text
+    return Candidate(hit, text, similarity, subject.coverage(normalize_for_matching(context)), typed, footnote)
+
+
+def sentence_score(c: Candidate, answer: AnswerType) -> float:
+    """How well a sentence answers: similarity, plus its coverage of the subject, plus a span of the
+    asked kind. The weights put a sentence holding both the subject and the asked span first."""
+    typed_bonus = 0.0 if answer.kind == "general" else (0.06 if c.typed else -0.04)
+    return c.similarity + 0.08 * c.coverage + typed_bonus

@@ -1,0 +1,53 @@
+"""The kind of answer a question asks for, and the spans of that kind in report sentences."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.answer_types import AnswerType, expected_answer, has_span, spans
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "unit"),
+    [
+        ("大场镇2022年引进了多少家企业？", "count", "家"),
+        ("庙行镇今年打算新建几个口袋公园？", "count", "个"),
+        ("高境镇2023年地方财政收入是多少？", "money", None),
+        ("同比增长了百分之几？", "rate", None),
+        ("新境地公园占地多少平方米？", "area", None),
+        ("南陈路跨线桥是哪一天通车的？", "date", None),
+        ("这个幼儿园的地址在哪里？", "place", None),
+        ("作报告的镇长是谁？", "person", None),
+        ("“五宜”目标分别是哪五宜？", "list", None),
+        ("“三站一场”指的是什么？", "definition", None),
+        ("那个助老打车的服务点叫什么？", "name", None),
+        ("How many kindergartens did Miaohang build?", "count", None),
+        ("大场镇有什么新变化", "general", None),
+    ],
+)
+def test_expected_answer(question: str, kind: str, unit: str | None) -> None:
+    assert expected_answer(question) == AnswerType(kind, unit)
+
+
+def test_a_count_needs_its_measure_word_and_个_stands_for_any() -> None:
+    sentence = "继续推进蕰藻浜滨江沿岸 2 个驿站建设，新增企业 54 家。"
+    assert [sentence[s:e] for s, e in spans(sentence, AnswerType("count", "家"))] == ["54 家"]
+    assert has_span(sentence, AnswerType("count", "个"))
+    assert not has_span("完成加装电梯 38 台。", AnswerType("count", "家"))
+
+
+def test_spans_of_money_rate_area_and_date() -> None:
+    assert has_span("全年完成地方财政收入8.37亿元", AnswerType("money"))
+    assert has_span("同比增长 30.04%", AnswerType("rate"))
+    assert has_span("新建绿化16.41公顷", AnswerType("area"))
+    assert has_span("9月正式开学", AnswerType("date"))
+    assert not has_span("全面完成动迁腾地工作", AnswerType("money"))
+    assert not has_span("加快推进学校建设", AnswerType("date"))
+
+
+def test_a_count_without_a_measure_word_accepts_any_quantity() -> None:
+    assert has_span("完成全社会固定资产投资 60 亿元", AnswerType("count"))
+
+
+def test_general_and_name_need_no_span() -> None:
+    assert has_span("任何句子", AnswerType("general")) and has_span("任何句子", AnswerType("name"))

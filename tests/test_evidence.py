@@ -1,0 +1,37 @@
+"""The subject of a question and how much of it a sentence covers."""
+
+from __future__ import annotations
+
+from qa.answer_types import AnswerType
+from qa.evidence import Subject, bm25_idf, candidate, subject_of
+
+
+def test_subject_drops_places_periods_question_words_and_word_parts() -> None:
+    tokens = ["庙行", "庙行镇", "2023", "2023年", "上半年", "空气", "质量", "空气质量", "哪些地方", "多少"]
+    subject = subject_of(tokens, ["庙行镇"], lambda token: 2.0)
+    assert list(subject.terms) == ["空气质量"]
+
+
+def test_english_questions_keep_their_chinese_tokens() -> None:
+    subject = subject_of(["kindergarten", "幼儿园"], [], lambda token: 1.0)
+    assert list(subject.terms) == ["幼儿园"]
+
+
+def test_coverage_is_weighted_and_half_credits_character_pairs() -> None:
+    subject = Subject({"口袋公园": 3.0, "新建": 1.0})
+    assert subject.coverage("新建口袋公园3个") == 1.0
+    assert subject.coverage("新建驿站") == 0.25
+    assert 0.25 < subject.coverage("新建公园") < 1.0  # 公园 is one of 口袋公园's three pairs
+    assert Subject({}).coverage("任何") == 1.0
+
+
+def test_rarer_terms_weigh_more() -> None:
+    assert bm25_idf(1, 200) > bm25_idf(50, 200) > 0
+
+
+def test_a_footnote_explains_its_passage_for_definition_questions() -> None:
+    subject = Subject({"三站一场": 1.0})
+    note = candidate(0, "大康路站、呼兰路站。", 0.9, subject, AnswerType("definition"), footnote=1, passage="“三站一场”¹周边")
+    assert note.typed and note.coverage == 1.0
+    sentence = candidate(0, "大康路站、呼兰路站。", 0.9, subject, AnswerType("definition"))
+    assert sentence.coverage == 0.0
