@@ -19,8 +19,6 @@ hash of the exact text embedded, so an incremental build embeds only chunks whos
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -28,7 +26,6 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -39,7 +36,9 @@ import numpy as np
 from qa.chunking import CHUNKER_VERSION
 from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section
 from qa.ingest import IngestError, load_document
+from qa.patterns import REPORT_SUFFIXES, is_report_file
 from qa.settings import Settings
+from qa.storage import exclusive_lock, file_sha256, fsync_dir, replace_file, write_file
 from qa.text import TOKENIZER_VERSION, BM25Tokenizer, mine_user_words
 from qa.vectors import build_dense_index
 
@@ -48,8 +47,8 @@ logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to
 
 #: 2: the manifest records a sha256 of every data file (`checksums`).
 INDEX_FORMAT = 2
-REPORT_SUFFIXES = (".txt", ".md")
 CURRENT_FILE = "CURRENT"
+_SUFFIXES_SHOWN = "/".join(REPORT_SUFFIXES)
 
 
 class IndexProblem(Exception):
@@ -140,21 +139,13 @@ def _text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def list_reports(docs_dir: Path) -> list[Path]:
-    """Every .txt/.md entry of the folder that is not a directory. Entries that are not readable
+    """Every report-suffixed entry (`qa.patterns.REPORT_SUFFIXES`) of the folder that is not a directory. Entries that are not readable
     regular files (broken or looping symlinks, FIFOs) are listed too, so that `scan_reports` skips them
     with a warning instead of their vanishing silently."""
     if not docs_dir.is_dir():
-        raise BuildError(f"报告目录不存在：{docs_dir}（用 --docs 指定一个包含 .txt/.md 报告的目录）")
-    return sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in REPORT_SUFFIXES and not p.is_dir())
+        raise BuildError(f"报告目录不存在：{docs_dir}（用 --docs 指定一个包含 {_SUFFIXES_SHOWN} 报告的目录）")
+    return sorted(p for p in docs_dir.iterdir() if is_report_file(p) and not p.is_dir())
 
 
 def scan_reports(paths: list[Path], settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
@@ -248,27 +239,8 @@ def damaged_files(generation: Path, manifest: dict) -> list[str]:
     return damaged + sorted(present - set(recorded))
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_file(path: Path, data: str | bytes) -> None:
-    mode = "wb" if isinstance(data, bytes) else "w"
-    with path.open(mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _point_current(index_dir: Path, generation: Path) -> None:
-    tmp = index_dir / f".{CURRENT_FILE}.{os.getpid()}.tmp"
-    _write_file(tmp, generation.name + "\n")
-    os.replace(tmp, index_dir / CURRENT_FILE)
-    _fsync_dir(index_dir)
+    replace_file(index_dir / CURRENT_FILE, generation.name + "\n")
 
 
 def _next_generation_name(index_dir: Path) -> str:
@@ -286,18 +258,6 @@ def _remove_stale(index_dir: Path, keep: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    """One build at a time per index directory (a second one waits)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------- staleness
@@ -342,7 +302,7 @@ def index_status(settings: Settings) -> IndexStatus:
 def build_index(settings: Settings, *, full: bool = False, strict: bool = False, progress: bool = True) -> BuildReport:
     """Read `settings.docs_dir`, embed what changed, write a new generation, swap it in."""
     started = time.perf_counter()
-    with _build_lock(settings.index_dir):
+    with exclusive_lock(settings.index_dir / ".lock"):  # one build at a time per index directory
         return _build_locked(settings, full=full, strict=strict, progress=progress, started=started)
 
 
@@ -385,7 +345,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     if strict and skipped:
         raise BuildError(_strict_message(skipped))
     if not documents:
-        raise BuildError(f"{settings.docs_dir} 中没有可读取的报告（.txt/.md），未改动现有索引")
+        raise BuildError(f"{settings.docs_dir} 中没有可读取的报告（{_SUFFIXES_SHOWN}），未改动现有索引")
 
     texts: list[str] = []
     chunks: list[Chunk] = []
@@ -431,7 +391,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     _write_generation(tmp, settings, documents, chunks, keys, vectors, tokenizer, hashes, skipped)
     generation = index_dir / generation_name
     os.replace(tmp, generation)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
     _point_current(index_dir, generation)
     _remove_stale(index_dir, keep=generation)
 
@@ -496,16 +456,16 @@ def _write_generation(
         }
         for d in documents
     ]
-    _write_file(directory / "documents.json", json.dumps(docs_json, ensure_ascii=False))
+    write_file(directory / "documents.json", json.dumps(docs_json, ensure_ascii=False))
     lines = [
         json.dumps({**asdict(chunk), "embed_key": key}, ensure_ascii=False) for chunk, key in zip(chunks, keys, strict=True)
     ]
-    _write_file(directory / "chunks.jsonl", "\n".join(lines) + "\n")
+    write_file(directory / "chunks.jsonl", "\n".join(lines) + "\n")
 
     dense = build_dense_index(vectors)  # exact up to 20k passages, HNSW above (see qa/vectors.py)
     faiss.write_index(dense, str(directory / "dense.faiss"))
 
-    _write_file(directory / "userdict.txt", "\n".join(tokenizer.user_words) + "\n")
+    write_file(directory / "userdict.txt", "\n".join(tokenizer.user_words) + "\n")
     metadata_by_source = {d.source: d.metadata for d in documents}
     corpus_tokens = [tokenizer.tokenize(embedding_text(c, metadata_by_source[c.source])) for c in chunks]
     bm25 = bm25s.BM25()
@@ -527,8 +487,8 @@ def _write_generation(
         "checksums": {p.relative_to(directory).as_posix(): file_sha256(p) for p in _data_files(directory)},
     }
     # The manifest is written last: a generation without one is incomplete by definition.
-    _write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    _fsync_dir(directory)
+    write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    fsync_dir(directory)
 
 
 # ---------------------------------------------------------------- load

