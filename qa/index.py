@@ -8,8 +8,8 @@ Layout of an index directory::
         manifest.json  model, dimension, chunker version, each file's sha256, counts
         documents.json per report: metadata, clean text, section tree
         chunks.jsonl   one chunk a line, in the order of the FAISS rows and BM25 documents
-        dense.faiss    inner product over L2-normalized passage vectors
-        bm25/          bm25s arrays over jieba tokens
+        dense.faiss    the dense store (`qa.stores`): inner product over L2-normalized passage vectors
+        bm25/          the lexical store: bm25s arrays over jieba tokens
         userdict.txt   words mined from the corpus for jieba (the query side loads them too)
 
 A build writes a new generation beside the live one and only then points CURRENT at it, so a build
@@ -29,8 +29,6 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import bm25s
-import faiss
 import numpy as np
 
 from qa.chunking import CHUNKER_VERSION
@@ -39,13 +37,22 @@ from qa.ingest import IngestError, load_document
 from qa.patterns import REPORT_SUFFIXES, is_report_file
 from qa.settings import Settings
 from qa.storage import exclusive_lock, file_sha256, fsync_dir, replace_file, write_file
+from qa.stores import (
+    DEFAULT_DENSE,
+    DEFAULT_LEXICAL,
+    DenseStore,
+    LexicalStore,
+    build_dense,
+    build_lexical,
+    load_dense,
+    load_lexical,
+)
 from qa.text import TOKENIZER_VERSION, BM25Tokenizer, mine_user_words
-from qa.vectors import build_dense_index
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG on import
 
-#: 2: the manifest records a sha256 of every data file (`checksums`).
+#: 2: the manifest records a sha256 of every data file (`checksums`). A manifest may also name the
+#: back-end of each store (`stores`); one that does not holds FAISS and bm25s.
 INDEX_FORMAT = 2
 CURRENT_FILE = "CURRENT"
 _SUFFIXES_SHOWN = "/".join(REPORT_SUFFIXES)
@@ -114,8 +121,8 @@ class LoadedIndex:
     manifest: dict
     documents: dict[str, IndexedDocument]
     chunks: list[Chunk]
-    dense: faiss.Index
-    bm25: bm25s.BM25
+    dense: DenseStore  # passage vectors, ids = positions in `chunks`
+    lexical: LexicalStore  # BM25 over the passages' tokens, ids = positions in `chunks`
     tokenizer: BM25Tokenizer
 
 
@@ -355,7 +362,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
             texts.append(embedding_text(chunk, document.metadata))
     keys = [_text_key(t) for t in texts]
 
-    vectors_intact = not {"dense.faiss", "chunks.jsonl"} & set(damaged)
+    vectors_intact = not any(name == "chunks.jsonl" or name.startswith("dense") for name in damaged)
     reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
     missing = [i for i, key in enumerate(keys) if key not in reusable]
     dimension = old_manifest["dimension"] if same_model and old_manifest else None
@@ -420,11 +427,11 @@ def _old_vectors(index_dir: Path, manifest: dict | None) -> dict[str, np.ndarray
     if manifest is None or generation is None:
         return {}
     try:
-        dense = faiss.read_index(str(generation / "dense.faiss"))
+        dense = load_dense(generation, manifest)
         keys = [json.loads(line)["embed_key"] for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
-        if dense.ntotal != len(keys):
+        if len(dense) != len(keys):
             raise ValueError("row count mismatch")
-        matrix = dense.reconstruct_n(0, dense.ntotal)
+        matrix = dense.get(np.arange(len(keys), dtype=np.int64))
     except (OSError, ValueError, KeyError, RuntimeError) as error:
         log.warning("cannot reuse vectors of %s (%s); embedding everything", generation, error)
         return {}
@@ -462,15 +469,14 @@ def _write_generation(
     ]
     write_file(directory / "chunks.jsonl", "\n".join(lines) + "\n")
 
-    dense = build_dense_index(vectors)  # exact up to 20k passages, HNSW above (see qa/vectors.py)
-    faiss.write_index(dense, str(directory / "dense.faiss"))
+    dense = build_dense(vectors, DEFAULT_DENSE)  # exact up to 20k passages, HNSW above (qa/stores/faiss.py)
+    dense.save(directory)
 
     write_file(directory / "userdict.txt", "\n".join(tokenizer.user_words) + "\n")
     metadata_by_source = {d.source: d.metadata for d in documents}
     corpus_tokens = [tokenizer.tokenize(embedding_text(c, metadata_by_source[c.source])) for c in chunks]
-    bm25 = bm25s.BM25()
-    bm25.index(corpus_tokens, show_progress=False)
-    bm25.save(str(directory / "bm25"), show_progress=False)
+    lexical = build_lexical(corpus_tokens, DEFAULT_LEXICAL)
+    lexical.save(directory)
 
     for path in directory.rglob("*"):
         if path.is_file():
@@ -483,6 +489,7 @@ def _write_generation(
         "files": {d.source: hashes[d.source] for d in documents},
         "skipped": skipped,
         "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
+        "stores": {"dense": dense.kind, "lexical": lexical.kind},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "checksums": {p.relative_to(directory).as_posix(): file_sha256(p) for p in _data_files(directory)},
     }
@@ -510,19 +517,18 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         raw_docs = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         documents = {d["source"]: _document_from_json(d) for d in raw_docs}
         chunks = [_chunk_from_json(json.loads(line)) for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
-        dense = faiss.read_index(str(generation / "dense.faiss"))
-        bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False, verbosity=0)
+        dense = load_dense(generation, manifest)
+        lexical = load_lexical(generation, manifest)
         user_words = (generation / "userdict.txt").read_text(encoding="utf-8").split("\n")
-        bm25_docs = int(bm25.scores["num_docs"])
     except IndexDamagedError:
         raise
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError, RuntimeError) as error:
         raise IndexDamagedError(f"{damaged} — {type(error).__name__}: {error}") from error
     if (
-        dense.ntotal != len(chunks)
-        or dense.d != manifest["dimension"]
+        len(dense) != len(chunks)
+        or dense.dimension != manifest["dimension"]
         or len(chunks) != manifest["counts"]["chunks"]
-        or bm25_docs != len(chunks)
+        or len(lexical) != len(chunks)
     ):
         raise IndexDamagedError(f"{damaged} — the files disagree on the number of passages")
     if set(documents) != {c.source for c in chunks} or set(documents) != set(manifest["files"]):
@@ -531,15 +537,15 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         raise IndexMismatchError(
             f"索引是用模型 {manifest.get('model')} 构建的，而当前配置的模型是 {expected_model}：请运行 `qa build --full`"
         )
-    if expected_dimension is not None and dense.d != expected_dimension:
-        raise IndexMismatchError(f"索引向量维度 {dense.d} 与模型维度 {expected_dimension} 不符：请运行 `qa build --full`")
+    if expected_dimension is not None and dense.dimension != expected_dimension:
+        raise IndexMismatchError(f"索引向量维度 {dense.dimension} 与模型维度 {expected_dimension} 不符：请运行 `qa build --full`")
     return LoadedIndex(
         directory=generation,
         manifest=manifest,
         documents=documents,
         chunks=chunks,
         dense=dense,
-        bm25=bm25,
+        lexical=lexical,
         tokenizer=BM25Tokenizer(user_words),
     )
 

@@ -312,18 +312,18 @@ class Retriever:
         self.settings = (settings or Settings.from_env()).with_overrides(index_dir=index_dir)
         self.index: LoadedIndex = index or load_index(self.settings.index_dir, expected_model=self.settings.model)
         self.embedder = load_embedder(self.settings)
-        if self.embedder.dimension != self.index.dense.d:
+        if self.embedder.dimension != self.index.dense.dimension:
             from qa.index import IndexMismatchError
 
             raise IndexMismatchError(
-                f"索引向量维度 {self.index.dense.d} 与模型维度 {self.embedder.dimension} 不符：请运行 `qa build --full`"
+                f"索引向量维度 {self.index.dense.dimension} 与模型维度 {self.embedder.dimension} 不符：请运行 `qa build --full`"
             )
         self._documents = self.index.documents
         self._chunks = self.index.chunks
         self._table = _ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
-        self._vocabulary = frozenset(self.index.bm25.vocab_dict)
+        self._vocabulary = self.index.lexical.vocabulary
         english_glosses()  # read the dictionary now (~1 s), not during the first English question
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
         self._sentences = [split_sentences(c.text) for c in self._chunks]
@@ -420,7 +420,7 @@ class Retriever:
         BM25 of the question against every chunk."""
         n = len(self._chunks)
         query_vector = self.embedder.encode_queries([anchored_query(intent)])
-        values, ids = self.index.dense.search(np.ascontiguousarray(query_vector, dtype=np.float32), min(n, CANDIDATES))
+        values, ids = self.index.dense.search(query_vector, min(n, CANDIDATES))
         dense = np.full(n, np.nan, dtype=np.float32)
         valid = ids[0] >= 0
         dense[ids[0][valid]] = values[0][valid]
@@ -429,11 +429,7 @@ class Retriever:
         query_tokens = self.index.tokenizer.tokenize(strip_meta_reference(intent.text))
         if is_foreign(intent.text):  # BM25 would match nothing of it: add Chinese tokens from a dictionary
             query_tokens += translated_tokens(intent.text, self.index.tokenizer.tokenize, self._vocabulary)
-        bm25 = (
-            np.asarray(self.index.bm25.get_scores(query_tokens), dtype=np.float32)
-            if query_tokens
-            else np.zeros(n, dtype=np.float32)
-        )
+        bm25 = self.index.lexical.score(query_tokens)
         return _Relevance(dense, bm25, query_tokens, query_vector[0])
 
     def _score(self, intent: QueryIntent, allowed: np.ndarray, relevances: dict[str, _Relevance]) -> _Scored:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from qa import index as index_module
 from qa.index import (
     IndexDamagedError,
     IndexMismatchError,
@@ -18,6 +17,7 @@ from qa.index import (
     load_index,
 )
 from qa.settings import Settings
+from qa.stores.faiss import FaissStore
 from tests.conftest import SEEDS_DIR
 
 pytestmark = pytest.mark.slow
@@ -64,7 +64,7 @@ def test_failed_build_keeps_the_previous_index(corpus: Settings, monkeypatch: py
     def explode(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(index_module.faiss, "write_index", explode)
+    monkeypatch.setattr(FaissStore, "save", explode)
     with pytest.raises(OSError, match="disk full"):
         build_index(corpus, progress=False)
     assert current_generation(corpus.index_dir) == before

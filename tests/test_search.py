@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 
-import bm25s
-import faiss
 import numpy as np
 import pytest
 
@@ -20,6 +18,7 @@ from qa.search import (
     parse_question,
     passage_time,
 )
+from qa.stores import build_dense, build_lexical
 
 TOWNS = ["大场镇", "庙行镇", "高境镇"]
 
@@ -140,12 +139,9 @@ def test_comparison_puts_the_best_passage_of_each_side_first(retriever: Retrieve
 def test_retriever_accepts_a_prepared_index(retriever: Retriever) -> None:
     """The benchmark builds a tiled index and a Retriever over it; the original stays untouched."""
     chunks = retriever.index.chunks[:20]
-    vectors = retriever.index.dense.reconstruct_n(0, 20)
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(vectors)
-    bm25 = bm25s.BM25()
-    bm25.index([retriever.index.tokenizer.tokenize(embedding_text(c, retriever.index.documents[c.source].metadata))
-                for c in chunks], show_progress=False)
-    small = Retriever(retriever.settings, index=dataclasses.replace(retriever.index, chunks=chunks, dense=dense, bm25=bm25))
+    dense = build_dense(retriever.index.dense.get(np.arange(20)))
+    lexical = build_lexical([retriever.index.tokenizer.tokenize(embedding_text(c, retriever.index.documents[c.source].metadata))
+                             for c in chunks])
+    small = Retriever(retriever.settings, index=dataclasses.replace(retriever.index, chunks=chunks, dense=dense, lexical=lexical))
     assert {h.chunk_id for h in small.search("经济", 5)} <= {c.id for c in chunks}
     assert len(retriever.index.chunks) > 20
