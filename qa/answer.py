@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.highlight import split_sentences
-from qa.search import Hit, Retriever, get_retriever, is_foreign
+from qa.search import Hit, Retriever, SearchResult, get_retriever
 from qa.text import normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
@@ -93,11 +93,13 @@ def evidence_score(sentences: list[Evidence], hits: list[Hit]) -> float:
     return best + 0.5 * min(0.0, best - hits[0].dense_score)
 
 
-def is_answerable(retriever: Retriever, question: str, hits: list[Hit], evidence: float) -> bool:
-    intent = retriever.parse(question)
-    if not hits or (intent.unknown_places and not intent.towns) or not retriever.covers(intent):
+def is_answerable(result: SearchResult, evidence: float) -> bool:
+    """Whether the search found the answer: some hit, no place the reports never mention named alone,
+    a report of the town named covering the year named, and evidence above the threshold."""
+    reading = result.reading
+    if not result.hits or (reading.unknown_places and not reading.towns) or not result.covered:
         return False
-    return evidence >= (MIN_EVIDENCE_FOREIGN if is_foreign(question) else MIN_EVIDENCE)
+    return evidence >= (MIN_EVIDENCE_FOREIGN if reading.foreign else MIN_EVIDENCE)
 
 
 def answering_footnote(question: str, query_tokens: list[str], hits: list[Hit], sentences: list[Evidence]) -> Evidence | None:
@@ -170,9 +172,10 @@ def ask(
     """Answer `question` from the reports: the cited passages and the sentences that answer it."""
     question = replace_surrogates(question)
     retriever = get_retriever(index_dir)
-    intent, hits, scored = retriever.search_with_intent(question, k, town=town, year=year, sources=sources)
-    sentences = score_sentences(retriever, hits, scored.query_vector) if hits else []
+    result = retriever.retrieve(question, k, town=town, year=year, sources=sources)
+    hits = result.hits
+    sentences = score_sentences(retriever, hits, result.query_vector) if hits else []
     evidence = evidence_score(sentences, hits)
-    answerable = is_answerable(retriever, question, hits, evidence)
-    footnote = answering_footnote(intent.text, scored.query_tokens, hits, sentences) if hits else None
+    answerable = is_answerable(result, evidence)
+    footnote = answering_footnote(result.reading.text, result.query_tokens, hits, sentences) if hits else None
     return compose_answer(question, hits, answerable, evidence, sentences, footnote)
