@@ -9,7 +9,7 @@ from __future__ import annotations
 import itertools
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, cached_property
 
 from pypinyin import Style, pinyin
 
@@ -45,12 +45,12 @@ class QueryReading:
     wants_plan: bool = False
     foreign: bool = False  # written mostly in Latin letters (English)
 
-    @property
+    @cached_property
     def matched_text(self) -> str:
         """The text matched against passages: the question without its reference to the report itself."""
         return strip_meta_reference(self.text)
 
-    @property
+    @cached_property
     def anchored_text(self) -> str:
         """The text to embed (see `anchored_query`)."""
         return anchored_query(self)

@@ -124,7 +124,7 @@ class Retriever:
         """Top-k passages. `town`, `year` and `sources` are hard filters; towns and periods named in
         the question only steer. A question naming two years or two towns gets the best passage for
         each side first."""
-        return self.retrieve(question, k, town=town, year=year, sources=sources).hits
+        return self._search(self.read(replace_surrogates(question)), k, town=town, year=year, sources=sources)[0]
 
     def retrieve(
         self,
@@ -137,24 +137,8 @@ class Retriever:
     ) -> SearchResult:
         """`search`, with the question's reading and query kept for the answer step."""
         reading = self.read(replace_surrogates(question))
-        allowed = self._table.allowed(town=town, year=year, sources=sources)
-        relevances: dict[str, Relevance] = {}
-        relevance = self._relevance(reading, relevances)
+        hits, relevance = self._search(reading, k, town=town, year=year, sources=sources)
         covered = self._table.covers(reading)
-        if not allowed.any():
-            return SearchResult(reading, [], relevance.query_tokens, relevance.query_vector, covered)
-        fused = self._fused(reading, allowed, relevances)
-        firsts: list[int] = []
-        for side in comparison_sides(reading):
-            best = int(np.argmax(np.where(allowed, self._fused(side, allowed, relevances), -np.inf)))
-            if best not in firsts:
-                firsts.append(best)
-        ranked = np.where(allowed, fused, -np.inf)
-        wanted = min(k + len(firsts), int(allowed.sum()))
-        top = np.argpartition(-ranked, wanted - 1)[:wanted] if wanted else np.zeros(0, dtype=np.int64)
-        top = top[np.lexsort((top, -ranked[top]))]  # by score, then position (stable, like a full sort)
-        order = firsts + [int(i) for i in top if int(i) not in firsts]
-        hits = [self._hit(i, reading, relevance, fused) for i in order[:k]]
         return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, covered)
 
     def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
@@ -184,6 +168,28 @@ class Retriever:
         return matrix @ query_vector if sentences else np.zeros(0, dtype=np.float32)
 
     # -- internals
+
+    def _search(
+        self, reading: QueryReading, k: int, *, town: str | None, year: int | None, sources: list[str] | None
+    ) -> tuple[list[Hit], Relevance]:
+        """The top-k hits for a reading, and the question's relevance (its tokens and vector)."""
+        allowed = self._table.allowed(town=town, year=year, sources=sources)
+        relevances: dict[str, Relevance] = {}
+        relevance = self._relevance(reading, relevances)
+        if not allowed.any():
+            return [], relevance
+        fused = self._fused(reading, allowed, relevances)
+        firsts: list[int] = []
+        for side in comparison_sides(reading):
+            best = int(np.argmax(np.where(allowed, self._fused(side, allowed, relevances), -np.inf)))
+            if best not in firsts:
+                firsts.append(best)
+        ranked = np.where(allowed, fused, -np.inf)
+        wanted = min(k + len(firsts), int(allowed.sum()))
+        top = np.argpartition(-ranked, wanted - 1)[:wanted] if wanted else np.zeros(0, dtype=np.int64)
+        top = top[np.lexsort((top, -ranked[top]))]  # by score, then position (stable, like a full sort)
+        order = firsts + [int(i) for i in top if int(i) not in firsts]
+        return [self._hit(i, reading, relevance, fused) for i in order[:k]], relevance
 
     def _relevance(self, reading: QueryReading, relevances: dict[str, Relevance]) -> Relevance:
         """Dense similarity (over the top candidates; the rest get the lowest candidate's score) and
