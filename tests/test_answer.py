@@ -1,12 +1,15 @@
-"""Composing the extractive answer from hits (pure: hits and scored sentences built by hand)."""
+"""Composing the extractive answer from hits (pure: hits and scored sentences built by hand), and `qa.ask`
+/ `qa.retrieve` on hostile questions (the committed index and the model)."""
 
 from __future__ import annotations
 
 import pytest
 
+import qa
 from qa.answer import NOT_COVERED, Evidence, answering_footnote, compose_answer, evidence_score
 from qa.documents import Footnote
 from qa.search import Hit
+from tests.hostile import HOSTILE, check_answer
 
 TEXT = "推动地铁18号线“三站一场”¹周边开发。梳理形成 14 个重点产业项目²，实施全过程管理。"
 NOTES = (Footnote(1, "大康路站、呼兰路站、爱辉路站，场北车辆段。"), Footnote(2, "投产项目 1 个、新开工项目 3 个。"))
@@ -57,3 +60,29 @@ def test_evidence_is_lowered_by_half_the_shortfall_against_the_top_passage() -> 
     assert evidence_score(sentences, [_hit(dense=0.90)]) == pytest.approx(0.80 - 0.5 * 0.10)
     assert evidence_score(sentences, [_hit(dense=0.70)]) == 0.80
     assert evidence_score([], [_hit()]) == 0.0
+
+
+# ---------------------------------------------------------------- hostile questions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_question_through_the_library(kind: str) -> None:
+    question = HOSTILE[kind]
+    try:
+        answer = qa.ask(question)
+        hits = qa.retrieve(question, k=3)
+    except ValueError as error:  # a clear error is acceptable: it must say what is wrong
+        assert str(error)
+        return
+    check_answer(answer, question)
+    assert len(hits) <= 3 and all(isinstance(h, qa.Hit) for h in hits)
+
+
+@pytest.mark.slow
+def test_lone_surrogates_are_replaced_not_refused() -> None:
+    """JSON from an API client can carry lone surrogates; the library answers as for U+FFFD."""
+    answer = qa.ask(HOSTILE["lone_surrogates"])
+    assert "\ufffd" in answer.question and not any("\ud800" <= ch <= "\udfff" for ch in answer.question)
+    check_answer(answer, answer.question)
+    assert qa.retrieve(HOSTILE["lone_surrogates"], k=3)
