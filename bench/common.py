@@ -35,18 +35,17 @@ def question_files() -> list[tuple[str, Path | None, str]]:
 def query_embeddings(retriever: Any, question: str) -> int:
     """How many query embeddings `Retriever.search` makes for `question`: one per distinct text embedded
     (the sides of a comparison share the question's, unless an English question anchors each side)."""
-    from qa.search import anchored_query
+    from qa.query import comparison_sides
 
-    intent = retriever.parse(question)
-    return len({anchored_query(side) for side in [intent, *retriever._comparison_sides(intent)]})
+    reading = retriever.read(question)
+    return len({side.anchored_text for side in [reading, *comparison_sides(reading)]})
 
 
 def time_question(retriever: Any, question: str) -> dict[str, float]:
     """One question through a `qa.search.Retriever`, timed by part in the same pass: the query embedding,
-    the dense search for the candidates `qa.search` asks for, BM25 (tokenize + scores), the whole
+    the dense store's search for the candidates `qa.search` asks for, the lexical store (tokenize +
+    scores), the whole
     `search`, and how many query embeddings that search made (`query_embeddings`)."""
-    import numpy as np
-
     from qa.search import CANDIDATES
     from qa.text import normalize_question
 
@@ -54,11 +53,9 @@ def time_question(retriever: Any, question: str) -> dict[str, float]:
     t0 = time.perf_counter()
     vector = retriever.embedder.encode_queries([text])
     t1 = time.perf_counter()
-    retriever.index.dense.search(np.ascontiguousarray(vector, dtype=np.float32), min(len(retriever.index.chunks), CANDIDATES))
+    retriever.index.dense.search(vector, min(len(retriever.index.chunks), CANDIDATES))
     t2 = time.perf_counter()
-    tokens = retriever.index.tokenizer.tokenize(text)
-    if tokens:
-        retriever.index.bm25.get_scores(tokens)
+    retriever.index.lexical.score(retriever.index.tokenizer.tokenize(text))
     t3 = time.perf_counter()
     retriever.search(question, 5)
     t4 = time.perf_counter()

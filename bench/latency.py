@@ -3,8 +3,8 @@
 For each dev question (normalized as the product does), in the same process and the same run:
 
 - embed: `retriever.embedder.encode_queries([question])` (the query worker thread, `query_threads`);
-- dense: `retriever.index.dense.search(vector, 256)` (the candidates `qa.search` asks for);
-- bm25: `retriever.index.tokenizer.tokenize` + `retriever.index.bm25.get_scores`;
+- dense: `retriever.index.dense.search(vector, 256)` (the dense store; the candidates `qa.search` asks for);
+- bm25: `retriever.index.tokenizer.tokenize` + `retriever.index.lexical.score` (the lexical store);
 - search: the whole `Retriever.search(question, 5)`;
 - rest = search − embed − dense − bm25 (fusion, steering, highlighting, comparison sides);
 - non-embedding = search − (number of query embeddings the search made) × embed: an English comparison

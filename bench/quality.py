@@ -90,14 +90,14 @@ def bm25_search(retriever: Any, passages: list[Passage], question: str, k: int =
     tokens = retriever.index.tokenizer.tokenize(normalize_question(question))
     if not tokens:
         return []
-    scores = np.asarray(retriever.index.bm25.get_scores(tokens), dtype=np.float32)
+    scores = retriever.index.lexical.score(tokens)
     top = np.argsort(-scores, kind="stable")[:k]
     return [passages[i] for i in top if scores[i] > 0]
 
 
 def dense_search(retriever: Any, passages: list[Passage], question: str, k: int = K) -> list[Passage]:
     query = retriever.embedder.encode_queries([normalize_question(question)])
-    _, ids = retriever.index.dense.search(np.ascontiguousarray(query, dtype=np.float32), k)
+    _, ids = retriever.index.dense.search(query, k)
     return [passages[i] for i in ids[0] if i >= 0]
 
 

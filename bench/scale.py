@@ -7,7 +7,7 @@ Synthetic corpora made from the seed index's chunks, so the run takes minutes, n
   as `qa.index` does; timed with `get_scores` (what `qa.search` calls) for the dev questions' tokens.
 - dense: random unit 384-d vectors with the structure of real passages — one random centre per report
   and noise around it — instead of embedding 200k passages. Queries are perturbed corpus vectors.
-  FAISS `IndexFlatIP` (exact) against `IndexHNSWFlat` (inner product, the `qa.vectors` parameters and
+  FAISS `IndexFlatIP` (exact) against `IndexHNSWFlat` (inner product, the `qa.stores.faiss` parameters and
   a sweep of efSearch) and `IndexIVFFlat` (inner product; nlist ≈ 4·√n, a sweep of nprobe): build
   time, memory (serialized size), search time for one query with k=256 (the candidates `qa.search`
   asks for) and k=10, and recall@10 against the exact index.
@@ -35,8 +35,8 @@ from bench.common import (
     time_question,
     write_result,
 )
-from qa import vectors as qa_vectors
 from qa.search import CANDIDATES
+from qa.stores import faiss as faiss_store
 from qa.text import normalize_question
 
 CHUNKS_PER_REPORT = 40
@@ -127,9 +127,9 @@ def dense_at(reports: int, rng: np.random.Generator) -> dict[str, Any]:
 
     rss = rss_mb_now()
     started = time.perf_counter()
-    hnsw = qa_vectors.build_dense_index(corpus, flat_max=0)
+    hnsw = faiss_store.build_dense_index(corpus, flat_max=0)
     build = time.perf_counter() - started
-    entry: dict[str, Any] = {"m": qa_vectors.HNSW_M, "ef_construction": qa_vectors.HNSW_EF_CONSTRUCTION,
+    entry: dict[str, Any] = {"m": faiss_store.HNSW_M, "ef_construction": faiss_store.HNSW_EF_CONSTRUCTION,
                              "build_s": build, "size_mb": _size_mb(hnsw), "rss_delta_mb": rss_mb_now() - rss,
                              "sweep": {}}
     for ef in HNSW_EF_SEARCH:
@@ -138,8 +138,8 @@ def dense_at(reports: int, rng: np.random.Generator) -> dict[str, Any]:
         t256, _ = _time_searches(hnsw, queries, min(n, CANDIDATES))
         entry["sweep"][ef] = {"p50_ms_k10": percentile(t10, 50) * 1000, "p50_ms_k256": percentile(t256, 50) * 1000,
                               "recall@10": _recall(truth, found)}
-    default = entry["sweep"].get(qa_vectors.HNSW_EF_SEARCH) or entry["sweep"][max(HNSW_EF_SEARCH)]
-    entry.update(ef_search=qa_vectors.HNSW_EF_SEARCH, **default)
+    default = entry["sweep"].get(faiss_store.HNSW_EF_SEARCH) or entry["sweep"][max(HNSW_EF_SEARCH)]
+    entry.update(ef_search=faiss_store.HNSW_EF_SEARCH, **default)
     results["hnsw"] = entry
     del hnsw
 
@@ -207,7 +207,7 @@ def _plot(rows: list[dict[str, Any]]) -> None:
     figure, axis = plt.subplots(figsize=(7, 4.5))
     series = {
         "FAISS flat (exact), k=256": [r["dense"]["flat"]["p50_ms_k256"] for r in rows],
-        f"FAISS HNSW M={qa_vectors.HNSW_M}, efSearch={qa_vectors.HNSW_EF_SEARCH}, k=256":
+        f"FAISS HNSW M={faiss_store.HNSW_M}, efSearch={faiss_store.HNSW_EF_SEARCH}, k=256":
             [r["dense"]["hnsw"]["p50_ms_k256"] for r in rows],
         "FAISS IVF (nprobe for recall ≥ .95), k=256": [r["dense"]["ivf"]["p50_ms_k256"] for r in rows],
         "BM25 get_scores (bm25s)": [r["bm25"]["p50_ms"] for r in rows],
@@ -275,7 +275,7 @@ def run(retriever: Any = None, *, quick: bool = False) -> dict[str, Any]:
         estimates["fusion_method"] = (f"measured: Retriever.search over the seed index tiled to {tiled['chunks']:,} "
                                       "chunks, minus query embedding and dense search"
                                       + (", scaled linearly to 100k" if tiled["chunks"] < at * 0.9 else ""))
-    chosen = "flat" if at <= qa_vectors.FLAT_MAX_VECTORS else "hnsw"
+    chosen = "flat" if at <= faiss_store.FLAT_MAX_VECTORS else "hnsw"
     estimates["qa_vectors_choice"] = chosen
     estimates["dense_ms"] = estimates["flat_k256_ms"] if chosen == "flat" else estimates["hnsw_k256_ms"]
     payload = {
@@ -283,8 +283,8 @@ def run(retriever: Any = None, *, quick: bool = False) -> dict[str, Any]:
         "dimension": DIMENSION,
         "queries": QUERIES,
         "candidates": CANDIDATES,
-        "qa_vectors": {"flat_max": qa_vectors.FLAT_MAX_VECTORS, "m": qa_vectors.HNSW_M,
-                       "ef_construction": qa_vectors.HNSW_EF_CONSTRUCTION, "ef_search": qa_vectors.HNSW_EF_SEARCH},
+        "qa_vectors": {"flat_max": faiss_store.FLAT_MAX_VECTORS, "m": faiss_store.HNSW_M,
+                       "ef_construction": faiss_store.HNSW_EF_CONSTRUCTION, "ef_search": faiss_store.HNSW_EF_SEARCH},
         "rows": rows,
         "tiled_retriever": tiled,
         "estimate_100k": estimates,
@@ -314,7 +314,7 @@ def run(retriever: Any = None, *, quick: bool = False) -> dict[str, Any]:
         + table(["reports", "chunks", "BM25 build s", "BM25 RSS Δ MiB", "get_scores p50 ms", "p95 ms"], bm25_rows)
         + f"\n\nAt 100k chunks (estimated): flat k=256 {estimates['flat_k256_ms']:.1f} ms, "
         f"HNSW k=256 {estimates['hnsw_k256_ms']:.1f} ms, BM25 {estimates['bm25_ms']:.1f} ms; "
-        f"qa.vectors picks {chosen} there (flat up to {qa_vectors.FLAT_MAX_VECTORS:,} vectors). "
+        f"qa.stores.faiss picks {chosen} there (flat up to {faiss_store.FLAT_MAX_VECTORS:,} vectors). "
         "Plot: bench/results/scale.png"
     )
     if tiled and "search_p50_ms" in tiled:
@@ -336,20 +336,17 @@ def retriever_at(retriever: Any, factor: int, questions: list[str]) -> dict[str,
     adds to the chosen dense index's time. The seed retriever itself is left as it is."""
     import dataclasses
 
-    import bm25s
-
     from qa.index import embedding_text
     from qa.search import Retriever
+    from qa.stores import build_dense, build_lexical
 
     index = retriever.index
     chunks = list(index.chunks) * factor
-    vectors = index.dense.reconstruct_n(0, index.dense.ntotal)
-    dense = faiss.IndexFlatIP(vectors.shape[1])
-    dense.add(np.ascontiguousarray(np.tile(vectors, (factor, 1))))
+    vectors = index.dense.get(np.arange(len(index.dense)))
+    dense = build_dense(np.tile(vectors, (factor, 1)), flat_max=len(chunks))  # exact, as documented above
     tokens = [index.tokenizer.tokenize(embedding_text(c, index.documents[c.source].metadata)) for c in index.chunks]
-    bm25 = bm25s.BM25()
-    bm25.index(tokens * factor, show_progress=False)
-    big = Retriever(retriever.settings, index=dataclasses.replace(index, chunks=chunks, dense=dense, bm25=bm25))
+    lexical = build_lexical(tokens * factor)
+    big = Retriever(retriever.settings, index=dataclasses.replace(index, chunks=chunks, dense=dense, lexical=lexical))
     rows: dict[str, list[float]] = {"search": [], "embed": [], "dense": [], "bm25": [], "non_embedding_non_dense": []}
     big.search(questions[0], 5)
     for question in questions:

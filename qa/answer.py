@@ -18,7 +18,8 @@ import numpy as np
 from qa.answer_types import AnswerType, expected_answer
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import split_sentences
-from qa.search import Hit, QueryIntent, Retriever, get_retriever, is_foreign
+from qa.query import QueryReading
+from qa.search import Hit, Retriever, get_retriever
 from qa.text import normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
@@ -119,7 +120,7 @@ def answering_footnote(answer: AnswerType, query_tokens: list[str], hits: list[H
 
 
 def question_features(
-    subject: Subject, hits: list[Hit], candidates: list[Candidate], evidence: float, answer: AnswerType, question: str
+    subject: Subject, hits: list[Hit], candidates: list[Candidate], evidence: float, answer: AnswerType, foreign: bool
 ) -> dict[str, float]:
     """What the answer decision reads (see `qa/answer_model.json` for the weights)."""
     typed = [c for c in candidates if c.typed]
@@ -138,7 +139,7 @@ def question_features(
         "passage_coverage": max(passages, default=0.0),
         "dense": hits[0].dense_score if hits else 0.0,
         "general": float(answer.kind == "general"),
-        "foreign": float(is_foreign(question)),
+        "foreign": float(foreign),
     }
 
 
@@ -155,10 +156,10 @@ def answered_probability(features: dict[str, float]) -> float:
     return 1.0 / (1.0 + math.exp(-z))
 
 
-def coverage_gap(retriever: Retriever, intent: QueryIntent) -> str | None:
-    """When the question names a town and a period no report of that town covers: which reports of
-    that town exist, and the periods they review and plan."""
-    if not intent.towns or retriever.covers(intent):
+def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool) -> str | None:
+    """When the question names a town and a period no report of that town covers (`covered` false):
+    which reports of that town exist, and the periods they review and plan."""
+    if not intent.towns or covered:
         return None
     lines = []
     for document in retriever.documents:
@@ -176,7 +177,7 @@ def coverage_gap(retriever: Retriever, intent: QueryIntent) -> str | None:
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问一下)?[^，,。？?]{0,12}(?:呢|怎么样|如何)[？?]?$")
 
 
-def needs_context(intent: QueryIntent, subject: Subject) -> bool:
+def needs_context(intent: QueryReading, subject: Subject) -> bool:
     """A follow-up with nothing to follow (「那2025年呢？」 as a first question): no subject of its own."""
     return not subject.terms and bool(_BARE_FOLLOW_UP.match(intent.text.strip()))
 
@@ -302,23 +303,24 @@ def read(
     """Retrieve for `question` and score the sentences of the best passages (see `qa.evidence`)."""
     question = replace_surrogates(question)
     retriever = get_retriever(index_dir)
-    intent, hits, scored = retriever.search_with_intent(question, k, town=town, year=year, sources=sources)
+    result = retriever.retrieve(question, k, town=town, year=year, sources=sources)
+    intent, hits = result.reading, result.hits
     answer = expected_answer(intent.text)
-    subject = subject_of(scored.query_tokens, [*intent.towns, *intent.unknown_places], retriever.term_idf)
-    reading = Reading(question, tuple(hits), answer, subject, (), tuple(scored.query_tokens), 0.0, {})
+    subject = subject_of(result.query_tokens, [*intent.towns, *intent.unknown_places], retriever.term_idf)
+    reading = Reading(question, tuple(hits), answer, subject, (), tuple(result.query_tokens), 0.0, {})
     if needs_context(intent, subject):
         return replace(reading, settled=not_covered(question, hits, 0.0, answer, ASK_FOR_CONTEXT, "问的是哪个镇、哪方面的内容"))
     if not hits:
         return replace(reading, settled=not_covered(question, hits, 0.0, answer))
-    sentences = score_sentences(retriever, hits, scored.query_vector)
+    sentences = score_sentences(retriever, hits, result.query_vector)
     evidence = evidence_score(sentences, hits)
     candidates = [candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text) for e in sentences]
-    features = question_features(subject, hits, candidates, evidence, answer, question)
+    features = question_features(subject, hits, candidates, evidence, answer, intent.foreign)
     reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features)
     if intent.unknown_places and not intent.towns:
         missing = "、".join(intent.unknown_places) + "的内容"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, missing=missing))
-    if gap := coverage_gap(retriever, intent):
+    if gap := coverage_gap(retriever, intent, result.covered):
         return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, "该镇该时期的报告"))
     return reading
 

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.patterns import HALF_YEAR, YEAR, short_town_name
 from qa.text import replace_surrogates
 
 if TYPE_CHECKING:
@@ -56,8 +57,6 @@ def prepare_question(text: str | None) -> tuple[str, str | None]:
 
 # ---------------------------------------------------------------- follow-up questions
 
-_YEAR = re.compile(r"((?:19|20)\d{2})(\s*年)?")
-_HALF = re.compile(r"[上下]半年")
 _TRAILING_PUNCTUATION = re.compile(r"[\s？?。.!！,，、~～…]+$")
 _FOLLOWUP_HEAD = re.compile(r"^(那么|那|还有|再看看|换成|改成)")
 _FOLLOWUP_TAIL = re.compile(r"(呢|怎么样|怎样|如何|又如何|情况如何|是多少|多少)$")
@@ -70,15 +69,11 @@ _ENGLISH_FOLLOWUP = re.compile(r"^(?:and|what about|how about)\b(?P<rest>.*)$", 
 _ENGLISH_FILLER = re.compile(r"\b(?:in|for|the|year|then|town|of)\b|[\s?.,!]", re.IGNORECASE)
 
 
-def _short_name(town: str) -> str:
-    return re.sub(r"(镇|街道|乡|区)$", "", town)
-
-
 def _towns_in(text: str, known_towns: Iterable[str]) -> list[tuple[str, str]]:
     """(town, the spelling the text uses) for each known town the text names, full name first."""
     found = []
     for town in known_towns:
-        short = _short_name(town)
+        short = short_town_name(town)
         if town in text:
             found.append((town, town))
         elif len(short) >= 2 and short in text:
@@ -92,14 +87,14 @@ def _is_elliptical(question: str, known_towns: Sequence[str]) -> bool:
     core = _TRAILING_PUNCTUATION.sub("", question.strip())
     english = _ENGLISH_FOLLOWUP.match(core)
     if english:
-        rest = _ENGLISH_FILLER.sub("", _YEAR.sub("", english.group("rest")))
-        return bool(_YEAR.search(core)) and not rest
-    names_something = bool(_YEAR.search(core) or _HALF.search(core) or _towns_in(core, known_towns))
+        rest = _ENGLISH_FILLER.sub("", YEAR.sub("", english.group("rest")))
+        return bool(YEAR.search(core)) and not rest
+    names_something = bool(YEAR.search(core) or HALF_YEAR.search(core) or _towns_in(core, known_towns))
     marked = bool(_FOLLOWUP_HEAD.search(core) or _FOLLOWUP_TAIL.search(core)) or len(core) <= 8
     rest = core
     for _, spelling in _towns_in(core, known_towns):
         rest = rest.replace(spelling, "")
-    rest = _FILLER.sub("", _HALF.sub("", _YEAR.sub("", rest)))
+    rest = _FILLER.sub("", HALF_YEAR.sub("", YEAR.sub("", rest)))
     rest = re.sub(r"[\s\W_]+", "", rest)
     return names_something and marked and not rest
 
@@ -117,8 +112,8 @@ def resolve_followup(question: str, previous_question: str | None, known_towns: 
     if not _is_elliptical(question, known_towns):
         return _carry_town(question, previous_question, known_towns)
     resolved = previous_question
-    new_years = [m.group(1) for m in _YEAR.finditer(question)]
-    new_halves = _HALF.findall(question)
+    new_years = [m.group(1) for m in YEAR.finditer(question)]
+    new_halves = [m.group(0) for m in HALF_YEAR.finditer(question)]
     new_towns = [town for town, _ in _towns_in(question, known_towns)]
 
     if new_towns:
@@ -126,7 +121,7 @@ def resolve_followup(question: str, previous_question: str | None, known_towns: 
         resolved = resolved.replace(old_towns[0][1], new_towns[0]) if old_towns else new_towns[0] + resolved
 
     if new_years:
-        old_years = list(dict.fromkeys(m.group(1) for m in _YEAR.finditer(resolved)))
+        old_years = list(dict.fromkeys(m.group(1) for m in YEAR.finditer(resolved)))
         if old_years:
             for old, new in zip(old_years, new_years, strict=False):
                 resolved = resolved.replace(old, new)
@@ -134,12 +129,12 @@ def resolve_followup(question: str, previous_question: str | None, known_towns: 
             resolved = _insert_period(resolved, f"{new_years[0]}年", known_towns)
 
     if new_halves:
-        old_half = _HALF.search(resolved)
+        old_half = HALF_YEAR.search(resolved)
         if old_half:
             resolved = resolved[: old_half.start()] + new_halves[0] + resolved[old_half.end() :]
         else:
-            year = _YEAR.search(resolved)
-            if year and year.group(2):
+            year = YEAR.search(resolved)
+            if year and year.group(0).endswith("年"):
                 resolved = resolved[: year.end()] + new_halves[0] + resolved[year.end() :]
             else:
                 resolved = _insert_period(resolved, new_halves[0], known_towns)

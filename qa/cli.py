@@ -30,7 +30,7 @@ def _settings(args: argparse.Namespace) -> Settings:
 
 def _add_common(parser: argparse.ArgumentParser, *, docs: bool = False, index: bool = True, model: bool = True) -> None:
     if docs:
-        parser.add_argument("--docs", type=Path, help="folder of reports (.txt/.md); default seeds/ (env QA_DOCS_DIR)")
+        parser.add_argument("--docs", type=Path, help="folder of reports (.txt/.md/.markdown); default seeds/ (env QA_DOCS_DIR)")
     if index:
         parser.add_argument("--index", type=Path, help="index directory; default index/ (env QA_INDEX_DIR)")
     if model:
@@ -104,7 +104,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:
-    from qa.ingest import document_summary, format_document_summary, load_document
+    from qa.ingest import load_document
+    from qa.summary import document_summary, format_document_summary
 
     settings = _settings(args)
     document = load_document(args.file, max_chunk_chars=settings.chunk_max_chars)

@@ -23,16 +23,14 @@ torch default.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import numpy as np
 
-from qa.model import resolve_model_path
+from qa.model import model_dimension, model_prefixes, resolve_model_path
 from qa.settings import Settings
 
 if TYPE_CHECKING:
@@ -41,11 +39,6 @@ if TYPE_CHECKING:
     from qa.onnx_export import OnnxModel
 
 log = logging.getLogger(__name__)
-
-E5_PREFIXES = ("query: ", "passage: ")
-
-#: e5 family names ("intfloat/multilingual-e5-small", "e5-base-v2", a directory named like that).
-_E5_NAME = re.compile(r"(^|[^a-z0-9])e5([^a-z0-9]|$)")
 
 _models: dict[tuple[str, bool], SentenceTransformer] = {}
 _embedders: dict[tuple[Any, ...], Embedder] = {}
@@ -66,12 +59,6 @@ class Embedder(Protocol):
     def encode_passages(self, texts: list[str], *, show_progress: bool = False) -> np.ndarray: ...
 
     def close(self) -> None: ...
-
-
-def looks_like_e5(name: str) -> bool:
-    """Whether a model name or path names an e5 model (which needs "query: "/"passage: " prefixes)."""
-    lowered = name.lower().rstrip("/\\")
-    return bool(_E5_NAME.search(lowered) or _E5_NAME.search(Path(lowered).name))
 
 
 def _load_model(path: str, bf16: bool) -> SentenceTransformer:
@@ -116,27 +103,10 @@ class TorchEmbedder:
             with _lock:
                 model = _load_model(self.path, settings.bf16)
         self.model = model
-        self.query_prefix, self.passage_prefix = self._prefixes()
-        self.dimension: int = self._dimension()
+        self.query_prefix, self.passage_prefix = model_prefixes(self.model, self.name, self.path)
+        self.dimension: int = model_dimension(self.model)
         self._query_executor: ThreadPoolExecutor | None = None
         self._executor_lock = threading.Lock()
-
-    def _prefixes(self) -> tuple[str, str]:
-        prompts = getattr(self.model, "prompts", None) or {}
-        if prompts.get("query") or prompts.get("passage"):  # stored with the model
-            return prompts.get("query", ""), prompts.get("passage", prompts.get("document", ""))
-        if looks_like_e5(self.name) or looks_like_e5(self.path):
-            return E5_PREFIXES
-        return "", ""
-
-    def _dimension(self) -> int:
-        getter = getattr(self.model, "get_embedding_dimension", None) or getattr(
-            self.model, "get_sentence_embedding_dimension", None
-        )
-        dimension = getter() if getter is not None else None
-        if not dimension:
-            dimension = int(self._encode(["dimension probe"], prefix="").shape[1])
-        return int(dimension)
 
     def _encode(self, texts: list[str], *, prefix: str, show_progress: bool = False) -> np.ndarray:
         if not texts:

@@ -8,8 +8,8 @@ Layout of an index directory::
         manifest.json  model, dimension, chunker version, each file's sha256, counts
         documents.json per report: metadata, clean text, section tree
         chunks.jsonl   one chunk a line, in the order of the FAISS rows and BM25 documents
-        dense.faiss    inner product over L2-normalized passage vectors
-        bm25/          bm25s arrays over jieba tokens
+        dense.faiss    the dense store (`qa.stores`): inner product over L2-normalized passage vectors
+        bm25/          the lexical store: bm25s arrays over jieba tokens
         userdict.txt   words mined from the corpus for jieba (the query side loads them too)
 
 A build writes a new generation beside the live one and only then points CURRENT at it, so a build
@@ -19,8 +19,6 @@ hash of the exact text embedded, so an incremental build embeds only chunks whos
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import hashlib
 import json
 import logging
@@ -28,28 +26,36 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-import bm25s
-import faiss
 import numpy as np
 
 from qa.chunking import CHUNKER_VERSION
 from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section
 from qa.ingest import IngestError, load_document
+from qa.patterns import REPORT_SUFFIXES, is_report_file
 from qa.settings import Settings
+from qa.storage import exclusive_lock, file_sha256, fsync_dir, replace_file, write_file
+from qa.stores import (
+    DEFAULT_DENSE,
+    DEFAULT_LEXICAL,
+    DenseStore,
+    LexicalStore,
+    build_dense,
+    build_lexical,
+    load_dense,
+    load_lexical,
+)
 from qa.text import TOKENIZER_VERSION, BM25Tokenizer, mine_user_words
-from qa.vectors import build_dense_index
 
 log = logging.getLogger(__name__)
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets its logger to DEBUG on import
 
-#: 2: the manifest records a sha256 of every data file (`checksums`).
+#: 2: the manifest records a sha256 of every data file (`checksums`). A manifest may also name the
+#: back-end of each store (`stores`); one that does not holds FAISS and bm25s.
 INDEX_FORMAT = 2
-REPORT_SUFFIXES = (".txt", ".md")
 CURRENT_FILE = "CURRENT"
+_SUFFIXES_SHOWN = "/".join(REPORT_SUFFIXES)
 
 
 class IndexProblem(Exception):
@@ -115,8 +121,8 @@ class LoadedIndex:
     manifest: dict
     documents: dict[str, IndexedDocument]
     chunks: list[Chunk]
-    dense: faiss.Index
-    bm25: bm25s.BM25
+    dense: DenseStore  # passage vectors, ids = positions in `chunks`
+    lexical: LexicalStore  # BM25 over the passages' tokens, ids = positions in `chunks`
     tokenizer: BM25Tokenizer
 
 
@@ -140,21 +146,13 @@ def _text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def list_reports(docs_dir: Path) -> list[Path]:
-    """Every .txt/.md entry of the folder that is not a directory. Entries that are not readable
+    """Every report-suffixed entry (`qa.patterns.REPORT_SUFFIXES`) of the folder that is not a directory. Entries that are not readable
     regular files (broken or looping symlinks, FIFOs) are listed too, so that `scan_reports` skips them
     with a warning instead of their vanishing silently."""
     if not docs_dir.is_dir():
-        raise BuildError(f"报告目录不存在：{docs_dir}（用 --docs 指定一个包含 .txt/.md 报告的目录）")
-    return sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in REPORT_SUFFIXES and not p.is_dir())
+        raise BuildError(f"报告目录不存在：{docs_dir}（用 --docs 指定一个包含 {_SUFFIXES_SHOWN} 报告的目录）")
+    return sorted(p for p in docs_dir.iterdir() if is_report_file(p) and not p.is_dir())
 
 
 def scan_reports(paths: list[Path], settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
@@ -248,27 +246,8 @@ def damaged_files(generation: Path, manifest: dict) -> list[str]:
     return damaged + sorted(present - set(recorded))
 
 
-def _fsync_dir(directory: Path) -> None:
-    fd = os.open(directory, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _write_file(path: Path, data: str | bytes) -> None:
-    mode = "wb" if isinstance(data, bytes) else "w"
-    with path.open(mode, **({} if isinstance(data, bytes) else {"encoding": "utf-8"})) as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _point_current(index_dir: Path, generation: Path) -> None:
-    tmp = index_dir / f".{CURRENT_FILE}.{os.getpid()}.tmp"
-    _write_file(tmp, generation.name + "\n")
-    os.replace(tmp, index_dir / CURRENT_FILE)
-    _fsync_dir(index_dir)
+    replace_file(index_dir / CURRENT_FILE, generation.name + "\n")
 
 
 def _next_generation_name(index_dir: Path) -> str:
@@ -286,18 +265,6 @@ def _remove_stale(index_dir: Path, keep: Path) -> None:
                 shutil.rmtree(path, ignore_errors=True)
             else:
                 path.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def _build_lock(index_dir: Path) -> Iterator[None]:
-    """One build at a time per index directory (a second one waits)."""
-    index_dir.mkdir(parents=True, exist_ok=True)
-    with (index_dir / ".lock").open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 # ---------------------------------------------------------------- staleness
@@ -342,7 +309,7 @@ def index_status(settings: Settings) -> IndexStatus:
 def build_index(settings: Settings, *, full: bool = False, strict: bool = False, progress: bool = True) -> BuildReport:
     """Read `settings.docs_dir`, embed what changed, write a new generation, swap it in."""
     started = time.perf_counter()
-    with _build_lock(settings.index_dir):
+    with exclusive_lock(settings.index_dir / ".lock"):  # one build at a time per index directory
         return _build_locked(settings, full=full, strict=strict, progress=progress, started=started)
 
 
@@ -385,7 +352,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     if strict and skipped:
         raise BuildError(_strict_message(skipped))
     if not documents:
-        raise BuildError(f"{settings.docs_dir} 中没有可读取的报告（.txt/.md），未改动现有索引")
+        raise BuildError(f"{settings.docs_dir} 中没有可读取的报告（{_SUFFIXES_SHOWN}），未改动现有索引")
 
     texts: list[str] = []
     chunks: list[Chunk] = []
@@ -395,7 +362,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
             texts.append(embedding_text(chunk, document.metadata))
     keys = [_text_key(t) for t in texts]
 
-    vectors_intact = not {"dense.faiss", "chunks.jsonl"} & set(damaged)
+    vectors_intact = not any(name == "chunks.jsonl" or name.startswith("dense") for name in damaged)
     reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
     missing = [i for i, key in enumerate(keys) if key not in reusable]
     dimension = old_manifest["dimension"] if same_model and old_manifest else None
@@ -431,7 +398,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     _write_generation(tmp, settings, documents, chunks, keys, vectors, tokenizer, hashes, skipped)
     generation = index_dir / generation_name
     os.replace(tmp, generation)
-    _fsync_dir(index_dir)
+    fsync_dir(index_dir)
     _point_current(index_dir, generation)
     _remove_stale(index_dir, keep=generation)
 
@@ -460,11 +427,11 @@ def _old_vectors(index_dir: Path, manifest: dict | None) -> dict[str, np.ndarray
     if manifest is None or generation is None:
         return {}
     try:
-        dense = faiss.read_index(str(generation / "dense.faiss"))
+        dense = load_dense(generation, manifest)
         keys = [json.loads(line)["embed_key"] for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
-        if dense.ntotal != len(keys):
+        if len(dense) != len(keys):
             raise ValueError("row count mismatch")
-        matrix = dense.reconstruct_n(0, dense.ntotal)
+        matrix = dense.get(np.arange(len(keys), dtype=np.int64))
     except (OSError, ValueError, KeyError, RuntimeError) as error:
         log.warning("cannot reuse vectors of %s (%s); embedding everything", generation, error)
         return {}
@@ -496,21 +463,20 @@ def _write_generation(
         }
         for d in documents
     ]
-    _write_file(directory / "documents.json", json.dumps(docs_json, ensure_ascii=False))
+    write_file(directory / "documents.json", json.dumps(docs_json, ensure_ascii=False))
     lines = [
         json.dumps({**asdict(chunk), "embed_key": key}, ensure_ascii=False) for chunk, key in zip(chunks, keys, strict=True)
     ]
-    _write_file(directory / "chunks.jsonl", "\n".join(lines) + "\n")
+    write_file(directory / "chunks.jsonl", "\n".join(lines) + "\n")
 
-    dense = build_dense_index(vectors)  # exact up to 20k passages, HNSW above (see qa/vectors.py)
-    faiss.write_index(dense, str(directory / "dense.faiss"))
+    dense = build_dense(vectors, DEFAULT_DENSE)  # exact up to 20k passages, HNSW above (qa/stores/faiss.py)
+    dense.save(directory)
 
-    _write_file(directory / "userdict.txt", "\n".join(tokenizer.user_words) + "\n")
+    write_file(directory / "userdict.txt", "\n".join(tokenizer.user_words) + "\n")
     metadata_by_source = {d.source: d.metadata for d in documents}
     corpus_tokens = [tokenizer.tokenize(embedding_text(c, metadata_by_source[c.source])) for c in chunks]
-    bm25 = bm25s.BM25()
-    bm25.index(corpus_tokens, show_progress=False)
-    bm25.save(str(directory / "bm25"), show_progress=False)
+    lexical = build_lexical(corpus_tokens, DEFAULT_LEXICAL)
+    lexical.save(directory)
 
     for path in directory.rglob("*"):
         if path.is_file():
@@ -523,12 +489,13 @@ def _write_generation(
         "files": {d.source: hashes[d.source] for d in documents},
         "skipped": skipped,
         "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
+        "stores": {"dense": dense.kind, "lexical": lexical.kind},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "checksums": {p.relative_to(directory).as_posix(): file_sha256(p) for p in _data_files(directory)},
     }
     # The manifest is written last: a generation without one is incomplete by definition.
-    _write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
-    _fsync_dir(directory)
+    write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
+    fsync_dir(directory)
 
 
 # ---------------------------------------------------------------- load
@@ -550,19 +517,18 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         raw_docs = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         documents = {d["source"]: _document_from_json(d) for d in raw_docs}
         chunks = [_chunk_from_json(json.loads(line)) for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
-        dense = faiss.read_index(str(generation / "dense.faiss"))
-        bm25 = bm25s.BM25.load(str(generation / "bm25"), show_progress=False, verbosity=0)
+        dense = load_dense(generation, manifest)
+        lexical = load_lexical(generation, manifest)
         user_words = (generation / "userdict.txt").read_text(encoding="utf-8").split("\n")
-        bm25_docs = int(bm25.scores["num_docs"])
     except IndexDamagedError:
         raise
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError, RuntimeError) as error:
         raise IndexDamagedError(f"{damaged} — {type(error).__name__}: {error}") from error
     if (
-        dense.ntotal != len(chunks)
-        or dense.d != manifest["dimension"]
+        len(dense) != len(chunks)
+        or dense.dimension != manifest["dimension"]
         or len(chunks) != manifest["counts"]["chunks"]
-        or bm25_docs != len(chunks)
+        or len(lexical) != len(chunks)
     ):
         raise IndexDamagedError(f"{damaged} — the files disagree on the number of passages")
     if set(documents) != {c.source for c in chunks} or set(documents) != set(manifest["files"]):
@@ -571,15 +537,15 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         raise IndexMismatchError(
             f"索引是用模型 {manifest.get('model')} 构建的，而当前配置的模型是 {expected_model}：请运行 `qa build --full`"
         )
-    if expected_dimension is not None and dense.d != expected_dimension:
-        raise IndexMismatchError(f"索引向量维度 {dense.d} 与模型维度 {expected_dimension} 不符：请运行 `qa build --full`")
+    if expected_dimension is not None and dense.dimension != expected_dimension:
+        raise IndexMismatchError(f"索引向量维度 {dense.dimension} 与模型维度 {expected_dimension} 不符：请运行 `qa build --full`")
     return LoadedIndex(
         directory=generation,
         manifest=manifest,
         documents=documents,
         chunks=chunks,
         dense=dense,
-        bm25=bm25,
+        lexical=lexical,
         tokenizer=BM25Tokenizer(user_words),
     )
 

@@ -17,7 +17,6 @@ plain article) is cleaned too; the detected style is reported by `qa inspect` fo
 from __future__ import annotations
 
 import codecs
-import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -26,9 +25,18 @@ from pathlib import Path
 
 from qa.chunking import DEFAULT_MAX_CHARS, chunk_document
 from qa.documents import Document, Footnote, Metadata, Paragraph, Period, Section
+from qa.patterns import (
+    ADMIN_UNIT,
+    AHEAD_HEADING,
+    FIVE_YEAR_PLAN_ORDINAL,
+    REPORT_SUFFIXES,
+    REVIEW_HEADING,
+    YEAR_WITH_UNIT,
+    five_year_plan_name,
+    is_report_file,
+)
 from qa.sections import ADDRESS, ENUMERATED_START, build_sections, is_heading_line
-
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
+from qa.storage import file_sha256
 
 
 class IngestError(ValueError):
@@ -337,13 +345,8 @@ def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) ->
 
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
-_ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道)")
 _GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_PLAN = re.compile(r"“?十([一二三四五六七八九])五”?|第十([一二三四五六七八九])个五年规划")
-_YEAR = re.compile(r"(20\d{2})\s*年")
-_REVIEW = re.compile(r"回顾|总结|成绩")
-_AHEAD = re.compile(r"安排|任务|打算|目标|计划|思路|重点|开局|展望|部署")
 
 
 def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
@@ -369,12 +372,12 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     town = None
     if meeting_text:
         place = re.split(r"第[一二三四五六七八九十\d]+届", meeting_text)[0]
-        units = _ADMIN_UNIT.findall(place)
+        units = ADMIN_UNIT.findall(place)
         town = units[-1] if units else None
     if town is None:
         government = _GOVERNMENT.search(clean.text[: clean.body_start + 400])
         if government:
-            units = _ADMIN_UNIT.findall(government.group(1))
+            units = ADMIN_UNIT.findall(government.group(1))
             town = units[-1] if units else government.group(1)
     if meeting:
         meeting = _DATE.sub("", meeting).lstrip("在")
@@ -405,18 +408,18 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
     planned: list[Period] = []
     parts = [s.heading for s in sections if s.level == 1]
     for index, heading in enumerate(parts):
-        looks_back = bool(_REVIEW.search(heading)) or (index == 0 and not _AHEAD.search(heading))
+        looks_back = bool(REVIEW_HEADING.search(heading)) or (index == 0 and not AHEAD_HEADING.search(heading))
         target = reviewed if looks_back else planned
-        for year in _YEAR.findall(heading):
+        for year in YEAR_WITH_UNIT.findall(heading):
             target.append(Period("year", year, int(year), int(year)))
         if report_year is not None:
             for word, half in (("上半年", "H1"), ("下半年", "H2")):
                 if word in heading:
                     target.append(Period("half", f"{report_year}{half}", report_year, report_year))
-        for match in _PLAN.finditer(heading):
+        for match in FIVE_YEAR_PLAN_ORDINAL.finditer(heading):
             ordinal = 10 + _CN_DIGITS[match.group(1) or match.group(2)]
             start = 1981 + 5 * (ordinal - 6)  # the 6th five-year plan was 1981–1985
-            target.append(Period("plan", f"十{_cn(ordinal - 10)}五", start, start + 4))
+            target.append(Period("plan", five_year_plan_name(ordinal), start, start + 4))
     if report_year is not None and early_in_year:
         # An annual report delivered early in the year looks back on last year and ahead to this one.
         if not any(p.kind in ("year", "half") for p in reviewed):
@@ -424,10 +427,6 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
         if planned and not any(p.kind in ("year", "half") for p in planned):
             planned.insert(0, Period("year", str(report_year), report_year, report_year))
     return _unique(reviewed), _unique(planned)
-
-
-def _cn(digit: int) -> str:
-    return "一二三四五六七八九"[digit - 1]
 
 
 def _unique(periods: list[Period]) -> tuple[Period, ...]:
@@ -464,83 +463,14 @@ def _has_body(clean: CleanText, sections: Iterable[Section]) -> bool:
 
 
 def load_document(path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Read and parse one report file (.txt/.md)."""
+    """Read and parse one report file (`qa.patterns.REPORT_SUFFIXES`)."""
     path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，请提供 .txt 或 .md 文本文件")
+    if not is_report_file(path.name):
+        raise IngestError(
+            f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，请提供 {' 或 '.join(REPORT_SUFFIXES)} 文本文件"
+        )
     if not path.is_file():
         raise IngestError(f"{path}: 文件不存在或不是普通文件")
     raw = read_text(path)
-    sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
+    sha256 = file_sha256(path)
     return parse_document(raw, path.name, sha256, max_chunk_chars)
-
-
-def _period_json(period: Period) -> dict[str, object]:
-    return {"kind": period.kind, "label": period.label, "start_year": period.start_year, "end_year": period.end_year}
-
-
-def document_summary(document: Document) -> dict[str, object]:
-    """The `qa inspect --json` object (a contract: keys are only ever added)."""
-    meta = document.metadata
-    return {
-        "source": document.source,
-        "title": meta.title,
-        "town": meta.town,
-        "date": meta.date,
-        "meeting": meta.meeting,
-        "speaker": meta.speaker,
-        "role": meta.role,
-        "style": document.style,
-        "periods": {
-            "reviewed": [p.label for p in meta.periods_reviewed],
-            "planned": [p.label for p in meta.periods_planned],
-            "detail": {
-                "reviewed": [_period_json(p) for p in meta.periods_reviewed],
-                "planned": [_period_json(p) for p in meta.periods_planned],
-            },
-        },
-        "footnotes": [{"n": f.n, "text": f.text} for f in document.footnotes],
-        "sections": [
-            {"path": list(s.path), "heading": s.heading, "level": s.level, "start": s.start, "end": s.end}
-            for s in document.sections
-        ],
-        "chunks": [
-            {
-                "id": c.id,
-                "section_path": list(c.section_path),
-                "text": c.text,
-                "footnotes": [{"n": f.n, "text": f.text} for f in c.footnotes],
-                "start": c.start,
-                "end": c.end,
-            }
-            for c in document.chunks
-        ],
-    }
-
-
-def format_document_summary(document: Document) -> str:
-    """The human-readable `qa inspect`: metadata, the section tree, chunk statistics."""
-    meta = document.metadata
-    sizes = sorted(len(c.text) for c in document.chunks)
-    lines = [
-        f"文件：{document.source}（格式：{document.style}）",
-        f"标题：{meta.title or '—'}",
-        f"地区：{meta.town or '—'}    日期：{meta.date or '—'}",
-        f"会议：{meta.meeting or '—'}",
-        f"报告人：{meta.speaker or '—'}{'（' + meta.role + '）' if meta.role else ''}",
-        f"回顾期间：{'、'.join(p.label for p in meta.periods_reviewed) or '—'}    "
-        f"计划期间：{'、'.join(p.label for p in meta.periods_planned) or '—'}",
-        f"脚注：{len(document.footnotes)} 条",
-        "",
-        f"章节（{len(document.sections)}）：",
-    ]
-    lines += [f"{'  ' * (s.level - 1)}{s.heading}" for s in document.sections]
-    lines.append("")
-    if sizes:
-        lines.append(
-            f"分块：{len(sizes)} 个，字数 最少 {sizes[0]} / 中位 {sizes[len(sizes) // 2]} / 最多 {sizes[-1]}，"
-            f"正文共 {len(document.text)} 字"
-        )
-    else:
-        lines.append("分块：0 个")
-    return "\n".join(lines)

@@ -32,8 +32,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from qa.model import exclusive_lock, remove_stale_siblings, resolve_model_path, write_directory_atomically
+from qa.model import model_dimension, model_prefixes, resolve_model_path
 from qa.settings import Settings
+from qa.storage import exclusive_lock, remove_stale_siblings, write_directory_atomically
 
 log = logging.getLogger(__name__)
 
@@ -151,12 +152,10 @@ def _export(settings: Settings, model_path: str, fingerprint: dict[str, Any], ou
     from sentence_transformers import SentenceTransformer
     from transformers.utils import logging as transformers_logging
 
-    from qa.embedding import TorchEmbedder
-
     transformers_logging.disable_progress_bar()  # a "Loading weights" bar is noise in `qa model`
     model = SentenceTransformer(model_path)  # not the process-wide cache: it is dropped after the export
     model.eval()
-    embedder = TorchEmbedder(settings.with_overrides(backend="torch", bf16=False), path=model_path, model=model)
+    query_prefix, passage_prefix = model_prefixes(model, settings.model, model_path)
     transformer, pooling = _check_modules(model, model_path)
 
     class Encoder(torch.nn.Module):
@@ -196,9 +195,9 @@ def _export(settings: Settings, model_path: str, fingerprint: dict[str, Any], ou
         "version": EXPORT_VERSION,
         "source": fingerprint,
         "model_path": model_path,
-        "query_prefix": embedder.query_prefix,
-        "passage_prefix": embedder.passage_prefix,
-        "dimension": embedder.dimension,
+        "query_prefix": query_prefix,
+        "passage_prefix": passage_prefix,
+        "dimension": model_dimension(model),
         "max_length": int(model.max_seq_length),
         "pad_token": model.tokenizer.pad_token,
         "pooling": pooling,

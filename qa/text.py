@@ -18,6 +18,8 @@ from functools import cache
 import jieba
 import opencc
 
+from qa.patterns import short_town_name
+
 jieba.setLogLevel(logging.WARNING)  # jieba logs its dictionary loading at DEBUG to stderr by default
 
 #: Function words, question words and report boilerplate that carry no topic. Dropped from BM25 tokens.
@@ -149,7 +151,7 @@ def mine_user_words(texts: Iterable[str], headings: Iterable[str], names: Iterab
     words: set[str] = set()
     for name in names:
         words.add(name)
-        short = re.sub(r"(镇|街道|乡|区)$", "", name)
+        short = short_town_name(name)
         if len(short) >= 2:
             words.add(short)
     place_counts: Counter[str] = Counter()

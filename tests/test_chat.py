@@ -5,16 +5,21 @@ from __future__ import annotations
 import html
 import json
 import re
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+import qa
 from qa import chat
 from qa.answer import NOT_COVERED, Answer
 from qa.documents import Footnote, Metadata, Section
 from qa.index import IndexedDocument
 from qa.search import Hit
+from tests.hostile import HOSTILE
 
 TOWNS = ["大场镇", "庙行镇", "高境镇"]
 XSS = "<img src=x onerror=alert(1)>"
@@ -390,3 +395,48 @@ def test_feedback_log_appends_whole_lines_under_concurrency(tmp_path):
     records = [json.loads(line) for line in lines]
     assert {r["vote"] for r in records} == {f"{w}-{i}" for w in range(16) for i in range(25)}
     assert all(r["answer"] == long_answer for r in records)
+
+
+def test_feedback_log_survives_concurrent_processes(tmp_path: Path) -> None:
+    """Four processes append at once (the thread case is in tests/test_chat.py): every line whole."""
+    script = (
+        "import sys; from pathlib import Path; from qa import chat\n"
+        "log = chat.FeedbackLog(Path(sys.argv[1]))\n"
+        "for i in range(200):\n"
+        "    log.append({'worker': sys.argv[2], 'i': i, 'pad': '政' * 3000})\n"
+    )
+    workers = [
+        subprocess.Popen([sys.executable, "-c", script, str(tmp_path), str(w)], cwd=Path(__file__).parent.parent)
+        for w in range(4)
+    ]
+    assert all(w.wait(timeout=120) == 0 for w in workers)
+    lines = (tmp_path / "feedback.jsonl").read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert len(records) == 800
+    assert {(r["worker"], r["i"]) for r in records} == {(str(w), i) for w in range(4) for i in range(200)}
+
+
+# ---------------------------------------------------------------- hostile questions
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", sorted(HOSTILE))
+def test_hostile_question_through_the_chat(kind: str) -> None:
+    from qa.search import get_retriever
+
+    question, notice = chat.prepare_question(HOSTILE[kind])
+    if not HOSTILE[kind].strip():
+        assert (question, notice) == ("", None)
+        return
+    assert len(question) <= chat.MAX_QUESTION_CHARS
+    assert (notice is not None) == (len(HOSTILE[kind].strip()) > chat.MAX_QUESTION_CHARS)
+    question.encode("utf-8")  # what reaches the model is encodable
+    answer = qa.ask(chat.resolve_followup(question, "大场镇2022年引进了多少家企业？", ["大场镇", "高境镇", "庙行镇"]))
+    messages = [
+        chat.question_message(question),
+        *chat.answer_messages(answer, notice=notice, context=get_retriever().context, echo=True),
+    ]
+    raw = json.dumps(messages, ensure_ascii=False).lower()
+    assert "<script" not in raw and "<img" not in raw and "<a " not in raw and "javascript:x\">" not in raw
+    shown = chat.strip_tags(messages[0]["content"])
+    assert shown == question

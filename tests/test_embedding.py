@@ -25,39 +25,31 @@ from qa.onnx_export import (
     read_export,
     source_fingerprint,
 )
-from qa.settings import Settings
-from tests.conftest import DEV_SET, ROOT, SEEDS_DIR
+from qa.settings import DEFAULT_MODEL, Settings
+from tests.conftest import DEV_SET, ROOT
 
 MIN_COSINE = 0.9999
 
 
 @pytest.fixture(scope="module")
-def engines() -> tuple[OnnxEmbedder, TorchEmbedder]:
-    settings = Settings.from_env()
-    onnx = load_embedder(replace(settings, backend="onnx"))
-    torch_engine = load_embedder(replace(settings, backend="torch", bf16=False))
-    assert isinstance(onnx, OnnxEmbedder) and isinstance(torch_engine, TorchEmbedder)
-    return onnx, torch_engine
+def engines(torch_embedder: TorchEmbedder) -> tuple[OnnxEmbedder, TorchEmbedder]:
+    onnx = load_embedder(replace(Settings.from_env(), model=DEFAULT_MODEL, backend="onnx"))
+    assert isinstance(onnx, OnnxEmbedder) and isinstance(torch_embedder, TorchEmbedder)
+    return onnx, torch_embedder
 
 
 @pytest.fixture(scope="module")
-def seed_paragraphs(engines: tuple[OnnxEmbedder, TorchEmbedder]) -> tuple[list[str], np.ndarray]:
-    """Every non-empty line of the seeds, and its ONNX vector (embedded once: it takes ~25 s)."""
-    paragraphs = [
-        line.strip() for path in sorted(SEEDS_DIR.glob("*.txt"))
-        for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
-    ]
-    assert len(paragraphs) > 300
-    return paragraphs, engines[0].encode_passages(paragraphs)
+def onnx_vectors(engines: tuple[OnnxEmbedder, TorchEmbedder], seed_paragraphs: list[str]) -> np.ndarray:
+    """The seed paragraphs' ONNX vectors (embedded once: it takes ~25 s)."""
+    return engines[0].encode_passages(seed_paragraphs)
 
 
 @pytest.mark.slow
 def test_onnx_vectors_equal_torch_vectors(
-    engines: tuple[OnnxEmbedder, TorchEmbedder], seed_paragraphs: tuple[list[str], np.ndarray]
+    engines: tuple[OnnxEmbedder, TorchEmbedder], onnx_vectors: np.ndarray, torch_passage_vectors: np.ndarray
 ) -> None:
     onnx, torch_engine = engines
-    paragraphs, onnx_vectors = seed_paragraphs
-    passages = np.sum(onnx_vectors * torch_engine.encode_passages(paragraphs), axis=1)
+    passages = np.sum(onnx_vectors * torch_passage_vectors, axis=1)
     questions = [q.question for q in load_questions(DEV_SET)]
     queries = np.sum(onnx.encode_queries(questions) * torch_engine.encode_queries(questions), axis=1)
     assert passages.min() >= MIN_COSINE, passages.min()
@@ -78,12 +70,12 @@ def test_onnx_vectors_do_not_depend_on_batching(engines: tuple[OnnxEmbedder, Tor
 
 @pytest.mark.slow
 def test_retrieval_smoke_test_on_onnx(
-    engines: tuple[OnnxEmbedder, TorchEmbedder], seed_paragraphs: tuple[list[str], np.ndarray]
+    engines: tuple[OnnxEmbedder, TorchEmbedder], seed_paragraphs: list[str], onnx_vectors: np.ndarray
 ) -> None:
     """docs/model.md: the paragraph with 「新增签约 15 户」 ranks first among the seed paragraphs (lines
     of more than 20 characters) for this question, also in traditional characters."""
     onnx, _ = engines
-    paragraphs, vectors = seed_paragraphs
+    paragraphs, vectors = seed_paragraphs, onnx_vectors
     is_paragraph = np.array([len(p) > 20 for p in paragraphs])
     for question in ("南大地区动迁扫尾新增签约多少户？", "南大地區動遷掃尾新增簽約多少戶？"):
         scores = np.where(is_paragraph, vectors @ onnx.encode_queries([question])[0], -np.inf)

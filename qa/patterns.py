@@ -1,0 +1,80 @@
+"""The one home of the patterns several steps share: report file suffixes, place names and periods.
+
+Questions (`qa.query`), the chat's follow-ups (`qa.chat`), the BM25 user dictionary (`qa.text`), report
+metadata (`qa.ingest`) and the periods of a passage (`qa.steering`) all read towns and years; they read
+them with these patterns, so that a question, a follow-up and a report agree on what a town or a year is.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePath
+
+# ---------------------------------------------------------------- report files
+
+#: The file suffixes `qa build` lists and `qa.ingest.load_document` reads (lower case). File readers for
+#: other formats extend this tuple; nothing else decides which files are reports.
+REPORT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown")
+
+
+def is_report_file(path: PurePath | str) -> bool:
+    """Whether a file name has a report suffix (case-insensitive)."""
+    return PurePath(path).suffix.lower() in REPORT_SUFFIXES
+
+
+# ---------------------------------------------------------------- places
+
+#: What ends the name of a town-level place: 大场镇, 淞南街道, 某某乡, 宝山区.
+TOWN_SUFFIX = r"镇|街道|乡|区"
+_TOWN_SUFFIX_AT_END = re.compile(rf"(?:{TOWN_SUFFIX})$")
+#: A town-level place named in running text: two to four characters, then the suffix (group 1: the core).
+PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})")
+#: An administrative unit of any level, as a report's front matter names it (「上海市宝山区大场镇」).
+ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道)")
+
+
+def short_town_name(town: str) -> str:
+    """A town's name without its suffix (大场镇 → 大场), the way questions often write it."""
+    return _TOWN_SUFFIX_AT_END.sub("", town)
+
+
+# ---------------------------------------------------------------- periods
+
+#: The digits of a year the reports or a question can speak of.
+YEAR_DIGITS = r"(?:19|20)\d{2}"
+#: A year in a question, 年 optional (「2022年」「2022 年」「in 2022」); group 1: the digits.
+YEAR = re.compile(rf"({YEAR_DIGITS})\s*年?")
+#: A year written with 年, as headings write it (「2022年工作回顾」); group 1: the digits.
+YEAR_WITH_UNIT = re.compile(rf"({YEAR_DIGITS})\s*年")
+#: A half-year; group 1: 上 or 下.
+HALF_YEAR = re.compile(r"(上|下)半年")
+#: A half-year in English: "first half", "H2"; group 1 the word, group 2 the number.
+HALF_YEAR_EN = re.compile(r"\b(first|second) half\b|\bH([12])\b", re.I)
+#: Chinese digits 1–9, in order (a five-year plan's ordinal: 十四五 is the 14th).
+CN_DIGITS = "一二三四五六七八九"
+#: A five-year plan by its short name: 「十四五」.
+FIVE_YEAR_PLAN = re.compile(rf"十[{CN_DIGITS}]五")
+#: A five-year plan, short or long name, quoted or not (「“十四五”」「第十四个五年规划」); the digit is in
+#: group 1 or group 2.
+FIVE_YEAR_PLAN_ORDINAL = re.compile(rf"“?十([{CN_DIGITS}])五”?|第十([{CN_DIGITS}])个五年规划")
+#: A five-year plan in English: "14th Five-Year Plan"; group 1: the last digit of the ordinal.
+FIVE_YEAR_PLAN_EN = re.compile(r"\b1([1-9])(?:st|nd|rd|th)\s+five[- ]year\s+plan", re.I)
+
+
+def five_year_plan_name(ordinal: int) -> str:
+    """The short name of the `ordinal`-th five-year plan (11–19): 14 → 十四五."""
+    return f"十{CN_DIGITS[ordinal - 11]}五"
+
+
+# ---------------------------------------------------------------- parts that look back or ahead
+# Two pairs, each tuned where it is used; merging them would change which periods a report or a
+# passage is about, so it waits for a re-measure on both question sets.
+
+#: A top-level part heading that reviews (metadata: the periods a report reviews, `qa.ingest`).
+REVIEW_HEADING = re.compile(r"回顾|总结|成绩")
+#: A top-level part heading that plans (metadata: the periods a report plans, `qa.ingest`).
+AHEAD_HEADING = re.compile(r"安排|任务|打算|目标|计划|思路|重点|开局|展望|部署")
+#: A part a passage is in that looks back (steering: the periods a passage speaks of, `qa.steering`).
+REVIEW_PART = re.compile(r"回顾|过去|完成情况|总结")
+#: A part a passage is in that looks ahead (steering, `qa.steering`).
+PLAN_PART = re.compile(r"安排|任务|目标|计划|打算|思路|要求|展望|开局|建议|说明")

@@ -1,0 +1,142 @@
+"""Question → its reading: the towns, periods and language it names and the text to match, read once.
+
+The reading travels with the question: `qa.search` steers and matches with it, `qa.answer` decides
+abstention and footnote answers with it, and nothing parses the question again.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass, replace
+from functools import cache, cached_property
+
+from pypinyin import Style, pinyin
+
+from qa.patterns import (
+    FIVE_YEAR_PLAN,
+    FIVE_YEAR_PLAN_EN,
+    HALF_YEAR,
+    HALF_YEAR_EN,
+    PLACE_NAME,
+    YEAR,
+    five_year_plan_name,
+    short_town_name,
+)
+from qa.text import normalize_question, strip_meta_reference
+
+#: Words of a question asking about plans, unless it also looks back (then it asks about results).
+_PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|plan|target|will", re.I)
+_REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|全年|回顾|过去|已经|成效")
+#: Places ending like a town that are not one (城区, 社区 …).
+_NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")
+
+
+@dataclass(frozen=True)
+class QueryReading:
+    """What the question says about where and when to look, and in which language it is written."""
+
+    text: str  # the normalized question
+    towns: tuple[str, ...] = ()  # indexed towns the question names (canonical names), in order of mention
+    unknown_places: tuple[str, ...] = ()  # towns/streets named that no indexed report is about
+    years: tuple[int, ...] = ()  # in order of mention
+    halves: tuple[str, ...] = ()  # "H1", "H2"
+    plans: tuple[str, ...] = ()  # "十四五", "十五五"
+    wants_plan: bool = False
+    foreign: bool = False  # written mostly in Latin letters (English)
+
+    @cached_property
+    def matched_text(self) -> str:
+        """The text matched against passages: the question without its reference to the report itself."""
+        return strip_meta_reference(self.text)
+
+    @cached_property
+    def anchored_text(self) -> str:
+        """The text to embed (see `anchored_query`)."""
+        return anchored_query(self)
+
+
+def read_question(question: str, known_towns: list[str], corpus_text: str = "") -> QueryReading:
+    """Towns, years, half-years and five-year plans named in the question, and its language. A place
+    name that neither is an indexed town nor occurs anywhere in the indexed reports is `unknown` (the
+    question is about somewhere the reports do not cover)."""
+    text = normalize_question(question)
+    mentioned: dict[str, int] = {}
+    for town in known_towns:
+        short = short_town_name(town)
+        if len(short) >= 2 and short in text:
+            mentioned[town] = text.index(short)
+        elif town in text:
+            mentioned[town] = text.index(town)
+    towns = sorted(mentioned, key=mentioned.get)  # in order of mention: comparisons put the first side first
+    spaced = re.sub(r"[^a-z]", "", text.lower())
+    for town in known_towns:
+        if town not in towns and any(spelling in spaced for spelling in town_spellings(town)):
+            towns.append(town)
+    unknown = []
+    for match in PLACE_NAME.finditer(text):
+        name = match.group(0)
+        core = match.group(1)
+        known = any(core in t or t.startswith(core) for t in known_towns) or name in corpus_text
+        if not known and not name.endswith(_NOT_PLACES):
+            unknown.append(name)
+    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))  # in order of mention
+    halves = {"H1" if h == "上" else "H2" for h in HALF_YEAR.findall(text)}
+    halves |= {"H1" if (word or "").lower() == "first" or number == "1" else "H2" for word, number in HALF_YEAR_EN.findall(text)}
+    plans = set(FIVE_YEAR_PLAN.findall(text))
+    plans |= {five_year_plan_name(10 + int(d)) for d in FIVE_YEAR_PLAN_EN.findall(text)}
+    return QueryReading(
+        text=text,
+        towns=tuple(towns),
+        unknown_places=tuple(unknown),
+        years=years,
+        halves=tuple(sorted(halves)),
+        plans=tuple(sorted(plans)),
+        wants_plan=bool(_PLAN_WORDS.search(text)) and not _REVIEW_WORDS.search(text),
+        foreign=is_foreign(text),
+    )
+
+
+def is_foreign(text: str) -> bool:
+    """A question written mostly in Latin letters (English)."""
+    letters = sum(ch.isascii() and ch.isalpha() for ch in text)
+    return letters > len(text) / 3
+
+
+def anchored_query(reading: QueryReading) -> str:
+    """The text to embed. A question in English gets the Chinese names of the towns and periods it
+    names appended: a small multilingual model matches Chinese passages far better when the query
+    carries a few words in their language, and these are exact, not guessed translations."""
+    if not reading.foreign:
+        return reading.matched_text
+    anchors = [*reading.towns, *(f"{y}年" for y in reading.years)]
+    anchors += ["上半年" if h == "H1" else "下半年" for h in reading.halves]
+    anchors += [f"“{p}”规划" for p in reading.plans]
+    return f"{reading.text} {' '.join(anchors)}".strip()
+
+
+def comparison_sides(reading: QueryReading) -> list[QueryReading]:
+    """The sides of a comparison, in the order the question names them: two years, a year and a
+    five-year plan (「2022年…到“十四五”期末…」), or two towns; [] when it compares nothing."""
+    if len(reading.years) == 2:
+        return [replace(reading, years=(y,)) for y in reading.years]
+    if len(reading.years) == 1 and len(reading.plans) == 1 and not reading.halves:
+        year_side = replace(reading, plans=())
+        plan_side = replace(reading, years=())
+        year_first = reading.text.find(str(reading.years[0])) < reading.text.find(reading.plans[0])
+        return [year_side, plan_side] if year_first else [plan_side, year_side]
+    if len(reading.towns) == 2:
+        return [replace(reading, towns=(t,)) for t in reading.towns]
+    return []
+
+
+@cache
+def town_spellings(town: str) -> frozenset[str]:
+    """Pinyin spellings of a town's name without its suffix, for English questions ("Miaohang Town").
+    Every reading of each character is tried (行 → xing/hang/heng), since place names often use the
+    rarer one."""
+    core = short_town_name(town)
+    if not core:
+        return frozenset()
+    readings = pinyin(core, style=Style.NORMAL, heteronym=True)
+    return frozenset("".join(combo) for combo in itertools.product(*readings))

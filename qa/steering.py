@@ -1,0 +1,163 @@
+"""Which periods and towns each passage speaks of, as a per-chunk table the retriever filters and steers
+with in a few numpy operations per question.
+
+A passage speaks of the years in its top-level part heading, else of the report's reviewed or planned
+periods, depending on whether its part looks back (回顾) or ahead (安排/任务).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from qa.documents import Chunk, Metadata
+from qa.patterns import FIVE_YEAR_PLAN, PLAN_PART, REVIEW_PART, YEAR_WITH_UNIT
+from qa.query import QueryReading
+
+if TYPE_CHECKING:
+    from qa.index import IndexedDocument
+
+
+@dataclass(frozen=True)
+class PassageTime:
+    """The periods a passage speaks of."""
+
+    years: frozenset[int]
+    labels: frozenset[str]  # "H1"/"H2", "十四五" …
+    is_plan: bool
+
+
+def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
+    """When a passage speaks of: the years in its top-level part heading, else the report's reviewed
+    or planned periods depending on whether the part looks back (回顾) or ahead (安排/任务)."""
+    meta = document.metadata
+    part = chunk.section_path[0] if chunk.section_path else ""
+    first_part = bool(document.sections) and document.sections[0].heading == part
+    if REVIEW_PART.search(part):
+        is_plan = False
+    elif PLAN_PART.search(part):
+        is_plan = True
+    else:
+        is_plan = not first_part
+    periods = meta.periods_planned if is_plan else meta.periods_reviewed
+    years = {int(y) for y in YEAR_WITH_UNIT.findall(part)}
+    labels = set(FIVE_YEAR_PLAN.findall(part))
+    if not years:
+        for period in periods:
+            if period.kind != "plan":
+                years.update(range(period.start_year, period.end_year + 1))
+            labels.add(period.label[-2:] if period.kind == "half" else period.label)
+    if "上半年" in part:
+        labels.add("H1")
+    if "下半年" in part:
+        labels.add("H2")
+    return PassageTime(frozenset(years), frozenset(labels), is_plan)
+
+
+def document_years(meta: Metadata) -> set[int]:
+    """Every year a report is about: its date's, and those of the periods it reviews or plans."""
+    years = set()
+    for period in (*meta.periods_reviewed, *meta.periods_planned):
+        years.update(range(period.start_year, period.end_year + 1))
+    if meta.date:
+        years.add(int(meta.date[:4]))
+    return years
+
+
+def spoken_years(document: IndexedDocument) -> frozenset[int]:
+    """The years a report speaks of as such: its date's, those of the years and half-years it reviews
+    or plans (not a five-year plan's whole span), and every year its text names (「2024年」)."""
+    meta = document.metadata
+    years = {int(meta.date[:4])} if meta.date else set()
+    for period in (*meta.periods_reviewed, *meta.periods_planned):
+        if period.kind != "plan":
+            years.update(range(period.start_year, period.end_year + 1))
+    years.update(int(y) for y in YEAR_WITH_UNIT.findall(document.text))
+    return frozenset(years)
+
+
+class ChunkTable:
+    """Per-chunk facts as arrays, so that filters and steering are a few numpy operations per query
+    instead of a Python loop over every chunk: the report each chunk is from, its town, the years and
+    period labels it speaks of, whether it is about plans."""
+
+    def __init__(self, chunks: list[Chunk], documents: Mapping[str, IndexedDocument]) -> None:
+        self.sources = list(documents)
+        doc_position = {source: i for i, source in enumerate(self.sources)}
+        self.towns = sorted({d.metadata.town for d in documents.values() if d.metadata.town})
+        town_position = {town: i for i, town in enumerate(self.towns)}
+        times = [passage_time(c, documents[c.source]) for c in chunks]
+        doc_years = [document_years(documents[s].metadata) for s in self.sources]
+        years = sorted(set().union(*doc_years, *(t.years for t in times)))
+        labels = sorted(set().union(*(t.labels for t in times)))
+        self.year_column = {year: i for i, year in enumerate(years)}
+        self.label_column = {label: i for i, label in enumerate(labels)}
+
+        self.doc_of_chunk = np.array([doc_position[c.source] for c in chunks], dtype=np.int64)
+        doc_town = np.array([town_position.get(documents[s].metadata.town, -1) for s in self.sources], dtype=np.int64)
+        self.town_of_chunk = doc_town[self.doc_of_chunk] if len(chunks) else np.zeros(0, dtype=np.int64)
+        self.doc_years = np.zeros((len(self.sources), len(years)), dtype=bool)
+        for row, found in enumerate(doc_years):
+            self.doc_years[row, [self.year_column[y] for y in found]] = True
+        self.chunk_years = np.zeros((len(chunks), len(years)), dtype=bool)
+        self.chunk_labels = np.zeros((len(chunks), len(labels)), dtype=bool)
+        for row, time in enumerate(times):
+            self.chunk_years[row, [self.year_column[y] for y in time.years]] = True
+            self.chunk_labels[row, [self.label_column[label] for label in time.labels]] = True
+        self.chunk_doc_years = self.doc_years[self.doc_of_chunk]
+        self.is_plan = np.array([t.is_plan for t in times], dtype=bool)
+        self.doc_town_names = [documents[s].metadata.town for s in self.sources]
+        self.doc_spoken_years = [spoken_years(documents[s]) for s in self.sources]
+
+    def allowed(self, *, town: str | None, year: int | None, sources: list[str] | None) -> np.ndarray:
+        """Chunks passing the hard filters: reports of `town`, about `year`, among `sources`."""
+        docs = np.ones(len(self.sources), dtype=bool)
+        if town:
+            docs &= [bool(t) and (t.startswith(town) or town.startswith(t)) for t in self.doc_town_names]
+        if year:
+            column = self.year_column.get(year)
+            docs &= self.doc_years[:, column] if column is not None else False
+        if sources:
+            docs &= np.isin(self.sources, sources)
+        return docs[self.doc_of_chunk]
+
+    def town_match(self, towns: tuple[str, ...]) -> np.ndarray:
+        """1 for a chunk of a report of one of `towns`, else 0."""
+        wanted = [self.towns.index(t) for t in towns if t in self.towns]
+        return np.isin(self.town_of_chunk, wanted).astype(np.float32)
+
+    def time_match(self, reading: QueryReading) -> np.ndarray:
+        """1 for a chunk about a year the question names, 0.5 for one in a report about it; averaged
+        with a match on half-years and five-year plans; damped for a look back when plans are asked."""
+        n = len(self.doc_of_chunk)
+        labels = [self.label_column[x] for x in (*reading.halves, *reading.plans) if x in self.label_column]
+        wants_labels = bool(reading.halves or reading.plans)
+        if not reading.years and not wants_labels:
+            return np.zeros(n, dtype=np.float32)
+        score = np.zeros(n, dtype=np.float32)
+        if reading.years:
+            columns = [self.year_column[y] for y in reading.years if y in self.year_column]
+            score = np.where(
+                self.chunk_years[:, columns].any(axis=1), 1.0, np.where(self.chunk_doc_years[:, columns].any(axis=1), 0.5, 0.0)
+            ).astype(np.float32)
+        if wants_labels:
+            label_score = self.chunk_labels[:, labels].any(axis=1).astype(np.float32)
+            score = (score + label_score) / 2 if reading.years else label_score
+        if reading.wants_plan:
+            score = score * np.where(self.is_plan, 1.0, 0.6).astype(np.float32)
+        return score
+
+    def covers(self, reading: QueryReading) -> bool:
+        """Whether some indexed report of the towns the question names speaks of one of the years it
+        names: a year it reviews or plans, the year it was given, or a year its text names (a five-year
+        plan's span alone does not count: 「十四五」 in a 2023 report says nothing of 2024). True when the
+        question names no town or no year."""
+        if not reading.towns or not reading.years:
+            return True
+        return any(
+            town in reading.towns and any(y in spoken for y in reading.years)
+            for town, spoken in zip(self.doc_town_names, self.doc_spoken_years, strict=True)
+        )

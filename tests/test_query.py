@@ -1,0 +1,69 @@
+"""Reading a question (pure): towns, periods, language and anchors, and the sides of a comparison."""
+
+from __future__ import annotations
+
+from qa.query import anchored_query, comparison_sides, is_foreign, read_question
+
+TOWNS = ["大场镇", "庙行镇", "高境镇"]
+
+
+
+
+def test_towns_years_and_periods_in_order_of_mention() -> None:
+    reading = read_question("庙行镇和大场镇2023年上半年、2022年以及“十四五”期间分别做了什么？", TOWNS)
+    assert reading.towns == ("庙行镇", "大场镇")
+    assert reading.years == (2023, 2022)
+    assert reading.halves == ("H1",)
+    assert reading.plans == ("十四五",)
+
+
+def test_short_town_name_and_full_width_digits() -> None:
+    reading = read_question("大场２０２２年引进了多少家企业？", TOWNS)
+    assert reading.towns == ("大场镇",) and reading.years == (2022,)
+
+
+def test_english_question_names_town_by_pinyin_and_period() -> None:
+    reading = read_question("What did Miaohang Town plan for the first half of 2023 in the 14th Five-Year Plan?", TOWNS)
+    assert reading.towns == ("庙行镇",)
+    assert reading.years == (2023,) and reading.halves == ("H1",) and reading.plans == ("十四五",)
+    assert reading.foreign and is_foreign(reading.text)
+    query = anchored_query(reading)
+    assert "庙行镇" in query and "2023年" in query and "上半年" in query and "“十四五”规划" in query
+
+
+def test_place_not_in_the_reports_is_unknown() -> None:
+    reading = read_question("淞南镇2023年新建了几个公园？", TOWNS, corpus_text="大场镇 庙行镇 高境镇 顾村公园")
+    assert reading.unknown_places == ("淞南镇",)
+    assert read_question("顾村镇的情况", TOWNS, corpus_text="与顾村镇合作").unknown_places == ()
+    assert read_question("社区有哪些变化", TOWNS).unknown_places == ()
+
+
+def test_plan_words_want_plans_unless_the_question_looks_back() -> None:
+    assert read_question("大场镇明年的目标是什么？", TOWNS).wants_plan
+    assert not read_question("大场镇去年完成了哪些目标？", TOWNS).wants_plan
+
+
+def test_chinese_question_is_not_foreign_and_embeds_without_its_reference_to_the_report() -> None:
+    reading = read_question("大场镇的政府工作报告里提到2022年引进了多少家企业？", TOWNS)
+    assert not reading.foreign
+    assert "工作报告" not in reading.anchored_text and reading.anchored_text == reading.matched_text
+
+
+def test_years_of_either_century_and_with_or_without_nian() -> None:
+    assert read_question("1998年和2023 年相比", TOWNS).years == (1998, 2023)
+    assert read_question("in 2024, what", TOWNS).years == (2024,)
+
+
+def test_comparison_sides_in_the_order_named() -> None:
+    years = comparison_sides(read_question("大场镇2023年和2022年的财政收入", TOWNS))
+    assert [side.years for side in years] == [(2023,), (2022,)]
+    plan_first = comparison_sides(read_question("“十四五”期末到2022年庙行镇", TOWNS))
+    assert [(side.years, side.plans) for side in plan_first] == [((), ("十四五",)), ((2022,), ())]
+    towns = comparison_sides(read_question("高境镇和大场镇的招商引资", TOWNS))
+    assert [side.towns for side in towns] == [("高境镇",), ("大场镇",)]
+    assert comparison_sides(read_question("大场镇2023年引进了多少家企业", TOWNS)) == []
+
+
+def test_english_sides_embed_their_own_anchors() -> None:
+    sides = comparison_sides(read_question("Gaojing Town revenue in 2022 versus 2023", TOWNS))
+    assert [anchored_query(side).split()[-1] for side in sides] == ["2022年", "2023年"]
