@@ -105,3 +105,12 @@ class Document:
     footnotes: tuple[Footnote, ...]
     sections: tuple[Section, ...]
     chunks: tuple[Chunk, ...]
+
+
+def page_label(page: int | None, page_end: int | None = None) -> str:
+    """「第 3 页」, 「第 3–4 页」 for a passage across a page break, "" without pages."""
+    if page is None:
+        return ""
+    if page_end is not None and page_end != page:
+        return f"第 {page}–{page_end} 页"
+    return f"第 {page} 页"

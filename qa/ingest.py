@@ -344,11 +344,16 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     return Metadata(title, town, date, meeting, speaker, role, reviewed, planned)
 
 
+_ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
+
+
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
     for line in front:
         if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):
             continue
         match = re.fullmatch(r"(?:(.{2,30}?)[ \t\u3000]+)?((?:[\u4e00-\u9fff·][ \t\u3000]*){1,4}[\u4e00-\u9fff])", line)
+        # 「庙行镇镇长朱峻峰」: the space between role and name lost (OCR, some exports)
+        match = match or re.fullmatch(rf"(.{{2,30}}?{_ROLE_END})([\u4e00-\u9fff·]{{2,4}})", line)
         if match:
             role = match.group(1)
             name = re.sub(r"[ \t\u3000]+", "", match.group(2))

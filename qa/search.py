@@ -58,6 +58,8 @@ class Hit:
     bm25_score: float  # raw BM25 score
     start: int  # offsets of `text` in the report's clean text
     end: int
+    page: int | None = None  # the page the passage starts on (PDF reports), else None
+    page_end: int | None = None  # the page it ends on
 
 
 # ---------------------------------------------------------------- query understanding
@@ -473,6 +475,8 @@ class Retriever:
             bm25_score=float(scored.bm25[i]),
             start=chunk.start,
             end=chunk.end,
+            page=chunk.page,
+            page_end=chunk.page_end,
         )
 
     def covers(self, intent: QueryIntent) -> bool:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import html
 import io
+import itertools
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -74,7 +75,7 @@ def _inline_html(block: Block, notes_href: bool = False) -> str:
     """The paragraph's text with <strong> lead and <sup> markers."""
     cuts = sorted({0, len(block.text), block.bold_lead, *(at for _, at in block.markers)})
     out = []
-    for a, b in zip(cuts, cuts[1:], strict=False):
+    for a, b in itertools.pairwise(cuts):
         piece = html.escape(block.text[a:b])
         out.append(f"<strong>{piece}</strong>" if b <= block.bold_lead else piece)
         for n, at in block.markers:
@@ -310,8 +311,8 @@ def render_docx(seed: Path, out: Path) -> None:
         else:
             numbering.append(child)
     notes_xml = [
-        f'<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>',
-        f'<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>',
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>',
+        '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>',
     ]
     notes = {f.n: f.text for f in clean.footnotes}
     chapter_seen = False
@@ -335,7 +336,7 @@ def render_docx(seed: Path, out: Path) -> None:
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.first_line_indent = Pt(24) if block.kind == "p" else None
         cuts = sorted({0, len(block.text), block.bold_lead, *(max(0, at) for _, at in block.markers)})
-        for a, b in zip(cuts, cuts[1:], strict=False):
+        for a, b in itertools.pairwise(cuts):
             run = paragraph.add_run(block.text[a:b])
             run.bold = b <= block.bold_lead or None
             for n, at in block.markers:

@@ -7,7 +7,10 @@ what it really is. Readers of formats whose libraries are heavy import them on f
 
 from __future__ import annotations
 
+import hashlib
+import threading
 import zipfile
+from collections import OrderedDict
 from collections.abc import Callable
 from importlib import import_module
 from pathlib import Path
@@ -72,6 +75,13 @@ def _is_docx(data: bytes) -> bool:
         return False
 
 
+#: Recently decoded files by content: a scan checked before an upload and read again by the build
+#: that follows is OCR'd once.
+_CACHE: OrderedDict[tuple[str, str, Limits], Decoded] = OrderedDict()
+_CACHE_SIZE = 16
+_cache_lock = threading.Lock()
+
+
 def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     """Read one report file of any supported format. Raises `IngestError` naming the file and saying
     what to do when it is of another format than its suffix says, unsupported, broken or too big."""
@@ -104,5 +114,16 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
         else:
             advice = "请确认文件完整、格式正确后重试"
         raise IngestError(f"{path}: 扩展名是 {path.suffix}，但内容是{name}：{advice}")
+    key = (hashlib.sha256(data).hexdigest(), suffix, limits)
+    with _cache_lock:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
     reader: Callable[[Path, bytes, Limits], Decoded] = import_module(_READERS[suffix]).read
-    return reader(path, data, limits)
+    decoded = reader(path, data, limits)
+    if decoded.format != "text":
+        with _cache_lock:
+            _CACHE[key] = decoded
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return decoded

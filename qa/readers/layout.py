@@ -97,8 +97,11 @@ def body_size(pages: list[list[TextLine]]) -> float:
     return sizes.most_common(1)[0][0] if sizes else 0.0
 
 
-def split_footnotes(page: list[TextLine], size: float) -> tuple[list[TextLine], list[TextLine]]:
-    """(body lines, footnote lines) of a page: the run of small-font lines at its foot."""
+def split_footnotes(
+    page: list[TextLine], size: float, *, numbered: bool = True
+) -> tuple[list[TextLine], list[TextLine]]:
+    """(body lines, footnote lines) of a page: the run of small-font lines at its foot, opening with a
+    number unless `numbered` is False (OCR loses small superscripts)."""
     cut = len(page)
     while cut > 0:
         line = page[cut - 1]
@@ -107,7 +110,7 @@ def split_footnotes(page: list[TextLine], size: float) -> tuple[list[TextLine], 
         else:
             break
     notes = page[cut:]
-    if notes and not _NOTE_NUMBER.match(notes[0].text):
+    if notes and numbered and not _NOTE_NUMBER.match(notes[0].text):
         return page, []  # small print at the foot that does not open with a number: not footnotes
     return page[:cut], notes
 
@@ -123,6 +126,10 @@ def _footnotes(lines: list[TextLine], numbers: list[int]) -> list[tuple[int, str
             numbers.append(n)
         elif notes:
             notes[-1] = (notes[-1][0], _join(notes[-1][1], _SUP.sub("", line.text).strip()))
+        else:  # its number was lost (OCR): the next one
+            n = max(numbers, default=0) + 1
+            notes.append((n, _SUP.sub("", line.text).strip()))
+            numbers.append(n)
     return notes
 
 
@@ -171,7 +178,7 @@ def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
     notes: list[tuple[int, str]] = []
     numbers: list[int] = []
     for page in pages:
-        body, foot = split_footnotes(page, size)
+        body, foot = split_footnotes(page, size, numbered=fmt != "ocr")
         bodies.append(body)
         notes += _footnotes(foot, numbers)
     edges = {}

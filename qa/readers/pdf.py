@@ -11,7 +11,7 @@ found by their shape).
 
 from __future__ import annotations
 
-import ctypes
+import itertools
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
@@ -158,7 +158,7 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
     sizes = sorted(c[1] for c in printed)
     normal = [s for s in sizes if s >= SUPERSCRIPT_RATIO * sizes[len(sizes) // 2]]
     size = normal[len(normal) // 2]
-    gaps = sorted(b[2] - a[3] for a, b in zip(printed, printed[1:], strict=False) if b[2] > a[3] - 1)
+    gaps = sorted(b[2] - a[3] for a, b in itertools.pairwise(printed) if b[2] > a[3] - 1)
     usual_gap = gaps[len(gaps) // 2] if gaps else 0.0  # letter-spacing, when the line has it
     pieces: list[str] = []
     marker = ""
@@ -174,9 +174,9 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
         elif is_space:
             pieces.append(" ")
         else:
-            if pieces and pieces[-1] == " " and not (_asciiish(previous) or _asciiish(char)):
-                if left - previous_right < usual_gap + SPACE_GAP * size:
-                    pieces.pop()  # a space PDFium put into a narrow gap between CJK characters (justification)
+            cjk_pair = not (_asciiish(previous) or _asciiish(char))
+            if pieces and pieces[-1] == " " and cjk_pair and left - previous_right < usual_gap + SPACE_GAP * size:
+                pieces.pop()  # a space PDFium put into a narrow gap between CJK characters (justification)
             pieces.append(char)
             previous = char
             previous_right = right
