@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 RENDERS_DIR = ROOT / "tests" / "artifacts" / "renders"
 #: Bump when a render changes, so cached renders are redone.
-RENDER_VERSION = "5"
+RENDER_VERSION = "6"
 FORMATS = ("pdf", "docx", "html", "scan")
 SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "scan": ".pdf"}
 #: Rasterizing resolution of the image-only PDF (a common scanner setting).
@@ -371,7 +371,8 @@ def render_docx(seed: Path, out: Path) -> None:
 def _numbering_prefix(text: str) -> str:
     import re
 
-    match = re.match(r"^(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])", text)
+    # only the forms Word's numbering draws (a heading typed 「(六) 」 keeps its own characters)
+    match = re.match(r"^(?:[一二三四五六七八九十]+、|（[一二三四五六七八九十]+）)", text)
     return match.group(0) if match else ""
 
 

@@ -134,9 +134,11 @@ def _footnotes(tree) -> list[tuple[int, str]]:
         match = _NOTE_ID.match(node.attributes.get("id") or "")
         if match and node.tag in ("li", "p", "div", "aside", "section"):
             text = " ".join((node.text(deep=True) or "").split())
-            text = re.sub(r"^\[?\d+\]?[.．、:：]?\s*|\s*[↩↑]\s*$", "", text)
+            n = int(match.group(1))
+            # its own number written out (「[3]」「3.」「3 」), not a number the note begins with (「2022年…」)
+            text = re.sub(rf"^(?:\[{n}\]|{n}(?:[.．、:：]|\s))\s*|\s*[↩↑]\s*$", "", text)
             if text:
-                notes[int(match.group(1))] = text
+                notes[n] = text
             node.decompose()
     for node in tree.css("[class]"):
         if _FOOTNOTE_LIST.search(node.attributes.get("class") or "") and node.tag in ("div", "ol", "section", "aside"):
