@@ -529,6 +529,19 @@ def get_retriever(index_dir: Path | str | None = None) -> Retriever:
         return _retrievers[directory]
 
 
+def reload_retriever(index_dir: Path | str | None = None) -> Retriever:
+    """Load the index directory's current generation (after a build) into a new Retriever and make it
+    the process-wide one, atomically: questions already running keep the Retriever they started with
+    (an index is read whole into memory, so the old generation's files may go) and finish on it; the
+    next question gets the new one. The embedder is shared, so this costs the index load only."""
+    settings = Settings.from_env()
+    directory = Path(index_dir) if index_dir else settings.index_dir
+    fresh = Retriever(settings, index_dir=directory)
+    with _retrievers_lock:
+        _retrievers[directory] = fresh
+    return fresh
+
+
 def retrieve(
     question: str,
     k: int = 5,
