@@ -108,7 +108,7 @@ CANDIDATES = {
 
 
 def compare(quick: bool) -> list[dict[str, Any]]:
-    from qa.ingest import IngestError, load_document, parse_document
+    from qa.ingest import load_document, parse_document
     from tests.renders import ensure_renders, seed_paths
 
     logging.getLogger("pdfminer").setLevel(logging.ERROR)
@@ -118,14 +118,15 @@ def compare(quick: bool) -> list[dict[str, Any]]:
     rows = []
     for fmt, candidates in CANDIDATES.items():
         for name, extract, licence in candidates:
-            shares, leaks, notes, seconds = [], 0, 0, []
+            shares, leaks, notes, seconds, failures = [], 0, 0, [], []
             for index, path in enumerate(renders[fmt]):
                 started = time.perf_counter()
                 try:
                     raw = extract(path)
                     document = parse_document(raw, path.name)
-                except IngestError as error:
-                    print(f"  {name} {path.name}: {error}", file=sys.stderr)
+                except Exception as error:  # a rival library failing on a render is a result too
+                    print(f"  {name} {path.name}: {type(error).__name__}: {error}", file=sys.stderr)
+                    failures.append(f"{path.name}: {type(error).__name__}")
                     shares.append(0.0)
                     continue
                 seconds.append(time.perf_counter() - started)
@@ -142,6 +143,7 @@ def compare(quick: bool) -> list[dict[str, Any]]:
                 "footnotes_attached": notes,
                 "footnotes_expected": sum(len(c.footnotes) for d in expected for c in d.chunks),
                 "seconds_per_document": round(statistics.mean(seconds), 3) if seconds else None,
+                "failures": failures,
             })
     return rows
 

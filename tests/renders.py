@@ -16,6 +16,7 @@ import hashlib
 import html
 import io
 import itertools
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 RENDERS_DIR = ROOT / "tests" / "artifacts" / "renders"
 #: Bump when a render changes, so cached renders are redone.
-RENDER_VERSION = "6"
+RENDER_VERSION = "7"
 FORMATS = ("pdf", "docx", "html", "scan")
 SUFFIX = {"pdf": ".pdf", "docx": ".docx", "html": ".html", "scan": ".pdf"}
 #: Rasterizing resolution of the image-only PDF (a common scanner setting).
@@ -360,7 +361,9 @@ def render_docx(seed: Path, out: Path) -> None:
     footnotes_part = Part(
         PackURI("/word/footnotes.xml"),
         _FOOTNOTES_CT,
-        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{_W}">{"".join(notes_xml)}</w:footnotes>'.encode(),
+        (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<w:footnotes xmlns:w="{_W}" '
+         f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+         f'{"".join(notes_xml)}</w:footnotes>').encode(),
         document.part.package,
     )
     assert RT.FOOTNOTES == _FOOTNOTES_RT
@@ -479,7 +482,7 @@ def ensure_renders(formats: tuple[str, ...] = FORMATS, seeds: list[Path] | None 
 
 def _atomic(path: Path, make) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".tmp-{path.name}")
+    tmp = path.with_name(f".tmp-{os.getpid()}-{path.name}")
     make(tmp)
     tmp.replace(path)
 
