@@ -493,7 +493,10 @@ def format_document_summary(document: Document) -> str:
     meta = document.metadata
     sizes = sorted(len(c.text) for c in document.chunks)
     lines = [
-        f"文件：{document.source}（格式：{document.style}）",
+        f"文件：{document.source}（格式：{document.style}；读取：{meta.file_format}"
+        + (f"，{meta.pages} 页" if meta.pages else "")
+        + ("，OCR 识别" if meta.ocr else "")
+        + "）",
         f"标题：{meta.title or '—'}",
         f"地区：{meta.town or '—'}    日期：{meta.date or '—'}",
         f"会议：{meta.meeting or '—'}",

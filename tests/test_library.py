@@ -102,3 +102,28 @@ def test_remove_refuses_what_was_not_added(library, capsys) -> None:
     assert run(library, "remove", "nothing.pdf") == 1
     assert "没有这份" in capsys.readouterr().err
     assert state(library) == before
+
+
+def test_serving_switches_generation_and_old_questions_finish(library) -> None:
+    """The chat's hot switch: a question that started on the old Retriever finishes on it after the
+    build removed the old generation's files; the next question gets the new reports."""
+    from qa.library import add_reports, remove_reports
+    from qa.search import get_retriever, reload_retriever
+    from qa.settings import Settings
+
+    settings = Settings.from_env().with_overrides(
+        docs_dir=library["docs"], index_dir=library["index"], upload_dir=library["uploads"]
+    )
+    old = get_retriever(library["index"])
+    old_generation = old.index.directory
+    html = ensure_renders(("html",))["html"][4]
+    add_reports([html], settings)
+    assert not old_generation.exists()  # the build replaced it
+    assert old.search("庙行镇2022年地方财政收入", 3)  # an in-flight question on the old index still works
+    assert html.name not in {d.source for d in old.documents}
+    fresh = reload_retriever(library["index"])
+    assert get_retriever(library["index"]) is fresh and fresh is not old
+    hits = fresh.search("庙行镇2022年全年区级地方财政收入是多少？", 5)
+    assert html.name in {h.source for h in hits}
+    remove_reports([html.name], settings)
+    reload_retriever(library["index"])

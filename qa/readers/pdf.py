@@ -12,6 +12,7 @@ found by their shape).
 from __future__ import annotations
 
 import itertools
+import unicodedata
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
@@ -101,6 +102,8 @@ def page_lines(page, number: int) -> list[TextLine]:
             char = chr(code) if code else ""
             if not char or char == "\ufffe" or char == "\x02":
                 continue
+            if "\u2e80" <= char <= "\u2fdf":  # a Kangxi/CJK radical from the font's map: the ideograph (⼤ → 大)
+                char = unicodedata.normalize("NFKC", char)
             if char.isspace() or pdfium_c.FPDFText_IsGenerated(raw, i) == 1:
                 if chars and not chars[-1][6]:
                     chars.append((" ", 0.0, 0.0, 0.0, 0.0, 0.0, True))
