@@ -16,61 +16,21 @@ plain article) is cleaned too; the detected style is reported by `qa inspect` fo
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.chunking import DEFAULT_MAX_CHARS, chunk_document
 from qa.documents import Document, Footnote, Metadata, Paragraph, Period, Section
+from qa.readers import SUFFIXES, Limits, read_report
+from qa.readers.base import IngestError
+from qa.readers.pages import with_pages
+from qa.readers.text import read_text as read_text  # re-exported: the decoder of .txt/.md
 from qa.sections import ADDRESS, ENUMERATED_START, build_sections, is_heading_line
 
-SUPPORTED_SUFFIXES = (".txt", ".md", ".markdown")
-
-
-class IngestError(ValueError):
-    """A report that cannot be read or understood; the message names the file and says what to do."""
-
-
-# ---------------------------------------------------------------- reading
-
-
-def read_text(path: Path) -> str:
-    """Decode a report: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK).
-
-    Newlines become LF. Raises `IngestError` naming the file when nothing decodes it or it is binary.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(f"{path}: 无法读取文件（{error.strerror or error}）") from error
-    if not data.strip():
-        raise IngestError(f"{path}: 文件为空，请放入报告正文后重试")
-    if data.startswith(codecs.BOM_UTF8):
-        encodings = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    else:
-        encodings = ["utf-8", "gb18030"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text or _control_ratio(text) > 0.01:
-            break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise IngestError(
-        f"{path}: 无法识别文件编码或不是文本文件（支持 UTF-8、UTF-16 带 BOM、GB18030/GBK），请另存为 UTF-8 后重试"
-    )
-
-
-def _control_ratio(text: str) -> float:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return controls / max(1, len(text))
+SUPPORTED_SUFFIXES = SUFFIXES
 
 
 # ---------------------------------------------------------------- cleaning
@@ -384,11 +344,16 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     return Metadata(title, town, date, meeting, speaker, role, reviewed, planned)
 
 
+_ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
+
+
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
     for line in front:
         if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):
             continue
         match = re.fullmatch(r"(?:(.{2,30}?)[ \t\u3000]+)?((?:[\u4e00-\u9fff·][ \t\u3000]*){1,4}[\u4e00-\u9fff])", line)
+        # 「庙行镇镇长朱峻峰」: the space between role and name lost (OCR, some exports)
+        match = match or re.fullmatch(rf"(.{{2,30}}?{_ROLE_END})([\u4e00-\u9fff·]{{2,4}})", line)
         if match:
             role = match.group(1)
             name = re.sub(r"[ \t\u3000]+", "", match.group(2))
@@ -463,16 +428,16 @@ def _has_body(clean: CleanText, sections: Iterable[Section]) -> bool:
     return False
 
 
-def load_document(path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Read and parse one report file (.txt/.md)."""
+def load_document(
+    path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS, limits: Limits | None = None
+) -> Document:
+    """Read and parse one report file (.txt/.md, .pdf, .docx, .html/.htm; see `qa.readers`)."""
     path = Path(path)
-    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise IngestError(f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，请提供 .txt 或 .md 文本文件")
-    if not path.is_file():
-        raise IngestError(f"{path}: 文件不存在或不是普通文件")
-    raw = read_text(path)
+    decoded = read_report(path, limits)
     sha256 = hashlib.sha256(path.read_bytes()).hexdigest()
-    return parse_document(raw, path.name, sha256, max_chunk_chars)
+    document = parse_document(decoded.text, path.name, sha256, max_chunk_chars)
+    metadata = replace(document.metadata, file_format=decoded.format, pages=decoded.pages, ocr=decoded.ocr)
+    return with_pages(replace(document, metadata=metadata), decoded)
 
 
 def _period_json(period: Period) -> dict[str, object]:
@@ -491,6 +456,9 @@ def document_summary(document: Document) -> dict[str, object]:
         "speaker": meta.speaker,
         "role": meta.role,
         "style": document.style,
+        "format": meta.file_format,
+        "pages": meta.pages,
+        "ocr": meta.ocr,
         "periods": {
             "reviewed": [p.label for p in meta.periods_reviewed],
             "planned": [p.label for p in meta.periods_planned],
@@ -512,6 +480,8 @@ def document_summary(document: Document) -> dict[str, object]:
                 "footnotes": [{"n": f.n, "text": f.text} for f in c.footnotes],
                 "start": c.start,
                 "end": c.end,
+                "page": c.page,
+                "page_end": c.page_end,
             }
             for c in document.chunks
         ],
@@ -523,7 +493,10 @@ def format_document_summary(document: Document) -> str:
     meta = document.metadata
     sizes = sorted(len(c.text) for c in document.chunks)
     lines = [
-        f"文件：{document.source}（格式：{document.style}）",
+        f"文件：{document.source}（格式：{document.style}；读取：{meta.file_format}"
+        + (f"，{meta.pages} 页" if meta.pages else "")
+        + ("，OCR 识别" if meta.ocr else "")
+        + "）",
         f"标题：{meta.title or '—'}",
         f"地区：{meta.town or '—'}    日期：{meta.date or '—'}",
         f"会议：{meta.meeting or '—'}",
