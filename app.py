@@ -19,11 +19,11 @@ from typing import Any
 
 import gradio as gr
 
-from qa import chat
+from qa import chat, library, upload
 from qa.answer import ask
 from qa.format import answer_payload
 from qa.index import IndexProblem, load_index
-from qa.search import get_retriever
+from qa.search import get_retriever, reload_retriever
 from qa.settings import Settings
 
 DEFAULT_HOST = "127.0.0.1"
@@ -84,6 +84,10 @@ CSS = """
                                  border-bottom: 1px solid var(--border-color-primary) !important; }
 .qa-reports td:last-child { white-space: nowrap; }
 .qa-reports .qa-muted { font-size: .8em; }
+.qa-page { color: var(--color-accent); font-weight: 600; margin-left: .4em; white-space: nowrap; }
+.qa-upload-ok { color: #166534; font-size: .9em; }
+.qa-upload-error { color: #b91c1c; font-size: .9em; }
+.qa-upload-ok ul, .qa-upload-error ul { margin: .2rem 0 0 1rem; padding: 0; }
 """
 
 THEME = gr.themes.Soft(
@@ -111,6 +115,18 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
     reports = {d.source: d for d in sorted(catalog.values(), key=lambda d: (d.metadata.date or "", d.source))}
     towns = sorted({d.metadata.town for d in catalog.values() if d.metadata.town})
     feedback = chat.FeedbackLog(settings.feedback_dir)
+
+    def refresh_catalog() -> None:
+        """After reports were added or removed: the lists the filters and the reply read, updated in place."""
+        documents = get_retriever(index_dir).documents
+        reports.clear()
+        reports.update({d.source: d for d in documents})
+        towns[:] = sorted({d.metadata.town for d in documents if d.metadata.town})
+
+    def switch_index() -> None:
+        """Serve the new index generation from the next question on (questions in flight finish on the old)."""
+        reload_retriever(index_dir)
+        refresh_catalog()
 
     def report_choices(town: str) -> list[tuple[str, str]]:
         listed = [d for d in reports.values() if town in (ALL, None, "") or d.metadata.town == town]
@@ -232,7 +248,47 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
                     [("全部镇", ALL), *[(t, t) for t in towns]], value=ALL, label="按镇筛选", interactive=True
                 )
                 report = gr.Dropdown(report_choices(ALL), value=ALL, label="按报告筛选", interactive=True)
-                gr.HTML(chat.reports_html(reports.values()))
+                reports_box = gr.HTML(upload.reports_table_html(reports.values(), library.removable(settings)))
+                with gr.Accordion("添加报告（PDF、Word、网页、文本）", open=False, elem_id="qa-upload"):
+                    upload_files = gr.File(
+                        label=f"选择报告文件（可多选，每个不超过 {settings.max_report_mb} MB）",
+                        file_count="multiple",
+                        file_types=upload.ACCEPTED.split(", "),
+                        elem_id="qa-upload-files",
+                    )
+                    add_button = gr.Button("添加到索引", variant="primary", elem_id="qa-upload-add")
+                    upload_status = gr.HTML(elem_id="qa-upload-status")
+                    remove_choice = gr.Dropdown(
+                        sorted(library.removable(settings)), value=None, label="删除上传的报告", interactive=True
+                    )
+                    remove_button = gr.Button("删除所选报告", elem_id="qa-upload-remove")
+
+        def after_change(result: upload.UploadResult) -> tuple[Any, ...]:
+            added = sorted(library.removable(settings))
+            return (
+                result.message_html,
+                upload.reports_table_html(reports.values(), set(added)),
+                gr.update(choices=[("全部镇", ALL), *[(t, t) for t in towns]]),
+                gr.update(choices=report_choices(ALL), value=ALL),
+                gr.update(choices=added, value=None),
+            )
+
+        def on_add(files: list[str] | None, progress=gr.Progress()) -> tuple[Any, ...]:  # noqa: B008 (Gradio's API)
+            paths = [Path(f) for f in files or []]
+            result = upload.add_uploaded(
+                paths, settings, progress=lambda done, total, what: progress((done, total), desc=what),
+                switch=switch_index,
+            )
+            return (*after_change(result), None if result.ok else gr.skip())
+
+        def on_remove(source: str | None) -> tuple[Any, ...]:
+            return after_change(upload.remove_uploaded(source or "", settings, switch=switch_index))
+
+        changed = [upload_status, reports_box, town, report, remove_choice]
+        add_button.click(on_add, [upload_files], [*changed, upload_files], api_visibility="private",
+                         concurrency_limit=1, concurrency_id="library")
+        remove_button.click(on_remove, [remove_choice], changed, api_visibility="private",
+                            concurrency_limit=1, concurrency_id="library")
 
         api_button = gr.Button("API", visible=False)
         api_response = gr.JSON(visible=False)
@@ -301,6 +357,7 @@ def launch(demo: gr.Blocks, host: str, port: int, *, block: bool = True) -> tupl
         css=CSS,
         quiet=not block,
         footer_links=["api"],
+        max_file_size=f"{Settings.from_env().max_report_mb}mb",
         state_session_capacity=SESSION_CAPACITY,
     )
 

@@ -1,4 +1,4 @@
-"""`python -m bench.run [--quick] [--parts quality,latency,build,scale,embedding]`
+"""`python -m bench.run [--quick] [--parts quality,latency,build,scale,embedding,readers]`
 
 Runs the benchmark parts in order, prints each part's markdown tables as it finishes, writes
 bench/results/<part>.json, and ends with the targets summary (bench/results/summary.json and
@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.common import RESULTS_DIR, log, write_result
 
-PARTS = ("quality", "latency", "build", "scale", "embedding")
+PARTS = ("quality", "latency", "build", "scale", "embedding", "readers")
 
 _retriever: Any = None
 
@@ -54,6 +54,10 @@ def _part(name: str) -> Callable[..., dict[str, Any]]:
         from bench import embedding
 
         return lambda quick: embedding.run(quick=quick)
+    if name == "readers":
+        from bench import readers
+
+        return lambda quick: readers.run(quick=quick)
     raise ValueError(name)
 
 

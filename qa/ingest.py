@@ -16,11 +16,9 @@ plain article) is cleaned too; the detected style is reported by `qa inspect` fo
 
 from __future__ import annotations
 
-import codecs
 import re
-import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from qa.chunking import DEFAULT_MAX_CHARS, chunk_document
@@ -29,57 +27,16 @@ from qa.patterns import (
     ADMIN_UNIT,
     AHEAD_HEADING,
     FIVE_YEAR_PLAN_ORDINAL,
-    REPORT_SUFFIXES,
     REVIEW_HEADING,
     YEAR_WITH_UNIT,
     five_year_plan_name,
-    is_report_file,
 )
+from qa.readers import Limits, read_report
+from qa.readers.base import IngestError
+from qa.readers.pages import with_pages
+from qa.readers.text import read_text as read_text  # re-exported: the decoder of .txt/.md
 from qa.sections import ADDRESS, ENUMERATED_START, build_sections, is_heading_line
 from qa.storage import file_sha256
-
-
-class IngestError(ValueError):
-    """A report that cannot be read or understood; the message names the file and says what to do."""
-
-
-# ---------------------------------------------------------------- reading
-
-
-def read_text(path: Path) -> str:
-    """Decode a report: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK).
-
-    Newlines become LF. Raises `IngestError` naming the file when nothing decodes it or it is binary.
-    """
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise IngestError(f"{path}: 无法读取文件（{error.strerror or error}）") from error
-    if not data.strip():
-        raise IngestError(f"{path}: 文件为空，请放入报告正文后重试")
-    if data.startswith(codecs.BOM_UTF8):
-        encodings = ["utf-8-sig"]
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        encodings = ["utf-16"]
-    else:
-        encodings = ["utf-8", "gb18030"]
-    for encoding in encodings:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        if "\x00" in text or _control_ratio(text) > 0.01:
-            break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise IngestError(
-        f"{path}: 无法识别文件编码或不是文本文件（支持 UTF-8、UTF-16 带 BOM、GB18030/GBK），请另存为 UTF-8 后重试"
-    )
-
-
-def _control_ratio(text: str) -> float:
-    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
-    return controls / max(1, len(text))
-
 
 # ---------------------------------------------------------------- cleaning
 
@@ -387,11 +344,16 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     return Metadata(title, town, date, meeting, speaker, role, reviewed, planned)
 
 
+_ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
+
+
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
     for line in front:
         if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):
             continue
         match = re.fullmatch(r"(?:(.{2,30}?)[ \t\u3000]+)?((?:[\u4e00-\u9fff·][ \t\u3000]*){1,4}[\u4e00-\u9fff])", line)
+        # 「庙行镇镇长朱峻峰」: the space between role and name lost (OCR, some exports)
+        match = match or re.fullmatch(rf"(.{{2,30}}?{_ROLE_END})([\u4e00-\u9fff·]{{2,4}})", line)
         if match:
             role = match.group(1)
             name = re.sub(r"[ \t\u3000]+", "", match.group(2))
@@ -462,15 +424,12 @@ def _has_body(clean: CleanText, sections: Iterable[Section]) -> bool:
     return False
 
 
-def load_document(path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS) -> Document:
-    """Read and parse one report file (`qa.patterns.REPORT_SUFFIXES`)."""
+def load_document(
+    path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS, limits: Limits | None = None
+) -> Document:
+    """Read and parse one report file (`qa.patterns.REPORT_SUFFIXES`: text, PDF, DOCX, HTML; see `qa.readers`)."""
     path = Path(path)
-    if not is_report_file(path.name):
-        raise IngestError(
-            f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，请提供 {' 或 '.join(REPORT_SUFFIXES)} 文本文件"
-        )
-    if not path.is_file():
-        raise IngestError(f"{path}: 文件不存在或不是普通文件")
-    raw = read_text(path)
-    sha256 = file_sha256(path)
-    return parse_document(raw, path.name, sha256, max_chunk_chars)
+    decoded = read_report(path, limits)
+    document = parse_document(decoded.text, path.name, file_sha256(path), max_chunk_chars)
+    metadata = replace(document.metadata, file_format=decoded.format, pages=decoded.pages, ocr=decoded.ocr)
+    return with_pages(replace(document, metadata=metadata), decoded)

@@ -53,6 +53,8 @@ class Hit:
     bm25_score: float  # raw BM25 score
     start: int  # offsets of `text` in the report's clean text
     end: int
+    page: int | None = None  # the page the passage starts on (PDF reports), else None
+    page_end: int | None = None  # the page it ends on
 
 
 @dataclass(frozen=True)
@@ -265,6 +267,19 @@ def get_retriever(index_dir: Path | str | None = None) -> Retriever:
         if directory not in _retrievers:
             _retrievers[directory] = Retriever(settings, index_dir=directory)
         return _retrievers[directory]
+
+
+def reload_retriever(index_dir: Path | str | None = None) -> Retriever:
+    """Load the index directory's current generation (after a build) into a new Retriever and make it
+    the process-wide one, atomically: questions already running keep the Retriever they started with
+    (an index is read whole into memory, so the old generation's files may go) and finish on it; the
+    next question gets the new one. The embedder is shared, so this costs the index load only."""
+    settings = Settings.from_env()
+    directory = Path(index_dir) if index_dir else settings.index_dir
+    fresh = Retriever(settings, index_dir=directory)
+    with _retrievers_lock:
+        _retrievers[directory] = fresh
+    return fresh
 
 
 def retrieve(

@@ -25,6 +25,12 @@ DEFAULT_CHUNK_MAX_CHARS = 400
 DEFAULT_MAX_REPORT_MB = 10
 
 
+#: Pages of a PDF a build reads (a text layer), and of a scanned PDF it OCRs (seconds a page): a bigger
+#: file is refused with a message before its pages are read, so it cannot stall a build or the chat.
+DEFAULT_MAX_PAGES = 300
+DEFAULT_MAX_OCR_PAGES = 60
+
+
 #: Embedding engines (`Settings.backend`, env QA_BACKEND).
 BACKENDS = ("onnx", "torch")
 
@@ -75,6 +81,11 @@ class Settings:
     #: Report files larger than this many MB are skipped by `qa build` (env QA_MAX_REPORT_MB).
     max_report_mb: int = DEFAULT_MAX_REPORT_MB
     feedback_dir: Path = PROJECT_ROOT / "feedback"
+    #: Where `qa add` and the chat's upload panel keep the reports they add (the original files, as
+    #: given); the index covers `docs_dir` and this folder (env QA_UPLOAD_DIR).
+    upload_dir: Path = PROJECT_ROOT / "uploads"
+    max_pages: int = DEFAULT_MAX_PAGES
+    max_ocr_pages: int = DEFAULT_MAX_OCR_PAGES
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -91,6 +102,9 @@ class Settings:
             chunk_max_chars=_env_int("QA_CHUNK_MAX_CHARS", base.chunk_max_chars),
             max_report_mb=_env_int("QA_MAX_REPORT_MB", base.max_report_mb),
             feedback_dir=_env_path("QA_FEEDBACK_DIR", base.feedback_dir),
+            upload_dir=_env_path("QA_UPLOAD_DIR", base.upload_dir),
+            max_pages=_env_int("QA_MAX_PAGES", base.max_pages),
+            max_ocr_pages=_env_int("QA_MAX_OCR_PAGES", base.max_ocr_pages),
         )
 
     def __post_init__(self) -> None:
@@ -100,6 +114,13 @@ class Settings:
     def with_overrides(self, **overrides: object) -> Settings:
         """Apply CLI flags; `None` means the flag was not given."""
         return replace(self, **{key: value for key, value in overrides.items() if value is not None})
+
+    @property
+    def read_limits(self):
+        """The bounds a reader enforces on one file (`qa.readers.Limits`)."""
+        from qa.readers.base import Limits
+
+        return Limits(max_pages=self.max_pages, max_ocr_pages=self.max_ocr_pages)
 
     @property
     def provisioned_model_dir(self) -> Path:

@@ -22,6 +22,9 @@ def document_summary(document: Document) -> dict[str, object]:
         "speaker": meta.speaker,
         "role": meta.role,
         "style": document.style,
+        "format": meta.file_format,
+        "pages": meta.pages,
+        "ocr": meta.ocr,
         "periods": {
             "reviewed": [p.label for p in meta.periods_reviewed],
             "planned": [p.label for p in meta.periods_planned],
@@ -43,6 +46,8 @@ def document_summary(document: Document) -> dict[str, object]:
                 "footnotes": [{"n": f.n, "text": f.text} for f in c.footnotes],
                 "start": c.start,
                 "end": c.end,
+                "page": c.page,
+                "page_end": c.page_end,
             }
             for c in document.chunks
         ],
@@ -54,7 +59,10 @@ def format_document_summary(document: Document) -> str:
     meta = document.metadata
     sizes = sorted(len(c.text) for c in document.chunks)
     lines = [
-        f"文件：{document.source}（格式：{document.style}）",
+        f"文件：{document.source}（格式：{document.style}；读取：{meta.file_format}"
+        + (f"，{meta.pages} 页" if meta.pages else "")
+        + ("，OCR 识别" if meta.ocr else "")
+        + "）",
         f"标题：{meta.title or '—'}",
         f"地区：{meta.town or '—'}    日期：{meta.date or '—'}",
         f"会议：{meta.meeting or '—'}",

@@ -1,0 +1,129 @@
+"""File → `Decoded`, by format: one module per format behind the same `read(path, data, limits)`.
+
+The format is chosen by the file's suffix and checked against its first bytes, so a file whose
+extension lies (a Word document named .pdf, a PDF named .txt) is refused with a message that says
+what it really is. Readers of formats whose libraries are heavy import them on first use.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import zipfile
+from collections import OrderedDict
+from collections.abc import Callable
+from importlib import import_module
+from pathlib import Path
+
+from qa.readers.base import Decoded, IngestError, Limits
+
+__all__ = ["FORMAT_NAMES", "SUFFIXES", "Decoded", "IngestError", "Limits", "read_report", "sniff"]
+
+#: suffix → reader module (each has `read(path, data, limits) -> Decoded`).
+_READERS = {
+    ".txt": "qa.readers.text",
+    ".md": "qa.readers.text",
+    ".markdown": "qa.readers.text",
+    ".pdf": "qa.readers.pdf",
+    ".docx": "qa.readers.docx",
+    ".html": "qa.readers.html",
+    ".htm": "qa.readers.html",
+}
+SUFFIXES = tuple(_READERS)
+#: What a sniffed kind is called in messages, and the suffix it should have.
+FORMAT_NAMES = {
+    "text": ("文本", ".txt"),
+    "pdf": ("PDF 文档", ".pdf"),
+    "docx": ("Word 文档", ".docx"),
+    "html": ("网页", ".html"),
+    "doc": ("旧版 Word 文档（.doc）", ".doc"),
+    "zip": ("ZIP 压缩包", ".zip"),
+    "image": ("图片", ".png/.jpg"),
+    "binary": ("二进制文件", ""),
+}
+_KIND_OF_SUFFIX = {".txt": "text", ".md": "text", ".markdown": "text", ".pdf": "pdf", ".docx": "docx",
+                   ".html": "html", ".htm": "html"}
+
+
+def sniff(data: bytes) -> str:
+    """What the bytes are, whatever the file is called: "pdf", "docx", "html", "doc", "zip", "image",
+    "binary" or "text"."""
+    head = data[:2048]
+    if head.lstrip()[:5] == b"%PDF-":
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx" if _is_docx(data) else "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        return "doc"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
+        return "image"
+    lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or (b"<html" in lowered and b"<body" in lowered):
+        return "html"
+    if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "binary"
+    return "text"
+
+
+def _is_docx(data: bytes) -> bool:
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return "word/document.xml" in archive.namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+#: Recently decoded files by content: a scan checked before an upload and read again by the build
+#: that follows is OCR'd once.
+_CACHE: OrderedDict[tuple[str, str, Limits], Decoded] = OrderedDict()
+_CACHE_SIZE = 16
+_cache_lock = threading.Lock()
+
+
+def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
+    """Read one report file of any supported format. Raises `IngestError` naming the file and saying
+    what to do when it is of another format than its suffix says, unsupported, broken or too big."""
+    path = Path(path)
+    limits = limits or Limits()
+    suffix = path.suffix.lower()
+    if suffix not in _READERS:
+        raise IngestError(
+            f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，"
+            "请提供 PDF、Word（.docx）、网页（.html）或文本（.txt/.md）格式的报告"
+        )
+    if not path.is_file():
+        raise IngestError(f"{path}: 文件不存在或不是普通文件")
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: 无法读取文件（{error.strerror or error}）") from error
+    if not data.strip():
+        raise IngestError(f"{path}: 文件为空，请放入报告正文后重试")
+    expected = _KIND_OF_SUFFIX[suffix]
+    actual = sniff(data)
+    if actual != expected and not (expected == "text" and actual == "html"):
+        name, proper = FORMAT_NAMES[actual]
+        if actual == "doc":
+            advice = "请用 Word 或 WPS 另存为 .docx 后重试"
+        elif actual in ("pdf", "docx", "html"):
+            advice = f"请把扩展名改为 {proper} 后重试"
+        elif expected == "text" and actual in ("binary", "image", "zip"):
+            advice = "请提供 UTF-8 文本，或原始的 PDF/Word/网页文件"
+        else:
+            advice = "请确认文件完整、格式正确后重试"
+        raise IngestError(f"{path}: 扩展名是 {path.suffix}，但内容是{name}：{advice}")
+    key = (hashlib.sha256(data).hexdigest(), suffix, limits)
+    with _cache_lock:
+        if key in _CACHE:
+            _CACHE.move_to_end(key)
+            return _CACHE[key]
+    reader: Callable[[Path, bytes, Limits], Decoded] = import_module(_READERS[suffix]).read
+    decoded = reader(path, data, limits)
+    if decoded.format != "text":
+        with _cache_lock:
+            _CACHE[key] = decoded
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
+    return decoded

@@ -1,0 +1,325 @@
+"""Word reports (.docx): paragraphs, headings (their styles and Word's own numbering, such as 「一、」
+drawn by the numbering definition rather than typed), bold lead sentences, footnotes and endnotes
+(numbered as Word shows them), tables as text rows. Tracked deletions, moved-from text, comments and
+field codes are not part of the report and are left out; tracked insertions are kept.
+
+python-docx opens the package (and refuses what is not one); the body and the notes are read from
+its XML directly, because python-docx reads neither footnotes nor numbering nor tracked changes.
+Chosen by measurement against docx2python (bench/readers.py, README "Readers"). The archive is checked
+before anything is inflated: a zip bomb is refused by its declared sizes.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+from qa.readers.base import Decoded, IngestError, Limits
+
+_W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_NS = {"w": _W}
+#: Entries a real document has a few dozen of.
+MAX_ENTRIES = 2000
+
+
+def _q(tag: str) -> str:
+    return f"{{{_W}}}{tag}"
+
+
+def check_archive(path: Path, data: bytes, limits: Limits) -> None:
+    """Refuse an archive that would unpack to more than the limit (sizes from the central directory)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = archive.infolist()
+    except zipfile.BadZipFile as error:
+        raise IngestError(f"{path}: Word 文档已损坏（不是完整的 .docx 压缩包），请重新保存或导出后重试") from error
+    total = sum(info.file_size for info in infos)
+    if len(infos) > MAX_ENTRIES or total > limits.max_unpacked_bytes:
+        raise IngestError(
+            f"{path}: Word 文档解压后过大（{total / 1048576:.0f} MB，{len(infos)} 个部件，上限 "
+            f"{limits.max_unpacked_bytes // 1048576} MB），疑似压缩炸弹，未读取；请提供正常导出的 .docx"
+        )
+
+
+def read(path: Path, data: bytes, limits: Limits) -> Decoded:
+    check_archive(path, data, limits)
+    import docx
+    from docx.opc.exceptions import PackageNotFoundError
+
+    try:
+        document = docx.Document(io.BytesIO(data))
+    except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as error:
+        raise IngestError(f"{path}: 无法作为 Word 文档打开（{error}），请用 Word 或 WPS 另存为 .docx 后重试") from error
+    except Exception as error:  # lxml.etree.XMLSyntaxError and friends from a damaged part
+        raise IngestError(f"{path}: Word 文档内容已损坏（{type(error).__name__}），请重新保存后重试") from error
+    reader = _Reader(document)
+    lines = reader.body_lines(document.element.body)
+    lines += [f"<sup>{n}</sup> {text}" for n, text in reader.notes() if text]
+    text = "\n".join(line for line in lines if line.strip())
+    if not text.strip():
+        raise IngestError(f"{path}: Word 文档中没有文字，请确认它是报告正文")
+    return Decoded(text, "docx")
+
+
+class _Reader:
+    def __init__(self, document) -> None:
+        self.document = document
+        self.styles = {}  # style id → (name, basedOn, outline level, numPr element)
+        styles_element = document.styles.element
+        for style in styles_element.findall(_q("style")):
+            sid = style.get(_q("styleId"))
+            name_el = style.find(_q("name"))
+            based = style.find(_q("basedOn"))
+            ppr = style.find(_q("pPr"))
+            outline = ppr.find(_q("outlineLvl")) if ppr is not None else None
+            num_pr = ppr.find(_q("numPr")) if ppr is not None else None
+            rpr = style.find(_q("rPr"))
+            bold = rpr.find(_q("b")) if rpr is not None else None
+            self.styles[sid] = (
+                name_el.get(_q("val")) if name_el is not None else sid,
+                based.get(_q("val")) if based is not None else None,
+                int(outline.get(_q("val"))) if outline is not None else None,
+                num_pr,
+                None if bold is None else _on(bold),
+            )
+        self.numbering = _Numbering(document)
+        self.note_numbers: dict[tuple[str, str], int] = {}  # (kind, id) → number shown
+
+    def _style_chain(self, sid: str | None):
+        seen = set()
+        while sid and sid in self.styles and sid not in seen:
+            seen.add(sid)
+            yield self.styles[sid]
+            sid = self.styles[sid][1]
+
+    def heading_level(self, sid: str | None, ppr) -> int:
+        outline = ppr.find(_q("outlineLvl")) if ppr is not None else None
+        if outline is not None:
+            return int(outline.get(_q("val"))) + 1
+        for name, _based, level, _num, _bold in self._style_chain(sid):
+            match = re.match(r"(?:heading|标题)\s*(\d)$", (name or "").strip(), re.IGNORECASE)
+            if match:
+                return int(match.group(1))
+            if level is not None and level < 9:
+                return level + 1
+        return 0
+
+    def body_lines(self, body) -> list[str]:
+        lines: list[str] = []
+        for child in body.iterchildren():
+            if child.tag == _q("p"):
+                lines.append(self.paragraph(child))
+            elif child.tag == _q("tbl"):
+                lines += self.table(child)
+            elif child.tag == _q("sdt"):
+                content = child.find(_q("sdtContent"))
+                if content is not None:
+                    lines += self.body_lines(content)
+        return lines
+
+    def table(self, table) -> list[str]:
+        rows = []
+        for row in table.iter(_q("tr")):
+            cells = []
+            for cell in row.findall(_q("tc")):
+                text = "".join(self.paragraph(p, plain=True) for p in cell.findall(_q("p"))).strip()
+                cells.append(text)
+            if any(cells):
+                rows.append(" | ".join(cells))
+        return rows
+
+    def paragraph(self, p, *, plain: bool = False) -> str:
+        ppr = p.find(_q("pPr"))
+        style = ppr.find(_q("pStyle")) if ppr is not None else None
+        sid = style.get(_q("val")) if style is not None else None
+        pieces: list[tuple[str, bool]] = []  # (text, bold)
+        self._collect(p, pieces, bold_default=self._style_bold(sid))
+        text = "".join(t for t, _ in pieces)
+        if plain:
+            return re.sub(r"<sup>\d+</sup>", "", text)
+        label = self.numbering.label(ppr, self._style_num_pr(sid))
+        level = self.heading_level(sid, ppr)
+        body = text.strip()
+        if not body and not label:
+            return ""
+        if level:
+            return f"{'#' * min(level, 6)} {label}{body}"
+        lead = ""
+        for piece, bold in pieces:
+            if not bold:
+                break
+            lead += piece
+        lead = lead.strip()
+        if 2 <= len(lead) < len(body) and body.startswith(lead):
+            return f"{label}**{lead}**{body[len(lead):]}"
+        return f"{label}{body}"
+
+    def _style_bold(self, sid: str | None) -> bool:
+        for *_rest, bold in self._style_chain(sid):
+            if bold is not None:
+                return bold
+        return False
+
+    def _style_num_pr(self, sid: str | None):
+        for _name, _based, _level, num_pr, _bold in self._style_chain(sid):
+            if num_pr is not None:
+                return num_pr
+        return None
+
+    def _collect(self, element, pieces: list[tuple[str, bool]], bold_default: bool) -> None:
+        for child in element.iterchildren():
+            tag = child.tag
+            if tag in (_q("del"), _q("moveFrom"), _q("pPr"), _q("rPr"), _q("commentRangeStart"),
+                       _q("commentRangeEnd"), _q("proofErr"), _q("bookmarkStart"), _q("bookmarkEnd")):
+                continue
+            if tag == _q("r"):
+                rpr = child.find(_q("rPr"))
+                bold = _on(rpr.find(_q("b"))) if rpr is not None and rpr.find(_q("b")) is not None else bold_default
+                for part in child.iterchildren():
+                    if part.tag == _q("t"):
+                        pieces.append((part.text or "", bold))
+                    elif part.tag == _q("tab"):
+                        pieces.append(("\t", bold))
+                    elif part.tag in (_q("footnoteReference"), _q("endnoteReference")):
+                        kind = "footnote" if part.tag == _q("footnoteReference") else "endnote"
+                        n = self.note_numbers.setdefault((kind, part.get(_q("id"))), len(self.note_numbers) + 1)
+                        pieces.append((f"<sup>{n}</sup>", False))
+            elif tag in (_q("ins"), _q("moveTo"), _q("hyperlink"), _q("smartTag"), _q("fldSimple"), _q("sdt"),
+                         _q("sdtContent"), _q("customXml")):
+                self._collect(child, pieces, bold_default)
+
+    def notes(self) -> list[tuple[int, str]]:
+        """(number shown, text) of every referenced footnote and endnote."""
+        texts: dict[tuple[str, str], str] = {}
+        for kind, part_name in (("footnote", "footnotes"), ("endnote", "endnotes")):
+            root = self._part_xml(part_name)
+            if root is None:
+                continue
+            for note in root.findall(_q(kind)):
+                pieces: list[tuple[str, bool]] = []
+                for p in note.findall(_q("p")):
+                    self._collect(p, pieces, False)
+                    pieces.append(("\n", False))
+                text = " ".join("".join(t for t, _ in pieces).split())
+                texts[(kind, note.get(_q("id")))] = re.sub(r"<sup>\d+</sup>", "", text).strip()
+        return sorted((n, texts.get(key, "")) for key, n in self.note_numbers.items())
+
+    def _part_xml(self, name: str):
+        from lxml import etree
+
+        for rel in self.document.part.rels.values():
+            if rel.reltype.endswith(f"/{name}") and not rel.is_external:
+                parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+                return etree.fromstring(rel.target_part.blob, parser)
+        return None
+
+
+def _on(element) -> bool:
+    if element is None:
+        return False
+    return element.get(_q("val"), "true").lower() not in ("0", "false", "off", "none")
+
+
+# ---------------------------------------------------------------- numbering
+
+_CN = "〇一二三四五六七八九"
+
+
+def _chinese(n: int) -> str:
+    if n <= 0:
+        return str(n)
+    if n < 10:
+        return _CN[n]
+    if n < 20:
+        return "十" + (_CN[n % 10] if n % 10 else "")
+    if n < 100:
+        return _CN[n // 10] + "十" + (_CN[n % 10] if n % 10 else "")
+    return str(n)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"),
+                           (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while n >= value:
+            out += letters
+            n -= value
+    return out
+
+
+def format_number(n: int, fmt: str) -> str:
+    """A counter in one of Word's number formats (the common ones; others as decimal)."""
+    if fmt in ("chineseCounting", "chineseCountingThousand", "chineseLegalSimplified", "ideographTraditional",
+               "taiwaneseCounting", "japaneseCounting"):
+        return _chinese(n)
+    if fmt == "upperLetter":
+        return chr(ord("A") + (n - 1) % 26)
+    if fmt == "lowerLetter":
+        return chr(ord("a") + (n - 1) % 26)
+    if fmt == "upperRoman":
+        return _roman(n).upper()
+    if fmt == "lowerRoman":
+        return _roman(n)
+    if fmt in ("decimalEnclosedCircle", "decimalEnclosedCircleChinese") and 1 <= n <= 20:
+        return chr(0x2460 + n - 1)
+    if fmt == "bullet" or fmt == "none":
+        return ""
+    return str(n)
+
+
+class _Numbering:
+    """Word's list numbering: counters per list and level, the label each numbered paragraph shows."""
+
+    def __init__(self, document) -> None:
+        self.levels: dict[str, dict[int, tuple[int, str, str]]] = {}  # numId → ilvl → (start, fmt, text)
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract = {}
+        for item in root.findall(_q("abstractNum")):
+            levels = {}
+            for lvl in item.findall(_q("lvl")):
+                start = lvl.find(_q("start"))
+                fmt = lvl.find(_q("numFmt"))
+                text = lvl.find(_q("lvlText"))
+                levels[int(lvl.get(_q("ilvl")))] = (
+                    int(start.get(_q("val"))) if start is not None else 1,
+                    fmt.get(_q("val")) if fmt is not None else "decimal",
+                    text.get(_q("val")) if text is not None else "",
+                )
+            abstract[item.get(_q("abstractNumId"))] = levels
+        for num in root.findall(_q("num")):
+            ref = num.find(_q("abstractNumId"))
+            if ref is not None and ref.get(_q("val")) in abstract:
+                self.levels[num.get(_q("numId"))] = abstract[ref.get(_q("val"))]
+        self.counters: dict[str, list[int]] = {}
+
+    def label(self, ppr, style_num_pr) -> str:
+        num_pr = ppr.find(_q("numPr")) if ppr is not None else None
+        num_pr = num_pr if num_pr is not None else style_num_pr
+        if num_pr is None:
+            return ""
+        num_id_el, ilvl_el = num_pr.find(_q("numId")), num_pr.find(_q("ilvl"))
+        num_id = num_id_el.get(_q("val")) if num_id_el is not None else None
+        ilvl = int(ilvl_el.get(_q("val"))) if ilvl_el is not None else 0
+        levels = self.levels.get(num_id or "")
+        if not levels or ilvl not in levels:
+            return ""
+        counters = self.counters.setdefault(num_id, [0] * 9)
+        start = levels[ilvl][0]
+        counters[ilvl] = counters[ilvl] + 1 if counters[ilvl] else start
+        for deeper in range(ilvl + 1, 9):
+            counters[deeper] = 0
+        _start, fmt, text = levels[ilvl]
+
+        def level_value(match: re.Match[str]) -> str:
+            level = int(match.group(1)) - 1
+            if level not in levels:
+                return ""
+            value = counters[level] or levels[level][0]
+            return format_number(value, levels[level][1] if level != ilvl else fmt)
+
+        return re.sub(r"%(\d)", level_value, text)

@@ -1,0 +1,205 @@
+"""Web pages (.html/.htm): the article only — navigation, breadcrumbs, sidebars, sharing links,
+footers, forms, scripts and styles dropped — its headings and paragraphs kept, bold lead sentences as
+`**…**`, `<sup>` footnote markers and the page's footnote list carried over.
+
+The article is the element holding the most paragraph text that is not link text (government sites
+put the report in a `div` among many others; few mark it up as `<article>`). Parsed with selectolax
+(Lexbor, MIT), chosen by measurement over trafilatura (bench/readers.py, README "Readers"): trafilatura
+also finds the article but drops the report's front matter lines and footnote markers.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from qa.readers.base import Decoded, IngestError, Limits
+from qa.readers.text import decode_text
+
+#: Never part of the article.
+_DROP = "script, style, noscript, template, iframe, svg, canvas, nav, header, footer, aside, form, button, select, input, textarea, object, embed"
+#: Class or id words of page furniture.
+_FURNITURE = re.compile(
+    r"nav|menu|breadcrumb|crumb|position|location|footer|header|sidebar|side-bar|share|related|"
+    r"comment|copyright|toolbar|topbar|top-bar|logo|search|banner|print|pager|pagination|link",
+    re.IGNORECASE,
+)
+_BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "article", "main", "td",
+           "blockquote", "pre", "center", "table", "tr", "tbody", "thead", "ul", "ol", "dl", "dd", "dt"}
+_FOOTNOTE_LIST = re.compile(r"footnote|endnote|notes|zhushi|注释", re.IGNORECASE)
+_NOTE_ID = re.compile(r"^(?:fn|footnote|note|endnote)[-_:]?(\d+)$", re.IGNORECASE)
+
+
+def read(path: Path, data: bytes, limits: Limits) -> Decoded:
+    from selectolax.lexbor import LexborHTMLParser
+
+    text = _decode(path, data)
+    tree = LexborHTMLParser(text)
+    footnotes = _footnotes(tree)
+    for node in tree.css(_DROP):
+        node.decompose()
+    for node in list(tree.css("[class], [id]")):
+        marks = f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}"
+        if node.tag not in ("body", "html") and _FURNITURE.search(marks) and not _is_article_like(node):
+            node.decompose()
+    root = _article(tree)
+    if root is None:
+        raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航，正文由脚本加载），请保存报告正文所在的页面，或另存为 PDF 后重试")
+    lines = _lines(root)
+    if not any(line.startswith("#") or _heading_like(line) for line in lines[:3]):
+        title = _title(tree)
+        if title and title not in lines[:3]:
+            lines.insert(0, title)
+    lines += [f"<sup>{n}</sup> {note}" for n, note in footnotes]
+    body = "\n".join(line for line in lines if line.strip())
+    if len(re.sub(r"\s+", "", body)) < 20:
+        raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航），请保存报告正文所在的页面，或另存为 PDF 后重试")
+    return Decoded(body, "html")
+
+
+def _decode(path: Path, data: bytes) -> str:
+    head = data[:4096].decode("ascii", "ignore")
+    declared = re.search(r"""charset\s*=\s*["']?([\w-]+)""", head, re.IGNORECASE)
+    if declared:
+        name = declared.group(1).lower()
+        name = "gb18030" if name in ("gb2312", "gbk", "gb18030") else name
+        try:
+            return data.decode(name)
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_text(data, path)
+
+
+def _is_article_like(node) -> bool:
+    """A container whose class/id names furniture but that holds most of the page's paragraphs."""
+    return len(node.css("p")) >= 5
+
+
+def _text_len(node) -> int:
+    return len(re.sub(r"\s+", "", node.text(deep=True) or ""))
+
+
+def _link_len(node) -> int:
+    return sum(_text_len(a) for a in node.css("a"))
+
+
+def _article(tree):
+    """The element with the most paragraph text (its own p/h/br-separated text, less link text)."""
+    body = tree.body
+    if body is None:
+        return None
+    scores: dict[int, tuple[float, object]] = {}
+    for paragraph in body.css("p, h1, h2, h3, h4, h5, h6, pre, blockquote, td, li"):
+        parent = paragraph.parent
+        if parent is None:
+            continue
+        length = _text_len(paragraph) - _link_len(paragraph)
+        if length <= 0:
+            continue
+        for weight, node in ((1.0, parent), (0.5, parent.parent)):
+            if node is None:
+                continue
+            key = node.mem_id
+            previous = scores.get(key, (0.0, node))[0]
+            scores[key] = (previous + weight * length, node)
+    # text put straight into divs with <br> between lines
+    for div in body.css("div"):
+        own = sum(len(re.sub(r"\s+", "", child.text_content or "")) for child in div.iter(include_text=True)
+                  if child.tag == "-text")
+        if own > 50:
+            previous = scores.get(div.mem_id, (0.0, div))[0]
+            scores[div.mem_id] = (previous + own, div)
+    if not scores:
+        return None
+    return max(scores.values(), key=lambda item: item[0])[1]
+
+
+def _heading_like(line: str) -> bool:
+    return len(line) <= 40 and "报告" in line
+
+
+def _title(tree) -> str | None:
+    for node in tree.css("h1"):
+        text = " ".join((node.text(deep=True) or "").split())
+        if text:
+            return text
+    return None
+
+
+def _footnotes(tree) -> list[tuple[int, str]]:
+    """(number, text) of the page's footnote list (an element whose class or id says so, or list
+    items with ids such as fn3); removed from the tree."""
+    notes: dict[int, str] = {}
+    for node in tree.css("[id]"):
+        match = _NOTE_ID.match(node.attributes.get("id") or "")
+        if match and node.tag in ("li", "p", "div", "aside", "section"):
+            text = " ".join((node.text(deep=True) or "").split())
+            n = int(match.group(1))
+            # its own number written out (「[3]」「3.」「3 」), not a number the note begins with (「2022年…」)
+            text = re.sub(rf"^(?:\[{n}\]|{n}(?:[.．、:：]|\s))\s*|\s*[↩↑]\s*$", "", text)
+            if text:
+                notes[n] = text
+            node.decompose()
+    for node in tree.css("[class]"):
+        if _FOOTNOTE_LIST.search(node.attributes.get("class") or "") and node.tag in ("div", "ol", "section", "aside"):
+            for index, item in enumerate(node.css("li"), start=1):
+                text = " ".join((item.text(deep=True) or "").split())
+                number = int(item.attributes.get("value") or index) if (item.attributes.get("value") or "").isdigit() else index
+                if text and number not in notes:
+                    notes[number] = text
+            node.decompose()
+    return sorted(notes.items())
+
+
+def _lines(root) -> list[str]:
+    """Block elements → lines; inline content → text, `<sup>N</sup>` markers, `**lead**`."""
+    lines: list[str] = []
+    current: list[tuple[str, bool]] = []
+
+    def flush(heading: int = 0) -> None:
+        text = "".join(t for t, _ in current)
+        text = " ".join(text.split()) if not re.search(r"[\u4e00-\u9fff]", text) else re.sub(r"\s+", " ", text).strip()
+        if text:
+            lead = ""
+            for piece, bold in current:
+                if not bold:
+                    break
+                lead += piece
+            lead = lead.strip()
+            if heading:
+                lines.append(f"{'#' * heading} {text}" if heading > 1 and not _numbered(text) else text)
+            elif 2 <= len(lead) < len(text) and text.startswith(lead):
+                lines.append(f"**{lead}**{text[len(lead):]}")
+            else:
+                lines.append(text)
+        current.clear()
+
+    def walk(node, bold: bool) -> None:
+        for child in node.iter(include_text=True):
+            tag = child.tag
+            if tag == "-text":
+                current.append((child.text_content or "", bold))
+            elif tag == "br":
+                flush()
+            elif tag == "sup":
+                digits = re.sub(r"\D", "", child.text(deep=True) or "")
+                if digits:
+                    current.append((f"<sup>{int(digits)}</sup>", False))
+            elif tag in ("strong", "b"):
+                walk(child, True)
+            elif tag in _BLOCKS or re.fullmatch(r"h[1-6]", tag or ""):
+                flush()
+                walk(child, bold)
+                flush(int(tag[1]) if re.fullmatch(r"h[1-6]", tag) else 0)
+            elif tag not in ("img", "-comment", "hr"):
+                walk(child, bold)
+
+    walk(root, False)
+    flush()
+    return lines
+
+
+def _numbered(text: str) -> bool:
+    from qa.sections import numbering_level
+
+    return numbering_level(text) > 0

@@ -1,0 +1,222 @@
+"""Printed pages → the report's paragraphs: what PDF text layers and OCR share.
+
+Input: the lines of each page in reading order, with their box, font size and page. Output: `Decoded`
+text, a paragraph a line, and where each page starts. The steps:
+
+1. running headers and footers go: lines in the top or bottom margin band whose text (digits masked)
+   repeats on many pages, and page numbers (「第 3 页」「- 3 -」「3 / 9」「3」);
+2. footnotes go to the end as `<sup>N</sup> text` lines: the lines at the foot of a page set in a
+   smaller font than the body, each opening with its number (superscript or not);
+3. lines are joined into paragraphs: a line continues the paragraph above it unless it is indented,
+   centred, in another font size, a numbered heading (「一、」「（一）」), or the line above ended short
+   of the right margin. A page break is no paragraph break when the last line of the page was full
+   and the first line of the next is not indented. CJK lines join without a space.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from qa.readers.base import Decoded
+from qa.sections import numbering_level
+
+#: A margin line is a running header or footer when its text (digits masked) recurs on this share of pages.
+REPEAT_SHARE = 0.4
+#: Share of the page height at the top and bottom where running headers and footers are looked for.
+MARGIN_BAND = 0.12
+#: A line in a font this much smaller than the body, at the foot of a page, belongs to a footnote.
+FOOTNOTE_SIZE_RATIO = 0.88
+
+_PAGE_NUMBER = re.compile(
+    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*"
+    r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
+    r"|\d{1,4}\s*/\s*\d{1,4}"
+    r"|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
+    re.IGNORECASE,
+)
+_SUP = re.compile(r"<sup>(\d+)</sup>")
+_NOTE_NUMBER = re.compile(r"^(?:<sup>(\d{1,3})</sup>|(\d{1,3})(?=\s*[^\d\s.．、,，%]))\s*")
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+#: Characters a paragraph may end with (a line ending otherwise stops mid-sentence).
+_TERMINAL = set("。！？；：…!?;:」』）)】”")
+
+
+@dataclass
+class TextLine:
+    """One printed line. Coordinates in points from the page's top-left; `text` may hold
+    `<sup>N</sup>` footnote markers."""
+
+    page: int
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    page_width: float
+    page_height: float
+
+    @property
+    def plain(self) -> str:
+        return _SUP.sub("", self.text)
+
+
+def _mask(text: str) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
+
+
+def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:
+    """Drop running headers, footers and page numbers."""
+    in_margin = [
+        [line for line in page if line.top < MARGIN_BAND * line.page_height
+         or line.bottom > (1 - MARGIN_BAND) * line.page_height]
+        for page in pages
+    ]
+    counts: Counter[str] = Counter()
+    for lines in in_margin:
+        counts.update({_mask(line.plain) for line in lines})
+    needed = max(2, round(REPEAT_SHARE * len(pages)))
+    kept = []
+    for page, margin in zip(pages, in_margin, strict=True):
+        drop = {
+            id(line) for line in margin
+            if _PAGE_NUMBER.match(line.plain.strip()) or (len(pages) >= 2 and counts[_mask(line.plain)] >= needed)
+        }
+        kept.append([line for line in page if id(line) not in drop])
+    return kept
+
+
+def body_size(pages: list[list[TextLine]]) -> float:
+    """The font size most of the text is set in (weighted by characters)."""
+    sizes: Counter[float] = Counter()
+    for page in pages:
+        for line in page:
+            sizes[round(line.size * 2) / 2] += len(line.plain)
+    return sizes.most_common(1)[0][0] if sizes else 0.0
+
+
+def split_footnotes(
+    page: list[TextLine], size: float, *, numbered: bool = True
+) -> tuple[list[TextLine], list[TextLine]]:
+    """(body lines, footnote lines) of a page: the run of small-font lines at its foot, opening with a
+    number unless `numbered` is False (OCR loses small superscripts)."""
+    cut = len(page)
+    while cut > 0:
+        line = page[cut - 1]
+        if line.size < FOOTNOTE_SIZE_RATIO * size and line.top > 0.4 * line.page_height:
+            cut -= 1
+        else:
+            break
+    notes = page[cut:]
+    if notes and numbered and not _NOTE_NUMBER.match(notes[0].text):
+        return page, []  # small print at the foot that does not open with a number: not footnotes
+    return page[:cut], notes
+
+
+def _footnotes(lines: list[TextLine], numbers: list[int]) -> list[tuple[int, str]]:
+    """Footnote lines → (number, text); a line without a number continues the footnote above."""
+    notes: list[tuple[int, str]] = []
+    for line in lines:
+        match = _NOTE_NUMBER.match(line.text)
+        if match:
+            n = int(match.group(1) or match.group(2))
+            notes.append((n, _SUP.sub("", line.text[match.end():]).strip()))
+            numbers.append(n)
+        elif notes:
+            notes[-1] = (notes[-1][0], _join(notes[-1][1], _SUP.sub("", line.text).strip()))
+        else:  # its number was lost (OCR): the next one
+            n = max(numbers, default=0) + 1
+            notes.append((n, _SUP.sub("", line.text).strip()))
+            numbers.append(n)
+    return notes
+
+
+def _join(left: str, right: str) -> str:
+    if left and right and _ASCII_LETTER.match(left[-1]) and _ASCII_LETTER.match(right[0]):
+        return f"{left} {right}"
+    return left + right
+
+
+def _edges(lines: list[TextLine], size: float) -> tuple[float, float]:
+    """(left, right) edge of the body text on a page: the most common line start and end."""
+    body = [line for line in lines if abs(line.size - size) <= 0.15 * size] or lines
+    starts = Counter(round(line.x0 / 2) * 2 for line in body)
+    ends = Counter(round(line.x1 / 2) * 2 for line in body)
+    left = min(x for x, n in starts.items() if n >= max(1, starts.most_common(1)[0][1] // 3))
+    right = max(x for x, n in ends.items() if n >= max(1, ends.most_common(1)[0][1] // 3))
+    return float(left), float(right)
+
+
+def _starts_paragraph(line: TextLine, previous: TextLine | None, edges: dict[int, tuple[float, float]],
+                      size: float) -> bool:
+    if previous is None:
+        return True
+    left, _right = edges[line.page]
+    _left, prev_right = edges[previous.page]
+    em = max(line.size, 1.0)
+    if line.x0 > left + 0.8 * em:  # indented or centred
+        return True
+    if previous.x1 < prev_right - 1.2 * max(previous.size, 1.0):  # the line above ended short ...
+        prev_left = edges[previous.page][0]
+        unfinished = previous.plain.rstrip()[-1:] not in _TERMINAL
+        long_line = previous.x1 - prev_left > 0.6 * (prev_right - prev_left)
+        if not (unfinished and long_line):  # ... unless it was long and stopped mid-sentence (a wrap
+            return True  # moved a word or a marker with its punctuation down)
+    if abs(line.size - previous.size) > 0.12 * size:
+        return True
+    plain = line.plain.lstrip()
+    return 0 < numbering_level(plain) <= 2
+
+
+def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
+    """Lines of every page → `Decoded` (paragraphs, footnotes at the end, page starts)."""
+    pages = remove_running_lines(pages)
+    size = body_size(pages)
+    bodies: list[list[TextLine]] = []
+    notes: list[tuple[int, str]] = []
+    numbers: list[int] = []
+    for page in pages:
+        body, foot = split_footnotes(page, size, numbered=fmt != "ocr")
+        bodies.append(body)
+        notes += _footnotes(foot, numbers)
+    edges = {}
+    for body in bodies:
+        if body:
+            edges[body[0].page] = _edges(body, size)
+
+    paragraphs: list[list[tuple[str, int]]] = []
+    previous: TextLine | None = None
+    for body in bodies:
+        for line in body:
+            text = line.text.strip()
+            if not text:
+                continue
+            if _starts_paragraph(line, previous, edges, size):
+                paragraphs.append([(text, line.page)])
+            else:
+                paragraphs[-1].append((text, line.page))
+            previous = line
+
+    out: list[str] = []
+    page_starts: list[tuple[int, int]] = []
+    offset = 0
+    last_page = None
+    for pieces in paragraphs:
+        text = ""
+        for piece, page in pieces:
+            joined = _join(text, piece)
+            if page != last_page:
+                page_starts.append((offset + len(joined) - len(piece), page))
+                last_page = page
+            text = joined
+        out.append(text)
+        offset += len(text) + 1
+    seen = set()
+    for n, note in notes:
+        if n in seen or not note:
+            continue
+        seen.add(n)
+        out.append(f"<sup>{n}</sup> {note}")
+    return Decoded("\n".join(out), fmt, tuple(page_starts), page_count)

@@ -1,0 +1,161 @@
+"""Scanned PDF pages → text lines, by OCR with RapidOCR (PP-OCRv4 Chinese detection and recognition
+models, shipped inside the `rapidocr-onnxruntime` wheel: nothing is downloaded at run time).
+
+Tuned for speed on two cores (bench/readers.py): the page is rasterized at 110 dpi (150 dpi read no
+better) and squeezed to 55% of its width; the detector reads it at most 960 pixels long (the default
+upscaled the squeezed page and cost twice as much). Recognition costs most of the time: it runs on
+every detected line resized to 48 pixels high, so its cost grows with the line's width, and narrower
+glyphs cut it by a third while PP-OCRv4 still read 99.5% of the seed pages' characters (99.7% at
+full width). The angle classifier is off: scans of reports are upright. Reading order and
+paragraphs are rebuilt by `qa.readers.layout`, as for text PDFs.
+"""
+
+from __future__ import annotations
+
+import itertools
+import threading
+from pathlib import Path
+
+from qa.readers.base import IngestError
+from qa.readers.layout import TextLine
+
+#: Rasterizing resolution for OCR.
+OCR_DPI = 110
+#: Horizontal squeeze of the page image before OCR (recognition cost is linear in line width).
+SQUEEZE = 0.55
+#: The detector's input is scaled so that its longer side is this long (the default, a shorter side
+#: of at least 736, upscaled the squeezed page and cost twice as much for the same text).
+DET_MAX_SIDE = 960
+#: ONNX Runtime threads per model (the machines this runs on have two cores).
+THREADS = 2
+
+_engine = None
+_engine_lock = threading.Lock()
+_run_lock = threading.Lock()
+
+
+def _get_engine():
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            try:
+                from rapidocr_onnxruntime import RapidOCR
+            except ImportError as error:
+                raise IngestError(
+                    "扫描版 PDF 需要文字识别，但没有安装 OCR 组件：请运行 `pip install 'report-qa[ocr]'`（make 会自动安装）"
+                ) from error
+            _engine = RapidOCR(
+                det_limit_side_len=DET_MAX_SIDE,
+                det_limit_type="max",
+                intra_op_num_threads=THREADS,
+                inter_op_num_threads=1,
+                print_verbose=False,
+            )
+            _without_spinning(_engine)
+        return _engine
+
+
+def _without_spinning(engine) -> None:
+    """Recreate the detection and recognition sessions with ONNX Runtime's thread spinning off: idle
+    threads that spin between the many small recognition batches burnt as much CPU as the work itself
+    on a shared two-core machine. (RapidOCR exposes no option for it; best effort.)"""
+    import onnxruntime as ort
+
+    for wrapper in (getattr(engine.text_det, "infer", None), getattr(engine.text_rec, "session", None)):
+        session = getattr(wrapper, "session", None)
+        model_path = getattr(session, "_model_path", None)
+        if session is None or not model_path:
+            continue
+        options = ort.SessionOptions()
+        options.log_severity_level = 4
+        options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+        options.intra_op_num_threads = THREADS
+        options.inter_op_num_threads = 1
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        wrapper.session = ort.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
+
+
+def ocr_page_image(image, number: int, page_width: float, page_height: float) -> list[TextLine]:
+    """OCR one page image (H×W grey or RGB array covering the whole page) → lines in reading order."""
+    import cv2
+    import numpy as np
+
+    grey = image if image.ndim == 2 else cv2.cvtColor(image[..., :3], cv2.COLOR_RGB2GRAY)
+    height, width = grey.shape
+    squeezed = cv2.resize(grey, (max(1, int(width * SQUEEZE)), height), interpolation=cv2.INTER_AREA)
+    rgb = np.stack([squeezed] * 3, axis=-1)
+    engine = _get_engine()
+    with _run_lock:  # one page at a time: the sessions already use every core
+        result, _elapsed = engine(rgb, use_cls=False)
+    sx = page_width / (width * SQUEEZE)
+    sy = page_height / height
+    boxes = []
+    for points, text, _score in result or []:
+        xs = [p[0] * sx for p in points]
+        ys = [p[1] * sy for p in points]
+        text = (text or "").strip()
+        if text:
+            boxes.append((min(xs), max(xs), min(ys), max(ys), text))
+    return _lines(boxes, number, page_width, page_height)
+
+
+def _lines(boxes, number: int, page_width: float, page_height: float) -> list[TextLine]:
+    """Boxes → lines: boxes overlapping vertically by half their height are one line, read left to right."""
+    boxes.sort(key=lambda b: (b[2] + b[3]) / 2)
+    rows: list[list[tuple]] = []
+    for box in boxes:
+        centre = (box[2] + box[3]) / 2
+        if rows:
+            row = rows[-1]
+            top = min(b[2] for b in row)
+            bottom = max(b[3] for b in row)
+            if top <= centre <= bottom:
+                row.append(box)
+                continue
+        rows.append([box])
+    lines = []
+    for row in rows:
+        row.sort(key=lambda b: b[0])
+        text = row[0][4]
+        for previous, box in itertools.pairwise(row):
+            gap = box[0] - previous[1]
+            height = max(box[3] - box[2], 1.0)
+            text += (" " if gap > 0.4 * height else "") + box[4]
+        lines.append(TextLine(
+            page=number,
+            size=_glyph_size(row, text),
+            text=text,
+            x0=row[0][0],
+            x1=max(b[1] for b in row),
+            top=min(b[2] for b in row),
+            bottom=max(b[3] for b in row),
+            page_width=page_width,
+            page_height=page_height,
+        ))
+    return lines
+
+
+def _glyph_size(row, text: str) -> float:
+    """The font size of a line: its width over its characters (a CJK character is one em wide, a
+    digit or Latin letter about half). Box heights are no measure: a raised footnote marker or the
+    detector's margin makes them vary more than body and footnote sizes differ."""
+    ems = sum(0.55 if ch.isascii() else 1.0 for ch in text if not ch.isspace())
+    width = sum(b[1] - b[0] for b in row)
+    if ems >= 4:
+        return width / ems
+    heights = sorted(b[3] - b[2] for b in row)
+    return heights[len(heights) // 2]
+
+
+def ocr_pages(document, numbers: list[int], path: Path) -> list[list[TextLine]]:
+    """OCR the given pages (0-based numbers) of an open PDFium document."""
+    pages = []
+    for number in numbers:
+        page = document[number]
+        try:
+            width, height = page.get_size()
+            image = page.render(scale=OCR_DPI / 72, grayscale=True).to_numpy()
+        finally:
+            page.close()
+        pages.append(ocr_page_image(image, number + 1, width, height))
+    return pages

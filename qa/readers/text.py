@@ -1,0 +1,55 @@
+"""Plain text and markdown reports (.txt, .md): decoding only; the cleaner does the rest."""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from pathlib import Path
+
+from qa.readers.base import Decoded, IngestError, Limits
+
+SUFFIXES = (".txt", ".md", ".markdown")
+
+
+def read_text(path: Path) -> str:
+    """Decode a report: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK).
+
+    Newlines become LF. Raises `IngestError` naming the file when nothing decodes it or it is binary.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(f"{path}: 无法读取文件（{error.strerror or error}）") from error
+    return decode_text(data, path)
+
+
+def decode_text(data: bytes, path: Path) -> str:
+    """`read_text` on bytes already read."""
+    if not data.strip():
+        raise IngestError(f"{path}: 文件为空，请放入报告正文后重试")
+    if data.startswith(codecs.BOM_UTF8):
+        encodings = ["utf-8-sig"]
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        encodings = ["utf-16"]
+    else:
+        encodings = ["utf-8", "gb18030"]
+    for encoding in encodings:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" in text or _control_ratio(text) > 0.01:
+            break
+        return text.replace("\r\n", "\n").replace("\r", "\n")
+    raise IngestError(
+        f"{path}: 无法识别文件编码或不是文本文件（支持 UTF-8、UTF-16 带 BOM、GB18030/GBK），请另存为 UTF-8 后重试"
+    )
+
+
+def _control_ratio(text: str) -> float:
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    return controls / max(1, len(text))
+
+
+def read(path: Path, data: bytes, limits: Limits) -> Decoded:
+    return Decoded(decode_text(data, path), "text")
