@@ -334,7 +334,8 @@ def decide(reading: Reading) -> Answer:
     if answered_probability(reading.features) >= 0.5:
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates)
         return compose_answer(question, hits, reading.evidence, answer, candidates, footnote)
-    if candidates and reading.features["passage_coverage"] >= decision_model()["partial_coverage"]:
+    speaks_of_subject = reading.features["passage_coverage"] >= decision_model()["partial_coverage"]
+    if candidates and reading.subject.terms and speaks_of_subject:
         return partial_answer(question, hits, reading.evidence, answer, reading.subject, candidates)
     return not_covered(question, hits, reading.evidence, answer)
 
