@@ -14,6 +14,14 @@ OWN_SET = ROOT / "tests" / "questions.jsonl"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_added_reports(tmp_path_factory) -> None:
+    """Reports a developer added with `qa add` (uploads/) stay out of the tests' indexes."""
+    import os
+
+    os.environ.setdefault("QA_UPLOAD_DIR", str(tmp_path_factory.mktemp("uploads-none") / "uploads"))
+
+
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SEEDS_DIR.glob("*.txt"))
