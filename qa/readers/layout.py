@@ -15,6 +15,7 @@ text, a paragraph a line, and where each page starts. The steps:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -67,6 +68,15 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
+def _similar(a: str, b: str) -> bool:
+    """Two margin lines that say the same (OCR may misread a character of a running header)."""
+    if a == b:
+        return True
+    if not a or not b or abs(len(a) - len(b)) > max(2, len(a) // 5):
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+
+
 def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:
     """Drop running headers, footers and page numbers."""
     in_margin = [
@@ -74,16 +84,23 @@ def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:
          or line.bottom > (1 - MARGIN_BAND) * line.page_height]
         for page in pages
     ]
-    counts: Counter[str] = Counter()
-    for lines in in_margin:
-        counts.update({_mask(line.plain) for line in lines})
+    masked = [[_mask(line.plain) for line in lines] for lines in in_margin]
+    exact: Counter[str] = Counter()
+    for keys in masked:
+        exact.update(set(keys))
     needed = max(2, round(REPEAT_SHARE * len(pages)))
     kept = []
-    for page, margin in zip(pages, in_margin, strict=True):
-        drop = {
-            id(line) for line in margin
-            if _PAGE_NUMBER.match(line.plain.strip()) or (len(pages) >= 2 and counts[_mask(line.plain)] >= needed)
-        }
+    for number, (page, margin) in enumerate(zip(pages, in_margin, strict=True)):
+        drop = set()
+        for line, key in zip(margin, masked[number], strict=True):
+            if _PAGE_NUMBER.match(line.plain.strip()):
+                drop.add(id(line))
+                continue
+            repeated = exact[key] >= needed or (  # or nearly the same (an OCR misreading); headers are short
+                len(key) <= 40 and sum(1 for keys in masked if any(_similar(key, other) for other in keys)) >= needed
+            )
+            if len(pages) >= 2 and repeated:
+                drop.add(id(line))
         kept.append([line for line in page if id(line) not in drop])
     return kept
 
