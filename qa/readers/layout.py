@@ -31,7 +31,7 @@ MARGIN_BAND = 0.12
 FOOTNOTE_SIZE_RATIO = 0.88
 
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*"
+    r"^(?:[-—–－_·.。,，\s]*\d{1,4}[-—–－_·.。,，\s]*"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
     r"|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
@@ -40,6 +40,7 @@ _PAGE_NUMBER = re.compile(
 _SUP = re.compile(r"<sup>(\d+)</sup>")
 _NOTE_NUMBER = re.compile(r"^(?:<sup>(\d{1,3})</sup>|(\d{1,3})(?=\s*[^\d\s.．、,，%]))\s*")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Characters a paragraph may end with (a line ending otherwise stops mid-sentence).
 _TERMINAL = set("。！？；：…!?;:」』）)】”")
 
@@ -93,8 +94,10 @@ def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:
     for number, (page, margin) in enumerate(zip(pages, in_margin, strict=True)):
         drop = set()
         for line, key in zip(margin, masked[number], strict=True):
-            if _PAGE_NUMBER.match(line.plain.strip()):
-                drop.add(id(line))
+            text = line.plain.strip()
+            scrap = len(text) <= 3 and not _CJK.search(text) and not set(text) & _TERMINAL
+            if _PAGE_NUMBER.match(text) or scrap:
+                drop.add(id(line))  # a page number, or what OCR left of one (「·」)
                 continue
             repeated = exact[key] >= needed or (  # or nearly the same (an OCR misreading); headers are short
                 len(key) <= 40 and sum(1 for keys in masked if any(_similar(key, other) for other in keys)) >= needed
@@ -150,6 +153,29 @@ def _footnotes(lines: list[TextLine], numbers: list[int]) -> list[tuple[int, str
     return notes
 
 
+_TERM = re.compile(r"^[“\"「]?([^：:“”\"「」]{2,12}?)[”\"」]?[：:]")
+
+
+def _place_lost_markers(body: list[TextLine], notes: list[tuple[int, str]]) -> None:
+    """A footnote whose marker is not on its page (OCR drops small superscripts) gets one after the
+    first mention on that page of the term it defines (「一地两区：…」 → after 「一地两区”」)."""
+    for n, text in notes:
+        if any(f"<sup>{n}</sup>" in line.text for line in body):
+            continue
+        term = _TERM.match(text)
+        if not term:
+            continue
+        word = term.group(1).strip()
+        for line in body:
+            at = line.text.find(word)
+            if at >= 0:
+                end = at + len(word)
+                if line.text[end:end + 1] in ("”", "\"", "」"):
+                    end += 1
+                line.text = f"{line.text[:end]}<sup>{n}</sup>{line.text[end:]}"
+                break
+
+
 def _join(left: str, right: str) -> str:
     if left and right and _ASCII_LETTER.match(left[-1]) and _ASCII_LETTER.match(right[0]):
         return f"{left} {right}"
@@ -197,7 +223,9 @@ def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
     for page in pages:
         body, foot = split_footnotes(page, size, numbered=fmt != "ocr")
         bodies.append(body)
-        notes += _footnotes(foot, numbers)
+        found = _footnotes(foot, numbers)
+        _place_lost_markers(body, found)
+        notes += found
     edges = {}
     for body in bodies:
         if body:
@@ -232,7 +260,7 @@ def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
         offset += len(text) + 1
     seen = set()
     for n, note in notes:
-        if n in seen or not note:
+        if n in seen or not _CJK.search(note):
             continue
         seen.add(n)
         out.append(f"<sup>{n}</sup> {note}")
