@@ -158,15 +158,14 @@ _TERM = re.compile(r"^[“\"「]?([^：:“”\"「」]{2,12}?)[”\"」]?[：:]
 
 def _place_lost_markers(body: list[TextLine], notes: list[tuple[int, str]]) -> None:
     """A footnote whose marker is not on its page (OCR drops small superscripts) gets one after the
-    first mention on that page of the term it defines (「一地两区：…」 → after 「一地两区”」)."""
+    first mention on that page of the term it defines (「一地两区：…」 → after 「一地两区”」), else at
+    the end of the page's last line."""
     for n, text in notes:
         if any(f"<sup>{n}</sup>" in line.text for line in body):
             continue
         term = _TERM.match(text)
-        if not term:
-            continue
-        word = term.group(1).strip()
-        for line in body:
+        word = term.group(1).strip() if term else None
+        for line in body if word else ():
             at = line.text.find(word)
             if at >= 0:
                 end = at + len(word)
@@ -174,6 +173,9 @@ def _place_lost_markers(body: list[TextLine], notes: list[tuple[int, str]]) -> N
                     end += 1
                 line.text = f"{line.text[:end]}<sup>{n}</sup>{line.text[end:]}"
                 break
+        else:  # no term to find: the passage at the page's foot, where the citing text most likely is
+            if body:
+                body[-1].text += f"<sup>{n}</sup>"
 
 
 def _join(left: str, right: str) -> str:
