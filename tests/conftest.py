@@ -30,6 +30,14 @@ SMALL_SEED = "002_dd07b67f804f2d67.txt"
 SECOND_SEED = "004_8d55160e06e9d7cd.txt"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _no_added_reports(tmp_path_factory) -> None:
+    """Reports a developer added with `qa add` (uploads/) stay out of the tests' indexes."""
+    import os
+
+    os.environ.setdefault("QA_UPLOAD_DIR", str(tmp_path_factory.mktemp("uploads-none") / "uploads"))
+
+
 @pytest.fixture(scope="session")
 def seed_paths() -> list[Path]:
     return sorted(SEEDS_DIR.glob("*.txt"))

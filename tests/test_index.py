@@ -222,8 +222,8 @@ def make_bad(kind: str, docs: Path, monkeypatch: pytest.MonkeyPatch) -> str:
         if kind == "vanish_listed":  # gone between listing the folder and reading the file
             real_list = index_module.list_reports
 
-            def listed_then_deleted(docs_dir: Path) -> list[Path]:
-                paths = real_list(docs_dir)
+            def listed_then_deleted(docs_dir: Path, *added_dirs: Path) -> list[Path]:
+                paths = real_list(docs_dir, *added_dirs)
                 path.unlink(missing_ok=True)
                 return paths
 

@@ -78,7 +78,7 @@ def _is_docx(data: bytes) -> bool:
 #: Recently decoded files by content: a scan checked before an upload and read again by the build
 #: that follows is OCR'd once.
 _CACHE: OrderedDict[tuple[str, str, Limits], Decoded] = OrderedDict()
-_CACHE_SIZE = 16
+_CACHE_SIZE = 64
 _cache_lock = threading.Lock()
 
 

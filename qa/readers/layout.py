@@ -15,6 +15,7 @@ text, a paragraph a line, and where each page starts. The steps:
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -30,7 +31,7 @@ MARGIN_BAND = 0.12
 FOOTNOTE_SIZE_RATIO = 0.88
 
 _PAGE_NUMBER = re.compile(
-    r"^(?:[-—–－\s]*\d{1,4}[-—–－\s]*"
+    r"^(?:[-—–－_·.。,，\s]*\d{1,4}[-—–－_·.。,，\s]*"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?"
     r"|\d{1,4}\s*/\s*\d{1,4}"
     r"|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
@@ -39,6 +40,7 @@ _PAGE_NUMBER = re.compile(
 _SUP = re.compile(r"<sup>(\d+)</sup>")
 _NOTE_NUMBER = re.compile(r"^(?:<sup>(\d{1,3})</sup>|(\d{1,3})(?=\s*[^\d\s.．、,，%]))\s*")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
 #: Characters a paragraph may end with (a line ending otherwise stops mid-sentence).
 _TERMINAL = set("。！？；：…!?;:」』）)】”")
 
@@ -67,6 +69,15 @@ def _mask(text: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
 
 
+def _similar(a: str, b: str) -> bool:
+    """Two margin lines that say the same (OCR may misread a character of a running header)."""
+    if a == b:
+        return True
+    if not a or not b or abs(len(a) - len(b)) > max(2, len(a) // 5):
+        return False
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+
+
 def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:
     """Drop running headers, footers and page numbers."""
     in_margin = [
@@ -74,16 +85,25 @@ def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:
          or line.bottom > (1 - MARGIN_BAND) * line.page_height]
         for page in pages
     ]
-    counts: Counter[str] = Counter()
-    for lines in in_margin:
-        counts.update({_mask(line.plain) for line in lines})
+    masked = [[_mask(line.plain) for line in lines] for lines in in_margin]
+    exact: Counter[str] = Counter()
+    for keys in masked:
+        exact.update(set(keys))
     needed = max(2, round(REPEAT_SHARE * len(pages)))
     kept = []
-    for page, margin in zip(pages, in_margin, strict=True):
-        drop = {
-            id(line) for line in margin
-            if _PAGE_NUMBER.match(line.plain.strip()) or (len(pages) >= 2 and counts[_mask(line.plain)] >= needed)
-        }
+    for number, (page, margin) in enumerate(zip(pages, in_margin, strict=True)):
+        drop = set()
+        for line, key in zip(margin, masked[number], strict=True):
+            text = line.plain.strip()
+            scrap = len(text) <= 3 and not _CJK.search(text) and not set(text) & _TERMINAL
+            if _PAGE_NUMBER.match(text) or scrap:
+                drop.add(id(line))  # a page number, or what OCR left of one (「·」)
+                continue
+            repeated = exact[key] >= needed or (  # or nearly the same (an OCR misreading); headers are short
+                len(key) <= 40 and sum(1 for keys in masked if any(_similar(key, other) for other in keys)) >= needed
+            )
+            if len(pages) >= 2 and repeated:
+                drop.add(id(line))
         kept.append([line for line in page if id(line) not in drop])
     return kept
 
@@ -133,6 +153,31 @@ def _footnotes(lines: list[TextLine], numbers: list[int]) -> list[tuple[int, str
     return notes
 
 
+_TERM = re.compile(r"^[“\"「]?([^：:“”\"「」]{2,12}?)[”\"」]?[：:]")
+
+
+def _place_lost_markers(body: list[TextLine], notes: list[tuple[int, str]]) -> None:
+    """A footnote whose marker is not on its page (OCR drops small superscripts) gets one after the
+    first mention on that page of the term it defines (「一地两区：…」 → after 「一地两区”」), else at
+    the end of the page's last line."""
+    for n, text in notes:
+        if any(f"<sup>{n}</sup>" in line.text for line in body):
+            continue
+        term = _TERM.match(text)
+        word = term.group(1).strip() if term else None
+        for line in body if word else ():
+            at = line.text.find(word)
+            if at >= 0:
+                end = at + len(word)
+                if line.text[end:end + 1] in ("”", "\"", "」"):
+                    end += 1
+                line.text = f"{line.text[:end]}<sup>{n}</sup>{line.text[end:]}"
+                break
+        else:  # no term to find: the passage at the page's foot, where the citing text most likely is
+            if body:
+                body[-1].text += f"<sup>{n}</sup>"
+
+
 def _join(left: str, right: str) -> str:
     if left and right and _ASCII_LETTER.match(left[-1]) and _ASCII_LETTER.match(right[0]):
         return f"{left} {right}"
@@ -180,7 +225,9 @@ def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
     for page in pages:
         body, foot = split_footnotes(page, size, numbered=fmt != "ocr")
         bodies.append(body)
-        notes += _footnotes(foot, numbers)
+        found = _footnotes(foot, numbers)
+        _place_lost_markers(body, found)
+        notes += found
     edges = {}
     for body in bodies:
         if body:
@@ -215,7 +262,7 @@ def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
         offset += len(text) + 1
     seen = set()
     for n, note in notes:
-        if n in seen or not note:
+        if n in seen or not _CJK.search(note):
             continue
         seen.add(n)
         out.append(f"<sup>{n}</sup> {note}")
