@@ -250,6 +250,8 @@ class Retriever:
             bm25_score=float(relevance.lexical[i]),
             start=chunk.start,
             end=chunk.end,
+            page=chunk.page,
+            page_end=chunk.page_end,
         )
 
 
