@@ -113,7 +113,8 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
             advice = "请提供 UTF-8 文本，或原始的 PDF/Word/网页文件"
         else:
             advice = "请确认文件完整、格式正确后重试"
-        raise IngestError(f"{path}: 扩展名是 {path.suffix}，但内容是{name}：{advice}")
+        what = f"{name}，不是文本文件" if expected == "text" else name
+        raise IngestError(f"{path}: 扩展名是 {path.suffix}，但内容是{what}：{advice}")
     key = (hashlib.sha256(data).hexdigest(), suffix, limits)
     with _cache_lock:
         if key in _CACHE:
