@@ -330,20 +330,10 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
         )
         chatbot.clear(lambda: ("", []), None, [previous, turns], queue=False, api_visibility="private")
         chatbot.like(on_like, [turns], None, api_visibility="private")
-        api_button.click(
-            ask_api,
-            [textbox, previous, town, report],
-            [api_response, previous],
-            api_name="ask",
-            postprocess=False,
-        )
-        api_button.click(
-            answer_api,
-            [textbox, previous, town, report],
-            [api_response, previous],
-            api_name="answer",
-            postprocess=False,
-        )
+        for endpoint, name in ((ask_api, "ask"), (answer_api, "answer")):
+            api_button.click(
+                endpoint, [textbox, previous, town, report], [api_response, previous], api_name=name, postprocess=False
+            )
     demo.queue(default_concurrency_limit=CONCURRENCY_LIMIT, max_size=QUEUE_MAX_SIZE)
     return demo
 
