@@ -1,4 +1,4 @@
-"""The scoring rule of ../shared/eval/README.md over a question file.
+"""The scoring rule of tests/data/README.md over a question file.
 
 For an answerable question the rank is the 1-based position of the first hit whose source is the
 question's `doc` and whose text plus footnotes contains every evidence snippet (all whitespace
@@ -70,7 +70,7 @@ def load_questions(path: Path) -> list[Question]:
                 )
             )
         except (ValueError, KeyError, TypeError) as error:
-            raise QuestionFileError(f"{path}:{number}: not a question object ({error}); see ../shared/eval/README.md") from error
+            raise QuestionFileError(f"{path}:{number}: not a question object ({error}); see tests/data/README.md") from error
     return questions
 
 

@@ -18,7 +18,7 @@ from tests.hash_embedder import HASH_MODEL, HashEmbedder, install
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
 SHARED_DIR = ROOT.parent / "shared"
-#: A copy of ../shared/eval/dev.jsonl, so that a clone without ../shared runs every test.
+#: A copy of the shared dev set, so that a clone with nothing beside it runs every test.
 DEV_SET = ROOT / "tests" / "data" / "dev.jsonl"
 OWN_SET = ROOT / "tests" / "questions.jsonl"
 #: Near misses written for the answer decision (tests/data/README.md).

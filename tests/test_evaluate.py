@@ -1,4 +1,4 @@
-"""The scoring rule of ../shared/eval/README.md, checked on hand-made hits."""
+"""The scoring rule of tests/data/README.md, checked on hand-made hits."""
 
 from __future__ import annotations
 

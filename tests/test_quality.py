@@ -1,5 +1,5 @@
 """Retrieval quality on the committed index with the real model: the shared dev set and the project's own
-question set, scored by the rule in ../shared/eval/README.md. These are the product's quality bars; the
+question set, scored by the rule in tests/data/README.md. These are the product's quality bars; the
 README "Retrieval" section reports the current figures (`qa eval FILE`)."""
 
 from __future__ import annotations
