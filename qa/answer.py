@@ -17,7 +17,7 @@ import numpy as np
 
 from qa.answer_types import AnswerType, expected_answer
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
-from qa.highlight import split_sentences
+from qa.highlight import answer_sentences
 from qa.query import QueryReading
 from qa.search import Hit, Retriever, get_retriever
 from qa.text import normalize_for_matching, replace_surrogates
@@ -26,8 +26,6 @@ NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
 
 #: The fitted answer decision (`bench/fit_answer.py` writes it).
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
-#: Sentences shorter than this (headings, list stubs) are not evidence on their own.
-MIN_SENTENCE_CHARS = 6
 #: How many of the best passages are searched for an answering sentence.
 EVIDENCE_PASSAGES = 3
 #: A second passage joins the answer when its score is this close to the first's.
@@ -67,17 +65,12 @@ class Evidence:
 
 
 def candidate_sentences(hits: list[Hit]) -> list[tuple[int, str, int | None]]:
-    """(hit position, sentence, footnote number) for the top passages: sentences line by line, so
-    headings stand apart, then the passages' footnotes."""
-    found: list[tuple[int, str, int | None]] = []
-    for position, hit in enumerate(hits[:EVIDENCE_PASSAGES]):
-        for line in hit.text.split("\n"):
-            for sentence in split_sentences(line):
-                text = sentence.text.strip()
-                if len(text) >= MIN_SENTENCE_CHARS:
-                    found.append((position, text, None))
-        found += [(position, f.text, f.n) for f in hit.footnotes if len(f.text) >= MIN_SENTENCE_CHARS]
-    return found
+    """(hit position, sentence, footnote number) for the top passages (`answer_sentences` of each)."""
+    return [
+        (position, text, footnote)
+        for position, hit in enumerate(hits[:EVIDENCE_PASSAGES])
+        for text, footnote in answer_sentences(hit.text, hit.footnotes)
+    ]
 
 
 def score_sentences(retriever: Retriever, hits: list[Hit], query_vector: np.ndarray) -> list[Evidence]:

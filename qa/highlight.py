@@ -10,11 +10,16 @@ tokenization of every sentence, which cost more than everything else in a search
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
+
+from qa.documents import Footnote
 
 _SENTENCE_END = re.compile(r"[^。！？；!?;]*[。！？；!?;]+[”’」』）)]*|[^。！？；!?;]+$")
 _QUANTITY_QUESTION = re.compile(r"多少|几|多大|多高|多长|多久|比例|占比|增长|下降|how many|how much", re.I)
 _HAS_NUMBER = re.compile(r"\d")
+#: Shorter pieces (a bare number, "一是") are not weighed as answers on their own.
+MIN_SENTENCE_CHARS = 6
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,20 @@ def split_sentences(text: str) -> list[Sentence]:
         if match.group().strip():
             sentences.append(Sentence(match.start(), match.end(), match.group()))
     return sentences
+
+
+def answer_sentences(text: str, footnotes: Sequence[Footnote] = ()) -> list[tuple[str, int | None]]:
+    """The sentences of a passage the answer step weighs, as (text, footnote number or None): the
+    passage line by line (so a heading stands apart from the text under it), then its footnotes.
+    The index embeds exactly these when it is built, so answering embeds nothing."""
+    found: list[tuple[str, int | None]] = []
+    for line in text.split("\n"):
+        for sentence in split_sentences(line):
+            stripped = sentence.text.strip()
+            if len(stripped) >= MIN_SENTENCE_CHARS:
+                found.append((stripped, None))
+    found += [(f.text, f.n) for f in footnotes if len(f.text) >= MIN_SENTENCE_CHARS]
+    return found
 
 
 def best_sentences(

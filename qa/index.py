@@ -10,6 +10,8 @@ Layout of an index directory::
         chunks.jsonl   one chunk a line, in the order of the FAISS rows and BM25 documents
         dense.faiss    the dense store (`qa.stores`): inner product over L2-normalized passage vectors
         bm25/          the lexical store: bm25s arrays over jieba tokens
+        sentences.jsonl  every distinct sentence the answer step weighs (`qa.highlight.answer_sentences`)
+        sentences.npy    their vectors, row by row: answering a question embeds nothing but the question
         userdict.txt   words mined from the corpus for jieba (the query side loads them too)
 
 A build writes a new generation beside the live one and only then points CURRENT at it, so a build
@@ -26,6 +28,7 @@ import os
 import shutil
 import stat
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -33,6 +36,7 @@ import numpy as np
 
 from qa.chunking import CHUNKER_VERSION
 from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section
+from qa.highlight import answer_sentences
 from qa.ingest import IngestError, load_document
 from qa.patterns import REPORT_SUFFIXES, is_report_file
 from qa.settings import Settings
@@ -53,8 +57,11 @@ log = logging.getLogger(__name__)
 
 #: 2: the manifest records a sha256 of every data file (`checksums`). A manifest may also name the
 #: back-end of each store (`stores`); one that does not holds FAISS and bm25s.
-INDEX_FORMAT = 2
+#: 3: the passages' sentences and their vectors (SENTENCES_FILE, SENTENCE_VECTORS_FILE).
+INDEX_FORMAT = 3
 CURRENT_FILE = "CURRENT"
+SENTENCES_FILE = "sentences.jsonl"
+SENTENCE_VECTORS_FILE = "sentences.npy"
 _SUFFIXES_SHOWN = "/".join(REPORT_SUFFIXES)
 
 
@@ -88,6 +95,7 @@ class BuildReport:
     chunks: int = 0
     embedded: int = 0
     reused: int = 0
+    sentences_embedded: int = 0  # the answer step's sentences embedded (the rest reused)
     seconds: float = 0.0
     noop: bool = False
     generation: str = ""
@@ -96,7 +104,8 @@ class BuildReport:
         parts = [
             f"文件：新增 {len(self.added)}，修改 {len(self.changed)}，删除 {len(self.removed)}，"
             f"未变 {len(self.unchanged)}，跳过 {len(self.skipped)}",
-            f"段落块 {self.chunks}（新嵌入 {self.embedded}，复用 {self.reused}）",
+            f"段落块 {self.chunks}（新嵌入 {self.embedded}，复用 {self.reused}）"
+            + (f"，新嵌入句子 {self.sentences_embedded}" if self.sentences_embedded else ""),
             f"用时 {self.seconds:.1f} 秒" + ("（索引已是最新，未重建）" if self.noop else ""),
         ]
         return "；".join(parts)
@@ -124,6 +133,8 @@ class LoadedIndex:
     dense: DenseStore  # passage vectors, ids = positions in `chunks`
     lexical: LexicalStore  # BM25 over the passages' tokens, ids = positions in `chunks`
     tokenizer: BM25Tokenizer
+    #: the vector of every sentence `answer_sentences` gives for the passages, by its text
+    sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- what gets embedded and tokenized
@@ -374,25 +385,17 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
 
     vectors_intact = not any(name == "chunks.jsonl" or name.startswith("dense") for name in damaged)
     reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
-    missing = [i for i, key in enumerate(keys) if key not in reusable]
-    dimension = old_manifest["dimension"] if same_model and old_manifest else None
-    vectors: np.ndarray | None = None
-    if missing:
+    sentences = list(dict.fromkeys(text for c in chunks for text, _ in answer_sentences(c.text, c.footnotes)))
+    sentences_intact = not any(name.startswith("sentences.") for name in damaged)
+    reusable_sentences = _old_sentence_vectors(index_dir) if same_model and sentences_intact and not full else {}
+
+    def embed(batch: list[str]) -> np.ndarray:
         from qa.embedding import load_embedder  # the model is loaded only when something needs embedding
 
-        embedder = load_embedder(settings, threads=0)  # a build may use every core
-        fresh = embedder.encode_passages([texts[i] for i in missing], show_progress=progress)
-        dimension = embedder.dimension
-        vectors = np.zeros((len(texts), dimension), dtype=np.float32)
-        for row, i in enumerate(missing):
-            vectors[i] = fresh[row]
-    for i, key in enumerate(keys):
-        if key in reusable:
-            if vectors is None:
-                dimension = reusable[key].shape[0]
-                vectors = np.zeros((len(texts), dimension), dtype=np.float32)
-            vectors[i] = reusable[key]
-    assert vectors is not None and dimension is not None
+        return load_embedder(settings, threads=0).encode_passages(batch, show_progress=progress)  # every core
+
+    vectors, embedded = _vectors(keys, texts, reusable, embed)
+    sentence_vectors, sentences_embedded = _vectors(sentences, sentences, reusable_sentences, embed, vectors.shape[1])
 
     tokenizer = BM25Tokenizer(
         mine_user_words(
@@ -406,6 +409,8 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     _write_generation(tmp, settings, documents, chunks, keys, vectors, tokenizer, hashes, skipped)
+    _write_sentences(tmp, sentences, sentence_vectors)
+    _write_manifest(tmp, settings, documents, chunks, vectors, tokenizer, hashes, skipped)
     generation = index_dir / generation_name
     os.replace(tmp, generation)
     fsync_dir(index_dir)
@@ -420,8 +425,9 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         unchanged=sorted(n for n in indexed if old_files.get(n) == hashes[n]),
         skipped=skipped,
         chunks=len(chunks),
-        embedded=len(missing),
-        reused=len(chunks) - len(missing),
+        embedded=embedded,
+        reused=len(chunks) - embedded,
+        sentences_embedded=sentences_embedded,
         seconds=time.perf_counter() - started,
         generation=generation_name,
     )
@@ -446,6 +452,53 @@ def _old_vectors(index_dir: Path, manifest: dict | None) -> dict[str, np.ndarray
         log.warning("cannot reuse vectors of %s (%s); embedding everything", generation, error)
         return {}
     return dict(zip(keys, matrix, strict=True))
+
+
+def _old_sentence_vectors(index_dir: Path) -> dict[str, np.ndarray]:
+    """Sentence vectors of the live generation by their text; empty when it has none or they are unusable."""
+    generation = current_generation(index_dir)
+    if generation is None or not (generation / SENTENCES_FILE).is_file():
+        return {}
+    try:
+        return _read_sentences(generation)
+    except (OSError, ValueError, KeyError) as error:
+        log.warning("cannot reuse sentence vectors of %s (%s); embedding them again", generation, error)
+        return {}
+
+
+def _vectors(
+    keys: list[str], texts: list[str], reusable: dict[str, np.ndarray], embed: Callable[[list[str]], np.ndarray],
+    dimension: int | None = None,
+) -> tuple[np.ndarray, int]:
+    """A vector per key — reused when `reusable` has it, else `texts[i]` embedded (all in one call) —
+    and how many were embedded."""
+    missing = [i for i, key in enumerate(keys) if key not in reusable]
+    fresh = embed([texts[i] for i in missing]) if missing else None
+    if dimension is None:
+        dimension = fresh.shape[1] if fresh is not None else next(iter(reusable.values())).shape[0]
+    vectors = np.zeros((len(keys), dimension), dtype=np.float32)
+    for i, key in enumerate(keys):
+        if key in reusable:
+            vectors[i] = reusable[key]
+    if fresh is not None:
+        vectors[missing] = fresh
+    return vectors, len(missing)
+
+
+def _write_sentences(directory: Path, sentences: list[str], vectors: np.ndarray) -> None:
+    write_file(directory / SENTENCES_FILE, "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in sentences))
+    with (directory / SENTENCE_VECTORS_FILE).open("wb") as handle:
+        np.save(handle, vectors.astype(np.float32), allow_pickle=False)
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def _read_sentences(generation: Path) -> dict[str, np.ndarray]:
+    texts = [json.loads(line) for line in (generation / SENTENCES_FILE).open(encoding="utf-8")]
+    vectors = np.load(generation / SENTENCE_VECTORS_FILE, allow_pickle=False)
+    if vectors.ndim != 2 or len(vectors) != len(texts) or not all(isinstance(t, str) for t in texts):
+        raise ValueError(f"{SENTENCES_FILE} and {SENTENCE_VECTORS_FILE} disagree")
+    return dict(zip(texts, vectors, strict=True))
 
 
 def _metadata_json(metadata: Metadata) -> dict:
@@ -488,6 +541,18 @@ def _write_generation(
     lexical = build_lexical(corpus_tokens, DEFAULT_LEXICAL)
     lexical.save(directory)
 
+
+def _write_manifest(
+    directory: Path,
+    settings: Settings,
+    documents: list[Document],
+    chunks: list[Chunk],
+    vectors: np.ndarray,
+    tokenizer: BM25Tokenizer,
+    hashes: dict[str, str],
+    skipped: dict[str, str],
+) -> None:
+    """The manifest, written last: a generation without one is incomplete by definition."""
     for path in directory.rglob("*"):
         if path.is_file():
             path.chmod(0o644)
@@ -499,11 +564,10 @@ def _write_generation(
         "files": {d.source: hashes[d.source] for d in documents},
         "skipped": skipped,
         "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
-        "stores": {"dense": dense.kind, "lexical": lexical.kind},
+        "stores": {"dense": DEFAULT_DENSE, "lexical": DEFAULT_LEXICAL},
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "checksums": {p.relative_to(directory).as_posix(): file_sha256(p) for p in _data_files(directory)},
     }
-    # The manifest is written last: a generation without one is incomplete by definition.
     write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))
     fsync_dir(directory)
 
@@ -530,6 +594,7 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         dense = load_dense(generation, manifest)
         lexical = load_lexical(generation, manifest)
         user_words = (generation / "userdict.txt").read_text(encoding="utf-8").split("\n")
+        sentence_vectors = _read_sentences(generation)
     except IndexDamagedError:
         raise
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, EOFError, RuntimeError) as error:
@@ -557,6 +622,7 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         dense=dense,
         lexical=lexical,
         tokenizer=BM25Tokenizer(user_words),
+        sentence_vectors=sentence_vectors,
     )
 
 

@@ -93,7 +93,7 @@ class Retriever:
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
         self._sentences = [split_sentences(c.text) for c in self._chunks]
         self._normalized_sentences = [[normalize_for_matching(s.text) for s in found] for found in self._sentences]
-        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._sentence_vectors: dict[str, np.ndarray] = {}  # sentences the index does not hold
         self._sentence_lock = threading.Lock()
 
     # -- public
@@ -161,10 +161,13 @@ class Retriever:
         return bm25_idf(self.index.lexical.document_frequency(token), len(self._chunks))
 
     def sentence_similarities(self, query_vector: np.ndarray, sentences: list[str]) -> np.ndarray:
-        """Cosine similarity of a query to each sentence, embedded as passages. Sentence vectors are
-        cached (bounded), so follow-up questions about the same passages cost little."""
+        """Cosine similarity of a query to each sentence. The index holds the vectors of every sentence
+        the answer step weighs; any other sentence is embedded here and cached (bounded)."""
+        if not sentences:
+            return np.zeros(0, dtype=np.float32)
+        stored = self.index.sentence_vectors
         with self._sentence_lock:
-            missing = [t for t in dict.fromkeys(sentences) if t not in self._sentence_vectors]
+            missing = [t for t in dict.fromkeys(sentences) if t not in stored and t not in self._sentence_vectors]
         if missing:
             vectors = self.embedder.encode_passages(missing, show_progress=False)
             with self._sentence_lock:
@@ -172,8 +175,8 @@ class Retriever:
                     self._sentence_vectors.clear()
                 self._sentence_vectors.update(zip(missing, vectors, strict=True))
         with self._sentence_lock:
-            matrix = np.stack([self._sentence_vectors[t] for t in sentences]) if sentences else np.zeros((0, 1))
-        return matrix @ query_vector if sentences else np.zeros(0, dtype=np.float32)
+            matrix = np.stack([stored[t] if t in stored else self._sentence_vectors[t] for t in sentences])
+        return matrix @ query_vector
 
     # -- internals
 

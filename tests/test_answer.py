@@ -18,8 +18,10 @@ from qa.answer import (
 )
 from qa.answer_types import AnswerType
 from qa.documents import Footnote
+from qa.evaluate import load_questions
 from qa.evidence import Candidate, Subject
 from qa.search import Hit
+from tests.conftest import DEV_SET
 from tests.hostile import HOSTILE, check_answer
 
 TEXT = "推动地铁18号线“三站一场”¹周边开发。梳理形成 14 个重点产业项目²，实施全过程管理。"
@@ -143,3 +145,19 @@ def test_lone_surrogates_are_replaced_not_refused() -> None:
     assert "\ufffd" in answer.question and not any("\ud800" <= ch <= "\udfff" for ch in answer.question)
     check_answer(answer, answer.question)
     assert qa.retrieve(HOSTILE["lone_surrogates"], k=3)
+
+
+@pytest.mark.slow
+def test_answering_embeds_nothing_but_the_question(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index holds the vector of every sentence the answer step weighs (qa.index), so a question
+    costs one query embedding, however many sentences its passages hold."""
+    from qa.search import get_retriever
+
+    embedder = get_retriever().embedder
+
+    def refuse(texts: list[str], **_: object) -> None:
+        raise AssertionError(f"embedded at question time: {texts[:2]}")
+
+    monkeypatch.setattr(embedder, "encode_passages", refuse)
+    answers = [qa.ask(q.question) for q in load_questions(DEV_SET)[:15] if q.doc]
+    assert sum(a.status == "answered" for a in answers) >= 10

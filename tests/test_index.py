@@ -30,6 +30,7 @@ import pytest
 
 from qa import index as index_module
 from qa.cli import main as cli_main
+from qa.highlight import answer_sentences
 from qa.index import (
     BuildError,
     IndexDamagedError,
@@ -47,6 +48,7 @@ from qa.storage import file_sha256
 from qa.stores import build_dense
 from qa.stores.faiss import FaissStore
 from tests.conftest import ROOT, SECOND_SEED, SMALL_SEED, copy_seeds, settings_for
+from tests.hash_embedder import HashEmbedder
 
 SEED = SMALL_SEED
 SMALL = [SMALL_SEED, SECOND_SEED]
@@ -69,6 +71,11 @@ def pair(tmp_path: Path, hash_embedder) -> Settings:
 def test_build_then_noop_then_incremental_then_removal(pair: Settings) -> None:
     first = build_index(pair, progress=False)
     assert first.added == SMALL and first.embedded == first.chunks > 50
+    built = load_index(pair.index_dir)
+    sentences = {text for c in built.chunks for text, _ in answer_sentences(c.text, c.footnotes)}
+    assert set(built.sentence_vectors) == sentences and first.sentences_embedded == len(sentences) > first.chunks
+    some = sorted(sentences)[:20]
+    assert np.allclose(np.stack([built.sentence_vectors[t] for t in some]), HashEmbedder().encode_passages(some))
 
     again = build_index(pair, progress=False)
     assert again.noop and again.embedded == 0 and again.seconds < 2
@@ -78,10 +85,11 @@ def test_build_then_noop_then_incremental_then_removal(pair: Settings) -> None:
     update = build_index(pair, progress=False)
     assert update.changed == [SMALL[0]] and update.unchanged == [SMALL[1]]
     assert 0 < update.embedded <= 3, "only the passages whose text changed are embedded again"
+    assert update.sentences_embedded == 1, "only the new sentence is embedded; the others' vectors are reused"
 
     (pair.docs_dir / SMALL[1]).unlink()
     removal = build_index(pair, progress=False)
-    assert removal.removed == [SMALL[1]] and removal.embedded == 0
+    assert removal.removed == [SMALL[1]] and removal.embedded == 0 == removal.sentences_embedded
     loaded = load_index(pair.index_dir)
     assert {c.source for c in loaded.chunks} == {SMALL[0]}
     assert any("口袋公园" in c.text for c in loaded.chunks)
