@@ -113,6 +113,7 @@ def run(retriever: Any, *, quick: bool = False) -> dict[str, Any]:
     ratio = {
         "p50_search_over_p50_embed": summaries["search"]["p50_ms"] / summaries["embed"]["p50_ms"],
         "median_per_question": percentile(ratios, 50),
+        "p50_ask_over_p50_search": summaries["ask"]["p50_ms"] / summaries["search"]["p50_ms"],
     }
     payload = {
         "chunks": len(retriever.index.chunks),
@@ -139,7 +140,8 @@ def run(retriever: Any, *, quick: bool = False) -> dict[str, Any]:
         f"### Latency — seed index ({payload['chunks']} chunks), {len(questions)} dev questions × {rounds}\n\n"
         + table(["part", "n", "p50 ms", "p95 ms", "mean ms"], rows)
         + f"\n\nretrieve / query-embedding: {ratio['p50_search_over_p50_embed']:.2f}× (p50 over p50), "
-        f"{ratio['median_per_question']:.2f}× (median per question)"
+        f"{ratio['median_per_question']:.2f}× (median per question); "
+        f"ask / retrieve: {ratio['p50_ask_over_p50_search']:.2f}× (p50 over p50)"
     )
     if chat_note:
         text += f"\n\nNote: {chat_note}"
