@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.common import RESULTS_DIR, log, write_result
 
-PARTS = ("quality", "latency", "build", "scale", "embedding", "readers")
+PARTS = ("quality", "latency", "build", "scale", "embedding", "throughput", "readers")
 
 _retriever: Any = None
 
@@ -54,6 +54,10 @@ def _part(name: str) -> Callable[..., dict[str, Any]]:
         from bench import embedding
 
         return lambda quick: embedding.run(quick=quick)
+    if name == "throughput":
+        from bench import throughput
+
+        return lambda quick: throughput.run(quick=quick)
     if name == "readers":
         from bench import readers
 

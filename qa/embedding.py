@@ -180,13 +180,17 @@ class OnnxEmbedder:
         self._session = ort.InferenceSession(str(exported.model_file), options, providers=["CPUExecutionProvider"])
         self._tokenizer = Tokenizer.from_file(str(exported.tokenizer_file))
         self._tokenizer.enable_truncation(exported.max_length)
+        self._tokenizer.no_padding()  # batches are padded here, after sorting by length
         pad_id = self._tokenizer.token_to_id(exported.pad_token)
-        self._tokenizer.enable_padding(pad_id=pad_id if pad_id is not None else 0, pad_token=exported.pad_token)
+        self._pad_id = pad_id if pad_id is not None else 0
 
     def _encode(self, texts: list[str], *, prefix: str, show_progress: bool = False) -> np.ndarray:
-        """Batches of similar length (less padding), in the order given back."""
+        """Every text tokenized once, then run in batches of texts of about the same number of tokens
+        (so padding costs almost nothing), the vectors given back in the order of `texts`."""
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
-        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+        encoded = self._tokenizer.encode_batch([prefix + text for text in texts])
+        lengths = np.array([len(e.ids) for e in encoded], dtype=np.int64)
+        order = np.argsort(lengths, kind="stable")
         size = max(1, self.settings.embed_batch_size)
         batches = [order[start : start + size] for start in range(0, len(order), size)]
         if show_progress:
@@ -194,9 +198,12 @@ class OnnxEmbedder:
 
             batches = tqdm(batches, desc="Batches", unit="batch")
         for batch in batches:
-            encoded = self._tokenizer.encode_batch([prefix + texts[i] for i in batch])
-            ids = np.array([e.ids for e in encoded], dtype=np.int64)
-            mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+            width = int(lengths[batch].max())
+            ids = np.full((len(batch), width), self._pad_id, dtype=np.int64)
+            mask = np.zeros((len(batch), width), dtype=np.int64)
+            for row, i in enumerate(batch):
+                ids[row, : lengths[i]] = encoded[i].ids
+                mask[row, : lengths[i]] = 1
             vectors[batch] = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)

@@ -1,0 +1,170 @@
+"""Part 7 — how fast a build embeds passages, against what the CPU can do.
+
+Embedding is compute-bound: e5-small's linear layers cost 2 · (4·h² + 2·h·f) FLOP per token and layer
+(h = 384, f = 1536: 42.5 MFLOP a token over 12 layers), attention 4·L·h more per token and layer for a
+passage of L tokens. The ceiling is the rate of a float32 matrix multiply of the model's own shape
+(a batch of tokens × h by h × f) on the same threads, measured in the same run before and after.
+
+Measured on passages as a build makes them: the seed index's (`qa.index.embedding_text`) and, when
+the CRUD-RAG news sample is at hand (tests/data/crud/docs.jsonl.gz or ../shared/eval/crud/docs.jsonl),
+those of its first documents cut as `qa build --docs` cuts them. For each way of batching: passages/s,
+tokens/s, useful GFLOP/s (padding not counted), the share of the GEMM rate, the share of the batch
+wasted on padding, and the cosine of its vectors to those of the old way.
+
+- "before": the engine as it was up to this part (texts sorted by characters, batches of 8, padded by
+  the tokenizer per batch);
+- "product": `qa.embedding.OnnxEmbedder` now (tokenized once, sorted by tokens, `embed_batch_size`);
+- the product's method at other batch sizes, to choose that default.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from bench.common import PROJECT_ROOT, log, table, write_result
+
+CRUD_DOCS = (PROJECT_ROOT / "tests" / "data" / "crud" / "docs.jsonl.gz", PROJECT_ROOT.parent / "shared" / "eval" / "crud" / "docs.jsonl")
+BATCH_SIZES = (8, 16, 32)
+
+
+def gemm_rate(rows: int, hidden: int, intermediate: int, seconds: float = 2.0) -> float:
+    """FLOP/s of a float32 (rows × hidden) @ (hidden × intermediate) product on the process's threads."""
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((rows, hidden), dtype=np.float32)
+    b = rng.standard_normal((hidden, intermediate), dtype=np.float32)
+    a @ b
+    done, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        a @ b
+        done += 1
+    return done * 2 * rows * hidden * intermediate / (time.perf_counter() - started)
+
+
+def crud_passages(limit: int) -> tuple[list[str], str]:
+    """Passages of the first `limit` CRUD-RAG documents, cut and prefixed as `qa build --docs` does."""
+    from qa.index import embedding_text
+    from qa.ingest import load_document
+
+    source = next((p for p in CRUD_DOCS if p.is_file()), None)
+    if source is None:
+        return [], "CRUD-RAG documents not found: seed passages only"
+    opener = gzip.open if source.suffix == ".gz" else open
+    passages: list[str] = []
+    tmp = PROJECT_ROOT / "bench" / "results" / "tmp" / "throughput-docs"
+    tmp.mkdir(parents=True, exist_ok=True)
+    with opener(source, "rt", encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if number >= limit:
+                break
+            raw = json.loads(line)
+            path = tmp / raw["name"]
+            path.write_text(raw["text"], encoding="utf-8")
+            document = load_document(path)
+            passages += [embedding_text(c, document.metadata) for c in document.chunks]
+    return passages, f"{limit} CRUD-RAG documents from {source.relative_to(PROJECT_ROOT.parent)}"
+
+
+def before_encode(embedder: Any, texts: list[str], batch: int) -> np.ndarray:
+    """The engine's passage path before this part: character-sorted batches padded by the tokenizer."""
+    tokenizer = embedder._tokenizer.__class__.from_str(embedder._tokenizer.to_str())
+    tokenizer.enable_padding(pad_id=embedder._pad_id)
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    for start in range(0, len(order), batch):
+        rows = order[start : start + batch]
+        encoded = tokenizer.encode_batch([embedder.passage_prefix + texts[i] for i in rows])
+        ids = np.array([e.ids for e in encoded], dtype=np.int64)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.int64)
+        vectors[rows] = embedder._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+def padding_share(lengths: np.ndarray, order: np.ndarray, batch: int) -> float:
+    """Share of the token slots of the batches that are padding."""
+    slots = sum(int(lengths[order[s : s + batch]].max()) * len(order[s : s + batch]) for s in range(0, len(order), batch))
+    return 1 - int(lengths.sum()) / slots
+
+
+def run(*, quick: bool = False) -> dict[str, Any]:
+    from qa.embedding import load_embedder
+    from qa.index import embedding_text, load_index
+    from qa.model import resolve_model_path
+    from qa.settings import Settings
+
+    settings = replace(Settings.from_env(), backend="onnx")
+    config = json.loads((Path(resolve_model_path(settings)) / "config.json").read_text(encoding="utf-8"))
+    hidden, intermediate, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
+    threads = os.cpu_count() or 1
+    index = load_index(settings.index_dir)
+    corpora = {"seed passages": [embedding_text(c, index.documents[c.source].metadata) for c in index.chunks]}
+    crud, crud_note = crud_passages(60 if quick else 200)
+    if crud:
+        corpora["CRUD-RAG passages"] = crud
+    notes = [crud_note] if not crud else []
+
+    engines = {size: load_embedder(replace(settings, embed_batch_size=size), threads=0) for size in BATCH_SIZES}
+    product = load_embedder(settings, threads=0)
+    rates = [gemm_rate(settings.embed_batch_size * 256, hidden, intermediate)]
+    results: dict[str, Any] = {}
+    for corpus, texts in corpora.items():
+        log(f"throughput: {corpus} ({len(texts)})")
+        tokenizer = product._tokenizer
+        lengths = np.array([len(e.ids) for e in tokenizer.encode_batch([product.passage_prefix + t for t in texts])])
+        useful = float(np.sum(lengths * layers * 2 * (4 * hidden * hidden + 2 * hidden * intermediate)
+                              + layers * 4 * lengths.astype(np.float64) ** 2 * hidden))
+        by_chars = np.array(sorted(range(len(texts)), key=lambda i: len(texts[i])))
+        by_tokens = np.argsort(lengths, kind="stable")
+        ways = {"before (chars, batch 8)": (lambda t: before_encode(product, t, 8), padding_share(lengths, by_chars, 8))}
+        ways[f"product (tokens, batch {settings.embed_batch_size})"] = (
+            product.encode_passages, padding_share(lengths, by_tokens, settings.embed_batch_size))
+        for size, engine in engines.items():
+            if size != settings.embed_batch_size:
+                ways[f"tokens, batch {size}"] = (engine.encode_passages, padding_share(lengths, by_tokens, size))
+        reference = None
+        rows = {}
+        for name, (encode, padding) in ways.items():
+            encode(texts[:8])
+            started = time.perf_counter()
+            vectors = encode(texts)
+            seconds = time.perf_counter() - started
+            reference = vectors if reference is None else reference
+            rows[name] = {
+                "passages_per_s": len(texts) / seconds,
+                "tokens_per_s": float(lengths.sum()) / seconds,
+                "gflop_per_s": useful / seconds / 1e9,
+                "padding": padding,
+                "cosine_to_before_min": float(np.min(np.sum(vectors * reference, axis=1))),
+            }
+        results[corpus] = {"passages": len(texts), "mean_tokens": float(lengths.mean()), "ways": rows}
+    rates.append(gemm_rate(settings.embed_batch_size * 256, hidden, intermediate))
+    gemm = max(rates)
+    for entry in results.values():
+        before = next(iter(entry["ways"].values()))
+        for row in entry["ways"].values():
+            row["share_of_gemm"] = row["gflop_per_s"] * 1e9 / gemm
+            row["speed_vs_before"] = row["passages_per_s"] / before["passages_per_s"]
+    payload = {"threads": threads, "gemm_gflop_per_s": gemm / 1e9, "gemm_runs_gflop_per_s": [r / 1e9 for r in rates],
+               "flop_per_token_linear": layers * 2 * (4 * hidden * hidden + 2 * hidden * intermediate),
+               "corpora": results, "notes": notes}
+    write_result("throughput", payload)
+    lines = []
+    for corpus, entry in results.items():
+        rows_md = [(name, r["passages_per_s"], r["speed_vs_before"], r["tokens_per_s"], r["gflop_per_s"],
+                    r["share_of_gemm"], r["padding"], r["cosine_to_before_min"]) for name, r in entry["ways"].items()]
+        lines.append(f"#### {corpus} — {entry['passages']} passages, {entry['mean_tokens']:.0f} tokens on average\n\n"
+                     + table(["batching", "passages/s", "× before", "tokens/s", "GFLOP/s", "of GEMM", "padding",
+                              "cos min"], rows_md))
+    text = (f"### Passage embedding throughput — {threads} threads; float32 GEMM of the model's shape "
+            f"{gemm / 1e9:.0f} GFLOP/s (best of two runs, before and after)\n\n" + "\n\n".join(lines))
+    if notes:
+        text += "\n\n" + "\n".join(f"Note: {n}" for n in notes)
+    payload["markdown"] = text
+    return payload
