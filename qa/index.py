@@ -660,7 +660,7 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
             raise IndexDamagedError(f"{damaged} — files differ from the manifest: {', '.join(damaged_names)}")
         raw_docs = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
         documents = {d["source"]: document_from_json(d) for d in raw_docs}
-        chunks = [chunk_from_json(json.loads(line)) for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
+        chunks = [_chunk_from_json(json.loads(line)) for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
         dense = load_dense(generation, manifest)
         lexical = load_lexical(generation, manifest)
         user_words = (generation / "userdict.txt").read_text(encoding="utf-8").split("\n")
@@ -712,7 +712,7 @@ def document_from_json(raw: dict) -> IndexedDocument:
     )
 
 
-def chunk_from_json(raw: dict) -> Chunk:
+def _chunk_from_json(raw: dict) -> Chunk:
     return Chunk(
         id=raw["id"],
         source=raw["source"],

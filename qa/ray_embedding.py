@@ -32,6 +32,10 @@ LOCAL_OBJECT_STORE_BYTES = 256 * 1024 * 1024
 INSTALL_HINT = "用 Ray 嵌入需要 ray：请运行 pip install -e '.[scale]'（或去掉 --ray / QA_RAY_ADDRESS）"
 
 
+class RayUnavailableError(RuntimeError):
+    """Ray is not installed; the message says how to install it or do without."""
+
+
 class PassageEmbedder:
     """A Ray actor: the embedder, loaded once when the actor starts, applied to each batch."""
 
@@ -51,7 +55,7 @@ def encode_with_ray(settings: Settings, texts: list[str], *, actors: int | None 
     try:
         import ray
     except ImportError as error:
-        raise RuntimeError(INSTALL_HINT) from error
+        raise RayUnavailableError(INSTALL_HINT) from error
     local = settings.ray_address == "local"
     started_here = not ray.is_initialized()
     if started_here:

@@ -140,10 +140,14 @@ class MilvusStore:
     # -- generations
 
     def live(self) -> str | None:
-        """The live generation's passage collection (what the alias names), or None before a first build."""
+        """The live generation's passage collection (what the alias names), loaded for searching, or
+        None before a first build. (Milvus Lite reopens a file with its collections released.)"""
         if self.prefix not in self.client.list_aliases().get("aliases", []):
             return None
-        return self.client.describe_alias(self.prefix)["collection_name"]
+        name = self.client.describe_alias(self.prefix)["collection_name"]
+        for collection in (name, docs_collection(name)):
+            self.client.load_collection(collection)
+        return name
 
     def generations(self) -> list[str]:
         """Every passage collection of this prefix, oldest first."""
@@ -154,8 +158,11 @@ class MilvusStore:
         """Create the (empty) collections of the next generation; returns its passage collection."""
         existing = [int(_GENERATION.search(name).group(1)) for name in self.generations()]
         name = f"{self.prefix}_g{max(existing, default=0) + 1:06d}"
-        self.client.create_collection(name, schema=self._passage_schema(dimension, user_words), index_params=self._passage_index())
-        self.client.create_collection(docs_collection(name), schema=self._document_schema(), index_params=self._document_index())
+        # indexes are declared without waiting for them (load waits): Milvus Lite builds them on load
+        self.client.create_collection(name, schema=self._passage_schema(dimension, user_words))
+        self.client.create_index(name, self._passage_index(), sync=False)
+        self.client.create_collection(docs_collection(name), schema=self._document_schema())
+        self.client.create_index(docs_collection(name), self._document_index(), sync=False)
         return name
 
     def insert_documents(self, name: str, documents: Iterable[dict], manifest: dict) -> None:
@@ -186,7 +193,7 @@ class MilvusStore:
         for collection in (name, docs_collection(name)):
             self.client.flush(collection)
             self.client.load_collection(collection)
-        previous = self.live()
+        previous = self.live() if self.prefix in self.client.list_aliases().get("aliases", []) else None
         if previous is None:
             self.client.create_alias(name, self.prefix)
         else:
