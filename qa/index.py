@@ -474,7 +474,7 @@ def _build_milvus(settings: Settings, *, full: bool, strict: bool, progress: boo
     as a new generation of collections that `publish` switches the alias to. Vectors are reused from the
     live Milvus generation, and from a FAISS index of the same model in `settings.index_dir` (so moving
     an index to Milvus embeds nothing)."""
-    from qa.stores.milvus import MilvusStore
+    from qa.stores.milvus import MilvusStore, lexical_text
 
     store = MilvusStore(settings.milvus_uri, settings.milvus_collection)
     live = store.live()
@@ -499,8 +499,10 @@ def _build_milvus(settings: Settings, *, full: bool, strict: bool, progress: boo
     vectors, embedded = _embed(settings, texts, keys, reusable, progress)
     tokenizer = _tokenizer(documents)
 
-    store.drop_stale(keep=set())  # collections a killed build left behind (never the live one)
+    # numbered past every generation there is, so that a name is never reused; then the generation kept
+    # for questions in flight at the last build, and what killed builds left behind, are dropped
     name = store.new_generation(int(vectors.shape[1]), tokenizer.user_words)
+    store.drop_stale(keep={name})
     metadata = {d.source: d.metadata for d in documents}
     rows = [
         {
@@ -515,7 +517,7 @@ def _build_milvus(settings: Settings, *, full: bool, strict: bool, progress: boo
             "text": chunk.text,
             "footnotes": [asdict(f) for f in chunk.footnotes],
             "position": {"start": chunk.start, "end": chunk.end, "page": chunk.page, "page_end": chunk.page_end},
-            "lexical_text": text,
+            "lexical_text": lexical_text(tokenizer.tokenize(text)),
             "dense": vector,
         }
         for i, (chunk, text, key, vector) in enumerate(zip(chunks, texts, keys, vectors, strict=True))

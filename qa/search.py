@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -336,7 +337,9 @@ class MilvusRetriever(Retriever):
             )
         self.tokenizer = BM25Tokenizer(self.manifest["user_words"])
         self.passage_count = int(self.manifest["counts"]["chunks"])
-        self._corpus = _CorpusProbe(self.store, generation)
+        # what the question's reading and English→Chinese tokens ask of the corpus, asked of Milvus
+        self._corpus_text = _Probe(lambda fragment: self.store.contains_text(generation, fragment))
+        self._vocabulary = _Probe(lambda token: self.store.passages_holding(generation, token) > 0)
         self._town_names = sorted({d.metadata.town for d in self.documents if d.metadata.town})
         self._document_cache: dict[str, IndexedDocument] = {}
         self._document_lock = threading.Lock()
@@ -362,7 +365,7 @@ class MilvusRetriever(Retriever):
         raise AttributeError("a Milvus store has no table of every passage; candidates get one per question")
 
     def read(self, question: str) -> QueryReading:
-        return read_question(question, self._town_names, self._corpus)
+        return read_question(question, self._town_names, self._corpus_text)
 
     def retrieve(
         self,
@@ -411,14 +414,14 @@ class MilvusRetriever(Retriever):
             query_vector = self.embedder.encode_queries([key])[0]
             tokens = self.tokenizer.tokenize(one.matched_text)
             if one.foreign:
-                tokens += translated_tokens(one.text, self.tokenizer.tokenize, self._corpus)
+                tokens += translated_tokens(one.text, self.tokenizer.tokenize, self._vocabulary)
             dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
             lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))
             queries[key] = (tokens, query_vector, {row["id"]: row["score"] for row in lexical_rows})
         ids = sorted(pool)
         chunks = [_chunk_from_row(pool[i]) for i in ids]
-        vectors = np.array([pool[i]["dense"] for i in ids], dtype=np.float32).reshape(len(ids), -1)
+        vectors = np.array([pool[i]["dense"] for i in ids], dtype=np.float32).reshape(len(ids), self.manifest["dimension"])
 
         def relevance_of(one: QueryReading) -> Relevance:
             tokens, query_vector, lexical = queries[one.anchored_text]
@@ -479,20 +482,22 @@ class MilvusRetriever(Retriever):
         return ChunkTable([], documents).covers(reading)
 
 
-class _CorpusProbe:
-    """Stands for the corpus' text (`name in corpus`) and vocabulary (`token in vocabulary`) where
-    the question's reading asks: one substring query to Milvus per new word, cached."""
+class _Probe:
+    """Stands for the corpus' text (`name in corpus_text`) or vocabulary (`token in vocabulary`) where
+    the question's reading asks, without holding either: `test` (a query to Milvus) per new string,
+    cached (bounded)."""
 
-    def __init__(self, store, generation: str) -> None:
-        self._store = store
-        self._generation = generation
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        self._test = test
         self._known: dict[str, bool] = {}
 
     def __contains__(self, fragment: object) -> bool:
         if not isinstance(fragment, str) or not fragment:
             return False
         if fragment not in self._known:
-            self._known[fragment] = self._store.contains_text(self._generation, fragment)
+            if len(self._known) >= SENTENCE_CACHE_SIZE:
+                self._known.clear()
+            self._known[fragment] = self._test(fragment)
         return self._known[fragment]
 
 
