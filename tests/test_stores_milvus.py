@@ -179,6 +179,13 @@ def test_cli_builds_lists_and_answers_on_milvus(tmp_path: Path, hash_embedder, c
     assert answer["hits"] and all(hit["source"] == SMALL_SEED for hit in answer["hits"])
     assert main(["ask", "经济", "--store", "milvus://x"]) == 1
     assert "QA_STORE" in capsys.readouterr().err
+
+    common = ["--docs", str(docs), "--index", str(tmp_path / "index"), "--uploads", str(tmp_path / "uploads"), "--store", store]
+    assert main(["add", "-q", str(copy_seeds(tmp_path / "new", SECOND_SEED) / SECOND_SEED), *common]) == 0
+    settings = Settings.from_env().with_overrides(store=store)
+    assert set(load_catalog(settings)) == {SMALL_SEED, SECOND_SEED}
+    assert main(["remove", SECOND_SEED, *common]) == 0
+    assert set(load_catalog(settings)) == {SMALL_SEED}
     milvus_module.disconnect(str(Path(store).resolve()))
 
 
