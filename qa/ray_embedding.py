@@ -67,6 +67,10 @@ def encode_with_ray(settings: Settings, texts: list[str], *, actors: int | None 
             logging_level=logging.WARNING,
             **options,
         )
+    context = ray.data.DataContext.get_current()
+    context.enable_progress_bars = False  # `qa build` reports what it embedded; Ray Data's bars and logs are noise
+    context.print_on_execution_start = False
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
     try:
         pool = actors or max(1, int(ray.cluster_resources().get("CPU", 1)))
         log.info("embedding %d passages with %d Ray actors", len(texts), pool)
