@@ -54,6 +54,7 @@ def encode_with_ray(settings: Settings, texts: list[str], *, actors: int | None 
     instance has), in order: an (n, dimension) float32 array."""
     try:
         import ray
+        import ray.data
     except ImportError as error:
         raise RayUnavailableError(INSTALL_HINT) from error
     local = settings.ray_address == "local"
