@@ -434,6 +434,8 @@ class MilvusRetriever(Retriever):
         documents = self._reports(sorted({c.source for c in chunks}))
         table = ChunkTable(chunks, documents)
         allowed = table.allowed(town=town, year=year, sources=sources)  # what the expression let through
+        if not allowed.any():
+            return [], relevance
 
         def fused_of(one: QueryReading) -> np.ndarray:
             return fuse(relevance_of(one), allowed, table.town_match(one.towns), table.time_match(one))
