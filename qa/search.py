@@ -340,7 +340,7 @@ class MilvusRetriever(Retriever):
         # what the question's reading and English→Chinese tokens ask of the corpus, asked of Milvus
         self._corpus_text = _Probe(lambda fragment: self.store.contains_text(generation, fragment))
         self._vocabulary = _Probe(lambda token: self.store.passages_holding(generation, token) > 0)
-        self._town_names = sorted({d.metadata.town for d in self.documents if d.metadata.town})
+        self._town_names = self.store.towns(generation)
         self._document_cache: dict[str, IndexedDocument] = {}
         self._document_lock = threading.Lock()
         self._df: dict[str, int] = {}

@@ -236,5 +236,6 @@ def test_the_chat_answers_from_milvus(seeds_on_milvus: str, monkeypatch: pytest.
     shown = json.dumps(messages, ensure_ascii=False)
     assert "6154" in shown and "大场镇" in shown
     assert "大场镇" in chat.strip_tags(chat.reports_html(retriever.documents))
+    assert {hit.town for hit in qa.retrieve("引进企业", k=3, town="高境镇")} == {"高境镇"}
     not_covered = qa.ask("大场镇1990年引进了多少家企业？")
     assert not_covered.status != "answered"

@@ -234,6 +234,11 @@ class MilvusStore:
         rows = self.client.query(docs_collection(name), filter=wanted, output_fields=["payload"])
         return [json.loads("".join(row["payload"])) for row in rows]
 
+    def towns(self, name: str) -> list[str]:
+        """The towns of the reports of generation `name` (their town field only, not the reports)."""
+        rows = self.client.query(docs_collection(name), filter='source != ""', output_fields=["town"])
+        return sorted({row["town"] for row in rows if row["town"]})
+
     def search_dense(self, name: str, vector: np.ndarray, k: int, expression: str) -> list[dict]:
         """The `k` passages nearest to `vector` among those matching `expression`: their fields, and
         the cosine as `score`, best first."""
