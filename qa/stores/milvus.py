@@ -325,8 +325,12 @@ class MilvusStore:
             data_type.VARCHAR,
             max_length=65535,
             enable_analyzer=True,
-            # "_default_" keeps jieba's own dictionary on a Milvus server; the mined words are added to it
-            analyzer_params={"tokenizer": {"type": "jieba", "mode": "exact", "dict": ["_default_", *user_words]}},
+            # "_default_" keeps jieba's own dictionary on a Milvus server, the mined words are added to it;
+            # a server's jieba keeps punctuation as tokens, which the FAISS path's BM25 drops (Milvus ≥ 2.6)
+            analyzer_params={
+                "tokenizer": {"type": "jieba", "mode": "exact", "dict": ["_default_", *user_words]},
+                "filter": ["removepunct"],
+            },
         )
         schema.add_field("sparse", data_type.SPARSE_FLOAT_VECTOR)
         schema.add_field("dense", data_type.FLOAT_VECTOR, dim=dimension)
