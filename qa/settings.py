@@ -63,6 +63,19 @@ def _env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def milvus_uri(store: str) -> str | None:
+    """The Milvus URI a store setting names (a Milvus Lite file as an absolute path), or None for
+    "faiss". Raises ValueError naming the setting for anything else."""
+    store = store.strip()
+    if store == FAISS_STORE:
+        return None
+    if re.match(r"https?://[^/\s]+", store):
+        return store
+    if "://" not in store and store.endswith(".db"):
+        return str(Path(store).expanduser().resolve())
+    raise ValueError(f"存储设置 QA_STORE / --store 的值 {store!r} 无法识别：应为 {STORE_HELP}")
+
+
 @dataclass(frozen=True)
 class Settings:
     """Paths, model and sizes. Build with `Settings.from_env()`; override with `dataclasses.replace`."""
@@ -129,7 +142,7 @@ class Settings:
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise ValueError(f"backend {self.backend!r} (QA_BACKEND) must be one of {', '.join(BACKENDS)}")
-        self.milvus_uri  # noqa: B018 — a bad QA_STORE is refused here, before anything is read or built
+        milvus_uri(self.store)  # a bad QA_STORE is refused here, before anything is read or built
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
             raise ValueError(
                 f"QA_MILVUS_COLLECTION={self.milvus_collection!r}：集合名只能含字母、数字和下划线，且不以数字开头"
@@ -137,16 +150,8 @@ class Settings:
 
     @property
     def milvus_uri(self) -> str | None:
-        """The Milvus URI `store` names (a Milvus Lite file as an absolute path), or None for FAISS.
-        Raises ValueError naming the setting for anything else."""
-        store = self.store.strip()
-        if store == FAISS_STORE:
-            return None
-        if re.match(r"https?://[^/\s]+", store):
-            return store
-        if "://" not in store and store.endswith(".db"):
-            return str(Path(store).expanduser().resolve())
-        raise ValueError(f"存储设置 QA_STORE / --store 的值 {self.store!r} 无法识别：应为 {STORE_HELP}")
+        """The Milvus URI `store` names (a Milvus Lite file as an absolute path), or None for FAISS."""
+        return milvus_uri(self.store)
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Apply CLI flags; `None` means the flag was not given."""

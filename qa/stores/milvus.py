@@ -57,7 +57,7 @@ INSERT_BATCH = 512
 QUERY_BATCH = 1_000
 
 #: The fields a search returns for each candidate passage: everything a `Hit` needs, and its vector.
-PASSAGE_FIELDS = ["chunk_id", "source", "section_path", "text", "footnotes", "position", "embed_key", "dense"]
+PASSAGE_FIELDS = ["chunk_id", "source", "section_path", "text", "footnotes", "position", "dense"]
 
 INSTALL_HINT = "Milvus 存储需要 pymilvus 和 milvus-lite：请运行 pip install -e '.[scale]'（或改用 QA_STORE=faiss）"
 
@@ -85,8 +85,9 @@ def connect(uri: str) -> Any:
                 _clients[uri] = MilvusClient(uri)
             except Exception as error:  # pymilvus raises several kinds (MilvusException, ConnectionError…)
                 raise MilvusUnavailableError(
-                    f"无法连接 Milvus（QA_STORE={uri}）：{error}。本地文件须以 .db 结尾且目录可写；"
-                    "服务地址须能访问（见 README「Scaling out」）"
+                    f"无法连接 Milvus（QA_STORE={uri}）：{error}。本地文件须以 .db 结尾、目录可写，且同一时间"
+                    "只能由一个进程打开（例如聊天服务正在使用它时，请在该服务中添加报告）；服务地址须能访问"
+                    "（见 README「Scaling out」）"
                 ) from error
         return _clients[uri]
 
@@ -225,7 +226,7 @@ class MilvusStore:
         """The manifest a build stored with generation `name`."""
         rows = self.client.query(docs_collection(name), filter='source == ""', output_fields=["payload"])
         if not rows:
-            raise ValueError(f"Milvus collection {docs_collection(name)} has no manifest")
+            raise ValueError(f"Milvus 集合 {docs_collection(name)} 中没有索引清单（manifest）：请运行 `qa build --full`")
         return json.loads("".join(rows[0]["payload"]))
 
     def documents(self, name: str, expression: str) -> list[dict]:
