@@ -219,23 +219,29 @@ def test_dev_set_on_milvus_is_as_good_as_on_faiss(seeds_on_milvus: str, monkeypa
 
 
 @pytest.mark.slow
-def test_the_chat_answers_from_milvus(seeds_on_milvus: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_chat_answers_from_milvus(seeds_on_milvus: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The chat, launched on a Milvus store with no FAISS index anywhere, answers through its API: the
+    answer, the cited passage highlighted, its context; and the Python API on the same store."""
+    from gradio_client import Client
+
     import app
     import qa
     from qa import chat
+    from tests.test_app import free_port, text_of
 
     monkeypatch.setenv("QA_STORE", seeds_on_milvus)
-    monkeypatch.setenv("QA_INDEX_DIR", str(ROOT / "no-index-here"))  # nothing may come from a FAISS index
-    demo = app.build_app()
-    assert demo is not None
-    retriever = get_retriever()
-    assert isinstance(retriever, MilvusRetriever)
-    answer = qa.ask("大场镇2025年新引进企业多少家？")
-    assert answer.status == "answered" and "6154" in answer.answer
-    messages = chat.answer_messages(answer, notice=None, context=retriever.context, echo=True)
-    shown = json.dumps(messages, ensure_ascii=False)
-    assert "6154" in shown and "大场镇" in shown
-    assert "大场镇" in chat.strip_tags(chat.reports_html(retriever.documents))
+    monkeypatch.setenv("QA_INDEX_DIR", str(tmp_path / "no-index-here"))  # nothing may come from a FAISS index
+    demo = app.build_app(settings=Settings.from_env().with_overrides(feedback_dir=tmp_path / "feedback"))
+    app.launch(demo, "127.0.0.1", free_port(), block=False)
+    try:
+        messages = Client(demo.local_url, verbose=False).predict(message="大场镇2025年新引进企业多少家？", api_name="/ask")
+    finally:
+        demo.close()
+    assert isinstance(get_retriever(), MilvusRetriever)
+    head = text_of(messages[:1])
+    assert "6154" in head and "[1]" in head and "未找到答案" not in head
+    assert "<mark>" in messages[1]["content"] and "大场镇" in messages[1]["metadata"]["title"]
+    contexts = [m for m in messages if (m.get("metadata") or {}).get("status") == "done"]
+    assert contexts and "查看上下文" in chat.strip_tags(contexts[0]["metadata"]["title"])
     assert {hit.town for hit in qa.retrieve("引进企业", k=3, town="高境镇")} == {"高境镇"}
-    not_covered = qa.ask("大场镇1990年引进了多少家企业？")
-    assert not_covered.status != "answered"
+    assert qa.ask("大场镇1990年引进了多少家企业？").status != "answered"
