@@ -15,6 +15,10 @@ Layout of an index directory::
 A build writes a new generation beside the live one and only then points CURRENT at it, so a build
 that fails or is killed at any moment leaves the previous index loadable. Vectors are keyed by the
 hash of the exact text embedded, so an incremental build embeds only chunks whose text changed.
+
+With a Milvus store (`Settings.store` a Milvus URI) the same reading, chunking and embedding write a
+generation of Milvus collections instead, switched in by an alias (`_build_milvus`, qa/stores/milvus.py);
+`load_catalog` lists the reports of either store.
 """
 
 from __future__ import annotations
