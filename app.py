@@ -22,7 +22,7 @@ import gradio as gr
 from qa import chat, library, upload
 from qa.answer import ask
 from qa.format import answer_payload
-from qa.index import IndexProblem, load_index
+from qa.index import IndexProblem, load_catalog
 from qa.search import get_retriever, reload_retriever
 from qa.settings import Settings
 
@@ -109,7 +109,7 @@ def build_app(index_dir: Path | str | None = None, settings: Settings | None = N
     # The page needs only the list of reports, read from the index in a fraction of a second; the model
     # (seconds to import and load) loads once, in the background, while the server starts. The first
     # question waits for it if it comes sooner.
-    catalog = load_index(index_dir, expected_model=settings.model).documents
+    catalog = load_catalog(settings.with_overrides(index_dir=index_dir))
     loading = threading.Thread(target=_load_retriever, args=(index_dir,), name="qa-load", daemon=True)
     loading.start()
     reports = {d.source: d for d in sorted(catalog.values(), key=lambda d: (d.metadata.date or "", d.source))}

@@ -1,4 +1,4 @@
-"""`python -m bench.run [--quick] [--parts quality,latency,build,scale,embedding,readers]`
+"""`python -m bench.run [--quick] [--parts quality,latency,build,scale,embedding,readers,stores]`
 
 Runs the benchmark parts in order, prints each part's markdown tables as it finishes, writes
 bench/results/<part>.json, and ends with the targets summary (bench/results/summary.json and
@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.common import RESULTS_DIR, log, write_result
 
-PARTS = ("quality", "latency", "build", "scale", "embedding", "throughput", "readers")
+PARTS = ("quality", "latency", "build", "scale", "embedding", "throughput", "readers", "stores")
 
 _retriever: Any = None
 
@@ -62,6 +62,10 @@ def _part(name: str) -> Callable[..., dict[str, Any]]:
         from bench import readers
 
         return lambda quick: readers.run(quick=quick)
+    if name == "stores":
+        from bench import stores
+
+        return lambda quick: stores.run(quick=quick)
     raise ValueError(name)
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from qa.patterns import REPORT_SUFFIXES
@@ -27,10 +29,14 @@ def _settings(args: argparse.Namespace) -> Settings:
         cache_dir=getattr(args, "cache_dir", None),
         backend=getattr(args, "backend", None),
         upload_dir=getattr(args, "uploads", None),
+        store=getattr(args, "store", None),
+        ray_address=getattr(args, "ray", None),
     )
 
 
 def _add_common(parser: argparse.ArgumentParser, *, docs: bool = False, index: bool = True, model: bool = True) -> None:
+    if index:
+        _add_store(parser)
     if docs:
         parser.add_argument("--docs", type=Path, help=f"folder of reports ({'/'.join(REPORT_SUFFIXES)}); default seeds/ (env QA_DOCS_DIR)")
     if index:
@@ -49,6 +55,33 @@ def _add_common(parser: argparse.ArgumentParser, *, docs: bool = False, index: b
     parser.add_argument(
         "--backend", choices=BACKENDS, help="embedding engine: onnx (default, ONNX Runtime) or torch (env QA_BACKEND)"
     )
+
+
+def _add_store(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--store",
+        help="where the passages live: faiss (default, files under --index), a Milvus Lite file (./milvus.db) "
+        "or a Milvus server (http://host:19530) (env QA_STORE)",
+    )
+
+
+@contextlib.contextmanager
+def _store_from(args: argparse.Namespace) -> Iterator[None]:
+    """`--store` as QA_STORE while the command runs: the retriever the answer step and the chat load
+    reads the settings from the environment."""
+    store = getattr(args, "store", None)
+    if store is None:
+        yield
+        return
+    before = os.environ.get("QA_STORE")
+    os.environ["QA_STORE"] = store
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop("QA_STORE", None)
+        else:
+            os.environ["QA_STORE"] = before
 
 
 # ---------------------------------------------------------------- subcommands
@@ -115,11 +148,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_reports(args: argparse.Namespace) -> int:
-    from qa.index import load_index
+    from qa.index import load_catalog
     from qa.library import removable
 
     settings = _settings(args)
-    documents = sorted(load_index(settings.index_dir).documents.values(), key=lambda d: (d.metadata.date or "", d.source))
+    documents = sorted(load_catalog(settings).values(), key=lambda d: (d.metadata.date or "", d.source))
     added = removable(settings)
     rows = [
         {
@@ -218,6 +251,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full", action="store_true", help="re-embed everything instead of reusing unchanged passages")
     p.add_argument("--strict", action="store_true", help="fail when any report file cannot be read")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--ray",
+        nargs="?",
+        const="local",
+        metavar="ADDRESS",
+        help="embed new passages with Ray Data: on a local Ray instance, or on the Ray cluster at ADDRESS "
+        "(auto, ray://head:10001) (env QA_RAY_ADDRESS)",
+    )
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser(
@@ -265,6 +306,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="start the chat (same as `python app.py`)")
     p.add_argument("--host", default=None, help="default GRADIO_SERVER_NAME or 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="default GRADIO_SERVER_PORT or 7860")
+    _add_store(p)
     p.set_defaults(func=cmd_serve)
     return parser
 
@@ -278,10 +320,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     from qa.index import IndexProblem
     from qa.ingest import IngestError
+    from qa.ray_embedding import RayUnavailableError
+    from qa.stores.milvus import MilvusUnavailableError
 
     try:
-        return args.func(args)
-    except (IndexProblem, IngestError, ValueError, FileNotFoundError) as error:
+        with _store_from(args):
+            return args.func(args)
+    except (IndexProblem, IngestError, ValueError, FileNotFoundError, MilvusUnavailableError, RayUnavailableError) as error:
         print(f"错误：{error}", file=sys.stderr)
         return EXIT_FAILED
 

@@ -114,3 +114,13 @@ def page_label(page: int | None, page_end: int | None = None) -> str:
     if page_end is not None and page_end != page:
         return f"第 {page}–{page_end} 页"
     return f"第 {page} 页"
+
+
+def document_years(meta: Metadata) -> set[int]:
+    """Every year a report is about: its date's, and those of the periods it reviews or plans."""
+    years = set()
+    for period in (*meta.periods_reviewed, *meta.periods_planned):
+        years.update(range(period.start_year, period.end_year + 1))
+    if meta.date:
+        years.add(int(meta.date[:4]))
+    return years

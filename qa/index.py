@@ -17,6 +17,10 @@ Layout of an index directory::
 A build writes a new generation beside the live one and only then points CURRENT at it, so a build
 that fails or is killed at any moment leaves the previous index loadable. Vectors are keyed by the
 hash of the exact text embedded, so an incremental build embeds only chunks whose text changed.
+
+With a Milvus store (`Settings.store` a Milvus URI) the same reading, chunking and embedding write a
+generation of Milvus collections instead, switched in by an alias (`_build_milvus`, qa/stores/milvus.py);
+`load_catalog` lists the reports of either store.
 """
 
 from __future__ import annotations
@@ -28,14 +32,13 @@ import os
 import shutil
 import stat
 import time
-from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from qa.chunking import CHUNKER_VERSION
-from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section
+from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section, document_years
 from qa.highlight import answer_sentences
 from qa.ingest import IngestError, load_document
 from qa.patterns import REPORT_SUFFIXES, is_report_file
@@ -329,6 +332,8 @@ def build_index(settings: Settings, *, full: bool = False, strict: bool = False,
     """Read `settings.docs_dir`, embed what changed, write a new generation, swap it in."""
     started = time.perf_counter()
     with exclusive_lock(settings.index_dir / ".lock"):  # one build at a time per index directory
+        if settings.milvus_uri:
+            return _build_milvus(settings, full=full, strict=strict, progress=progress, started=started)
         return _build_locked(settings, full=full, strict=strict, progress=progress, started=started)
 
 
@@ -347,10 +352,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         log.warning("index files damaged (%s); rebuilding", ", ".join(damaged))
     same_model = old_manifest is not None and old_manifest.get("model") == settings.model
     compatible = same_model and current_format and not damaged and old_manifest.get("chunker") == chunker_id(settings)
-    paths = list_reports(settings.docs_dir, settings.upload_dir)
-    hashes, skipped = scan_reports(paths, settings)
-    if strict and skipped:  # before the no-op check: a strict build fails on a bad file even if nothing changed
-        raise BuildError(_strict_message(skipped))
+    paths, hashes, skipped = _scan(settings, strict)
     old_files: dict[str, str] = old_manifest.get("files", {}) if old_manifest else {}
     if compatible and not full and hashes == old_files and skipped == old_manifest.get("skipped", {}):
         return BuildReport(
@@ -358,6 +360,43 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
             seconds=time.perf_counter() - started, generation=str(current_generation(index_dir).name),
         )
 
+    documents = _read_documents(settings, paths, skipped, strict)
+    chunks, texts, keys = _passages(documents)
+    vectors_intact = not any(name == "chunks.jsonl" or name.startswith("dense") for name in damaged)
+    reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
+    vectors, embedded = _embed(settings, texts, keys, reusable, progress)
+    sentences = _answer_sentences(chunks)
+    sentences_intact = not any(name.startswith("sentences.") for name in damaged)
+    reusable_sentences = _old_sentence_vectors(index_dir) if same_model and sentences_intact and not full else {}
+    sentence_vectors, sentences_embedded = _embed(settings, sentences, sentences, reusable_sentences, progress)
+    tokenizer = _tokenizer(documents)
+    generation_name = _next_generation_name(index_dir)
+    tmp = index_dir / f".tmp-{generation_name}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    _write_generation(tmp, settings, documents, chunks, keys, vectors, tokenizer, hashes, skipped)
+    _write_sentences(tmp, sentences, sentence_vectors)
+    _write_manifest(tmp, settings, documents, chunks, vectors, tokenizer, hashes, skipped)
+    generation = index_dir / generation_name
+    os.replace(tmp, generation)
+    fsync_dir(index_dir)
+    _point_current(index_dir, generation)
+    _remove_stale(index_dir, keep=generation)
+    return _report(documents, old_files, hashes, skipped, len(chunks), embedded, started, generation_name,
+                   sentences_embedded)
+
+
+def _scan(settings: Settings, strict: bool) -> tuple[list[Path], dict[str, str], dict[str, str]]:
+    """The report files, their sha256s, and those skipped before being read (a strict build fails on one)."""
+    paths = list_reports(settings.docs_dir, settings.upload_dir)
+    hashes, skipped = scan_reports(paths, settings)
+    if strict and skipped:  # before the no-op check: a strict build fails on a bad file even if nothing changed
+        raise BuildError(_strict_message(skipped))
+    return paths, hashes, skipped
+
+
+def _read_documents(settings: Settings, paths: list[Path], skipped: dict[str, str], strict: bool) -> list[Document]:
+    """Every report not skipped, read and chunked; one that cannot be read joins `skipped`."""
     documents: list[Document] = []
     for path in paths:
         if path.name in skipped:
@@ -374,49 +413,74 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         raise BuildError(_strict_message(skipped))
     if not documents:
         raise BuildError(f"{settings.docs_dir} 中没有可读取的报告（{_SUFFIXES_SHOWN}），未改动现有索引")
+    return documents
 
+
+def _passages(documents: list[Document]) -> tuple[list[Chunk], list[str], list[str]]:
+    """Every chunk, the text embedded for it, and that text's key (the hash vectors are reused by)."""
     texts: list[str] = []
     chunks: list[Chunk] = []
     for document in documents:
         for chunk in document.chunks:
             chunks.append(chunk)
             texts.append(embedding_text(chunk, document.metadata))
-    keys = [_text_key(t) for t in texts]
+    return chunks, texts, [_text_key(t) for t in texts]
 
-    vectors_intact = not any(name == "chunks.jsonl" or name.startswith("dense") for name in damaged)
-    reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
-    sentences = list(dict.fromkeys(text for c in chunks for text, _ in answer_sentences(c.text, c.footnotes)))
-    sentences_intact = not any(name.startswith("sentences.") for name in damaged)
-    reusable_sentences = _old_sentence_vectors(index_dir) if same_model and sentences_intact and not full else {}
 
-    def embed(batch: list[str]) -> np.ndarray:
-        from qa.embedding import load_embedder  # the model is loaded only when something needs embedding
+def _answer_sentences(chunks: list[Chunk]) -> list[str]:
+    """Every distinct sentence the answer step weighs (`answer_sentences`), in the passages' order."""
+    return list(dict.fromkeys(text for c in chunks for text, _ in answer_sentences(c.text, c.footnotes)))
 
-        return load_embedder(settings, threads=0).encode_passages(batch, show_progress=progress)  # every core
 
-    vectors, embedded = _vectors(keys, texts, reusable, embed)
-    sentence_vectors, sentences_embedded = _vectors(sentences, sentences, reusable_sentences, embed, vectors.shape[1])
+def _embed(
+    settings: Settings, texts: list[str], keys: list[str], reusable: dict[str, np.ndarray], progress: bool
+) -> tuple[np.ndarray, int]:
+    """One vector per text: reused by key where possible, else embedded (in-process, or with Ray Data
+    when `settings.ray_address` is set); and how many were embedded."""
+    missing = [i for i, key in enumerate(keys) if key not in reusable]
+    fresh: np.ndarray | None = None
+    if missing:
+        wanted = [texts[i] for i in missing]
+        if settings.ray_address:
+            from qa.ray_embedding import encode_with_ray
 
-    tokenizer = BM25Tokenizer(
+            fresh = encode_with_ray(settings, wanted)
+        else:
+            from qa.embedding import load_embedder  # the model is loaded only when something needs embedding
+
+            fresh = load_embedder(settings, threads=0).encode_passages(wanted, show_progress=progress)  # every core
+    dimension = fresh.shape[1] if fresh is not None else next(iter(reusable.values())).shape[0] if reusable else 0
+    vectors = np.zeros((len(texts), dimension), dtype=np.float32)
+    for row, i in enumerate(missing):
+        vectors[i] = fresh[row]
+    for i, key in enumerate(keys):
+        if key in reusable:
+            vectors[i] = reusable[key]
+    return vectors, len(missing)
+
+
+def _tokenizer(documents: list[Document]) -> BM25Tokenizer:
+    """The BM25 tokenizer with the words mined from these reports."""
+    return BM25Tokenizer(
         mine_user_words(
             (d.text for d in documents),
             (s.heading for d in documents for s in d.sections),
             {d.metadata.town for d in documents if d.metadata.town},
         )
     )
-    generation_name = _next_generation_name(index_dir)
-    tmp = index_dir / f".tmp-{generation_name}-{os.getpid()}"
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
-    _write_generation(tmp, settings, documents, chunks, keys, vectors, tokenizer, hashes, skipped)
-    _write_sentences(tmp, sentences, sentence_vectors)
-    _write_manifest(tmp, settings, documents, chunks, vectors, tokenizer, hashes, skipped)
-    generation = index_dir / generation_name
-    os.replace(tmp, generation)
-    fsync_dir(index_dir)
-    _point_current(index_dir, generation)
-    _remove_stale(index_dir, keep=generation)
 
+
+def _report(
+    documents: list[Document],
+    old_files: dict[str, str],
+    hashes: dict[str, str],
+    skipped: dict[str, str],
+    chunks: int,
+    embedded: int,
+    started: float,
+    generation: str,
+    sentences_embedded: int = 0,
+) -> BuildReport:
     indexed = {d.source for d in documents}
     return BuildReport(
         added=sorted(n for n in indexed if n not in old_files),
@@ -424,13 +488,109 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
         removed=sorted(n for n in old_files if n not in indexed),
         unchanged=sorted(n for n in indexed if old_files.get(n) == hashes[n]),
         skipped=skipped,
-        chunks=len(chunks),
+        chunks=chunks,
         embedded=embedded,
-        reused=len(chunks) - embedded,
+        reused=chunks - embedded,
         sentences_embedded=sentences_embedded,
         seconds=time.perf_counter() - started,
-        generation=generation_name,
+        generation=generation,
     )
+
+
+def _build_milvus(settings: Settings, *, full: bool, strict: bool, progress: bool, started: float) -> BuildReport:
+    """The build on a Milvus store (`qa.stores.milvus`): the same reading, chunking and embedding, written
+    as a new generation of collections that `publish` switches the alias to. Vectors are reused from the
+    live Milvus generation, and from a FAISS index of the same model in `settings.index_dir` (so moving
+    an index to Milvus embeds nothing)."""
+    from qa.stores.milvus import MilvusStore, lexical_text
+
+    store = MilvusStore(settings.milvus_uri, settings.milvus_collection)
+    live = store.live()
+    old_manifest = store.manifest(live) if live else None
+    same_model = old_manifest is not None and old_manifest.get("model") == settings.model
+    compatible = same_model and old_manifest.get("format") == INDEX_FORMAT and old_manifest.get("chunker") == chunker_id(settings)
+    paths, hashes, skipped = _scan(settings, strict)
+    old_files: dict[str, str] = old_manifest.get("files", {}) if old_manifest else {}
+    if compatible and not full and hashes == old_files and skipped == old_manifest.get("skipped", {}):
+        return BuildReport(
+            unchanged=sorted(hashes), skipped=skipped, chunks=old_manifest["counts"]["chunks"], noop=True,
+            seconds=time.perf_counter() - started, generation=live,
+        )
+
+    documents = _read_documents(settings, paths, skipped, strict)
+    chunks, texts, keys = _passages(documents)
+    reusable: dict[str, np.ndarray] = {}
+    if not full:
+        reusable = _faiss_vectors(settings, set(keys))
+        if same_model:
+            reusable.update(store.vectors_for_keys(live, [k for k in keys if k not in reusable]))
+    vectors, embedded = _embed(settings, texts, keys, reusable, progress)
+    tokenizer = _tokenizer(documents)
+
+    # numbered past every generation there is, so that a name is never reused; then the generation kept
+    # for questions in flight at the last build, and what killed builds left behind, are dropped
+    name = store.new_generation(int(vectors.shape[1]), tokenizer.user_words)
+    store.drop_stale(keep={name})
+    metadata = {d.source: d.metadata for d in documents}
+    rows = [
+        {
+            "id": i,
+            "chunk_id": chunk.id,
+            "embed_key": key,
+            "source": chunk.source,
+            "town": metadata[chunk.source].town or "",
+            "date": metadata[chunk.source].date or "",
+            "years": sorted(document_years(metadata[chunk.source])),
+            "section_path": list(chunk.section_path),
+            "text": chunk.text,
+            "footnotes": [asdict(f) for f in chunk.footnotes],
+            "position": {"start": chunk.start, "end": chunk.end, "page": chunk.page, "page_end": chunk.page_end},
+            "lexical_text": lexical_text(tokenizer.tokenize(text)),
+            "dense": vector,
+        }
+        for i, (chunk, text, key, vector) in enumerate(zip(chunks, texts, keys, vectors, strict=True))
+    ]
+    manifest = {
+        "format": INDEX_FORMAT,
+        "model": settings.model,
+        "dimension": int(vectors.shape[1]),
+        "chunker": chunker_id(settings),
+        "files": {d.source: hashes[d.source] for d in documents},
+        "skipped": skipped,
+        "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
+        "stores": {"dense": store.kind, "lexical": store.kind},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "user_words": list(tokenizer.user_words),
+    }
+    store.insert_documents(name, (_document_json(d) for d in documents), manifest)
+    store.insert_passages(name, rows)
+    store.publish(name)
+    return _report(documents, old_files, hashes, skipped, len(chunks), embedded, started, name)
+
+
+def _faiss_vectors(settings: Settings, keys: set[str]) -> dict[str, np.ndarray]:
+    """Vectors of the FAISS index in `settings.index_dir` built with the same model, for `keys`."""
+    try:
+        manifest = read_manifest(settings.index_dir)
+    except IndexDamagedError:
+        return {}
+    if manifest is None or manifest.get("model") != settings.model:
+        return {}
+    return {key: vector for key, vector in _old_vectors(settings.index_dir, manifest).items() if key in keys}
+
+
+def load_catalog(settings: Settings) -> dict[str, IndexedDocument]:
+    """The indexed reports by source, from whichever store `settings.store` names (the chat's report
+    list, `qa reports`)."""
+    if not settings.milvus_uri:
+        return load_index(settings.index_dir, expected_model=settings.model).documents
+    from qa.stores.milvus import MilvusStore
+
+    store = MilvusStore(settings.milvus_uri, settings.milvus_collection)
+    live = store.live()
+    if live is None:
+        raise IndexMissingError(f"Milvus（{settings.store}）中没有索引：请先运行 `qa build --store {settings.store}`")
+    return {raw["source"]: document_from_json(raw) for raw in store.documents(live, "")}
 
 
 def _strict_message(skipped: dict[str, str]) -> str:
@@ -466,25 +626,6 @@ def _old_sentence_vectors(index_dir: Path) -> dict[str, np.ndarray]:
         return {}
 
 
-def _vectors(
-    keys: list[str], texts: list[str], reusable: dict[str, np.ndarray], embed: Callable[[list[str]], np.ndarray],
-    dimension: int | None = None,
-) -> tuple[np.ndarray, int]:
-    """A vector per key — reused when `reusable` has it, else `texts[i]` embedded (all in one call) —
-    and how many were embedded."""
-    missing = [i for i, key in enumerate(keys) if key not in reusable]
-    fresh = embed([texts[i] for i in missing]) if missing else None
-    if dimension is None:
-        dimension = fresh.shape[1] if fresh is not None else next(iter(reusable.values())).shape[0]
-    vectors = np.zeros((len(keys), dimension), dtype=np.float32)
-    for i, key in enumerate(keys):
-        if key in reusable:
-            vectors[i] = reusable[key]
-    if fresh is not None:
-        vectors[missing] = fresh
-    return vectors, len(missing)
-
-
 def _write_sentences(directory: Path, sentences: list[str], vectors: np.ndarray) -> None:
     write_file(directory / SENTENCES_FILE, "".join(json.dumps(t, ensure_ascii=False) + "\n" for t in sentences))
     with (directory / SENTENCE_VECTORS_FILE).open("wb") as handle:
@@ -501,8 +642,15 @@ def _read_sentences(generation: Path) -> dict[str, np.ndarray]:
     return dict(zip(texts, vectors, strict=True))
 
 
-def _metadata_json(metadata: Metadata) -> dict:
-    return asdict(metadata)
+def _document_json(document: Document) -> dict:
+    """A report as documents.json (and the Milvus store) keep it; `document_from_json` reads it back."""
+    return {
+        "source": document.source,
+        "sha256": document.sha256,
+        "metadata": asdict(document.metadata),
+        "text": document.text,
+        "sections": [asdict(s) for s in document.sections],
+    }
 
 
 def _write_generation(
@@ -516,16 +664,7 @@ def _write_generation(
     hashes: dict[str, str],
     skipped: dict[str, str],
 ) -> None:
-    docs_json = [
-        {
-            "source": d.source,
-            "sha256": d.sha256,
-            "metadata": _metadata_json(d.metadata),
-            "text": d.text,
-            "sections": [asdict(s) for s in d.sections],
-        }
-        for d in documents
-    ]
+    docs_json = [_document_json(d) for d in documents]
     write_file(directory / "documents.json", json.dumps(docs_json, ensure_ascii=False))
     lines = [
         json.dumps({**asdict(chunk), "embed_key": key}, ensure_ascii=False) for chunk, key in zip(chunks, keys, strict=True)
@@ -589,7 +728,7 @@ def load_index(index_dir: Path, *, expected_model: str | None = None, expected_d
         if damaged_names:
             raise IndexDamagedError(f"{damaged} — files differ from the manifest: {', '.join(damaged_names)}")
         raw_docs = json.loads((generation / "documents.json").read_text(encoding="utf-8"))
-        documents = {d["source"]: _document_from_json(d) for d in raw_docs}
+        documents = {d["source"]: document_from_json(d) for d in raw_docs}
         chunks = [_chunk_from_json(json.loads(line)) for line in (generation / "chunks.jsonl").open(encoding="utf-8")]
         dense = load_dense(generation, manifest)
         lexical = load_lexical(generation, manifest)
@@ -630,7 +769,8 @@ def _periods(raw: list[dict]) -> tuple[Period, ...]:
     return tuple(Period(**p) for p in raw)
 
 
-def _document_from_json(raw: dict) -> IndexedDocument:
+def document_from_json(raw: dict) -> IndexedDocument:
+    """A report as `_document_json` wrote it."""
     meta = dict(raw["metadata"])
     meta["periods_reviewed"] = _periods(meta.get("periods_reviewed", []))
     meta["periods_planned"] = _periods(meta.get("periods_planned", []))

@@ -10,21 +10,29 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from qa.crosslingual import english_glosses, translated_tokens
-from qa.documents import Footnote
+from qa.documents import Chunk, Footnote, Metadata
 from qa.evidence import bm25_idf
 from qa.fusion import Relevance, fuse
 from qa.highlight import best_sentences, split_sentences
-from qa.index import IndexedDocument, IndexMismatchError, LoadedIndex, load_index
+from qa.index import (
+    IndexedDocument,
+    IndexMismatchError,
+    IndexMissingError,
+    LoadedIndex,
+    document_from_json,
+    load_index,
+)
 from qa.query import QueryReading, comparison_sides, read_question
 from qa.settings import Settings
 from qa.steering import ChunkTable
-from qa.text import normalize_for_matching, replace_surrogates
+from qa.text import BM25Tokenizer, normalize_for_matching, replace_surrogates
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +101,7 @@ class Retriever:
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
         self._sentences = [split_sentences(c.text) for c in self._chunks]
         self._normalized_sentences = [[normalize_for_matching(s.text) for s in found] for found in self._sentences]
+        self._stored_sentences = self.index.sentence_vectors  # built with the index (qa.index)
         self._sentence_vectors: dict[str, np.ndarray] = {}  # sentences the index does not hold
         self._sentence_lock = threading.Lock()
 
@@ -149,11 +158,7 @@ class Retriever:
         chapter around a lead-sentence item), as (report, that section's path, its text, the passage's
         offsets within that text). Raises KeyError for an unknown id."""
         chunk = self._chunks[self._position[chunk_id]]
-        document = self._documents[chunk.source]
-        wanted = chunk.section_path[:-1] if len(chunk.section_path) > 1 else chunk.section_path
-        enclosing = [s for s in document.sections if s.path == wanted and s.start <= chunk.start and chunk.end <= s.end]
-        start, end = (enclosing[0].start, enclosing[0].end) if enclosing else (chunk.start, chunk.end)
-        return document, wanted, document.text[start:end], (chunk.start - start, chunk.end - start)
+        return passage_context(chunk, self._documents[chunk.source])
 
     def term_idf(self, token: str) -> float:
         """The BM25 idf of a token over the indexed passages (a token the corpus never uses weighs as
@@ -165,7 +170,7 @@ class Retriever:
         the answer step weighs; any other sentence is embedded here and cached (bounded)."""
         if not sentences:
             return np.zeros(0, dtype=np.float32)
-        stored = self.index.sentence_vectors
+        stored = self._stored_sentences
         with self._sentence_lock:
             missing = [t for t in dict.fromkeys(sentences) if t not in stored and t not in self._sentence_vectors]
         if missing:
@@ -190,17 +195,8 @@ class Retriever:
         if not allowed.any():
             return [], relevance
         fused = self._fused(reading, allowed, relevances)
-        firsts: list[int] = []
-        for side in comparison_sides(reading):
-            best = int(np.argmax(np.where(allowed, self._fused(side, allowed, relevances), -np.inf)))
-            if best not in firsts:
-                firsts.append(best)
-        ranked = np.where(allowed, fused, -np.inf)
-        wanted = min(k + len(firsts), int(allowed.sum()))
-        top = np.argpartition(-ranked, wanted - 1)[:wanted] if wanted else np.zeros(0, dtype=np.int64)
-        top = top[np.lexsort((top, -ranked[top]))]  # by score, then position (stable, like a full sort)
-        order = firsts + [int(i) for i in top if int(i) not in firsts]
-        return [self._hit(i, reading, relevance, fused) for i in order[:k]], relevance
+        sides = [self._fused(side, allowed, relevances) for side in comparison_sides(reading)]
+        return [self._hit(i, reading, relevance, fused) for i in rank(fused, sides, allowed, k)], relevance
 
     def _relevance(self, reading: QueryReading, relevances: dict[str, Relevance]) -> Relevance:
         """Dense similarity (over the top candidates; the rest get the lowest candidate's score) and
@@ -229,49 +225,328 @@ class Retriever:
 
     def _hit(self, i: int, reading: QueryReading, relevance: Relevance, fused: np.ndarray) -> Hit:
         chunk = self._chunks[i]
-        meta = self._documents[chunk.source].metadata
-        spans = best_sentences(
-            self._sentences[i],
-            self._normalized_sentences[i],
-            reading.text,
+        return build_hit(
+            chunk,
+            self._documents[chunk.source].metadata,
+            (self._sentences[i], self._normalized_sentences[i]),
+            reading,
             relevance.query_tokens,
-            skip_prefix=chunk.section_path[-1] if chunk.section_path else "",
+            (float(fused[i]), float(relevance.dense[i]), float(relevance.lexical[i])),
         )
-        return Hit(
-            chunk_id=chunk.id,
-            source=chunk.source,
-            title=meta.title,
-            town=meta.town,
-            date=meta.date,
-            section_path=chunk.section_path,
-            text=chunk.text,
-            footnotes=chunk.footnotes,
-            highlight="".join(chunk.text[s:e] for s, e in spans).strip(),
-            highlight_spans=spans,
-            score=float(fused[i]),
-            dense_score=float(relevance.dense[i]),
-            bm25_score=float(relevance.lexical[i]),
-            start=chunk.start,
-            end=chunk.end,
-            page=chunk.page,
-            page_end=chunk.page_end,
-        )
+
+
+# ---------------------------------------------------------------- shared by both retrievers
+
+
+def rank(fused: np.ndarray, sides: list[np.ndarray], allowed: np.ndarray, k: int) -> list[int]:
+    """The positions of the top-k allowed passages by fused score; a comparison's sides (their fused
+    scores, `sides`) first get their best passage each."""
+    firsts: list[int] = []
+    for side in sides:
+        best = int(np.argmax(np.where(allowed, side, -np.inf)))
+        if best not in firsts:
+            firsts.append(best)
+    ranked = np.where(allowed, fused, -np.inf)
+    wanted = min(k + len(firsts), int(allowed.sum()))
+    top = np.argpartition(-ranked, wanted - 1)[:wanted] if wanted else np.zeros(0, dtype=np.int64)
+    top = top[np.lexsort((top, -ranked[top]))]  # by score, then position (stable, like a full sort)
+    order = firsts + [int(i) for i in top if int(i) not in firsts]
+    return order[:k]
+
+
+def build_hit(
+    chunk: Chunk,
+    meta: Metadata,
+    sentences: tuple[list, list[str]],
+    reading: QueryReading,
+    query_tokens: list[str],
+    scores: tuple[float, float, float],
+) -> Hit:
+    """A passage as a `Hit`: its citation, its best sentences highlighted, and its (fused, dense, BM25)
+    scores. `sentences` are the passage's sentences (`split_sentences`) and their normalized texts."""
+    spans = best_sentences(
+        sentences[0],
+        sentences[1],
+        reading.text,
+        query_tokens,
+        skip_prefix=chunk.section_path[-1] if chunk.section_path else "",
+    )
+    return Hit(
+        chunk_id=chunk.id,
+        source=chunk.source,
+        title=meta.title,
+        town=meta.town,
+        date=meta.date,
+        section_path=chunk.section_path,
+        text=chunk.text,
+        footnotes=chunk.footnotes,
+        highlight="".join(chunk.text[s:e] for s, e in spans).strip(),
+        highlight_spans=spans,
+        score=scores[0],
+        dense_score=scores[1],
+        bm25_score=scores[2],
+        start=chunk.start,
+        end=chunk.end,
+        page=chunk.page,
+        page_end=chunk.page_end,
+    )
+
+
+def passage_context(chunk: Chunk, document: IndexedDocument) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
+    """`Retriever.context` of a passage of `document`."""
+    wanted = chunk.section_path[:-1] if len(chunk.section_path) > 1 else chunk.section_path
+    enclosing = [s for s in document.sections if s.path == wanted and s.start <= chunk.start and chunk.end <= s.end]
+    start, end = (enclosing[0].start, enclosing[0].end) if enclosing else (chunk.start, chunk.end)
+    return document, wanted, document.text[start:end], (chunk.start - start, chunk.end - start)
+
+
+# ---------------------------------------------------------------- candidate-based retrieval (a Milvus store)
+
+#: Reports of candidate passages kept in memory by a `MilvusRetriever` (their text shows a passage's context).
+DOCUMENT_CACHE_SIZE = 256
+
+
+class MilvusRetriever(Retriever):
+    """A `Retriever` over a Milvus store (`Settings.store` a Milvus URI): the passages stay in Milvus.
+
+    Per question, a dense search and a BM25 full-text search each return their top `CANDIDATES`
+    passages with their fields (the hard filters are Milvus filter expressions); the union of these
+    candidates gets the same per-chunk table, steering and fusion as the FAISS path, over arrays of
+    candidates instead of arrays of every passage, and the same `Hit`s. Dense scores are exact for
+    every candidate (its vector comes with it); a candidate BM25 did not return scores 0 there.
+
+    The retriever serves the generation that was live when it was made (`reload_retriever` moves to a
+    newer one; a build keeps the previous generation until the next build, so questions in flight
+    finish). The reports of candidates are fetched from Milvus and cached (bounded)."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        from qa.embedding import load_embedder
+        from qa.stores.milvus import MilvusStore
+
+        self.settings = settings or Settings.from_env()
+        self.store = MilvusStore(self.settings.milvus_uri, self.settings.milvus_collection)
+        generation = self.store.live()
+        if generation is None:
+            raise IndexMissingError(f"Milvus（{self.settings.store}）中没有索引：请先运行 `qa build --store {self.settings.store}`")
+        self.generation = generation
+        self.manifest = self.store.manifest(generation)
+        if self.manifest.get("model") != self.settings.model:
+            raise IndexMismatchError(
+                f"索引是用模型 {self.manifest.get('model')} 构建的，而当前配置的模型是 {self.settings.model}：请运行 `qa build --full`"
+            )
+        self.embedder = load_embedder(self.settings)
+        if self.embedder.dimension != self.manifest["dimension"]:
+            raise IndexMismatchError(
+                f"索引向量维度 {self.manifest['dimension']} 与模型维度 {self.embedder.dimension} 不符：请运行 `qa build --full`"
+            )
+        self.tokenizer = BM25Tokenizer(self.manifest["user_words"])
+        self.passage_count = int(self.manifest["counts"]["chunks"])
+        # what the question's reading and English→Chinese tokens ask of the corpus, asked of Milvus
+        self._corpus_text = _Probe(lambda fragment: self.store.contains_text(generation, fragment))
+        self._vocabulary = _Probe(lambda token: self.store.passages_holding(generation, token) > 0)
+        self._town_names = self.store.towns(generation)
+        self._document_cache: dict[str, IndexedDocument] = {}
+        self._document_lock = threading.Lock()
+        self._df: dict[str, int] = {}
+        english_glosses()
+        # a Milvus generation holds no sentence vectors: the answer step's sentences are embedded when
+        # first asked about, and cached (bounded)
+        self._stored_sentences: dict[str, np.ndarray] = {}
+        self._sentence_vectors: dict[str, np.ndarray] = {}
+        self._sentence_lock = threading.Lock()
+
+    # -- public (the `Retriever` API)
+
+    @property
+    def documents(self) -> list[IndexedDocument]:
+        """Every indexed report (read from Milvus on each call: a catalog, not a cache)."""
+        found = [document_from_json(raw) for raw in self.store.documents(self.generation, "")]
+        return sorted(found, key=lambda d: (d.metadata.date or "", d.source))
+
+    @property
+    def towns(self) -> list[str]:
+        return list(self._town_names)
+
+    @property
+    def table(self) -> ChunkTable:
+        raise AttributeError("a Milvus store has no table of every passage; candidates get one per question")
+
+    def read(self, question: str) -> QueryReading:
+        return read_question(question, self._town_names, self._corpus_text)
+
+    def retrieve(
+        self,
+        question: str,
+        k: int = 5,
+        *,
+        town: str | None = None,
+        year: int | None = None,
+        sources: list[str] | None = None,
+    ) -> SearchResult:
+        reading = self.read(replace_surrogates(question))
+        hits, relevance = self._search(reading, k, town=town, year=year, sources=sources)
+        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, self._covers(reading))
+
+    def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
+        from qa.stores.milvus import quote
+
+        rows = self.store.passages(self.generation, f"chunk_id == {quote(chunk_id)}", limit=1)
+        if not rows:
+            raise KeyError(chunk_id)
+        chunk = _chunk_from_row(rows[0])
+        return passage_context(chunk, self._reports([chunk.source])[chunk.source])
+
+    def term_idf(self, token: str) -> float:
+        """The BM25 idf of a token, from how many passages hold it as a substring (Milvus keeps its BM25
+        statistics to itself; a count query approximates the document frequency, cached)."""
+        if token not in self._df:
+            self._df[token] = self.store.passages_holding(self.generation, token)
+        return bm25_idf(self._df[token], self.passage_count)
+
+    # -- internals
+
+    def _search(
+        self, reading: QueryReading, k: int, *, town: str | None, year: int | None, sources: list[str] | None
+    ) -> tuple[list[Hit], Relevance]:
+        from qa.stores.milvus import filter_expression
+
+        expression = filter_expression(town=town, year=year, sources=sources)
+        readings = [reading, *comparison_sides(reading)]
+        pool: dict[int, dict] = {}
+        queries: dict[str, tuple[list[str], np.ndarray, dict[int, float]]] = {}
+        for one in readings:
+            key = one.anchored_text
+            if key in queries:
+                continue
+            query_vector = self.embedder.encode_queries([key])[0]
+            tokens = self.tokenizer.tokenize(one.matched_text)
+            if one.foreign:
+                tokens += translated_tokens(one.text, self.tokenizer.tokenize, self._vocabulary)
+            dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
+            lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
+            pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))
+            queries[key] = (tokens, query_vector, {row["id"]: row["score"] for row in lexical_rows})
+        ids = sorted(pool)
+        chunks = [_chunk_from_row(pool[i]) for i in ids]
+        vectors = np.array([pool[i]["dense"] for i in ids], dtype=np.float32).reshape(len(ids), self.manifest["dimension"])
+
+        def relevance_of(one: QueryReading) -> Relevance:
+            tokens, query_vector, lexical = queries[one.anchored_text]
+            scores = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
+            return Relevance(vectors @ query_vector, scores, tokens, query_vector)
+
+        relevance = relevance_of(reading)
+        if not ids:
+            return [], relevance
+        documents = self._reports(sorted({c.source for c in chunks}))
+        table = ChunkTable(chunks, documents)
+        allowed = table.allowed(town=town, year=year, sources=sources)  # what the expression let through
+        if not allowed.any():
+            return [], relevance
+
+        def fused_of(one: QueryReading) -> np.ndarray:
+            return fuse(relevance_of(one), allowed, table.town_match(one.towns), table.time_match(one))
+
+        fused = fused_of(reading)
+        sides = [fused_of(side) for side in readings[1:]]
+        hits = []
+        for i in rank(fused, sides, allowed, k):
+            chunk = chunks[i]
+            found = split_sentences(chunk.text)
+            hits.append(
+                build_hit(
+                    chunk,
+                    documents[chunk.source].metadata,
+                    (found, [normalize_for_matching(s.text) for s in found]),
+                    reading,
+                    relevance.query_tokens,
+                    (float(fused[i]), float(relevance.dense[i]), float(relevance.lexical[i])),
+                )
+            )
+        return hits, relevance
+
+    def _reports(self, sources: list[str]) -> dict[str, IndexedDocument]:
+        """The reports `sources` name, from the cache or Milvus."""
+        from qa.stores.milvus import quote
+
+        with self._document_lock:
+            missing = [s for s in sources if s not in self._document_cache]
+        if missing:
+            fetched = self.store.documents(self.generation, f"source in [{', '.join(map(quote, missing))}]")
+            with self._document_lock:
+                if len(self._document_cache) + len(fetched) > DOCUMENT_CACHE_SIZE:
+                    self._document_cache.clear()
+                self._document_cache.update((raw["source"], document_from_json(raw)) for raw in fetched)
+        with self._document_lock:
+            return {s: self._document_cache[s] for s in sources}
+
+    def _covers(self, reading: QueryReading) -> bool:
+        """`ChunkTable.covers` over the reports of the towns the question names."""
+        if not reading.towns or not reading.years:
+            return True
+        from qa.stores.milvus import quote
+
+        found = self.store.documents(self.generation, f"town in [{', '.join(map(quote, reading.towns))}]")
+        documents = {raw["source"]: document_from_json(raw) for raw in found}
+        return ChunkTable([], documents).covers(reading)
+
+
+class _Probe:
+    """Stands for the corpus' text (`name in corpus_text`) or vocabulary (`token in vocabulary`) where
+    the question's reading asks, without holding either: `test` (a query to Milvus) per new string,
+    cached (bounded)."""
+
+    def __init__(self, test: Callable[[str], bool]) -> None:
+        self._test = test
+        self._known: dict[str, bool] = {}
+
+    def __contains__(self, fragment: object) -> bool:
+        if not isinstance(fragment, str) or not fragment:
+            return False
+        if fragment not in self._known:
+            if len(self._known) >= SENTENCE_CACHE_SIZE:
+                self._known.clear()
+            self._known[fragment] = self._test(fragment)
+        return self._known[fragment]
+
+
+def _chunk_from_row(row: dict) -> Chunk:
+    """A passage as a Milvus search or query returns it."""
+    position = row["position"]
+    return Chunk(
+        id=row["chunk_id"],
+        source=row["source"],
+        section_path=tuple(row["section_path"]),
+        text=row["text"],
+        start=position["start"],
+        end=position["end"],
+        footnotes=tuple(Footnote(**f) for f in row["footnotes"]),
+        page=position.get("page"),
+        page_end=position.get("page_end"),
+    )
 
 
 # ---------------------------------------------------------------- module-level API
 
-_retrievers: dict[Path, Retriever] = {}
+_retrievers: dict[tuple[Path, str], Retriever] = {}
 _retrievers_lock = threading.Lock()
 
 
+def open_retriever(settings: Settings, directory: Path) -> Retriever:
+    """A Retriever over the store `settings.store` names: the index in `directory` (FAISS), or Milvus."""
+    return MilvusRetriever(settings) if settings.milvus_uri else Retriever(settings, index_dir=directory)
+
+
 def get_retriever(index_dir: Path | str | None = None) -> Retriever:
-    """The process-wide Retriever for an index directory, loaded on first use."""
+    """The process-wide Retriever for an index directory (or the Milvus store QA_STORE names), loaded
+    on first use."""
     settings = Settings.from_env()
     directory = Path(index_dir) if index_dir else settings.index_dir
+    key = (directory, settings.store)
     with _retrievers_lock:
-        if directory not in _retrievers:
-            _retrievers[directory] = Retriever(settings, index_dir=directory)
-        return _retrievers[directory]
+        if key not in _retrievers:
+            _retrievers[key] = open_retriever(settings, directory)
+        return _retrievers[key]
 
 
 def reload_retriever(index_dir: Path | str | None = None) -> Retriever:
@@ -281,9 +556,9 @@ def reload_retriever(index_dir: Path | str | None = None) -> Retriever:
     next question gets the new one. The embedder is shared, so this costs the index load only."""
     settings = Settings.from_env()
     directory = Path(index_dir) if index_dir else settings.index_dir
-    fresh = Retriever(settings, index_dir=directory)
+    fresh = open_retriever(settings, directory)
     with _retrievers_lock:
-        _retrievers[directory] = fresh
+        _retrievers[(directory, settings.store)] = fresh
     return fresh
 
 

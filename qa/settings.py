@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -34,6 +35,11 @@ DEFAULT_MAX_OCR_PAGES = 60
 #: Embedding engines (`Settings.backend`, env QA_BACKEND).
 BACKENDS = ("onnx", "torch")
 
+#: The default store (`Settings.store`, env QA_STORE): FAISS + bm25s files under the index directory.
+FAISS_STORE = "faiss"
+#: What else `Settings.store` may be: a Milvus URI (README "Scaling out").
+STORE_HELP = "faiss（默认）、Milvus Lite 数据库文件（以 .db 结尾，如 ./milvus.db）或 Milvus 服务地址（http://主机:19530）"
+
 
 def _env_path(name: str, default: Path) -> Path:
     value = os.environ.get(name)
@@ -55,6 +61,19 @@ def _env_bool(name: str, default: bool) -> bool:
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def milvus_uri(store: str) -> str | None:
+    """The Milvus URI a store setting names (a Milvus Lite file as an absolute path), or None for
+    "faiss". Raises ValueError naming the setting for anything else."""
+    store = store.strip()
+    if store == FAISS_STORE:
+        return None
+    if re.match(r"https?://[^/\s]+", store):
+        return store
+    if "://" not in store and store.endswith(".db"):
+        return str(Path(store).expanduser().resolve())
+    raise ValueError(f"存储设置 QA_STORE / --store 的值 {store!r} 无法识别：应为 {STORE_HELP}")
 
 
 @dataclass(frozen=True)
@@ -86,6 +105,16 @@ class Settings:
     upload_dir: Path = PROJECT_ROOT / "uploads"
     max_pages: int = DEFAULT_MAX_PAGES
     max_ocr_pages: int = DEFAULT_MAX_OCR_PAGES
+    #: Where the passages live (env QA_STORE, flag --store): "faiss", or a Milvus URI — a local file
+    #: ending in .db (Milvus Lite, in-process) or http(s)://host:port (a Milvus standalone or cluster).
+    store: str = FAISS_STORE
+    #: A Milvus store's collections are named after this (env QA_MILVUS_COLLECTION), so that several
+    #: indexes can share one Milvus server.
+    milvus_collection: str = "report_qa"
+    #: Embed a build's new passages with Ray Data (env QA_RAY_ADDRESS or flag --ray): "" for in-process,
+    #: "local" for a Ray instance started on this machine, else a Ray cluster's address ("ray://host:10001",
+    #: or "auto" for the cluster this machine belongs to).
+    ray_address: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -105,11 +134,24 @@ class Settings:
             upload_dir=_env_path("QA_UPLOAD_DIR", base.upload_dir),
             max_pages=_env_int("QA_MAX_PAGES", base.max_pages),
             max_ocr_pages=_env_int("QA_MAX_OCR_PAGES", base.max_ocr_pages),
+            store=os.environ.get("QA_STORE") or base.store,
+            milvus_collection=os.environ.get("QA_MILVUS_COLLECTION") or base.milvus_collection,
+            ray_address=os.environ.get("QA_RAY_ADDRESS") or base.ray_address,
         )
 
     def __post_init__(self) -> None:
         if self.backend not in BACKENDS:
             raise ValueError(f"backend {self.backend!r} (QA_BACKEND) must be one of {', '.join(BACKENDS)}")
+        milvus_uri(self.store)  # a bad QA_STORE is refused here, before anything is read or built
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
+            raise ValueError(
+                f"QA_MILVUS_COLLECTION={self.milvus_collection!r}：集合名只能含字母、数字和下划线，且不以数字开头"
+            )
+
+    @property
+    def milvus_uri(self) -> str | None:
+        """The Milvus URI `store` names (a Milvus Lite file as an absolute path), or None for FAISS."""
+        return milvus_uri(self.store)
 
     def with_overrides(self, **overrides: object) -> Settings:
         """Apply CLI flags; `None` means the flag was not given."""

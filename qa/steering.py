@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.documents import Chunk, Metadata
+from qa.documents import Chunk, document_years
 from qa.patterns import FIVE_YEAR_PLAN, PLAN_PART, REVIEW_PART, YEAR_WITH_UNIT
 from qa.query import QueryReading
 
@@ -55,16 +55,6 @@ def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
     if "下半年" in part:
         labels.add("H2")
     return PassageTime(frozenset(years), frozenset(labels), is_plan)
-
-
-def document_years(meta: Metadata) -> set[int]:
-    """Every year a report is about: its date's, and those of the periods it reviews or plans."""
-    years = set()
-    for period in (*meta.periods_reviewed, *meta.periods_planned):
-        years.update(range(period.start_year, period.end_year + 1))
-    if meta.date:
-        years.add(int(meta.date[:4]))
-    return years
 
 
 def spoken_years(document: IndexedDocument) -> frozenset[int]:
