@@ -18,7 +18,7 @@ import numpy as np
 from qa.crosslingual import english_glosses, translated_tokens
 from qa.documents import Footnote
 from qa.evidence import bm25_idf
-from qa.fusion import Relevance, fuse
+from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
 from qa.highlight import best_sentences, split_sentences
 from qa.index import IndexedDocument, IndexMismatchError, LoadedIndex, load_index
 from qa.query import QueryReading, comparison_sides, read_question
@@ -88,6 +88,7 @@ class Retriever:
         self._chunks = self.index.chunks
         self._table = ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
+        self._lengths = np.array([len(c.text) for c in self._chunks], dtype=np.float64)
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
         english_glosses()  # read the dictionary now (~1 s), not during the first English question
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
@@ -199,6 +200,10 @@ class Retriever:
         order = firsts + [int(i) for i in top if int(i) not in firsts]
         return [self._hit(i, reading, relevance, fused) for i in order[:k]], relevance
 
+    def relevance(self, reading: QueryReading) -> Relevance:
+        """What the reading's text scores against every passage (dense and BM25), before fusion."""
+        return self._relevance(reading, {})
+
     def _relevance(self, reading: QueryReading, relevances: dict[str, Relevance]) -> Relevance:
         """Dense similarity (over the top candidates; the rest get the lowest candidate's score) and
         BM25 of the question against every chunk; `relevances` caches them by the text embedded, so
@@ -222,7 +227,28 @@ class Retriever:
 
     def _fused(self, reading: QueryReading, allowed: np.ndarray, relevances: dict[str, Relevance]) -> np.ndarray:
         relevance = self._relevance(reading, relevances)
-        return fuse(relevance, allowed, self._table.town_match(reading.towns), self._table.time_match(reading))
+        return fuse(self.candidates(reading, relevance), allowed, self.traits(reading, relevance))
+
+    def candidates(self, reading: QueryReading, relevance: Relevance) -> Candidates:
+        """Every passage's evidence for the fusion (`qa.fusion`): scores, document, length, steering."""
+        return Candidates(
+            dense=relevance.dense,
+            lexical=relevance.lexical,
+            document=self._table.doc_of_chunk,
+            length=self._lengths,
+            town_match=self._table.town_match(reading.towns),
+            time_match=self._table.time_match(reading),
+        )
+
+    def traits(self, reading: QueryReading, relevance: Relevance) -> QuestionTraits:
+        """What the question says about how to weigh the evidence: its rare-term weight over this index,
+        and whether it names a town or a period."""
+        idfs = [self.term_idf(token) for token in dict.fromkeys(relevance.query_tokens)]
+        return QuestionTraits(
+            rare_weight=rare_weight(idfs, bm25_idf(1, len(self._chunks))),
+            names_town=bool(reading.towns),
+            names_period=bool(reading.years or reading.halves or reading.plans),
+        )
 
     def _hit(self, i: int, reading: QueryReading, relevance: Relevance, fused: np.ndarray) -> Hit:
         chunk = self._chunks[i]
