@@ -181,8 +181,13 @@ def features(candidates: Candidates, allowed: np.ndarray, traits: QuestionTraits
 def fuse(
     candidates: Candidates, allowed: np.ndarray, traits: QuestionTraits, model: FusionModel | None = None
 ) -> np.ndarray:
-    """The fused score of every passage (only the allowed ones are ranked; others get −inf)."""
+    """The fused score of every passage: the model's score scaled so that the allowed passages span 0..1
+    (the answer step reads a second passage's score as a share of the best one's, as it did under the
+    constant weights); passages not allowed get −inf."""
     if not len(candidates.dense):
         return np.zeros(0, dtype=np.float64)
     scores = features(candidates, allowed, traits) @ (model or fitted_model()).vector
+    if allowed.any():
+        low, high = float(scores[allowed].min()), float(scores[allowed].max())
+        scores = (scores - low) / (high - low) if high - low > 1e-12 else np.zeros_like(scores)
     return np.where(allowed, scores, -np.inf)
