@@ -12,8 +12,8 @@ questions from both kinds of text; its coefficients are `qa/fusion_model.json`. 
   sum of its passages' BM25 (an article whose terms are spread over two windows is one answer);
 - the question's rare-term weight (how much of its BM25 mass is in rare terms) times each score,
   so that a question carrying a rare name leans on BM25 and a vague one on the embedder;
-- whether the question names a town or a period, times each score (such words match every passage
-  of a report, and the steering terms already carry them);
+- whether the question names a town or a period the index's metadata knows, times each score (such
+  words match every passage of a report, and the steering terms already carry them);
 - the passage's length, and the town and period steering where the corpus has that metadata.
 
 The function is pure over per-passage arrays: all passages of an index, or a candidate subset (then
@@ -87,8 +87,8 @@ class QuestionTraits:
     """What the question itself says about how to weigh the evidence."""
 
     rare_weight: float  # 0..1: idf of its tokens over the rarest possible idf, averaged (`rare_weight`)
-    names_town: bool
-    names_period: bool
+    names_town: bool  # an indexed town (from the reports' metadata)
+    names_period: bool  # a year, half-year or five-year plan, in an index whose passages carry periods
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ class Retriever:
         self._table = ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._lengths = np.array([len(c.text) for c in self._chunks], dtype=np.float64)
+        # whether any passage has a period from its report's metadata (news articles have none)
+        self._has_periods = bool(self._table.chunk_years.any() or self._table.chunk_labels.any())
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
         english_glosses()  # read the dictionary now (~1 s), not during the first English question
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
@@ -242,12 +244,13 @@ class Retriever:
 
     def traits(self, reading: QueryReading, relevance: Relevance) -> QuestionTraits:
         """What the question says about how to weigh the evidence: its rare-term weight over this index,
-        and whether it names a town or a period."""
+        and whether it names a town or a period the index's metadata knows (then steering carries those
+        words; in text without such metadata a year is an ordinary word)."""
         idfs = [self.term_idf(token) for token in dict.fromkeys(relevance.query_tokens)]
         return QuestionTraits(
             rare_weight=rare_weight(idfs, bm25_idf(1, len(self._chunks))),
             names_town=bool(reading.towns),
-            names_period=bool(reading.years or reading.halves or reading.plans),
+            names_period=self._has_periods and bool(reading.years or reading.halves or reading.plans),
         )
 
     def _hit(self, i: int, reading: QueryReading, relevance: Relevance, fused: np.ndarray) -> Hit:
