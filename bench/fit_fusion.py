@@ -40,7 +40,7 @@ TABLE_FILE = PROJECT_ROOT / "bench" / "data" / "fusion_candidates.npz"
 MODEL_FILE = PROJECT_ROOT / "qa" / "fusion_model.json"
 #: Candidates kept per question: the best of each store (all passages of a smaller index).
 KEPT_PER_STORE = 256
-C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
+C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 FOLDS = 5
 #: Constants of the fusion this model replaced (dense 0.7 / BM25 0.3 / town 0.35 / period 0.25).
 CONSTANT_WEIGHTS = {"dense": 0.7, "lexical": 0.3, "town": 0.35, "time": 0.25}
