@@ -40,6 +40,8 @@ from qa.text import normalize_question
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "crud" / "questions.jsonl"
 SOURCE = PROJECT_ROOT.parent / "shared" / "eval" / "crud"
 WORK = TMP_DIR / "crud"
+#: Window sizes of the chunking sweep (characters; the longest article has 1,033).
+WINDOW_SIZES = (250, 400, 500, 800, 1200)
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,40 @@ def _bm25_build_seconds(retriever: Any) -> float:
     return time.perf_counter() - started
 
 
+def chunking_sweep(retriever: Any, questions: list[Question]) -> list[dict[str, Any]]:
+    """BM25 alone (the product's tokenizer) over the articles cut into windows of each size: how much of
+    an article's lexical evidence a window keeps. No embedding, so every size costs seconds; the dense
+    side was measured for the size chosen only (`HEADINGLESS_MAX_CHARS`), an embedding of the 3,000
+    articles taking most of an hour on this machine."""
+    from qa.chunking import HEADINGLESS_MAX_CHARS, chunk_document
+    from qa.documents import Paragraph
+    from qa.evaluate import answer_rank
+    from qa.stores import build_lexical
+
+    tokenize = retriever.index.tokenizer.tokenize
+    documents = retriever.documents
+    rows = []
+    for size in WINDOW_SIZES:
+        pieces = [
+            Passage(d.source, c.text)
+            for d in documents
+            # an article is one run of paragraphs (no sections), cut at paragraph ends first
+            for c in chunk_document(d.source, d.text, (Paragraph(0, len(d.text)),), (), max_chars=size, window_chars=size)
+        ]
+        lexical = build_lexical([tokenize(p.text) for p in pieces])
+        ranks = []
+        for question in questions:
+            scores = lexical.score(tokenize(normalize_question(question.question)))
+            top = [pieces[i] for i in np.argsort(-scores, kind="stable")[:K] if scores[i] > 0]
+            ranks.append(answer_rank(question, top))
+        n = len(questions)
+        rows.append({
+            "window": size, "chosen": size == HEADINGLESS_MAX_CHARS, "passages": len(pieces),
+            "hit@1": sum(r == 1 for r in ranks) / n, "hit@5": sum(r is not None for r in ranks) / n,
+        })
+    return rows
+
+
 def question_sets() -> list[tuple[str, list[Question]]]:
     """The sample's tuning part, its held-out part, all of it, and the held-back file when given."""
     raw = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
@@ -181,8 +217,15 @@ def run(quick: bool = False) -> dict[str, Any]:
         ]
         outputs.append(f"#### {name} ({result['answerable']} questions, k={K})\n\n"
                        + table(["system", "hit@1", "hit@5", "mrr@5", "p50 ms", "build s"], rows))
+    log("crud: chunking sweep (BM25 alone, the tuned-on questions)")
+    sweep = chunking_sweep(retriever, question_sets()[0][1])
+    outputs.append("#### Windows for text without headings (BM25 alone, the questions tuned on)\n\n" + table(
+        ["window (chars)", "passages", "hit@1", "hit@5"],
+        [(f"{r['window']}" + (" (chosen)" if r["chosen"] else ""), r["passages"], r["hit@1"], r["hit@5"]) for r in sweep],
+    ))
     payload = {
         "k": K,
+        "chunking_sweep": sweep,
         "documents": len(retriever.index.documents),
         "passages": {"report-qa": len(passages), "naive": len(naive.passages), "bm25-articles": len(articles.passages)},
         "build": index.build,

@@ -44,6 +44,8 @@ C_GRID = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0, 300.0, 1000.0)
 FOLDS = 5
 #: Constants of the fusion this model replaced (dense 0.7 / BM25 0.3 / town 0.35 / period 0.25).
 CONSTANT_WEIGHTS = {"dense": 0.7, "lexical": 0.3, "town": 0.35, "time": 0.25}
+#: Dense weights of the constant fusion scored for comparison (BM25 gets the rest).
+DENSE_SWEEP = (0.0, 0.2, 0.3, 0.5, 0.7)
 
 
 @dataclass(frozen=True)
@@ -235,7 +237,7 @@ def folds(data: list[Group]) -> np.ndarray:
     """A fold number per question, drawn within each corpus (fixed seed)."""
     rng = np.random.default_rng(0)
     assigned = np.zeros(len(data), dtype=int)
-    for corpus in {g.meta["corpus"] for g in data}:
+    for corpus in sorted({g.meta["corpus"] for g in data}):
         members = np.flatnonzero([g.meta["corpus"] == corpus for g in data])
         assigned[rng.permutation(members)] = np.arange(len(members)) % FOLDS
     return assigned
@@ -273,7 +275,10 @@ def fit(data: list[Group]) -> dict:
             "questions": {corpus: sum(g.meta["corpus"] == corpus for g in data) for corpus in TRAINING_FILES},
             "C": best_c,
             "cross_validated": {str(c): r for c, r in results.items()},
-            "constant_fusion": metrics(data, constant_vector(CONSTANT_WEIGHTS)),
+            "constant_fusion": {
+                str(dense): metrics(data, constant_vector({**CONSTANT_WEIGHTS, "dense": dense, "lexical": 1 - dense}))
+                for dense in DENSE_SWEEP
+            },
         },
     }
 

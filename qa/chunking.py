@@ -61,13 +61,14 @@ def chunk_document(
     *,
     max_chars: int = DEFAULT_MAX_CHARS,
     min_chars: int = DEFAULT_MIN_CHARS,
+    window_chars: int = HEADINGLESS_MAX_CHARS,
 ) -> tuple[Chunk, ...]:
     """Cut a clean text into chunks; `markers` are (footnote number, offset) pairs from cleaning. A text
-    with no sections is cut into windows of up to `HEADINGLESS_MAX_CHARS` (or `max_chars` if larger)."""
+    with no sections is cut into windows of up to `window_chars` (or `max_chars` if larger)."""
     if max_chars < 20:
         raise ValueError(f"chunk_max_chars must be at least 20, got {max_chars}")
     if not sections:
-        max_chars = max(max_chars, HEADINGLESS_MAX_CHARS)
+        max_chars = max(max_chars, window_chars)
     segments = _merge_short(_attach_headings(_segments(text, paragraphs, sections)), max_chars, min_chars)
     notes = {f.n: f for f in footnotes}
     chunks: list[Chunk] = []
