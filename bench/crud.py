@@ -13,7 +13,8 @@ Systems, all over the same 3,000 articles and scored with `qa.evaluate.answer_ra
 - report-qa: `qa build` of the articles written out as .txt files, then `Retriever.search`;
 - bm25 / dense: BM25 alone and dense alone over report-qa's passages (its tokens, its vectors);
 - bm25-articles: BM25 over whole articles (same tokenizer): the bar the issue set;
-- naive: the LangChain pipeline of `bench/quality.py` (500/50 splitter, the same embedder, flat FAISS).
+- naive: the LangChain pipeline of `bench/quality.py` (500/50 splitter, the same embedder, flat FAISS);
+  not run with --quick (its embedding of the articles takes most of an hour here the first time).
 
 Build times: report-qa's is its `qa build` (written to bench/results/tmp/crud/build.json when the
 build embeds; a later run whose build is a no-op reports that recorded time); dense alone needs the
@@ -188,22 +189,24 @@ def run(quick: bool = False) -> dict[str, Any]:
     retriever = Retriever(index_dir=index.directory)
     passages = [Passage(c.source, c.text, c.footnotes) for c in retriever.index.chunks]
     articles = ArticleBm25(retriever)
-    log("crud: naive pipeline")
-    naive = NaivePipeline(retriever.embedder, index.docs_dir)
     searchers = {
         "report-qa": lambda q: retriever.search(q, K),
         "bm25": lambda q: bm25_search(retriever, passages, q),
         "dense": lambda q: dense_search(retriever, passages, q),
         "bm25-articles": articles.search,
-        "naive": naive.search,
     }
     build_seconds = {
         "report-qa": index.build["seconds"],
         "bm25": _bm25_build_seconds(retriever),
         "dense": index.build["seconds"],
         "bm25-articles": articles.seconds,
-        "naive": naive.embed_seconds,
     }
+    naive: NaivePipeline | None = None
+    if not quick:  # its own embedding of the articles: most of an hour on this machine the first time
+        log("crud: naive pipeline")
+        naive = NaivePipeline(retriever.embedder, index.docs_dir)
+        searchers["naive"] = naive.search
+        build_seconds["naive"] = naive.embed_seconds
     sets: dict[str, Any] = {}
     outputs = []
     for name, questions in question_sets():
@@ -227,15 +230,17 @@ def run(quick: bool = False) -> dict[str, Any]:
         "k": K,
         "chunking_sweep": sweep,
         "documents": len(retriever.index.documents),
-        "passages": {"report-qa": len(passages), "naive": len(naive.passages), "bm25-articles": len(articles.passages)},
+        "passages": {"report-qa": len(passages), "naive": len(naive.passages) if naive else None,
+                     "bm25-articles": len(articles.passages)},
         "build": index.build,
         "build_seconds": build_seconds,
         "sets": sets,
     }
     write_result("crud", payload)
     built = index.build
+    naive_note = f"naive {len(naive.passages):,}" if naive else "naive not run (--quick)"
     text = (f"### Quality — CRUD-RAG news sample ({payload['documents']:,} articles; report-qa "
-            f"{len(passages):,} passages, naive {len(naive.passages):,})\n\n" + "\n\n".join(outputs))
+            f"{len(passages):,} passages, {naive_note})\n\n" + "\n\n".join(outputs))
     text += (f"\n\nreport-qa build: {built.get('seconds', float('nan')):.0f} s for {built.get('chunks', '?')} passages "
              f"(measured {built.get('when', '—')}); naive: embedding time of its passages.")
     payload["markdown"] = text

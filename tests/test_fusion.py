@@ -85,3 +85,18 @@ def test_only_allowed_passages_are_ranked() -> None:
 @pytest.mark.parametrize(("idfs", "expected"), [([], 0.0), ([2.0, 4.0], 0.375), ([9.0, 9.0], 1.0)])
 def test_rare_weight_is_the_mean_idf_over_the_rarest(idfs: list[float], expected: float) -> None:
     assert rare_weight(idfs, 8.0) == pytest.approx(expected)
+
+
+def test_committed_model_ranks_the_committed_candidates_as_recorded() -> None:
+    """The committed model on the committed candidate table (`bench/fit_fusion.py --check`): better
+    than the constant fusion it replaced on the news questions, no worse on the reports."""
+    from bench import fit_fusion
+
+    every = fit_fusion.groups(fit_fusion.load_table())
+    training = [g for g in every if not g.meta["holdout"]]
+    fitted = fit_fusion.metrics(training, fitted_model().vector)
+    constant = fit_fusion.metrics(training, fit_fusion.constant_vector(fit_fusion.CONSTANT_WEIGHTS))
+    assert fitted["crud"]["hit@1"] >= 0.82 and fitted["crud"]["hit@5"] >= 0.97
+    assert fitted["crud"]["hit@1"] > constant["crud"]["hit@1"]
+    assert fitted["reports"]["hit@1"] >= constant["reports"]["hit@1"]
+    assert fitted["reports"]["hit@5"] >= constant["reports"]["hit@5"]
