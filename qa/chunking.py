@@ -13,10 +13,11 @@ e5 reads at most 512 tokens; Chinese runs about one token per 1–1.5 characters
 Text with no headings at all (news articles, notices) has no sections to follow: it is cut into
 near-equal windows of at most `HEADINGLESS_MAX_CHARS` at paragraph, sentence or clause ends. The size
 was measured on the CRUD-RAG news sample (`bench/crud.py`, README "Retrieval"): small windows split
-an article's context from the sentence that answers, and BM25 over 250/400/500/800/whole-article
-windows reached hit@1 0.58/0.73/0.79/0.80/0.81; 800 keeps nearly all of the whole article's lexical
-evidence while a long notice still gets passages the embedder reads almost whole. Overlapping windows
-measured lower (400+100: 0.71) and would break the one-chunk-per-character rule, so there is none.
+an article's context from the sentence that answers, and BM25 over 250/400/500/800/1200-character
+(whole-article) windows reached hit@1 0.55/0.72/0.80/0.83/0.84; 800 keeps nearly all of the whole
+article's lexical evidence while a long notice still gets passages the embedder reads almost whole
+(512 tokens). Overlapping windows measured lower in a first trial (400 with 100 overlap: 0.71 against
+0.73 without) and would break the one-chunk-per-character rule, so there is none.
 """
 
 from __future__ import annotations
