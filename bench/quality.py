@@ -18,6 +18,7 @@ half width), which is the product's own first step.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,14 +67,16 @@ class NaivePipeline:
 
     def _vectors(self, texts: list[str]) -> tuple[np.ndarray, float]:
         digest = hashlib.sha256(("\x00".join(texts) + self.embedder.path).encode("utf-8")).hexdigest()[:16]
-        cache = TMP_DIR / f"naive-{digest}.npy"
-        if cache.is_file():
-            return np.load(cache), float("nan")
+        cache, timing = TMP_DIR / f"naive-{digest}.npy", TMP_DIR / f"naive-{digest}.json"
+        if cache.is_file():  # the embedding time recorded when the vectors were computed
+            seconds = json.loads(timing.read_text(encoding="utf-8"))["seconds"] if timing.is_file() else float("nan")
+            return np.load(cache), seconds
         started = time.perf_counter()
         vectors = self.embedder.encode_passages(texts)
         seconds = time.perf_counter() - started
         TMP_DIR.mkdir(parents=True, exist_ok=True)
         np.save(cache, vectors)
+        timing.write_text(json.dumps({"seconds": seconds, "passages": len(texts)}) + "\n", encoding="utf-8")
         return vectors, seconds
 
     def search(self, question: str, k: int = K) -> list[Passage]:

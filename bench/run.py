@@ -1,4 +1,4 @@
-"""`python -m bench.run [--quick] [--parts quality,latency,build,scale,embedding,readers,stores]`
+"""`python -m bench.run [--quick] [--parts quality,crud,latency,build,scale,embedding,throughput,readers,stores]`
 
 Runs the benchmark parts in order, prints each part's markdown tables as it finishes, writes
 bench/results/<part>.json, and ends with the targets summary (bench/results/summary.json and
@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.common import RESULTS_DIR, log, write_result
 
-PARTS = ("quality", "latency", "build", "scale", "embedding", "throughput", "readers", "stores")
+PARTS = ("quality", "crud", "latency", "build", "scale", "embedding", "throughput", "readers", "stores")
 
 _retriever: Any = None
 
@@ -38,6 +38,10 @@ def _part(name: str) -> Callable[..., dict[str, Any]]:
         from bench import quality
 
         return lambda quick: quality.run(shared_retriever(), quick=quick)
+    if name == "crud":
+        from bench import crud
+
+        return lambda quick: crud.run(quick=quick)
     if name == "latency":
         from bench import latency
 

@@ -1,22 +1,55 @@
-"""Dense + lexical + steering → one score per passage.
+"""Dense + lexical + document evidence + steering → one score per passage.
 
-Fusion is a weighted sum of min-max normalized scores (dense and BM25 over the same candidates) plus
-steering terms for the town and the period the question names. Rank fusion (RRF) throws away how
-far apart the scores are, which is what separates a keyword match on a figure from a near miss;
-the weighted sum keeps it (see the note in README "Retrieval" for the measurements).
+The balance of lexical and dense evidence is not a constant. A constant tuned on the five reports
+(dense 0.7, BM25 0.3) lost to plain BM25 on news articles, and no constant wins on both kinds of
+text. The score is a linear model over a few features of each (question, passage) pair, fitted as a
+ranking model (a softmax over each question's candidates, `bench/fit_fusion.py`) on labelled
+questions from both kinds of text; its coefficients are `qa/fusion_model.json`. The features:
+
+- the passage's dense and BM25 scores, scaled to the question's best candidate, and their ranks
+  (scores keep how far apart two passages are, ranks how many beat them);
+- evidence of its document: the best dense and BM25 score among the document's passages, and the
+  sum of its passages' BM25 (an article whose terms are spread over two windows is one answer);
+- the question's rare-term weight (how much of its BM25 mass is in rare terms) times each score,
+  so that a question carrying a rare name leans on BM25 and a vague one on the embedder;
+- whether the question names a town or a period the index's metadata knows, times each score (such
+  words match every passage of a report, and the steering terms already carry them);
+- the passage's length, and the town and period steering where the corpus has that metadata.
+
+The function is pure over per-passage arrays: all passages of an index, or a candidate subset (then
+the document features see the candidates only; given the floors of all passages and the best
+candidates of both stores, the scores are those over all passages).
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import numpy as np
 
-#: Fusion weights, chosen on the dev set and the project's own question set (README "Retrieval").
-DENSE_WEIGHT = 0.7
-BM25_WEIGHT = 0.3
-TOWN_WEIGHT = 0.35
-TIME_WEIGHT = 0.25
+MODEL_FILE = Path(__file__).with_name("fusion_model.json")
+#: Passage lengths are read up to this many characters (the longest window of a text without headings).
+LENGTH_SCALE = 800.0
+
+FEATURES = (
+    "dense",
+    "lexical",
+    "dense_rank",
+    "lexical_rank",
+    "doc_dense",
+    "doc_lexical",
+    "doc_lexical_sum",
+    "dense_x_rare",
+    "lexical_x_rare",
+    "dense_x_named",
+    "lexical_x_named",
+    "length",
+    "town",
+    "time",
+)
 
 
 @dataclass(frozen=True)
@@ -30,17 +63,131 @@ class Relevance:
     query_vector: np.ndarray
 
 
-def minmax(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-    """`values` scaled so that the allowed ones span 0..1 (all 0 when they are equal)."""
-    pool = values[allowed] if allowed.any() else values
-    low, high = float(pool.min()), float(pool.max())
-    if high - low < 1e-9:
-        return np.zeros_like(values)
-    return (values - low) / (high - low)
+@dataclass(frozen=True)
+class Candidates:
+    """Per-passage evidence the fusion reads, one entry per passage in the same order in every array
+    (all passages of an index, or a candidate subset)."""
+
+    dense: np.ndarray  # cosine; passages beyond the dense store's candidates carry the lowest candidate's
+    lexical: np.ndarray  # raw BM25 (≥ 0)
+    document: np.ndarray  # int: which document each passage belongs to (any numbering)
+    length: np.ndarray  # characters of the passage's text
+    town_match: np.ndarray  # 1 for a passage of a town the question names (`qa.steering`), else 0
+    time_match: np.ndarray  # 0..1: a passage about the period the question names (`qa.steering`)
+    # The lowest dense and BM25 scores over all passages, which scale the scores (a passage at the
+    # floor gets 0). None: the lowest in these arrays, which is that when they cover all passages; a
+    # caller passing a candidate subset passes the floors it knows (BM25's is 0 when some passage
+    # shares no token with the question).
+    dense_floor: float | None = None
+    lexical_floor: float | None = None
 
 
-def fuse(relevance: Relevance, allowed: np.ndarray, town_match: np.ndarray, time_match: np.ndarray) -> np.ndarray:
-    """The fused score of every passage (only the allowed ones are ranked)."""
-    fused = DENSE_WEIGHT * minmax(relevance.dense, allowed) + BM25_WEIGHT * minmax(relevance.lexical, allowed)
-    fused += TOWN_WEIGHT * town_match + TIME_WEIGHT * time_match
-    return fused
+@dataclass(frozen=True)
+class QuestionTraits:
+    """What the question itself says about how to weigh the evidence."""
+
+    rare_weight: float  # 0..1: idf of its tokens over the rarest possible idf, averaged (`rare_weight`)
+    names_town: bool  # an indexed town (from the reports' metadata)
+    names_period: bool  # a year, half-year or five-year plan, in an index whose passages carry periods
+
+
+@dataclass(frozen=True)
+class FusionModel:
+    """A weight per feature (`FEATURES`); the score is their weighted sum."""
+
+    weights: dict[str, float]
+
+    @property
+    def vector(self) -> np.ndarray:
+        return np.array([self.weights.get(name, 0.0) for name in FEATURES], dtype=np.float64)
+
+
+@cache
+def fitted_model() -> FusionModel:
+    """The committed model (`qa/fusion_model.json`, written by `bench/fit_fusion.py`)."""
+    raw = json.loads(MODEL_FILE.read_text(encoding="utf-8"))
+    return FusionModel({name: float(raw["weights"][name]) for name in FEATURES})
+
+
+def rare_weight(idfs: list[float], max_idf: float) -> float:
+    """The question's rare-term weight: the mean idf of its distinct tokens relative to the idf of a
+    term in a single passage (0 when it has no tokens). High for 「月球-25号探测器」, low for 「有哪些措施」."""
+    if not idfs or max_idf <= 0:
+        return 0.0
+    return float(min(1.0, np.mean(idfs) / max_idf))
+
+
+def _scaled(values: np.ndarray, allowed: np.ndarray, floor: float) -> np.ndarray:
+    """(values − floor) / (best allowed − floor), 0 when nothing is above the floor."""
+    best = float(values[allowed].max()) if allowed.any() else float(values.max(initial=floor))
+    if best - floor < 1e-9:
+        return np.zeros(len(values), dtype=np.float64)
+    return np.clip((values.astype(np.float64) - floor) / (best - floor), 0.0, None)
+
+
+def _floor(values: np.ndarray, given: float | None) -> float:
+    return float(values.min()) if given is None else given
+
+
+def _rank_weight(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """1/(1 + rank) among the allowed passages (best = 1, second = 1/2 …); 0 for the others."""
+    order = np.argsort(np.where(allowed, -values, np.inf), kind="stable")
+    ranks = np.empty(len(values), dtype=np.float64)
+    ranks[order] = np.arange(len(values), dtype=np.float64)
+    return np.where(allowed, 1.0 / (1.0 + ranks), 0.0)
+
+
+def _document_max(values: np.ndarray, document: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """The best allowed value among each passage's document's passages."""
+    _, inverse = np.unique(document, return_inverse=True)
+    best = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype=np.float64)
+    np.maximum.at(best, inverse[allowed], values[allowed])
+    return best[inverse]
+
+
+def _document_sum(values: np.ndarray, document: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """The sum of allowed values over each passage's document, scaled so the best document has 1."""
+    _, inverse = np.unique(document, return_inverse=True)
+    total = np.zeros(int(inverse.max()) + 1 if len(inverse) else 0, dtype=np.float64)
+    np.add.at(total, inverse[allowed], values[allowed])
+    top = float(total.max(initial=0.0))
+    return total[inverse] / top if top > 0 else np.zeros(len(values), dtype=np.float64)
+
+
+def features(candidates: Candidates, allowed: np.ndarray, traits: QuestionTraits) -> np.ndarray:
+    """The (passages × `FEATURES`) matrix the model weighs."""
+    dense = _scaled(candidates.dense, allowed, _floor(candidates.dense, candidates.dense_floor))
+    lexical = _scaled(candidates.lexical, allowed, _floor(candidates.lexical, candidates.lexical_floor))
+    named = 1.0 if (traits.names_town or traits.names_period) else 0.0
+    columns = {
+        "dense": dense,
+        "lexical": lexical,
+        "dense_rank": _rank_weight(dense, allowed),
+        "lexical_rank": _rank_weight(lexical, allowed),
+        "doc_dense": _document_max(dense, candidates.document, allowed),
+        "doc_lexical": _document_max(lexical, candidates.document, allowed),
+        "doc_lexical_sum": _document_sum(lexical, candidates.document, allowed),
+        "dense_x_rare": dense * traits.rare_weight,
+        "lexical_x_rare": lexical * traits.rare_weight,
+        "dense_x_named": dense * named,
+        "lexical_x_named": lexical * named,
+        "length": np.minimum(candidates.length, LENGTH_SCALE) / LENGTH_SCALE,
+        "town": candidates.town_match.astype(np.float64),
+        "time": candidates.time_match.astype(np.float64),
+    }
+    return np.stack([columns[name] for name in FEATURES], axis=1)
+
+
+def fuse(
+    candidates: Candidates, allowed: np.ndarray, traits: QuestionTraits, model: FusionModel | None = None
+) -> np.ndarray:
+    """The fused score of every passage: the model's score scaled so that the allowed passages span 0..1
+    (the answer step reads a second passage's score as a share of the best one's, as it did under the
+    constant weights); passages not allowed get −inf."""
+    if not len(candidates.dense):
+        return np.zeros(0, dtype=np.float64)
+    scores = features(candidates, allowed, traits) @ (model or fitted_model()).vector
+    if allowed.any():
+        low, high = float(scores[allowed].min()), float(scores[allowed].max())
+        scores = (scores - low) / (high - low) if high - low > 1e-12 else np.zeros_like(scores)
+    return np.where(allowed, scores, -np.inf)

@@ -19,7 +19,7 @@ import numpy as np
 from qa.crosslingual import english_glosses, translated_tokens
 from qa.documents import Chunk, Footnote, Metadata
 from qa.evidence import bm25_idf
-from qa.fusion import Relevance, fuse
+from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
 from qa.highlight import best_sentences, split_sentences
 from qa.index import (
     IndexedDocument,
@@ -96,6 +96,9 @@ class Retriever:
         self._chunks = self.index.chunks
         self._table = ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
+        self._lengths = np.array([len(c.text) for c in self._chunks], dtype=np.float64)
+        # whether any passage has a period from its report's metadata (news articles have none)
+        self._has_periods = bool(self._table.chunk_years.any() or self._table.chunk_labels.any())
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
         english_glosses()  # read the dictionary now (~1 s), not during the first English question
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
@@ -198,6 +201,10 @@ class Retriever:
         sides = [self._fused(side, allowed, relevances) for side in comparison_sides(reading)]
         return [self._hit(i, reading, relevance, fused) for i in rank(fused, sides, allowed, k)], relevance
 
+    def relevance(self, reading: QueryReading) -> Relevance:
+        """What the reading's text scores against every passage (dense and BM25), before fusion."""
+        return self._relevance(reading, {})
+
     def _relevance(self, reading: QueryReading, relevances: dict[str, Relevance]) -> Relevance:
         """Dense similarity (over the top candidates; the rest get the lowest candidate's score) and
         BM25 of the question against every chunk; `relevances` caches them by the text embedded, so
@@ -221,7 +228,29 @@ class Retriever:
 
     def _fused(self, reading: QueryReading, allowed: np.ndarray, relevances: dict[str, Relevance]) -> np.ndarray:
         relevance = self._relevance(reading, relevances)
-        return fuse(relevance, allowed, self._table.town_match(reading.towns), self._table.time_match(reading))
+        return fuse(self.candidates(reading, relevance), allowed, self.traits(reading, relevance))
+
+    def candidates(self, reading: QueryReading, relevance: Relevance) -> Candidates:
+        """Every passage's evidence for the fusion (`qa.fusion`): scores, document, length, steering."""
+        return Candidates(
+            dense=relevance.dense,
+            lexical=relevance.lexical,
+            document=self._table.doc_of_chunk,
+            length=self._lengths,
+            town_match=self._table.town_match(reading.towns),
+            time_match=self._table.time_match(reading),
+        )
+
+    def traits(self, reading: QueryReading, relevance: Relevance) -> QuestionTraits:
+        """What the question says about how to weigh the evidence: its rare-term weight over this index,
+        and whether it names a town or a period the index's metadata knows (then steering carries those
+        words; in text without such metadata a year is an ordinary word)."""
+        idfs = [self.term_idf(token) for token in dict.fromkeys(relevance.query_tokens)]
+        return QuestionTraits(
+            rare_weight=rare_weight(idfs, bm25_idf(1, len(self._chunks))),
+            names_town=bool(reading.towns),
+            names_period=self._has_periods and bool(reading.years or reading.halves or reading.plans),
+        )
 
     def _hit(self, i: int, reading: QueryReading, relevance: Relevance, fused: np.ndarray) -> Hit:
         chunk = self._chunks[i]
@@ -413,7 +442,7 @@ class MilvusRetriever(Retriever):
         expression = filter_expression(town=town, year=year, sources=sources)
         readings = [reading, *comparison_sides(reading)]
         pool: dict[int, dict] = {}
-        queries: dict[str, tuple[list[str], np.ndarray, dict[int, float]]] = {}
+        queries: dict[str, tuple[list[str], np.ndarray, dict[int, float], set[int]]] = {}
         for one in readings:
             key = one.anchored_text
             if key in queries:
@@ -425,15 +454,22 @@ class MilvusRetriever(Retriever):
             dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
             lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))
-            queries[key] = (tokens, query_vector, {row["id"]: row["score"] for row in lexical_rows})
+            queries[key] = (tokens, query_vector, {row["id"]: row["score"] for row in lexical_rows},
+                            {row["id"] for row in dense_rows})
         ids = sorted(pool)
         chunks = [_chunk_from_row(pool[i]) for i in ids]
         vectors = np.array([pool[i]["dense"] for i in ids], dtype=np.float32).reshape(len(ids), self.manifest["dimension"])
 
         def relevance_of(one: QueryReading) -> Relevance:
-            tokens, query_vector, lexical = queries[one.anchored_text]
+            """As over a FAISS store: a passage outside the dense search's candidates scores as the lowest
+            of them, and one BM25 did not return scores 0."""
+            tokens, query_vector, lexical, dense_ids = queries[one.anchored_text]
             scores = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
-            return Relevance(vectors @ query_vector, scores, tokens, query_vector)
+            dense = vectors @ query_vector
+            searched = np.array([i in dense_ids for i in ids], dtype=bool)
+            if searched.any():
+                dense = np.where(searched, dense, float(dense[searched].min()))
+            return Relevance(dense, scores, tokens, query_vector)
 
         relevance = relevance_of(reading)
         if not ids:
@@ -444,8 +480,23 @@ class MilvusRetriever(Retriever):
         if not allowed.any():
             return [], relevance
 
+        lengths = np.array([len(c.text) for c in chunks], dtype=np.float64)
+        has_periods = bool(table.chunk_years.any() or table.chunk_labels.any())
+
         def fused_of(one: QueryReading) -> np.ndarray:
-            return fuse(relevance_of(one), allowed, table.town_match(one.towns), table.time_match(one))
+            scored = relevance_of(one)
+            candidates = Candidates(
+                dense=scored.dense, lexical=scored.lexical, document=table.doc_of_chunk, length=lengths,
+                town_match=table.town_match(one.towns), time_match=table.time_match(one),
+                dense_floor=float(scored.dense.min()), lexical_floor=0.0,
+            )
+            idfs = [self.term_idf(token) for token in dict.fromkeys(scored.query_tokens)]
+            traits = QuestionTraits(
+                rare_weight=rare_weight(idfs, bm25_idf(1, self.passage_count)),
+                names_town=bool(one.towns),
+                names_period=has_periods and bool(one.years or one.halves or one.plans),
+            )
+            return fuse(candidates, allowed, traits)
 
         fused = fused_of(reading)
         sides = [fused_of(side) for side in readings[1:]]

@@ -1,4 +1,5 @@
-"""Chunks by section: within one section, exact text and offsets, footnotes attached, nothing lost."""
+"""Chunks by section: within one section, exact text and offsets, footnotes attached, nothing lost; text
+without headings in near-equal windows."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import chunk_document
+from qa.chunking import HEADINGLESS_MAX_CHARS, chunk_document
 from qa.documents import Document, Paragraph, Section
 from qa.ingest import load_document, parse_document
 from tests.conftest import FIXTURES_DIR, SEEDS_DIR
@@ -22,7 +23,10 @@ def squeeze(text: str) -> str:
 
 
 def assert_well_formed(document: Document, max_chars: int) -> None:
-    """Exact text, increasing non-overlapping offsets, size limit, and every non-blank character kept."""
+    """Exact text, increasing non-overlapping offsets, size limit (the window size for a text without
+    headings), and every non-blank character kept."""
+    if not document.sections:
+        max_chars = max(max_chars, HEADINGLESS_MAX_CHARS)
     previous_end = 0
     for chunk in document.chunks:
         assert chunk.text == document.text[chunk.start : chunk.end]
@@ -96,8 +100,21 @@ def test_long_section_splits_at_sentences() -> None:
 
 def test_unbreakable_text_is_cut_hard() -> None:
     text = "字" * 1000
-    chunks = chunk_document("t.txt", text, (Paragraph(0, 1000),), (), max_chars=300)
+    sections = (Section("一、工作回顾", 1, ("一、工作回顾",), 0, 1000),)
+    chunks = chunk_document("t.txt", text, (Paragraph(0, 1000),), sections, max_chars=300)
     assert "".join(c.text for c in chunks) == text and max(len(c.text) for c in chunks) <= 300
+
+
+def test_text_without_headings_is_cut_in_windows_at_sentences() -> None:
+    """An article (no headings) keeps up to `HEADINGLESS_MAX_CHARS` together, whatever the section
+    chunk size, and longer ones are cut into near-equal windows at sentence ends."""
+    sentence = "新型储能项目今年并网发电，总装机容量达到一百二十万千瓦。"
+    short = sentence * 20  # 560 characters: one window
+    assert [c.text for c in chunk_document("a.txt", short, (Paragraph(0, len(short)),), (), max_chars=400)] == [short]
+    long = sentence * 60  # 1,680 characters: three windows of about 560
+    chunks = chunk_document("b.txt", long, (Paragraph(0, len(long)),), (), max_chars=400)
+    assert len(chunks) == 3 and all(c.text.endswith("。") and len(c.text) <= HEADINGLESS_MAX_CHARS for c in chunks)
+    assert "".join(c.text for c in chunks) == long
 
 
 def test_too_small_limit_is_refused() -> None:
