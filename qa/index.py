@@ -374,9 +374,9 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     tmp = index_dir / f".tmp-{generation_name}-{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    _write_generation(tmp, settings, documents, chunks, keys, vectors, tokenizer, hashes, skipped)
+    _write_generation(tmp, documents, chunks, keys, vectors, tokenizer)
     _write_sentences(tmp, sentences, sentence_vectors)
-    _write_manifest(tmp, settings, documents, chunks, vectors, tokenizer, hashes, skipped)
+    _write_manifest(tmp, _manifest(settings, documents, len(chunks), int(vectors.shape[1]), tokenizer, hashes, skipped))
     generation = index_dir / generation_name
     os.replace(tmp, generation)
     fsync_dir(index_dir)
@@ -551,15 +551,8 @@ def _build_milvus(settings: Settings, *, full: bool, strict: bool, progress: boo
         for i, (chunk, text, key, vector) in enumerate(zip(chunks, texts, keys, vectors, strict=True))
     ]
     manifest = {
-        "format": INDEX_FORMAT,
-        "model": settings.model,
-        "dimension": int(vectors.shape[1]),
-        "chunker": chunker_id(settings),
-        "files": {d.source: hashes[d.source] for d in documents},
-        "skipped": skipped,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
+        **_manifest(settings, documents, len(chunks), int(vectors.shape[1]), tokenizer, hashes, skipped),
         "stores": {"dense": store.kind, "lexical": store.kind},
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "user_words": list(tokenizer.user_words),
     }
     store.insert_documents(name, (_document_json(d) for d in documents), manifest)
@@ -654,15 +647,8 @@ def _document_json(document: Document) -> dict:
 
 
 def _write_generation(
-    directory: Path,
-    settings: Settings,
-    documents: list[Document],
-    chunks: list[Chunk],
-    keys: list[str],
-    vectors: np.ndarray,
+    directory: Path, documents: list[Document], chunks: list[Chunk], keys: list[str], vectors: np.ndarray,
     tokenizer: BM25Tokenizer,
-    hashes: dict[str, str],
-    skipped: dict[str, str],
 ) -> None:
     docs_json = [_document_json(d) for d in documents]
     write_file(directory / "documents.json", json.dumps(docs_json, ensure_ascii=False))
@@ -681,30 +667,37 @@ def _write_generation(
     lexical.save(directory)
 
 
-def _write_manifest(
-    directory: Path,
+def _manifest(
     settings: Settings,
     documents: list[Document],
-    chunks: list[Chunk],
-    vectors: np.ndarray,
+    chunks: int,
+    dimension: int,
     tokenizer: BM25Tokenizer,
     hashes: dict[str, str],
     skipped: dict[str, str],
-) -> None:
-    """The manifest, written last: a generation without one is incomplete by definition."""
+) -> dict:
+    """What every generation's manifest records, whichever store holds it."""
+    return {
+        "format": INDEX_FORMAT,
+        "model": settings.model,
+        "dimension": dimension,
+        "chunker": chunker_id(settings),
+        "files": {d.source: hashes[d.source] for d in documents},
+        "skipped": skipped,
+        "counts": {"documents": len(documents), "chunks": chunks, "user_words": len(tokenizer.user_words)},
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
+def _write_manifest(directory: Path, manifest: dict) -> None:
+    """The manifest (`_manifest`, with the stores and each file's checksum), written last: a generation
+    without one is incomplete by definition."""
     for path in directory.rglob("*"):
         if path.is_file():
             path.chmod(0o644)
     manifest = {
-        "format": INDEX_FORMAT,
-        "model": settings.model,
-        "dimension": int(vectors.shape[1]),
-        "chunker": chunker_id(settings),
-        "files": {d.source: hashes[d.source] for d in documents},
-        "skipped": skipped,
-        "counts": {"documents": len(documents), "chunks": len(chunks), "user_words": len(tokenizer.user_words)},
+        **manifest,
         "stores": {"dense": DEFAULT_DENSE, "lexical": DEFAULT_LEXICAL},
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "checksums": {p.relative_to(directory).as_posix(): file_sha256(p) for p in _data_files(directory)},
     }
     write_file(directory / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2))

@@ -153,8 +153,7 @@ class Retriever:
         """`search`, with the question's reading and query kept for the answer step."""
         reading = self.read(replace_surrogates(question))
         hits, relevance = self._search(reading, k, town=town, year=year, sources=sources)
-        covered = self._table.covers(reading)
-        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, covered)
+        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, self._covers(reading))
 
     def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
         """A passage in its context: the enclosing section one level up from the passage's own (the
@@ -187,6 +186,10 @@ class Retriever:
         return matrix @ query_vector
 
     # -- internals
+
+    def _covers(self, reading: QueryReading) -> bool:
+        """Whether a report of the towns the question names speaks of a year it names (`ChunkTable.covers`)."""
+        return self._table.covers(reading)
 
     def _search(
         self, reading: QueryReading, k: int, *, town: str | None, year: int | None, sources: list[str] | None
@@ -402,19 +405,6 @@ class MilvusRetriever(Retriever):
 
     def read(self, question: str) -> QueryReading:
         return read_question(question, self._town_names, self._corpus_text)
-
-    def retrieve(
-        self,
-        question: str,
-        k: int = 5,
-        *,
-        town: str | None = None,
-        year: int | None = None,
-        sources: list[str] | None = None,
-    ) -> SearchResult:
-        reading = self.read(replace_surrogates(question))
-        hits, relevance = self._search(reading, k, town=town, year=year, sources=sources)
-        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, self._covers(reading))
 
     def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
         from qa.stores.milvus import quote
