@@ -1,7 +1,7 @@
 """Load test of the chat API: `python -m bench.load [--seconds 60] [--clients 20]`.
 
 The app is launched in-process on a free port (as tests/test_app.py does) and N `gradio_client`
-clients ask the dev questions (tests/data/dev.jsonl, those with a report) through `/ask` for a
+clients, run in a second process (users are not inside the server's interpreter), ask the dev questions (tests/data/dev.jsonl, those with a report) through `/ask` for a
 bounded time, each request in a fresh session so that no question is read as a follow-up of another.
 
 Reported: requests, failed requests (an exception or an empty reply; must be 0), correctness (the
@@ -17,11 +17,13 @@ import argparse
 import gc
 import json
 import logging
+import multiprocessing
 import platform
 import socket
 import sys
 import threading
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from tempfile import TemporaryDirectory
 
@@ -63,9 +65,67 @@ def cites_report(messages: list[dict], label: str) -> bool:
     return any(label in title for title in titles)
 
 
-def run(seconds: float, clients: int, index_dir: Path | None) -> dict:
+def drive(url: str, questions: list[dict], labels: dict[str, str], clients: int, seconds: float | None) -> tuple[list[dict], float]:
+    """`clients` gradio_client clients asking `questions` in turn for `seconds` (None: each question once,
+    a warm-up), in the process this runs in: the bench runs it in a process of its own, so that the
+    clients' own work (HTTP, JSON, their threads) does not share the server's interpreter lock, as
+    remote users would not. Returns each request's record and the wall time of the run."""
     from gradio_client import Client
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    pool = [Client(url, verbose=False) for _ in range(clients)]
+
+    def ask(client: Client, question: str) -> list[dict]:
+        client.reset_session()  # a fresh session: no follow-up context
+        return client.predict(message=question, api_name="/ask")
+
+    if seconds is None:
+        warm = [
+            threading.Thread(target=lambda c=c, i=i: [ask(c, q["question"]) for q in questions[i::clients]])
+            for i, c in enumerate(pool)
+        ]
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
+        return [], 0.0
+
+    records: list[dict] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(n: int, client: Client) -> None:
+        turn = n
+        while time.monotonic() < deadline:
+            item = questions[turn % len(questions)]
+            turn += clients
+            started = time.perf_counter()
+            try:
+                messages = ask(client, item["question"])
+                error = None if messages else "empty reply"
+            except Exception as exc:  # a failed request is what this counts
+                messages, error = [], f"{type(exc).__name__}: {exc}"
+            elapsed = time.perf_counter() - started
+            record = {
+                "id": item["id"],
+                "seconds": elapsed,
+                "error": error,
+                "correct": error is None and cites_report(messages, labels[item["doc"]]),
+                "abstained": bool(messages) and "qa-none" in messages[0]["content"],
+            }
+            with lock:
+                records.append(record)
+
+    threads = [threading.Thread(target=worker, args=(n, c)) for n, c in enumerate(pool)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return records, time.perf_counter() - started
+
+
+def run(seconds: float, clients: int, index_dir: Path | None) -> dict:
     import app
     from qa import chat
     from qa.search import get_retriever
@@ -83,63 +143,19 @@ def run(seconds: float, clients: int, index_dir: Path | None) -> dict:
                 d.source: chat.report_label(d.metadata.town, d.metadata.title, d.metadata.date, d.source)
                 for d in retriever.documents
             }
-            pool = [Client(demo.local_url, verbose=False) for _ in range(clients)]
-
-            def ask(client: Client, question: str) -> list[dict]:
-                client.reset_session()  # a fresh session: no follow-up context
-                return client.predict(message=question, api_name="/ask")
-
-            # Warm-up: every question once, spread over the clients (not counted).
-            warm = [
-                threading.Thread(target=lambda c=c, i=i: [ask(c, q["question"]) for q in questions[i::clients]])
-                for i, c in enumerate(pool)
-            ]
-            for thread in warm:
-                thread.start()
-            for thread in warm:
-                thread.join()
-            rss_before = _rss_mb()
-
-            records: list[dict] = []
-            lock = threading.Lock()
-            deadline = time.monotonic() + seconds
-
-            def worker(n: int, client: Client) -> None:
-                turn = n
-                while time.monotonic() < deadline:
-                    item = questions[turn % len(questions)]
-                    turn += clients
-                    started = time.perf_counter()
-                    try:
-                        messages = ask(client, item["question"])
-                        error = None if messages else "empty reply"
-                    except Exception as exc:  # a failed request is what this counts
-                        messages, error = [], f"{type(exc).__name__}: {exc}"
-                    elapsed = time.perf_counter() - started
-                    record = {
-                        "id": item["id"],
-                        "seconds": elapsed,
-                        "error": error,
-                        "correct": error is None and cites_report(messages, labels[item["doc"]]),
-                        "abstained": bool(messages) and "qa-none" in messages[0]["content"],
-                    }
-                    with lock:
-                        records.append(record)
-
-            threads = [threading.Thread(target=worker, args=(n, c)) for n, c in enumerate(pool)]
-            started = time.perf_counter()
-            for thread in threads:
-                thread.start()
-            timeline = []  # (seconds, RSS MB) every 5 s: growth that levels off is not a leak
-            sampled = started
-            while any(t.is_alive() for t in threads):
-                time.sleep(0.2)
-                if time.perf_counter() - sampled >= 5:
-                    sampled = time.perf_counter()
-                    timeline.append((round(sampled - started, 1), round(_rss_mb(), 1)))
-            for thread in threads:
-                thread.join()
-            wall = time.perf_counter() - started
+            with ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as clients_process:
+                # Warm-up: every question once, spread over the clients (not counted).
+                clients_process.submit(drive, demo.local_url, questions, labels, clients, None).result()
+                rss_before = _rss_mb()
+                timeline = []  # (seconds, RSS MB) every 5 s: growth that levels off is not a leak
+                running = clients_process.submit(drive, demo.local_url, questions, labels, clients, seconds)
+                started = sampled = time.perf_counter()
+                while not running.done():
+                    time.sleep(0.2)
+                    if time.perf_counter() - sampled >= 5:
+                        sampled = time.perf_counter()
+                        timeline.append((round(sampled - started, 1), round(_rss_mb(), 1)))
+                records, wall = running.result()
             rss_after = _rss_mb()
             sessions = len(getattr(getattr(demo, "state_holder", None), "session_data", ()))
         finally:
