@@ -1,13 +1,11 @@
 """Part "crud" — retrieval on text the method was not tuned on: the CRUD-RAG news sample.
 
-3,000 Chinese news articles and the 100 sample questions of `../shared/eval/crud/` (public CRUD-RAG
-benchmark, Apache-2.0; questions written by that benchmark's authors), in the scoring rule of
-tests/data/README.md. The questions are committed (`tests/data/crud/questions.jsonl`, a quarter
-marked `"holdout"` by a fixed seed and never tuned on); the 5.7 MB of articles are not: they are
-third-party data this part only needs to re-measure, so it reads them from `../shared/eval/crud/`
-(or `QA_CRUD_DIR`) and is skipped with a note when they are absent. The fusion's fit does not need
-them: its candidate table is committed (`bench/fit_fusion.py`). `QA_CRUD_HELD_BACK=FILE` adds a
-question file over the same articles (the benchmark's held-back questions) as one more set.
+3,000 Chinese news articles and 100 sample questions (public CRUD-RAG benchmark, Apache-2.0; questions
+written by that benchmark's authors; tests/data/crud/README.md), in the scoring rule of
+tests/data/README.md, both committed: `tests/data/crud/docs.jsonl.gz` (2.5 MB) and
+`tests/data/crud/questions.jsonl` (a quarter marked `"holdout"` by a fixed seed and never tuned on).
+`QA_CRUD_DIR` points at another folder holding a `docs.jsonl`; `QA_CRUD_HELD_BACK=FILE` adds a question
+file over the same articles (the benchmark's held-back questions) as one more set.
 
 Systems, all over the same 3,000 articles and scored with `qa.evaluate.answer_rank`:
 - report-qa: `qa build` of the articles written out as .txt files, then `Retriever.search`;
@@ -24,6 +22,7 @@ is its embedding time, recorded when its vectors were computed.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import time
@@ -39,7 +38,7 @@ from qa.evaluate import Question, load_questions
 from qa.text import normalize_question
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "crud" / "questions.jsonl"
-SOURCE = PROJECT_ROOT.parent / "shared" / "eval" / "crud"
+ARTICLES = PROJECT_ROOT / "tests" / "data" / "crud" / "docs.jsonl.gz"
 WORK = TMP_DIR / "crud"
 #: Window sizes of the chunking sweep (characters; the longest article has 1,033).
 WINDOW_SIZES = (250, 400, 500, 800, 1200)
@@ -54,24 +53,27 @@ class CrudIndex:
     build: dict[str, Any]  # seconds, chunks, embedded, when (of the build that embedded)
 
 
-def source_dir() -> Path | None:
-    """Where docs.jsonl is (`QA_CRUD_DIR`, else ../shared/eval/crud), or None."""
-    directory = Path(os.environ.get("QA_CRUD_DIR") or SOURCE)
-    return directory if (directory / "docs.jsonl").is_file() else None
+def articles_file() -> Path | None:
+    """The articles, one JSON object a line: `QA_CRUD_DIR`/docs.jsonl when set, else the committed
+    gzipped copy; None when neither is there."""
+    path = Path(os.environ["QA_CRUD_DIR"]) / "docs.jsonl" if os.environ.get("QA_CRUD_DIR") else ARTICLES
+    return path if path.is_file() else None
 
 
 def materialize(source: Path, docs_dir: Path) -> int:
     """Write each article to docs_dir/<name> as UTF-8 text (as the benchmark's materialize.py does),
     unless it is there already with the same text."""
     docs_dir.mkdir(parents=True, exist_ok=True)
+    opener = gzip.open if source.suffix == ".gz" else open
     count = 0
-    for line in (source / "docs.jsonl").read_text(encoding="utf-8").splitlines():
-        if line.strip():
-            raw = json.loads(line)
-            path = docs_dir / Path(raw["name"]).name
-            if not path.is_file() or path.read_text(encoding="utf-8") != raw["text"]:
-                path.write_text(raw["text"], encoding="utf-8")
-            count += 1
+    with opener(source, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                raw = json.loads(line)
+                path = docs_dir / Path(raw["name"]).name
+                if not path.is_file() or path.read_text(encoding="utf-8") != raw["text"]:
+                    path.write_text(raw["text"], encoding="utf-8")
+                count += 1
     return count
 
 
@@ -80,9 +82,9 @@ def crud_index(progress: bool = True) -> CrudIndex:
     from qa.index import build_index
     from qa.settings import Settings
 
-    source = source_dir()
+    source = articles_file()
     if source is None:
-        raise FileNotFoundError(f"CRUD articles not found ({SOURCE}/docs.jsonl; set QA_CRUD_DIR)")
+        raise FileNotFoundError(f"CRUD articles not found ({ARTICLES}; or set QA_CRUD_DIR)")
     docs_dir, index_dir, record = WORK / "docs", WORK / "index", WORK / "build.json"
     materialize(source, docs_dir)
     settings = Settings.from_env().with_overrides(docs_dir=docs_dir, index_dir=index_dir, upload_dir=WORK / "no-uploads")
@@ -180,8 +182,8 @@ def question_sets() -> list[tuple[str, list[Question]]]:
 def run(quick: bool = False) -> dict[str, Any]:
     from qa.search import Retriever
 
-    if source_dir() is None:
-        note = f"CRUD articles not found at {SOURCE} (set QA_CRUD_DIR): part skipped"
+    if articles_file() is None:
+        note = f"CRUD articles not found at {ARTICLES} (or QA_CRUD_DIR): part skipped"
         log(note)
         return {"skipped": note, "markdown": f"### CRUD-RAG news sample\n\n{note}"}
     log("crud: building the product's index of the articles (reuses its vectors when current)")

@@ -6,7 +6,7 @@ passage of L tokens. The ceiling is the rate of a float32 matrix multiply of the
 (a batch of tokens × h by h × f) on the same threads, measured in the same run before and after.
 
 Measured on passages as a build makes them: the seed index's (`qa.index.embedding_text`) and, when
-the CRUD-RAG news sample is at hand (tests/data/crud/docs.jsonl.gz or ../shared/eval/crud/docs.jsonl),
+the CRUD-RAG news sample (tests/data/crud/docs.jsonl.gz),
 those of its first documents cut as `qa build --docs` cuts them. For each way of batching: passages/s,
 tokens/s, useful GFLOP/s (padding not counted), the share of the GEMM rate, the share of the batch
 wasted on padding, and the cosine of its vectors to those of the old way.
@@ -31,7 +31,7 @@ import numpy as np
 
 from bench.common import PROJECT_ROOT, log, table, write_result
 
-CRUD_DOCS = (PROJECT_ROOT / "tests" / "data" / "crud" / "docs.jsonl.gz", PROJECT_ROOT.parent / "shared" / "eval" / "crud" / "docs.jsonl")
+CRUD_DOCS = (PROJECT_ROOT / "tests" / "data" / "crud" / "docs.jsonl.gz",)
 BATCH_SIZES = (8, 16, 32)
 
 
@@ -69,7 +69,7 @@ def crud_passages(limit: int) -> tuple[list[str], str]:
             path.write_text(raw["text"], encoding="utf-8")
             document = load_document(path)
             passages += [embedding_text(c, document.metadata) for c in document.chunks]
-    return passages, f"{limit} CRUD-RAG documents from {source.relative_to(PROJECT_ROOT.parent)}"
+    return passages, f"{limit} CRUD-RAG documents from {source.relative_to(PROJECT_ROOT)}"
 
 
 def before_encode(embedder: Any, texts: list[str], batch: int) -> np.ndarray:

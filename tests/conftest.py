@@ -1,8 +1,5 @@
 """Shared fixtures: the repository paths, the evaluation data the project carries (tests/data/), and
-the hash embedder for tests of mechanics.
-
-`../shared` (beside the checkout on the development machines, absent on a user's clone) is read only by
-the one test that compares seeds/ with it, which skips when it is absent."""
+the hash embedder for tests of mechanics. Nothing here reads outside the project."""
 
 from __future__ import annotations
 
@@ -17,7 +14,6 @@ from tests.hash_embedder import HASH_MODEL, HashEmbedder, install
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = ROOT / "seeds"
-SHARED_DIR = ROOT.parent / "shared"
 #: A copy of the shared dev set, so that a clone with nothing beside it runs every test.
 DEV_SET = ROOT / "tests" / "data" / "dev.jsonl"
 OWN_SET = ROOT / "tests" / "questions.jsonl"
