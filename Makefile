@@ -32,9 +32,8 @@ browser:
 run: index
 	$(BIN)/python app.py
 
-# Test files run in parallel, one worker per core; a file's tests (and its module fixtures) stay on one worker.
 test: model browser
-	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --dist loadfile
+	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
