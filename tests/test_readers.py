@@ -174,6 +174,10 @@ def _index_and_rank(workdir: Path, files: list[Path], suffix: str) -> dict[str, 
     docs.mkdir()
     for path in files:
         shutil.copyfile(path, docs / path.name)
+    # Built over a copy of the committed index (same model), as `qa build` updates a live one: a
+    # passage or sentence whose text the format kept exactly reuses its vector instead of embedding it
+    # again, so each format's build costs its reading, not the model.
+    shutil.copytree(ROOT / "index", workdir / "index", ignore=shutil.ignore_patterns(".lock", ".tmp-*"))
     settings = replace(Settings.from_env(), docs_dir=docs, index_dir=workdir / "index", upload_dir=workdir / "none")
     report = build_index(settings, progress=False)
     assert not report.skipped, report.skipped
