@@ -94,16 +94,30 @@ def evidence_score(sentences: list[Evidence], hits: list[Hit]) -> float:
     return best + 0.5 * min(0.0, best - hits[0].dense_score)
 
 
-def answering_footnote(answer: AnswerType, query_tokens: list[str], hits: list[Hit], sentences: list[Candidate]) -> Candidate | None:
+def footnote_about(hit: Hit, footnote: int | None) -> str:
+    """What footnote `footnote` of `hit` explains: the words its marker follows, or the whole passage
+    for an index built before chunks carried anchors."""
+    anchor = next((f.anchor for f in hit.footnotes if f.n == footnote), "")
+    return anchor or hit.text
+
+
+def answering_footnote(
+    answer: AnswerType, query_tokens: list[str], hits: list[Hit], sentences: list[Candidate], subject: Subject
+) -> Candidate | None:
     """The footnote of the top passage that answers the question, if one does: for a question asking
     what a term means or which items it covers (reports explain such terms in footnotes), the footnote
     closest to the question; otherwise a footnote holding a word of the question that the highlighted
-    sentence lacks (「新开工」 in 「新开工项目 3 个」)."""
+    sentence lacks (「新开工」 in 「新开工项目 3 个」). Of a passage's footnotes, the one explaining the
+    question's subject is the one whose anchor (`footnote_about`) and text cover it best; the closest
+    to the question among equals."""
     notes = [e for e in sentences if e.hit == 0 and e.footnote is not None]  # best match first
     if not notes:
         return None
     if answer.kind in ("definition", "list"):
-        return notes[0]
+        def explains(note: Candidate) -> float:
+            return subject.coverage(normalize_for_matching(f"{footnote_about(hits[0], note.footnote)}\n{note.text}"))
+
+        return max(notes, key=explains)  # max keeps the first (closest) of equals
     highlighted = normalize_for_matching(hits[0].highlight)
     for note in notes:
         text = normalize_for_matching(note.text)
@@ -325,7 +339,7 @@ def decide(reading: Reading) -> Answer:
         return reading.settled
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
     if answered_probability(reading.features) >= 0.5:
-        footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates)
+        footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject)
         return compose_answer(question, hits, reading.evidence, answer, candidates, footnote)
     speaks_of_subject = reading.features["passage_coverage"] >= decision_model()["partial_coverage"]
     if candidates and reading.subject.terms and speaks_of_subject:

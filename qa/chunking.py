@@ -30,8 +30,14 @@ from dataclasses import dataclass
 from qa.documents import Chunk, Footnote, Paragraph, Section
 from qa.settings import DEFAULT_CHUNK_MAX_CHARS
 
-#: Changes whenever the same text would be cut differently: the index rebuilds its chunks then.
-CHUNKER_VERSION = "sections-1/windows-800"
+#: Changes whenever the same text would be cut differently (or its chunks carry other data): the
+#: index rebuilds its chunks then (reusing the vectors of unchanged texts).
+CHUNKER_VERSION = "sections-1/windows-800/anchors-1"
+#: How far back from a footnote marker its anchor may reach.
+ANCHOR_MAX_CHARS = 24
+#: Where a footnote's anchor begins: the end of the clause before it, or a line break.
+_ANCHOR_START = re.compile(r"[，。；：！？,;:!?\n]")
+_TRAILING_PUNCTUATION = "，。；：！？,;:!? \n"
 DEFAULT_MAX_CHARS = DEFAULT_CHUNK_MAX_CHARS
 #: Sections shorter than this are merged with a following sibling when the two fit together.
 DEFAULT_MIN_CHARS = 60
@@ -75,7 +81,10 @@ def chunk_document(
     chunks: list[Chunk] = []
     for segment in segments:
         for start, end in _split(text, segment.start, segment.end, max_chars):
-            referenced = sorted({n for n, at in markers if start < at <= end and n in notes})
+            first_marker: dict[int, int] = {}
+            for n, at in sorted(markers, key=lambda marker: marker[1]):
+                if start < at <= end and n in notes:
+                    first_marker.setdefault(n, at)
             chunks.append(
                 Chunk(
                     id=f"{source}#{len(chunks)}",
@@ -84,10 +93,23 @@ def chunk_document(
                     text=text[start:end],
                     start=start,
                     end=end,
-                    footnotes=tuple(notes[n] for n in referenced),
+                    footnotes=tuple(
+                        Footnote(n, notes[n].text, footnote_anchor(text, first_marker[n], start))
+                        for n in sorted(first_marker)
+                    ),
                 )
             )
     return tuple(chunks)
+
+
+def footnote_anchor(text: str, at: int, start: int = 0) -> str:
+    """The words a footnote marker stood after (`at`: the offset right after them), back to the start of
+    their clause, at most `ANCHOR_MAX_CHARS` and not before `start`: 「总结形成“小快灵”」 for
+    「总结形成“小快灵”¹⁰三字经工作法」. Reports put the marker right after the term the footnote explains,
+    so the anchor says what the footnote is about; the answer step reads a footnote with it."""
+    window = text[max(start, at - ANCHOR_MAX_CHARS) : at].rstrip(_TRAILING_PUNCTUATION)
+    cut = max((m.end() for m in _ANCHOR_START.finditer(window)), default=0)
+    return window[cut:].strip()
 
 
 def _segments(text: str, paragraphs: Sequence[Paragraph], sections: Sequence[Section]) -> list[_Segment]:

@@ -9,10 +9,12 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Footnote:
-    """A footnote definition, numbered as in the report."""
+    """A footnote definition, numbered as in the report. On a chunk's footnotes, `anchor` is the words
+    the footnote's marker follows in that chunk (`qa.chunking.footnote_anchor`): what it explains."""
 
     n: int
     text: str
+    anchor: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from tests.hostile import HOSTILE, check_answer
 TEXT = "推动地铁18号线“三站一场”¹周边开发。梳理形成 14 个重点产业项目²，实施全过程管理。"
 NOTES = (Footnote(1, "大康路站、呼兰路站、爱辉路站，场北车辆段。"), Footnote(2, "投产项目 1 个、新开工项目 3 个。"))
 DEFINITION = AnswerType("definition")
+SUBJECT = Subject({"三站一场": 5.0})
 COUNT = AnswerType("count", "个")
 
 
@@ -42,7 +43,7 @@ def _notes(best_first: list[int], typed: bool = True) -> list[Candidate]:
 
 
 def test_definition_question_gets_the_closest_footnote() -> None:
-    note = answering_footnote(DEFINITION, ["三站一场"], [_hit()], _notes([1, 2]))
+    note = answering_footnote(DEFINITION, ["三站一场"], [_hit()], _notes([1, 2]), SUBJECT)
     assert note is not None and note.footnote == 1
     answer = compose_answer("“三站一场”指的是哪些地方？", [_hit()], 0.9, DEFINITION, _notes([1, 2]), note)
     assert answer.status == "answered" and answer.answerable
@@ -50,21 +51,32 @@ def test_definition_question_gets_the_closest_footnote() -> None:
     assert "推动地铁18号线“三站一场”¹周边开发。 [1]" in answer.answer.splitlines()
 
 
+def test_of_two_footnotes_the_one_whose_anchor_names_the_subject_explains_it() -> None:
+    """The footnote the question's term is marked with answers, not the one closest to the question:
+    each footnote of a chunk carries the words its marker follows (`qa.chunking.footnote_anchor`)."""
+    anchored = (Footnote(1, NOTES[0].text, "推动地铁18号线“三站一场”"), Footnote(2, NOTES[1].text, "梳理形成 14 个重点产业项目"))
+    closest_first = _notes([2, 1])
+    note = answering_footnote(DEFINITION, ["三站一场"], [_hit(footnotes=anchored)], closest_first, SUBJECT)
+    assert note is not None and note.footnote == 1
+    # without anchors (an index built before them) the closest is taken, as before
+    assert answering_footnote(DEFINITION, ["三站一场"], [_hit()], closest_first, SUBJECT).footnote == 2
+
+
 def test_footnote_with_a_question_word_the_highlight_lacks() -> None:
     hit = _hit(highlight="梳理形成 14 个重点产业项目²，实施全过程管理。")
-    note = answering_footnote(COUNT, ["重点", "产业", "项目", "新开工"], [hit], _notes([1, 2]))
+    note = answering_footnote(COUNT, ["重点", "产业", "项目", "新开工"], [hit], _notes([1, 2]), SUBJECT)
     assert note is not None and note.footnote == 2
 
 
 def test_no_footnote_when_it_adds_no_question_word() -> None:
     hit = _hit(highlight="梳理形成 14 个重点产业项目²，实施全过程管理。")
-    assert answering_footnote(COUNT, ["重点", "产业", "项目"], [hit], _notes([2, 1])) is None
-    assert answering_footnote(DEFINITION, ["什么"], [_hit(footnotes=())], []) is None
+    assert answering_footnote(COUNT, ["重点", "产业", "项目"], [hit], _notes([2, 1]), SUBJECT) is None
+    assert answering_footnote(DEFINITION, ["什么"], [_hit(footnotes=())], [], SUBJECT) is None
 
 
 def test_footnotes_of_other_passages_are_not_taken() -> None:
     other = [Candidate(1, NOTES[0].text, 0.95, 1.0, True, footnote=1)]
-    assert answering_footnote(DEFINITION, ["三站一场"], [_hit(), _hit(source="b.txt")], other) is None
+    assert answering_footnote(DEFINITION, ["三站一场"], [_hit(), _hit(source="b.txt")], other, SUBJECT) is None
 
 
 def test_the_sentence_with_the_asked_span_answers_and_is_highlighted() -> None:

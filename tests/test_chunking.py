@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import HEADINGLESS_MAX_CHARS, chunk_document
+from qa.chunking import HEADINGLESS_MAX_CHARS, chunk_document, footnote_anchor
 from qa.documents import Document, Paragraph, Section
 from qa.ingest import load_document, parse_document
 from tests.conftest import FIXTURES_DIR, SEEDS_DIR
@@ -77,6 +77,25 @@ def test_footnotes_follow_their_markers() -> None:
     markdown = load_document(next(SEEDS_DIR.glob("000_*.txt")))
     [holder] = [c for c in markdown.chunks if c.footnotes]
     assert "“1+5+X”疫情应急处置架构" in holder.text
+
+
+def test_a_chunks_footnote_knows_the_words_its_marker_follows() -> None:
+    """Reports mark the term a footnote explains: 「总结形成“小快灵”¹⁰三字经工作法」."""
+    document = load_document(next(SEEDS_DIR.glob("003_*.txt")))
+    [note_7] = [f for c in document.chunks for f in c.footnotes if f.n == 7]
+    assert note_7.anchor == "打造“8+2”游线"
+    anchors = [f.anchor for c in document.chunks for f in c.footnotes]
+    assert all(0 < len(a) <= 24 and not re.search(r"[，。；：！？]", a) for a in anchors), anchors
+    # the document's own list of footnotes is what the report defines, without anchors
+    assert {f.anchor for f in document.footnotes} == {""}
+
+
+def test_footnote_anchor_stops_at_the_clause_and_the_chunk() -> None:
+    text = "坚持和发展新时代“枫桥经验”，总结形成“小快灵”三字经工作法。社会面保持平稳有序。"
+    assert footnote_anchor(text, text.index("三字经")) == "总结形成“小快灵”"
+    assert footnote_anchor(text, len(text)) == "社会面保持平稳有序"  # a marker after the full stop
+    assert footnote_anchor(text, text.index("三字经"), start=text.index("“小")) == "“小快灵”"
+    assert footnote_anchor("很长" * 30, 60) == "很长" * 12
 
 
 def test_bare_headings_open_the_next_chunk() -> None:
