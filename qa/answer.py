@@ -101,15 +101,29 @@ def footnote_about(hit: Hit, footnote: int | None) -> str:
     return anchor or hit.text
 
 
+#: A term the question quotes (「“沪尚回收”是做什么用的」): reports quote programme names the same way.
+_QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,20})[”\"」』]")
+
+
+def quoted_terms(question: str) -> tuple[str, ...]:
+    return tuple(normalize_for_matching(term) for term in _QUOTED.findall(question))
+
+
 def answering_footnote(
-    answer: AnswerType, query_tokens: list[str], hits: list[Hit], sentences: list[Candidate], subject: Subject
+    answer: AnswerType,
+    query_tokens: list[str],
+    hits: list[Hit],
+    sentences: list[Candidate],
+    subject: Subject,
+    quoted: tuple[str, ...] = (),
 ) -> Candidate | None:
     """The footnote of the top passage that answers the question, if one does: for a question asking
     what a term means or which items it covers (reports explain such terms in footnotes), the footnote
     closest to the question; otherwise a footnote holding a word of the question that the highlighted
-    sentence lacks (「新开工」 in 「新开工项目 3 个」). Of a passage's footnotes, the one explaining the
-    question's subject is the one whose anchor (`footnote_about`) and text cover it best; the closest
-    to the question among equals."""
+    sentence lacks (「新开工」 in 「新开工项目 3 个」), or one whose marker follows a term the question
+    quotes (`quoted`: the footnote explains what is asked about). Of a passage's footnotes, the one
+    explaining the question's subject is the one whose anchor (`footnote_about`) and text cover it best;
+    the closest to the question among equals."""
     notes = [e for e in sentences if e.hit == 0 and e.footnote is not None]  # best match first
     if not notes:
         return None
@@ -118,6 +132,10 @@ def answering_footnote(
             return subject.coverage(normalize_for_matching(f"{footnote_about(hits[0], note.footnote)}\n{note.text}"))
 
         return max(notes, key=explains)  # max keeps the first (closest) of equals
+    for note in notes:
+        anchor = normalize_for_matching(next((f.anchor for f in hits[0].footnotes if f.n == note.footnote), ""))
+        if any(term in anchor for term in quoted):
+            return note
     highlighted = normalize_for_matching(hits[0].highlight)
     for note in notes:
         text = normalize_for_matching(note.text)
@@ -339,7 +357,9 @@ def decide(reading: Reading) -> Answer:
         return reading.settled
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
     if answered_probability(reading.features) >= 0.5:
-        footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject)
+        footnote = answering_footnote(
+            answer, list(reading.query_tokens), hits, candidates, reading.subject, quoted_terms(question)
+        )
         return compose_answer(question, hits, reading.evidence, answer, candidates, footnote)
     speaks_of_subject = reading.features["passage_coverage"] >= decision_model()["partial_coverage"]
     if candidates and reading.subject.terms and speaks_of_subject:

@@ -15,6 +15,7 @@ from qa.answer import (
     evidence_score,
     not_covered,
     partial_answer,
+    quoted_terms,
 )
 from qa.answer_types import AnswerType
 from qa.documents import Footnote
@@ -60,6 +61,17 @@ def test_of_two_footnotes_the_one_whose_anchor_names_the_subject_explains_it() -
     assert note is not None and note.footnote == 1
     # without anchors (an index built before them) the closest is taken, as before
     assert answering_footnote(DEFINITION, ["三站一场"], [_hit()], closest_first, SUBJECT).footnote == 2
+
+
+def test_a_footnote_marked_on_a_term_the_question_quotes_joins_any_answer() -> None:
+    """「“三站一场”是做什么的？」 asks about the term its footnote explains, whatever kind of answer it wants."""
+    anchored = (Footnote(1, NOTES[0].text, "推动地铁18号线“三站一场”"), Footnote(2, NOTES[1].text, "梳理形成 14 个重点产业项目"))
+    hit = _hit(footnotes=anchored)
+    general = AnswerType("general")
+    assert quoted_terms("“三站一场”是做什么的？") == ("三站一场",)
+    note = answering_footnote(general, ["三站一场", "做"], [hit], _notes([2, 1]), SUBJECT, quoted_terms("“三站一场”是做什么的？"))
+    assert note is not None and note.footnote == 1
+    assert answering_footnote(general, ["三站一场", "做"], [hit], _notes([2, 1]), SUBJECT, ()) is None
 
 
 def test_footnote_with_a_question_word_the_highlight_lacks() -> None:
