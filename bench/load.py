@@ -219,7 +219,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=RESULTS, help=f"result file (default {RESULTS})")
     args = parser.parse_args(argv)
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    result = run(args.seconds, args.clients, args.index)
+    result = {"when": time.strftime("%Y-%m-%dT%H:%M:%S%z"), **run(args.seconds, args.clients, args.index)}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(markdown(result))
