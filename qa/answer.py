@@ -145,9 +145,18 @@ def answering_footnote(
 
 
 def question_features(
-    subject: Subject, hits: list[Hit], candidates: list[Candidate], evidence: float, answer: AnswerType, foreign: bool
+    subject: Subject,
+    hits: list[Hit],
+    candidates: list[Candidate],
+    evidence: float,
+    answer: AnswerType,
+    foreign: bool,
+    quoted: tuple[str, ...] = (),
 ) -> dict[str, float]:
-    """What the answer decision reads (see `qa/answer_model.json` for the weights)."""
+    """What the answer decision reads (see `qa/answer_model.json` for the weights). The last two say
+    whether the reports explain the asked term in a footnote: how well the words a footnote's marker
+    follows cover the question's subject, and whether a footnote is marked on a term it quotes."""
+    anchors = [normalize_for_matching(f.anchor) for h in hits[:EVIDENCE_PASSAGES] for f in h.footnotes if f.anchor]
     typed = [c for c in candidates if c.typed]
     best_similarity = max((c.similarity for c in candidates), default=0.0)
     passages = [
@@ -165,6 +174,8 @@ def question_features(
         "dense": hits[0].dense_score if hits else 0.0,
         "general": float(answer.kind == "general"),
         "foreign": float(foreign),
+        "footnote_anchor_coverage": max((subject.coverage(anchor) for anchor in anchors), default=0.0),
+        "quoted_term_footnote": float(any(term in anchor for term in quoted for anchor in anchors)),
     }
 
 
@@ -340,7 +351,7 @@ def read(
     sentences = score_sentences(retriever, hits, result.query_vector)
     evidence = evidence_score(sentences, hits)
     candidates = [candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text) for e in sentences]
-    features = question_features(subject, hits, candidates, evidence, answer, intent.foreign)
+    features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted_terms(question))
     reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features)
     if intent.unknown_places and not intent.towns:
         missing = "、".join(intent.unknown_places) + "的内容"
