@@ -70,10 +70,12 @@ _SPAN_PATTERNS = {
 
 @dataclass(frozen=True)
 class AnswerType:
-    """The kind of answer a question asks for; `unit` is the measure word it names (「多少家」 → 家)."""
+    """The kind of answer a question asks for; `unit` is the measure word it names (「多少家」 → 家);
+    `items` how many members a list question says the set has (「分别是哪五个」 → 5)."""
 
     kind: str
     unit: str | None = None
+    items: int | None = None
 
     @property
     def missing(self) -> str:
@@ -125,16 +127,36 @@ _ASKS = [
 ]
 
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
+_CHINESE_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+#: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
+_ASKED_ITEMS = re.compile(
+    r"哪([两三四五六七八九十])|(?<![\d一二三四五六七八九十])([两三四五六七八九十])[大项类种个条方面]"
+)
+#: One item of an enumeration: the text between two 「、」 within a clause.
+_ENUMERATION = re.compile(r"[^、，；。：:,;]{1,30}(?:、[^、，；。：:,;]{1,30})+")
+_NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九十][)）]|[一二三四五六七八九十]是")
+
+
+def enumerated_items(text: str) -> int:
+    """The most members `text` lists in one go: the longest 「A、B、C和D」 run (a final 和/及/与 joins one
+    more), or its numbered items (「（1）…（2）…」「一是…二是…」)."""
+    longest = 0
+    for match in _ENUMERATION.finditer(text):
+        run = match.group(0)
+        longest = max(longest, run.count("、") + 1 + (1 if re.search(r"[^、]{1,30}(?:和|及|与)[^、]{1,30}$", run) else 0))
+    return max(longest, len(_NUMBERED_ITEM.findall(text)))
 
 
 def expected_answer(question: str) -> AnswerType:
     """The kind of answer `question` asks for (its first matching kind in `KINDS` order)."""
     for kind, pattern in _ASKS:
         if pattern.search(question):
-            unit = None
+            unit = items = None
             if kind == "count" and (match := _ASKED_UNIT.search(question)):
                 unit = match.group(1)
-            return AnswerType(kind, unit)
+            if kind == "list" and (match := _ASKED_ITEMS.search(question)):
+                items = _CHINESE_DIGITS[match.group(1) or match.group(2)]
+            return AnswerType(kind, unit, items)
     return AnswerType("general")
 
 
@@ -150,6 +172,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area)
         for kind in ("money", "rate", "area"):
             found += [(m.start(), m.end()) for m in _SPAN_PATTERNS[kind].finditer(text)]
+    if answer.kind == "list" and answer.items and enumerated_items(text) < answer.items:
+        return []  # 「分别是哪五个」: a sentence naming fewer members does not list the set
     if answer.kind == "rate":
         # an increase asked without a unit may be given as an amount
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text)]

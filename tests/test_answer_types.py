@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_types import AnswerType, expected_answer, has_span, spans
+from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_span, spans
 
 
 @pytest.mark.parametrize(
@@ -26,7 +26,8 @@ from qa.answer_types import AnswerType, expected_answer, has_span, spans
     ],
 )
 def test_expected_answer(question: str, kind: str, unit: str | None) -> None:
-    assert expected_answer(question) == AnswerType(kind, unit)
+    answer = expected_answer(question)
+    assert (answer.kind, answer.unit) == (kind, unit)
 
 
 def test_a_count_needs_its_measure_word_and_个_stands_for_any() -> None:
@@ -51,3 +52,23 @@ def test_a_count_without_a_measure_word_accepts_any_quantity() -> None:
 
 def test_general_and_name_need_no_span() -> None:
     assert has_span("任何句子", AnswerType("general")) and has_span("任何句子", AnswerType("name"))
+
+
+@pytest.mark.parametrize(
+    ("question", "items"),
+    [("高境镇下沉社区的“四类人员”指哪四类？", 4), ("五大未来产业交叉创新中心分别是哪些方向？", 5),
+     ("今年要完成的十项政府实事项目都有哪些？", 10), ("二十项工作有哪些？", None), ("闭环包括哪几个环节？", None)],
+)
+def test_a_list_question_may_say_how_many_members_it_asks_for(question: str, items: int | None) -> None:
+    answer = expected_answer(question)
+    assert answer.kind == "list" and answer.items == items
+
+
+def test_a_list_of_n_needs_a_sentence_naming_n_members() -> None:
+    four = AnswerType("list", items=4)
+    assert enumerated_items("社区助残员、就业援助员、综治社保队员、综合协管员。") == 4
+    assert enumerated_items("推进大康路站、呼兰路站和爱辉路站建设") == 3
+    assert enumerated_items("一是稳增长，二是促改革，三是惠民生") == 3
+    assert has_span("社区助残员、就业援助员、综治社保队员、综合协管员。", four)
+    assert not has_span("推进大康路站、呼兰路站和爱辉路站建设", four)
+    assert has_span("推进大康路站、呼兰路站和爱辉路站建设", AnswerType("list"))
