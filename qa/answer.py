@@ -94,11 +94,15 @@ def evidence_score(sentences: list[Evidence], hits: list[Hit]) -> float:
     return best + 0.5 * min(0.0, best - hits[0].dense_score)
 
 
+def footnote_anchor_of(hit: Hit, footnote: int | None) -> str:
+    """The words the marker of `hit`'s footnote `footnote` follows ("" for an index built before chunks
+    carried anchors)."""
+    return next((f.anchor for f in hit.footnotes if f.n == footnote), "")
+
+
 def footnote_about(hit: Hit, footnote: int | None) -> str:
-    """What footnote `footnote` of `hit` explains: the words its marker follows, or the whole passage
-    for an index built before chunks carried anchors."""
-    anchor = next((f.anchor for f in hit.footnotes if f.n == footnote), "")
-    return anchor or hit.text
+    """What footnote `footnote` of `hit` explains: its anchor, or the whole passage without one."""
+    return footnote_anchor_of(hit, footnote) or hit.text
 
 
 #: A term the question quotes (「“沪尚回收”是做什么用的」): reports quote programme names the same way.
@@ -133,7 +137,7 @@ def answering_footnote(
 
         return max(notes, key=explains)  # max keeps the first (closest) of equals
     for note in notes:
-        anchor = normalize_for_matching(next((f.anchor for f in hits[0].footnotes if f.n == note.footnote), ""))
+        anchor = normalize_for_matching(footnote_anchor_of(hits[0], note.footnote))
         if any(term in anchor for term in quoted):
             return note
     highlighted = normalize_for_matching(hits[0].highlight)
@@ -325,6 +329,7 @@ class Reading:
     evidence: float
     features: dict[str, float]
     settled: Answer | None = None
+    quoted: tuple[str, ...] = ()  # the terms the question quotes (`quoted_terms`)
 
 
 def read(
@@ -351,8 +356,9 @@ def read(
     sentences = score_sentences(retriever, hits, result.query_vector)
     evidence = evidence_score(sentences, hits)
     candidates = [candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text) for e in sentences]
-    features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted_terms(question))
-    reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features)
+    quoted = quoted_terms(question)
+    features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted)
+    reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features, quoted=quoted)
     if intent.unknown_places and not intent.towns:
         missing = "、".join(intent.unknown_places) + "的内容"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, missing=missing))
@@ -368,9 +374,7 @@ def decide(reading: Reading) -> Answer:
         return reading.settled
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
     if answered_probability(reading.features) >= 0.5:
-        footnote = answering_footnote(
-            answer, list(reading.query_tokens), hits, candidates, reading.subject, quoted_terms(question)
-        )
+        footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
         return compose_answer(question, hits, reading.evidence, answer, candidates, footnote)
     speaks_of_subject = reading.features["passage_coverage"] >= decision_model()["partial_coverage"]
     if candidates and reading.subject.terms and speaks_of_subject:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from qa.patterns import CN_DIGIT_VALUES
+
 #: Kinds of answer, most specific first (the order `expected_answer` tries them in).
 KINDS = (
     "definition",  # the meaning of a term
@@ -127,7 +129,7 @@ _ASKS = [
 ]
 
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
-_CHINESE_DIGITS = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+_SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
 _ASKED_ITEMS = re.compile(
     r"哪([两三四五六七八九十])|(?<![\d一二三四五六七八九十])([两三四五六七八九十])[大项类种个条方面]"
@@ -155,7 +157,7 @@ def expected_answer(question: str) -> AnswerType:
             if kind == "count" and (match := _ASKED_UNIT.search(question)):
                 unit = match.group(1)
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
-                items = _CHINESE_DIGITS[match.group(1) or match.group(2)]
+                items = _SET_SIZES[match.group(1) or match.group(2)]
             return AnswerType(kind, unit, items)
     return AnswerType("general")
 

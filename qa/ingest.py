@@ -26,6 +26,7 @@ from qa.documents import Document, Footnote, Metadata, Paragraph, Period, Sectio
 from qa.patterns import (
     ADMIN_UNIT,
     AHEAD_HEADING,
+    CN_DIGIT_VALUES,
     FIVE_YEAR_PLAN_ORDINAL,
     REVIEW_HEADING,
     YEAR_WITH_UNIT,
@@ -303,7 +304,6 @@ def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) ->
 _DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 _MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
 _GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
-_CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 
 def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
@@ -379,7 +379,7 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
                 if word in heading:
                     target.append(Period("half", f"{report_year}{half}", report_year, report_year))
         for match in FIVE_YEAR_PLAN_ORDINAL.finditer(heading):
-            ordinal = 10 + _CN_DIGITS[match.group(1) or match.group(2)]
+            ordinal = 10 + CN_DIGIT_VALUES[match.group(1) or match.group(2)]
             start = 1981 + 5 * (ordinal - 6)  # the 6th five-year plan was 1981–1985
             target.append(Period("plan", five_year_plan_name(ordinal), start, start + 4))
     if report_year is not None and early_in_year:

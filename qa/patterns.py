@@ -52,6 +52,8 @@ HALF_YEAR = re.compile(r"(上|下)半年")
 HALF_YEAR_EN = re.compile(r"\b(first|second) half\b|\bH([12])\b", re.I)
 #: Chinese digits 1–9, in order (a five-year plan's ordinal: 十四五 is the 14th).
 CN_DIGITS = "一二三四五六七八九"
+#: Their values: 「五」 → 5.
+CN_DIGIT_VALUES = {digit: value for value, digit in enumerate(CN_DIGITS, start=1)}
 #: A five-year plan by its short name: 「十四五」.
 FIVE_YEAR_PLAN = re.compile(rf"十[{CN_DIGITS}]五")
 #: A five-year plan, short or long name, quoted or not (「“十四五”」「第十四个五年规划」); the digit is in
