@@ -14,12 +14,15 @@ Each way runs `ROUNDS` times, interleaved with the others, and keeps its best ti
 
 - "before": the engine as it was up to this part (texts sorted by characters, batches of 8, padded by
   the tokenizer per batch);
-- "product": `qa.embedding.OnnxEmbedder` now (tokenized once, sorted by tokens, `embed_batch_size`);
-- the product's method at other batch sizes, to choose that default.
+- "product": `qa.embedding.OnnxEmbedder` now (tokenized once, sorted by tokens, batches of at most
+  `embed_batch_tokens` tokens, `qa.embedding.token_batches`);
+- the product's method at other token budgets, to choose that default, and with batches of a fixed
+  number of texts (how it batched before the token budget).
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import os
@@ -33,7 +36,10 @@ import numpy as np
 from bench.common import PROJECT_ROOT, log, table, write_result
 
 CRUD_DOCS = (PROJECT_ROOT / "tests" / "data" / "crud" / "docs.jsonl.gz",)
-BATCH_SIZES = (8, 16, 32)
+#: Token budgets compared with the product's (`Settings.embed_batch_tokens`).
+TOKEN_BUDGETS = (384, 640, 1024)
+#: Batches of a fixed number of texts, sorted by tokens (the product's batching before the budget).
+BATCH_SIZES = (8, 16)
 #: Passes over each corpus per way (interleaved; the best counts). --quick: one.
 ROUNDS = 3
 
@@ -97,14 +103,41 @@ def before_encode(embedder: Any, texts: list[str], batch: int) -> np.ndarray:
     return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
 
 
-def padding_share(lengths: np.ndarray, order: np.ndarray, batch: int) -> float:
+def fixed_batches(lengths: np.ndarray, size: int) -> list[np.ndarray]:
+    """Sorted by tokens, `size` texts a batch."""
+    order = np.argsort(lengths, kind="stable")
+    return [order[s : s + size] for s in range(0, len(order), size)]
+
+
+def char_batches(texts: list[str], size: int) -> list[np.ndarray]:
+    """Sorted by characters, `size` texts a batch (the engine before)."""
+    order = np.array(sorted(range(len(texts)), key=lambda i: len(texts[i])))
+    return [order[s : s + size] for s in range(0, len(order), size)]
+
+
+def fixed_encode(embedder: Any, texts: list[str], size: int) -> np.ndarray:
+    """The product's engine with batches of `size` texts sorted by tokens, padded to the longest."""
+    encoded = embedder._tokenizer.encode_batch([embedder.passage_prefix + text for text in texts])
+    lengths = np.array([len(e.ids) for e in encoded], dtype=np.int64)
+    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
+    for batch in fixed_batches(lengths, size):
+        ids = np.full((len(batch), int(lengths[batch].max())), embedder._pad_id, dtype=np.int64)
+        mask = np.zeros_like(ids)
+        for row, i in enumerate(batch):
+            ids[row, : lengths[i]] = encoded[i].ids
+            mask[row, : lengths[i]] = 1
+        vectors[batch] = embedder._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+
+
+def padding_share(lengths: np.ndarray, batches: list[np.ndarray]) -> float:
     """Share of the token slots of the batches that are padding."""
-    slots = sum(int(lengths[order[s : s + batch]].max()) * len(order[s : s + batch]) for s in range(0, len(order), batch))
+    slots = sum(int(lengths[b].max()) * len(b) for b in batches)
     return 1 - int(lengths.sum()) / slots
 
 
 def run(*, quick: bool = False) -> dict[str, Any]:
-    from qa.embedding import load_embedder
+    from qa.embedding import load_embedder, token_batches
     from qa.index import embedding_text, load_index
     from qa.model import resolve_model_path
     from qa.settings import Settings
@@ -121,9 +154,10 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         corpora["CRUD-RAG passages cut as at filing (400 characters)"] = crud_passages(60 if quick else 200, 400)[0]
     notes = [crud_note] if not crud else []
 
-    engines = {size: load_embedder(replace(settings, embed_batch_size=size), threads=0) for size in BATCH_SIZES}
+    engines = {budget: load_embedder(replace(settings, embed_batch_tokens=budget), threads=0) for budget in TOKEN_BUDGETS}
     product = load_embedder(settings, threads=0)
-    rates = [gemm_rate(settings.embed_batch_size * 256, hidden, intermediate)]
+    shapes = sorted({settings.embed_batch_tokens, 8 * 256})  # rows of the product's batches and of batches of 8
+    rates = [max(gemm_rate(rows, hidden, intermediate) for rows in shapes)]
     results: dict[str, Any] = {}
     for corpus, texts in corpora.items():
         log(f"throughput: {corpus} ({len(texts)})")
@@ -131,14 +165,16 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         lengths = np.array([len(e.ids) for e in tokenizer.encode_batch([product.passage_prefix + t for t in texts])])
         useful = float(np.sum(lengths * layers * 2 * (4 * hidden * hidden + 2 * hidden * intermediate)
                               + layers * 4 * lengths.astype(np.float64) ** 2 * hidden))
-        by_chars = np.array(sorted(range(len(texts)), key=lambda i: len(texts[i])))
-        by_tokens = np.argsort(lengths, kind="stable")
-        ways = {"before (chars, batch 8)": (lambda t: before_encode(product, t, 8), padding_share(lengths, by_chars, 8))}
-        ways[f"product (tokens, batch {settings.embed_batch_size})"] = (
-            product.encode_passages, padding_share(lengths, by_tokens, settings.embed_batch_size))
-        for size, engine in engines.items():
-            if size != settings.embed_batch_size:
-                ways[f"tokens, batch {size}"] = (engine.encode_passages, padding_share(lengths, by_tokens, size))
+        ways = {"before (chars, batch 8)": (lambda t: before_encode(product, t, 8), padding_share(lengths, char_batches(texts, 8)))}
+        budget = settings.embed_batch_tokens
+        ways[f"product (tokens, ≤ {budget} tokens a batch)"] = (
+            product.encode_passages, padding_share(lengths, token_batches(lengths, budget)))
+        for other, engine in engines.items():
+            if other != budget:
+                ways[f"tokens, ≤ {other} tokens a batch"] = (engine.encode_passages, padding_share(lengths, token_batches(lengths, other)))
+        for size in BATCH_SIZES:
+            ways[f"tokens, batch {size}"] = (
+                functools.partial(fixed_encode, product, size=size), padding_share(lengths, fixed_batches(lengths, size)))
         # Rounds interleave the ways and each keeps its best time: the speed of one pass moves by ±10%
         # here from one minute to the next, which a single pass per way would read as a difference.
         seconds_of: dict[str, list[float]] = {name: [] for name in ways}
@@ -163,7 +199,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
                 "cosine_to_before_min": float(np.min(np.sum(vectors * reference, axis=1))),
             }
         results[corpus] = {"passages": len(texts), "mean_tokens": float(lengths.mean()), "ways": rows}
-    rates.append(gemm_rate(settings.embed_batch_size * 256, hidden, intermediate))
+    rates.append(max(gemm_rate(rows, hidden, intermediate) for rows in shapes))
     gemm = max(rates)
     for entry in results.values():
         before = next(iter(entry["ways"].values()))
@@ -182,7 +218,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
                      + table(["batching", "passages/s", "× before", "tokens/s", "GFLOP/s", "of GEMM", "padding",
                               "cos min"], rows_md))
     text = (f"### Passage embedding throughput — {threads} threads; float32 GEMM of the model's shape "
-            f"{gemm / 1e9:.0f} GFLOP/s (best of two runs, before and after)\n\n" + "\n\n".join(lines))
+            f"{gemm / 1e9:.0f} GFLOP/s (the best of two runs, before and after, each at the rows of a product batch and of a batch of 8)\n\n" + "\n\n".join(lines))
     if notes:
         text += "\n\n" + "\n".join(f"Note: {n}" for n in notes)
     payload["markdown"] = text

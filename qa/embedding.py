@@ -161,6 +161,22 @@ class TorchEmbedder:
         return f"TorchEmbedder(name={self.name!r}, path={self.path!r}, dimension={self.dimension})"
 
 
+def token_batches(lengths: np.ndarray, budget: int) -> list[np.ndarray]:
+    """Positions of texts in batches: sorted by token count, each batch as many texts as fit in
+    `budget` tokens once padded to its longest (at least one). Batch width × count is the working
+    set of every layer; past the CPU's caches a bigger batch runs slower, not faster."""
+    order = np.argsort(lengths, kind="stable")
+    batches: list[np.ndarray] = []
+    start = 0
+    while start < len(order):
+        end = start + 1
+        while end < len(order) and int(lengths[order[end]]) * (end + 1 - start) <= budget:
+            end += 1
+        batches.append(order[start:end])
+        start = end
+    return batches
+
+
 class OnnxEmbedder:
     """The exported model (`qa.onnx_export`) on ONNX Runtime. `session.run` is thread-safe, so questions
     from several threads run side by side, each on the session's `threads` intra-op threads."""
@@ -186,13 +202,12 @@ class OnnxEmbedder:
 
     def _encode(self, texts: list[str], *, prefix: str, show_progress: bool = False) -> np.ndarray:
         """Every text tokenized once, then run in batches of texts of about the same number of tokens
-        (so padding costs almost nothing), the vectors given back in the order of `texts`."""
+        (so padding costs almost nothing) and at most `embed_batch_tokens` tokens (`token_batches`),
+        the vectors given back in the order of `texts`."""
         vectors = np.zeros((len(texts), self.dimension), dtype=np.float32)
         encoded = self._tokenizer.encode_batch([prefix + text for text in texts])
         lengths = np.array([len(e.ids) for e in encoded], dtype=np.int64)
-        order = np.argsort(lengths, kind="stable")
-        size = max(1, self.settings.embed_batch_size)
-        batches = [order[start : start + size] for start in range(0, len(order), size)]
+        batches = token_batches(lengths, self.settings.embed_batch_tokens)
         if show_progress:
             from tqdm import tqdm
 
@@ -232,7 +247,7 @@ def load_embedder(settings: Settings, *, threads: int | None = None) -> Embedder
     """
     threads = settings.query_threads if threads is None else threads
     key = (settings.backend, settings.model, settings.cache_dir, settings.bf16, settings.query_threads,
-           settings.embed_batch_size, threads)
+           settings.embed_batch_size, settings.embed_batch_tokens, threads)
     embedder = _embedders.get(key)
     if embedder is not None:
         return embedder

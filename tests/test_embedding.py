@@ -14,9 +14,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from qa import onnx_export
-from qa.embedding import OnnxEmbedder, TorchEmbedder, load_embedder
+from qa.embedding import OnnxEmbedder, TorchEmbedder, load_embedder, token_batches
 from qa.evaluate import load_questions
 from qa.onnx_export import (
     OnnxExportError,
@@ -56,6 +58,27 @@ def test_onnx_vectors_equal_torch_vectors(
     assert queries.min() >= MIN_COSINE, queries.min()
     assert (onnx.query_prefix, onnx.passage_prefix, onnx.dimension) == (
         torch_engine.query_prefix, torch_engine.passage_prefix, torch_engine.dimension)
+
+
+@given(st.lists(st.integers(1, 512), max_size=60), st.integers(1, 2048))
+def test_token_batches_fill_the_budget_in_length_order(lengths: list[int], budget: int) -> None:
+    """Every text once, shortest first; a batch padded to its longest fits the budget (or is one text
+    longer than it), and the next text would not have fitted."""
+    counts = np.array(lengths, dtype=np.int64)
+    batches = token_batches(counts, budget)
+    flat = np.concatenate(batches) if batches else np.zeros(0, dtype=np.int64)
+    assert sorted(flat.tolist()) == list(range(len(lengths)))
+    assert np.all(np.diff(counts[flat]) >= 0)
+    for n, batch in enumerate(batches):
+        width = int(counts[batch].max())
+        assert len(batch) == 1 or width * len(batch) <= budget
+        if n + 1 < len(batches):
+            assert int(counts[batches[n + 1][0]]) * (len(batch) + 1) > budget
+
+
+def test_a_long_passage_runs_alone_and_short_sentences_together() -> None:
+    batches = token_batches(np.array([512, 30, 30, 512, 30]), 640)
+    assert [sorted(b.tolist()) for b in batches] == [[1, 2, 4], [0], [3]]
 
 
 @pytest.mark.slow
