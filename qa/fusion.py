@@ -14,7 +14,8 @@ questions from both kinds of text; its coefficients are `qa/fusion_model.json`. 
   so that a question carrying a rare name leans on BM25 and a vague one on the embedder;
 - whether the question names a town or a period the index's metadata knows, times each score (such
   words match every passage of a report, and the steering terms already carry them);
-- the passage's length, and the town and period steering where the corpus has that metadata.
+- the passage's length, and the town and period steering where the corpus has that metadata;
+- its character-pair coverage of the question (`qa.pairs`): evidence that needs no word segmenter.
 
 The function is pure over per-passage arrays: all passages of an index, or a candidate subset (then
 the document features see the candidates only; given the floors of all passages and the best
@@ -49,6 +50,7 @@ FEATURES = (
     "length",
     "town",
     "time",
+    "pair_coverage",
 )
 
 
@@ -59,6 +61,7 @@ class Relevance:
 
     dense: np.ndarray  # cosine per passage
     lexical: np.ndarray  # raw BM25 per passage
+    coverage: np.ndarray  # character-pair coverage per passage (`qa.pairs`)
     query_tokens: list[str]
     query_vector: np.ndarray
 
@@ -74,6 +77,7 @@ class Candidates:
     length: np.ndarray  # characters of the passage's text
     town_match: np.ndarray  # 1 for a passage of a town the question names (`qa.steering`), else 0
     time_match: np.ndarray  # 0..1: a passage about the period the question names (`qa.steering`)
+    coverage: np.ndarray  # 0..1: the question's character pairs the passage holds, idf-weighted (`qa.pairs`)
     # The lowest dense and BM25 scores over all passages, which scale the scores (a passage at the
     # floor gets 0). None: the lowest in these arrays, which is that when they cover all passages; a
     # caller passing a candidate subset passes the floors it knows (BM25's is 0 when some passage
@@ -174,6 +178,7 @@ def features(candidates: Candidates, allowed: np.ndarray, traits: QuestionTraits
         "length": np.minimum(candidates.length, LENGTH_SCALE) / LENGTH_SCALE,
         "town": candidates.town_match.astype(np.float64),
         "time": candidates.time_match.astype(np.float64),
+        "pair_coverage": candidates.coverage.astype(np.float64),
     }
     return np.stack([columns[name] for name in FEATURES], axis=1)
 

@@ -9,6 +9,7 @@ reuses.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -29,6 +30,8 @@ from qa.index import (
     document_from_json,
     load_index,
 )
+from qa.pairs import PairIndex, candidate_coverage
+from qa.patterns import FIVE_YEAR_PLAN, YEAR_DIGITS, short_town_name
 from qa.query import QueryReading, comparison_sides, read_question
 from qa.settings import Settings
 from qa.steering import ChunkTable
@@ -97,6 +100,7 @@ class Retriever:
         self._table = ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._lengths = np.array([len(c.text) for c in self._chunks], dtype=np.float64)
+        self._pairs = PairIndex.build([c.text for c in self._chunks])
         # whether any passage has a period from its report's metadata (news articles have none)
         self._has_periods = bool(self._table.chunk_years.any() or self._table.chunk_labels.any())
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
@@ -201,7 +205,10 @@ class Retriever:
         if not allowed.any():
             return [], relevance
         fused = self._fused(reading, allowed, relevances)
-        sides = [self._fused(side, allowed, relevances) for side in comparison_sides(reading)]
+        sides = [
+            (self._fused(side, allowed, relevances), side_members(self._table.town_match(side.towns), self._table.time_match(side), side))
+            for side in comparison_sides(reading)
+        ]
         return [self._hit(i, reading, relevance, fused) for i in rank(fused, sides, allowed, k)], relevance
 
     def relevance(self, reading: QueryReading) -> Relevance:
@@ -226,7 +233,8 @@ class Retriever:
         query_tokens = self.index.tokenizer.tokenize(reading.matched_text)
         if reading.foreign:  # BM25 would match nothing of it: add Chinese tokens from a dictionary
             query_tokens += translated_tokens(reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary)
-        relevances[key] = Relevance(dense, self.index.lexical.score(query_tokens), query_tokens, query_vector[0])
+        coverage = self._pairs.coverage(pair_text(reading, self._table.towns, self._has_periods))
+        relevances[key] = Relevance(dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0])
         return relevances[key]
 
     def _fused(self, reading: QueryReading, allowed: np.ndarray, relevances: dict[str, Relevance]) -> np.ndarray:
@@ -242,6 +250,7 @@ class Retriever:
             length=self._lengths,
             town_match=self._table.town_match(reading.towns),
             time_match=self._table.time_match(reading),
+            coverage=relevance.coverage,
         )
 
     def traits(self, reading: QueryReading, relevance: Relevance) -> QuestionTraits:
@@ -270,12 +279,42 @@ class Retriever:
 # ---------------------------------------------------------------- shared by both retrievers
 
 
-def rank(fused: np.ndarray, sides: list[np.ndarray], allowed: np.ndarray, k: int) -> list[int]:
-    """The positions of the top-k allowed passages by fused score; a comparison's sides (their fused
-    scores, `sides`) first get their best passage each."""
+def pair_text(reading: QueryReading, towns: list[str], periods: bool) -> str:
+    """The text whose character pairs passages are matched on (`qa.pairs`): what BM25 matches, less what
+    the steering carries — the indexed towns it names and, where passages carry periods, the years and
+    five-year plans. Their pairs match every passage of a report, the town and period features already
+    weigh them, and left in they would outweigh the steering that picks each side of a comparison (the
+    sides share this text). Nothing for an English question: its letters' pairs match noise, and its
+    dictionary words are guesses."""
+    if reading.foreign:
+        return ""
+    text = normalize_for_matching(reading.matched_text)
+    carried = {name for town in towns for name in (town, short_town_name(town)) if len(name) > 1 and name in text}
+    for name in sorted(carried, key=len, reverse=True):
+        text = text.replace(name, " ")
+    if periods:
+        text = FIVE_YEAR_PLAN.sub(" ", re.sub(YEAR_DIGITS, " ", text))
+    return text
+
+
+def side_members(town_match: np.ndarray, time_match: np.ndarray, side: QueryReading) -> np.ndarray:
+    """The passages of a comparison's side: of the town and the period it names (`qa.steering`)."""
+    members = np.ones(len(town_match), dtype=bool)
+    if side.towns:
+        members &= town_match > 0
+    if side.years or side.halves or side.plans:
+        members &= time_match > 0
+    return members
+
+
+def rank(fused: np.ndarray, sides: list[tuple[np.ndarray, np.ndarray]], allowed: np.ndarray, k: int) -> list[int]:
+    """The positions of the top-k allowed passages by fused score; a comparison's sides (each side's fused
+    scores and its passages, `side_members`) first get their best passage each — among the side's own
+    passages when it has any, so that one town's strong passage cannot stand for the other town."""
     firsts: list[int] = []
-    for side in sides:
-        best = int(np.argmax(np.where(allowed, side, -np.inf)))
+    for scores, members in sides:
+        own = allowed & members if (allowed & members).any() else allowed
+        best = int(np.argmax(np.where(own, scores, -np.inf)))
         if best not in firsts:
             firsts.append(best)
     ranked = np.where(allowed, fused, -np.inf)
@@ -377,9 +416,12 @@ class MilvusRetriever(Retriever):
         self._corpus_text = _Probe(lambda fragment: self.store.contains_text(generation, fragment))
         self._vocabulary = _Probe(lambda token: self.store.passages_holding(generation, token) > 0)
         self._town_names = self.store.towns(generation)
+        # whether reports here carry periods (news articles have none): a year is then steering, not a word
+        self._has_periods = any(d.metadata.periods_reviewed or d.metadata.periods_planned for d in self.documents)
         self._document_cache: dict[str, IndexedDocument] = {}
         self._document_lock = threading.Lock()
         self._df: dict[str, int] = {}
+        self._pair_df: dict[str, int] = {}
         english_glosses()
         # a Milvus generation holds no sentence vectors: the answer step's sentences are embedded when
         # first asked about, and cached (bounded)
@@ -422,6 +464,12 @@ class MilvusRetriever(Retriever):
             self._df[token] = self.store.passages_holding(self.generation, token)
         return bm25_idf(self._df[token], self.passage_count)
 
+    def pair_frequency(self, pair: str) -> int:
+        """How many passages hold a character pair (`qa.pairs`): a substring count on the server, cached."""
+        if pair not in self._pair_df:
+            self._pair_df[pair] = self.store.passages_containing(self.generation, pair)
+        return self._pair_df[pair]
+
     # -- internals
 
     def _search(
@@ -432,7 +480,7 @@ class MilvusRetriever(Retriever):
         expression = filter_expression(town=town, year=year, sources=sources)
         readings = [reading, *comparison_sides(reading)]
         pool: dict[int, dict] = {}
-        queries: dict[str, tuple[list[str], np.ndarray, dict[int, float], set[int]]] = {}
+        queries: dict[str, tuple[list[str], str, np.ndarray, dict[int, float], set[int]]] = {}
         for one in readings:
             key = one.anchored_text
             if key in queries:
@@ -444,8 +492,8 @@ class MilvusRetriever(Retriever):
             dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
             lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))
-            queries[key] = (tokens, query_vector, {row["id"]: row["score"] for row in lexical_rows},
-                            {row["id"] for row in dense_rows})
+            queries[key] = (tokens, pair_text(one, self._town_names, self._has_periods), query_vector,
+                            {row["id"]: row["score"] for row in lexical_rows}, {row["id"] for row in dense_rows})
         ids = sorted(pool)
         chunks = [_chunk_from_row(pool[i]) for i in ids]
         vectors = np.array([pool[i]["dense"] for i in ids], dtype=np.float32).reshape(len(ids), self.manifest["dimension"])
@@ -453,13 +501,14 @@ class MilvusRetriever(Retriever):
         def relevance_of(one: QueryReading) -> Relevance:
             """As over a FAISS store: a passage outside the dense search's candidates scores as the lowest
             of them, and one BM25 did not return scores 0."""
-            tokens, query_vector, lexical, dense_ids = queries[one.anchored_text]
+            tokens, pairs_of, query_vector, lexical, dense_ids = queries[one.anchored_text]
             scores = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
             dense = vectors @ query_vector
             searched = np.array([i in dense_ids for i in ids], dtype=bool)
             if searched.any():
                 dense = np.where(searched, dense, float(dense[searched].min()))
-            return Relevance(dense, scores, tokens, query_vector)
+            coverage = candidate_coverage(pairs_of, [c.text for c in chunks], self.pair_frequency, self.passage_count)
+            return Relevance(dense, scores, coverage, tokens, query_vector)
 
         relevance = relevance_of(reading)
         if not ids:
@@ -477,7 +526,7 @@ class MilvusRetriever(Retriever):
             scored = relevance_of(one)
             candidates = Candidates(
                 dense=scored.dense, lexical=scored.lexical, document=table.doc_of_chunk, length=lengths,
-                town_match=table.town_match(one.towns), time_match=table.time_match(one),
+                town_match=table.town_match(one.towns), time_match=table.time_match(one), coverage=scored.coverage,
                 dense_floor=float(scored.dense.min()), lexical_floor=0.0,
             )
             idfs = [self.term_idf(token) for token in dict.fromkeys(scored.query_tokens)]
@@ -489,7 +538,7 @@ class MilvusRetriever(Retriever):
             return fuse(candidates, allowed, traits)
 
         fused = fused_of(reading)
-        sides = [fused_of(side) for side in readings[1:]]
+        sides = [(fused_of(side), side_members(table.town_match(side.towns), table.time_match(side), side)) for side in readings[1:]]
         hits = []
         for i in rank(fused, sides, allowed, k):
             chunk = chunks[i]

@@ -32,6 +32,7 @@ def corpus(n: int = 400, seed: int = 0) -> Candidates:
     return Candidates(
         dense=dense, lexical=lexical, document=np.arange(n) // 4, length=rng.integers(50, 800, n).astype(np.float64),
         town_match=np.zeros(n, dtype=np.float32), time_match=np.zeros(n, dtype=np.float32),
+        coverage=rng.uniform(0.0, 1.0, n),
     )
 
 
@@ -57,7 +58,7 @@ def test_a_candidate_subset_scores_as_all_passages() -> None:
     subset = Candidates(
         dense=everything.dense[kept], lexical=everything.lexical[kept], document=everything.document[kept],
         length=everything.length[kept], town_match=everything.town_match[kept], time_match=everything.time_match[kept],
-        dense_floor=float(everything.dense.min()), lexical_floor=float(everything.lexical.min()),
+        coverage=everything.coverage[kept], dense_floor=float(everything.dense.min()), lexical_floor=float(everything.lexical.min()),
     )
     full = fuse(everything, np.ones(400, dtype=bool), TRAITS)
     part = fuse(subset, np.ones(len(kept), dtype=bool), TRAITS)
@@ -68,9 +69,11 @@ def test_a_candidate_subset_scores_as_all_passages() -> None:
 def test_the_passage_best_by_both_stores_ranks_first() -> None:
     everything = corpus()
     best = 123
-    dense, lexical = everything.dense.copy(), everything.lexical.copy()
-    dense[best], lexical[best] = 0.95, lexical.max() + 5
-    boosted = Candidates(dense, lexical, everything.document, everything.length, everything.town_match, everything.time_match)
+    dense, lexical, coverage = everything.dense.copy(), everything.lexical.copy(), everything.coverage.copy()
+    dense[best], lexical[best], coverage[best] = 0.95, lexical.max() + 5, 1.0
+    boosted = Candidates(
+        dense, lexical, everything.document, everything.length, everything.town_match, everything.time_match, coverage
+    )
     for traits in (TRAITS, QuestionTraits(0.1, True, True)):
         assert int(np.argmax(fuse(boosted, np.ones(400, dtype=bool), traits))) == best
 

@@ -92,6 +92,8 @@ def test_nothing_imports_the_front_ends(top: str) -> None:
         ("qa.query", "qa.search"),
         ("qa.steering", "qa.search"),
         ("qa.fusion", "qa.search"),
+        ("qa.pairs", "qa.search"),
+        ("qa.pairs", "qa.index"),
         ("qa.stores", "qa.index"),
         # the Milvus store knows collections and rows, not how an index is built or searched
         ("qa.stores.milvus", "qa.index"),

@@ -213,8 +213,11 @@ def test_dev_set_on_milvus_is_as_good_as_on_faiss(seeds_on_milvus: str, monkeypa
     assert isinstance(get_retriever(), MilvusRetriever)
     milvus = summarize(run_eval(questions))["overall"]
     print(f"\ndev set hit@1/hit@5: FAISS {faiss['hit@1']:.3f}/{faiss['hit@5']:.3f}, Milvus Lite {milvus['hit@1']:.3f}/{milvus['hit@5']:.3f}")
+    # Milvus scores BM25 with its own statistics, so a question whose two best passages are all but tied
+    # may fall either way: at most one question apart.
+    one_question = 1 / sum(q.doc is not None for q in questions)
     for metric in ("hit@1", "hit@5"):
-        assert abs(milvus[metric] - faiss[metric]) <= 0.02, (metric, faiss[metric], milvus[metric])
+        assert abs(milvus[metric] - faiss[metric]) <= one_question + 1e-9, (metric, faiss[metric], milvus[metric])
     assert milvus["abstention_right"] == faiss["abstention_right"] == 1.0
 
 

@@ -284,6 +284,10 @@ class MilvusStore:
         like = quote("%" + _like_literal(fragment) + "%")
         return bool(self.client.query(name, filter=f"text like {like}", output_fields=["id"], limit=1))
 
+    def passages_containing(self, name: str, fragment: str) -> int:
+        """How many passages' text holds `fragment` (a substring count on the server)."""
+        return self.count(name, f"text like {quote('%' + _like_literal(fragment) + '%')}")
+
     def passages_holding(self, name: str, token: str) -> int:
         """How many passages hold `token` among their BM25 tokens: the document frequency the answer
         step weighs words by (Milvus exposes no BM25 statistics; `lexical_text` is " tok tok … "), 0
