@@ -11,6 +11,7 @@ import pytest
 from qa.fusion import (
     FEATURES,
     MODEL_FILE,
+    RANKED,
     Candidates,
     QuestionTraits,
     features,
@@ -18,6 +19,7 @@ from qa.fusion import (
     fuse,
     rare_weight,
 )
+from qa.fusion import _rank_weight as rank_weight
 
 TRAITS = QuestionTraits(rare_weight=0.6, names_town=False, names_period=False)
 
@@ -103,3 +105,20 @@ def test_committed_model_ranks_the_committed_candidates_as_recorded() -> None:
     assert fitted["crud"]["hit@1"] > constant["crud"]["hit@1"]
     assert fitted["reports"]["hit@1"] >= constant["reports"]["hit@1"]
     assert fitted["reports"]["hit@5"] >= constant["reports"]["hit@5"]
+
+
+def test_rank_weights_tell_apart_the_head_and_flatten_the_tail() -> None:
+    rng = np.random.default_rng(1)
+    values = rng.random(RANKED * 3)
+    allowed = np.ones(len(values), dtype=bool)
+    allowed[::7] = False
+    weights = rank_weight(values, allowed)
+    order = np.argsort(np.where(allowed, -values, np.inf), kind="stable")
+    head, tail = order[:RANKED], order[RANKED : int(allowed.sum())]
+    np.testing.assert_allclose(weights[head], 1.0 / (1.0 + np.arange(RANKED)))
+    np.testing.assert_allclose(weights[tail], 1.0 / (1.0 + RANKED))
+    assert not weights[~allowed].any()
+    few = values[:50]
+    np.testing.assert_allclose(
+        rank_weight(few, np.ones(50, dtype=bool))[np.argsort(-few, kind="stable")], 1.0 / (1.0 + np.arange(50))
+    )
