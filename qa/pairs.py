@@ -45,7 +45,7 @@ def pair_codes(text: str) -> np.ndarray:
     return np.unique((points[:-1][both] << _SHIFT) | points[1:][both])
 
 
-def pair_text(code: int) -> str:
+def decode_pair(code: int) -> str:
     """The two characters a code stands for."""
     return chr(code >> _SHIFT) + chr(code & ((1 << _SHIFT) - 1))
 
@@ -108,7 +108,7 @@ def candidate_coverage(
     asked = question_pairs(question)
     if not len(asked) or not len(texts):
         return np.zeros(len(texts), dtype=np.float64)
-    weights = pair_idf(np.array([document_frequency(pair_text(int(code))) for code in asked]), passages)
+    weights = pair_idf(np.array([document_frequency(decode_pair(int(code))) for code in asked]), passages)
     held = np.array([np.isin(asked, passage_pairs(text), assume_unique=True) for text in texts])
     return (held @ weights) / weights.sum()
 

@@ -233,7 +233,7 @@ class Retriever:
         query_tokens = self.index.tokenizer.tokenize(reading.matched_text)
         if reading.foreign:  # BM25 would match nothing of it: add Chinese tokens from a dictionary
             query_tokens += translated_tokens(reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary)
-        coverage = self._pairs.coverage(pair_text(reading, self._table.towns, self._has_periods))
+        coverage = self._pairs.coverage(pair_query(reading, self._table.towns, self._has_periods))
         relevances[key] = Relevance(dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0])
         return relevances[key]
 
@@ -279,7 +279,7 @@ class Retriever:
 # ---------------------------------------------------------------- shared by both retrievers
 
 
-def pair_text(reading: QueryReading, towns: list[str], periods: bool) -> str:
+def pair_query(reading: QueryReading, towns: list[str], periods: bool) -> str:
     """The text whose character pairs passages are matched on (`qa.pairs`): what BM25 matches, less what
     the steering carries — the indexed towns it names and, where passages carry periods, the years and
     five-year plans. Their pairs match every passage of a report, the town and period features already
@@ -492,7 +492,7 @@ class MilvusRetriever(Retriever):
             dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
             lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))
-            queries[key] = (tokens, pair_text(one, self._town_names, self._has_periods), query_vector,
+            queries[key] = (tokens, pair_query(one, self._town_names, self._has_periods), query_vector,
                             {row["id"]: row["score"] for row in lexical_rows}, {row["id"] for row in dense_rows})
         ids = sorted(pool)
         chunks = [_chunk_from_row(pool[i]) for i in ids]

@@ -6,11 +6,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from qa.pairs import PairIndex, candidate_coverage, pair_codes, pair_text, passage_pairs
+from qa.pairs import PairIndex, candidate_coverage, decode_pair, pair_codes, passage_pairs
 
 
 def pairs_of(text: str) -> set[str]:
-    return {pair_text(int(code)) for code in pair_codes(text)}
+    return {decode_pair(int(code)) for code in pair_codes(text)}
 
 
 def test_pairs_are_adjacent_word_characters_within_a_run() -> None:
@@ -20,7 +20,7 @@ def test_pairs_are_adjacent_word_characters_within_a_run() -> None:
 
 
 def test_passages_are_width_folded_and_lower_cased() -> None:
-    assert {pair_text(int(c)) for c in passage_pairs("ＡＥＤ设备")} == {"ae", "ed", "d设", "设备"}
+    assert {decode_pair(int(c)) for c in passage_pairs("ＡＥＤ设备")} == {"ae", "ed", "d设", "设备"}
 
 
 PASSAGES = [
@@ -50,7 +50,7 @@ def test_a_question_without_pairs_covers_nothing() -> None:
 def test_candidates_score_as_among_all_passages() -> None:
     """A store that keeps the passages elsewhere gives the same coverage from its document frequencies."""
     index = PairIndex.build(PASSAGES)
-    frequency = {pair_text(int(c)): int(index.starts[j + 1] - index.starts[j]) for j, c in enumerate(index.codes)}
+    frequency = {decode_pair(int(c)): int(index.starts[j + 1] - index.starts[j]) for j, c in enumerate(index.codes)}
     question = "养老服务工作怎么样？"
     subset = [2, 0]
     np.testing.assert_allclose(
