@@ -117,17 +117,7 @@ def char_batches(texts: list[str], size: int) -> list[np.ndarray]:
 
 def fixed_encode(embedder: Any, texts: list[str], size: int) -> np.ndarray:
     """The product's engine with batches of `size` texts sorted by tokens, padded to the longest."""
-    encoded = embedder._tokenizer.encode_batch([embedder.passage_prefix + text for text in texts])
-    lengths = np.array([len(e.ids) for e in encoded], dtype=np.int64)
-    vectors = np.zeros((len(texts), embedder.dimension), dtype=np.float32)
-    for batch in fixed_batches(lengths, size):
-        ids = np.full((len(batch), int(lengths[batch].max())), embedder._pad_id, dtype=np.int64)
-        mask = np.zeros_like(ids)
-        for row, i in enumerate(batch):
-            ids[row, : lengths[i]] = encoded[i].ids
-            mask[row, : lengths[i]] = 1
-        vectors[batch] = embedder._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
-    return vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+    return embedder._encode(texts, prefix=embedder.passage_prefix, batching=lambda lengths: fixed_batches(lengths, size))
 
 
 def padding_share(lengths: np.ndarray, batches: list[np.ndarray]) -> float:

@@ -8,8 +8,9 @@ is the share of the question's pairs it contains, each pair weighted by its rari
 beside the dense and BM25 scores; with it the fitted fusion's cross-validated hit@1 rose from 0.83 to
 0.85 on the CRUD news sample and from 0.893 to 0.897 on the report questions (README, Retrieval).
 
-Passages are compared in their width-folded, lower-case form (`qa.text.fold_width`); the question is
-also converted to simplified script, as BM25's tokens are.
+Passages are compared in their width-folded, lower-case form (`qa.text.fold_width`); the question
+comes already normalized (`qa.text.normalize_for_matching`: also simplified script, as BM25's tokens
+are — `qa.search.pair_query` does it once, before leaving out the towns and periods).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from qa.text import fold_width, normalize_for_matching
+from qa.text import fold_width
 
 #: Codepoints fit in 21 bits: a pair is (first << 21) | second.
 _SHIFT = 21
@@ -48,10 +49,6 @@ def pair_codes(text: str) -> np.ndarray:
 def decode_pair(code: int) -> str:
     """The two characters a code stands for."""
     return chr(code >> _SHIFT) + chr(code & ((1 << _SHIFT) - 1))
-
-
-def question_pairs(question: str) -> np.ndarray:
-    return pair_codes(normalize_for_matching(question))
 
 
 def passage_pairs(text: str) -> np.ndarray:
@@ -86,8 +83,8 @@ class PairIndex:
         return cls(distinct, np.append(starts, len(codes)).astype(np.int64), owners, len(texts))
 
     def coverage(self, question: str) -> np.ndarray:
-        """Every passage's pair coverage of the question (0..1; all 0 for a question with no pairs)."""
-        asked = question_pairs(question)
+        """Every passage's pair coverage of the (normalized) question: 0..1, all 0 when it has no pairs."""
+        asked = pair_codes(question)
         covered = np.zeros(self.count, dtype=np.float64)
         if not len(asked) or not self.count:
             return covered
@@ -105,7 +102,7 @@ def candidate_coverage(
 ) -> np.ndarray:
     """The pair coverage of some passages (a store's candidates), given each pair's document frequency
     over all `passages` (a store that keeps the passages elsewhere counts it there)."""
-    asked = question_pairs(question)
+    asked = pair_codes(question)
     if not len(asked) or not len(texts):
         return np.zeros(len(texts), dtype=np.float64)
     weights = pair_idf(np.array([document_frequency(decode_pair(int(code))) for code in asked]), passages)
