@@ -13,9 +13,11 @@ rate, the share of the batch wasted on padding, and the cosine of its vectors to
 Each way runs `ROUNDS` times, interleaved with the others, and keeps its best time.
 
 - "before": the engine as it was up to this part (texts sorted by characters, batches of 8, padded by
-  the tokenizer per batch);
+  the tokenizer per batch), on the graph as it was exported then (export version 2: SDPA attention,
+  unfused — made once by the product's exporter with `fuse_attention=False`);
 - "product": `qa.embedding.OnnxEmbedder` now (tokenized once, sorted by tokens, batches of at most
-  `embed_batch_tokens` tokens, `qa.embedding.token_batches`);
+  `embed_batch_tokens` tokens, `qa.embedding.token_batches`; attention fused, `qa.onnx_export`);
+- the product's batching on the unfused graph, which parts the gain of the batching from the graph's;
 - the product's method at other token budgets, to choose that default, and with batches of a fixed
   number of texts (how it batched before the token budget).
 """
@@ -26,6 +28,7 @@ import functools
 import gzip
 import json
 import os
+import shutil
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -120,6 +123,27 @@ def fixed_encode(embedder: Any, texts: list[str], size: int) -> np.ndarray:
     return embedder._encode(texts, prefix=embedder.passage_prefix, batching=lambda lengths: fixed_batches(lengths, size))
 
 
+def unfused_engine(settings: Any) -> Any:
+    """An `OnnxEmbedder` on the graph exported as before attention was fused (export version 2), made once
+    under bench/results/tmp (about half a minute)."""
+    from qa.embedding import OnnxEmbedder
+    from qa.model import resolve_model_path
+    from qa.onnx_export import EXPORT_FILE, OnnxModel, source_fingerprint, write_export
+
+    model_path = resolve_model_path(settings)
+    directory = PROJECT_ROOT / "bench" / "results" / "tmp" / "onnx-unfused"
+    fingerprint = source_fingerprint(model_path)
+    meta_file = directory / EXPORT_FILE
+    if not meta_file.is_file() or json.loads(meta_file.read_text(encoding="utf-8"))["source"] != fingerprint:
+        log("throughput: exporting the unfused graph (export version 2) for the 'before' engine")
+        shutil.rmtree(directory, ignore_errors=True)
+        directory.mkdir(parents=True)
+        write_export(settings, model_path, fingerprint, directory, fuse_attention=False)
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    exported = OnnxModel(directory, meta["query_prefix"], meta["passage_prefix"], meta["dimension"], meta["max_length"], meta["pad_token"])
+    return OnnxEmbedder(settings, exported, threads=0)
+
+
 def padding_share(lengths: np.ndarray, batches: list[np.ndarray]) -> float:
     """Share of the token slots of the batches that are padding."""
     slots = sum(int(lengths[b].max()) * len(b) for b in batches)
@@ -146,6 +170,7 @@ def run(*, quick: bool = False) -> dict[str, Any]:
 
     engines = {budget: load_embedder(replace(settings, embed_batch_tokens=budget), threads=0) for budget in TOKEN_BUDGETS}
     product = load_embedder(settings, threads=0)
+    unfused = unfused_engine(settings)
     shapes = sorted({settings.embed_batch_tokens, 8 * 256})  # rows of the product's batches and of batches of 8
     rates = [max(gemm_rate(rows, hidden, intermediate) for rows in shapes)]
     results: dict[str, Any] = {}
@@ -155,10 +180,13 @@ def run(*, quick: bool = False) -> dict[str, Any]:
         lengths = np.array([len(e.ids) for e in tokenizer.encode_batch([product.passage_prefix + t for t in texts])])
         useful = float(np.sum(lengths * layers * 2 * (4 * hidden * hidden + 2 * hidden * intermediate)
                               + layers * 4 * lengths.astype(np.float64) ** 2 * hidden))
-        ways = {"before (chars, batch 8)": (lambda t: before_encode(product, t, 8), padding_share(lengths, char_batches(texts, 8)))}
+        ways = {"before (chars, batch 8, unfused graph)": (
+            lambda t: before_encode(unfused, t, 8), padding_share(lengths, char_batches(texts, 8)))}
         budget = settings.embed_batch_tokens
         ways[f"product (tokens, ≤ {budget} tokens a batch)"] = (
             product.encode_passages, padding_share(lengths, token_batches(lengths, budget)))
+        ways[f"tokens, ≤ {budget} tokens a batch, unfused graph"] = (
+            unfused.encode_passages, padding_share(lengths, token_batches(lengths, budget)))
         for other, engine in engines.items():
             if other != budget:
                 ways[f"tokens, ≤ {other} tokens a batch"] = (engine.encode_passages, padding_share(lengths, token_batches(lengths, other)))

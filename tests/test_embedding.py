@@ -46,6 +46,18 @@ def onnx_vectors(engines: tuple[OnnxEmbedder, TorchEmbedder], seed_paragraphs: l
     return engines[0].encode_passages(seed_paragraphs)
 
 
+def test_export_fuses_attention(engines: tuple[OnnxEmbedder, TorchEmbedder]) -> None:
+    """One fused attention operator per layer (`qa.onnx_export.write_export`): the graph the vectors above
+    come from is the fast one, not a fallback to the unfused operators."""
+    import onnx
+
+    graph = onnx.load(str(Path(engines[0].path) / onnx_export.MODEL_FILE), load_external_data=False).graph
+    operators = [node.op_type for node in graph.node]
+    layers = engines[1].model[0].auto_model.config.num_hidden_layers
+    assert operators.count("Attention") == layers
+    assert "Softmax" not in operators
+
+
 @pytest.mark.slow
 def test_onnx_vectors_equal_torch_vectors(
     engines: tuple[OnnxEmbedder, TorchEmbedder], onnx_vectors: np.ndarray, torch_passage_vectors: np.ndarray
@@ -135,7 +147,7 @@ def test_export_is_atomic_and_not_redone(tmp_path: Path, monkeypatch: pytest.Mon
     before = {p.name: p.stat().st_mtime_ns for p in directory.iterdir()}
 
     calls = []
-    monkeypatch.setattr(onnx_export, "_export", lambda *args: calls.append(args))
+    monkeypatch.setattr(onnx_export, "write_export", lambda *args: calls.append(args))
     assert ensure_onnx_model(settings) == current and calls == []  # up to date: nothing exported
 
     def failing_export(settings: Settings, model_path: str, fingerprint: dict, out: Path) -> None:
@@ -143,7 +155,7 @@ def test_export_is_atomic_and_not_redone(tmp_path: Path, monkeypatch: pytest.Mon
         raise RuntimeError("killed mid-export")
 
     monkeypatch.setattr(onnx_export, "source_fingerprint", lambda path: {"changed": True})
-    monkeypatch.setattr(onnx_export, "_export", failing_export)
+    monkeypatch.setattr(onnx_export, "write_export", failing_export)
     with pytest.raises(RuntimeError, match="mid-export"):
         ensure_onnx_model(settings)
     assert {p.name: p.stat().st_mtime_ns for p in directory.iterdir()} == before
@@ -177,7 +189,7 @@ def _fake_model_dir(root: Path) -> Path:
 
 
 def _fake_export(settings: Settings, model_path: str, fingerprint: dict[str, Any], out: Path) -> None:
-    """What `_export` leaves, without torch: enough for `read_export`."""
+    """What `write_export` leaves, without torch: enough for `read_export`."""
     for name in (onnx_export.MODEL_FILE, onnx_export.WEIGHTS_FILE, onnx_export.TOKENIZER_FILE):
         (out / name).write_bytes(b"x")
     meta = {"version": onnx_export.EXPORT_VERSION, "source": fingerprint, "query_prefix": "", "passage_prefix": "",
@@ -196,7 +208,7 @@ def test_export_is_made_once_and_redone_when_the_model_changes(tmp_path: Path, m
         exports.append(out)
         _fake_export(settings, model_path, fingerprint, out)
 
-    monkeypatch.setattr(onnx_export, "_export", export)
+    monkeypatch.setattr(onnx_export, "write_export", export)
     directory = export_directory(settings, str(model_dir))
     assert directory.parent == tmp_path / "cache" / "onnx" and directory.name.startswith("tiny-model-")
     directory.parent.mkdir(parents=True)
@@ -220,7 +232,7 @@ def test_export_is_made_once_and_redone_when_the_model_changes(tmp_path: Path, m
 def test_model_without_tokenizer_json_is_not_exported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     model_dir = _fake_model_dir(tmp_path)
     (model_dir / onnx_export.TOKENIZER_FILE).unlink()
-    monkeypatch.setattr(onnx_export, "_export", lambda *args: pytest.fail("must not load the model"))
+    monkeypatch.setattr(onnx_export, "write_export", lambda *args: pytest.fail("must not load the model"))
     with pytest.raises(OnnxExportError, match="QA_BACKEND=torch"):
         ensure_onnx_model(Settings(cache_dir=tmp_path / "cache", model=str(model_dir)))
 
