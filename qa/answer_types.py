@@ -73,11 +73,15 @@ _SPAN_PATTERNS = {
 @dataclass(frozen=True)
 class AnswerType:
     """The kind of answer a question asks for; `unit` is the measure word it names (「多少家」 → 家);
-    `items` how many members a list question says the set has (「分别是哪五个」 → 5)."""
+    `items` how many members a list question says the set has (「分别是哪五个」 → 5); `given` the
+    numbers the question states itself (「2554家企业里，生物医药企业有多少家」: 2554 is not the answer);
+    `periods` the part of a year it asks about (`period_marks`)."""
 
     kind: str
     unit: str | None = None
     items: int | None = None
+    given: frozenset[str] = frozenset()
+    periods: frozenset[str] = frozenset()
 
     @property
     def missing(self) -> str:
@@ -128,6 +132,24 @@ _ASKS = [
     ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),
 ]
 
+#: A number as written (digits), for telling the question's own figures from an answer's.
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+#: Parts of a year a sentence or question can be about: a report says 「全年…」「上半年…」「1-11 月…」.
+_PERIOD_MARKS = (
+    ("H1", re.compile(r"上半年|前半年|一季度|(?<!\d)1\s*[-—~到至]\s*6\s*月")),
+    ("H2", re.compile(r"下半年")),
+    ("year", re.compile(r"全年")),
+    ("months", re.compile(r"(?<!\d)\d{1,2}\s*[-—~到至]\s*(?:[1-57-9]|1[0-2])\s*月")),
+    ("plan", re.compile(r"十[四五六]五|五年")),
+)
+
+
+def period_marks(text: str) -> frozenset[str]:
+    """The parts of a year `text` says it is about: "H1", "H2", "year" (全年), "months" (a span of
+    months other than the first half), "plan" (a five-year plan)."""
+    return frozenset(mark for mark, pattern in _PERIOD_MARKS if pattern.search(text))
+
+
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
@@ -158,13 +180,14 @@ def expected_answer(question: str) -> AnswerType:
                 unit = match.group(1)
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
                 items = _SET_SIZES[match.group(1) or match.group(2)]
-            return AnswerType(kind, unit, items)
-    return AnswerType("general")
+            return AnswerType(kind, unit, items, frozenset(_DIGITS.findall(question)), period_marks(question))
+    return AnswerType("general", periods=period_marks(question))
 
 
 def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     """Offsets of the spans of `text` that are of the answer's kind (for a count with a named unit,
-    that unit; 「个」 stands for any measure word, as in everyday speech). A general answer has none."""
+    that unit; 「个」 stands for any measure word, as in everyday speech). A general answer has none.
+    A span made only of numbers the question states is the question's premise, not its answer."""
     if answer.kind in ("general", "name"):
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
@@ -179,9 +202,19 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if answer.kind == "rate":
         # an increase asked without a unit may be given as an amount
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text)]
+    if answer.given and answer.kind not in ("list", "definition"):
+        found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
     return found
 
 
+def about_asked_period(text: str, answer: AnswerType) -> bool:
+    """False when `text` says it is about another part of the year than the question asks about
+    (「全年累计迁入企业…」 does not answer 「上半年迁入了多少家」, nor 「1-11 月…」 「1到6月…」)."""
+    marks = period_marks(text)
+    return not (answer.periods and marks) or bool(marks & answer.periods)
+
+
 def has_span(text: str, answer: AnswerType) -> bool:
-    """Whether `text` holds a span of the answer's kind (always true for a general answer)."""
-    return answer.kind in ("general", "name") or bool(spans(text, answer))
+    """Whether `text` holds a span of the answer's kind (always true for a general answer) about the
+    part of the year asked."""
+    return about_asked_period(text, answer) and (answer.kind in ("general", "name") or bool(spans(text, answer)))

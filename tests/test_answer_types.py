@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_span, spans
+from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_span, period_marks, spans
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,34 @@ def test_a_list_of_n_needs_a_sentence_naming_n_members() -> None:
     assert has_span("社区助残员、就业援助员、综治社保队员、综合协管员。", four)
     assert not has_span("推进大康路站、呼兰路站和爱辉路站建设", four)
     assert has_span("推进大康路站、呼兰路站和爱辉路站建设", AnswerType("list"))
+
+
+def test_a_number_the_question_states_is_not_its_answer() -> None:
+    asked = expected_answer("高境镇2023年迁入的2554家企业里，生物医药企业有多少家？")
+    assert asked.given == {"2023", "2554"}
+    assert not has_span("全年累计迁入企业 2554 家，同比增长 30.04%", asked)
+    assert has_span("其中生物医药企业 120 家", asked)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "about"),
+    [
+        ("全年累计迁入企业 2554 家", False),  # the whole year, not its first half
+        ("1-11 月，空气环境 AQI 优良率为 87.1%", False),
+        ("上半年新增企业 1358 户", True),
+        ("1—6月新增企业 1358 户", True),
+        ("新增企业 1358 户", True),  # a sentence that names no period may be about any
+    ],
+)
+def test_a_sentence_about_another_part_of_the_year_does_not_answer(sentence: str, about: bool) -> None:
+    asked = expected_answer("庙行镇2023年上半年新增了多少家企业？")
+    assert asked.periods == {"H1"}
+    assert has_span(sentence, AnswerType("count", periods=asked.periods)) is about
+    assert has_span(sentence, AnswerType("count"))  # a question naming no period takes any
+
+
+def test_period_marks() -> None:
+    assert period_marks("1-11 月，空气环境 AQI 优良率为 87.1%") == {"months"}
+    assert period_marks("2023年1到6月") == {"H1"}
+    assert period_marks("“十四五”期间全年新增") == {"plan", "year"}
+    assert period_marks("新增企业 1358 户") == frozenset()

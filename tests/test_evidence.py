@@ -17,11 +17,12 @@ def test_english_questions_keep_their_chinese_tokens() -> None:
     assert list(subject.terms) == ["幼儿园"]
 
 
-def test_coverage_is_weighted_and_half_credits_character_pairs() -> None:
+def test_coverage_is_weighted_and_credits_characters_in_part() -> None:
     subject = Subject({"口袋公园": 3.0, "新建": 1.0})
     assert subject.coverage("新建口袋公园3个") == 1.0
     assert subject.coverage("新建驿站") == 0.25
-    assert 0.25 < subject.coverage("新建公园") < 1.0  # 公园 is one of 口袋公园's three pairs
+    assert subject.coverage("新建公园") == (1.0 + 3.0 * 0.8 * 2 / 4) / 4  # half of 口袋公园's characters
+    assert Subject({"捐血": 1.0}).coverage("672人献血134400毫升") == 0.4  # a paraphrase keeps a character
     assert Subject({}).coverage("任何") == 1.0
 
 
@@ -34,4 +35,4 @@ def test_a_footnote_explains_its_passage_for_definition_questions() -> None:
     note = candidate(0, "大康路站、呼兰路站。", 0.9, subject, AnswerType("definition"), footnote=1, passage="“三站一场”¹周边")
     assert note.typed and note.coverage == 1.0
     sentence = candidate(0, "大康路站、呼兰路站。", 0.9, subject, AnswerType("definition"))
-    assert sentence.coverage == 0.0
+    assert sentence.coverage == 0.8 * 1 / 4  # only 站 of 三站一场

