@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer_types import AnswerType, expected_answer
+from qa.answer_types import AnswerType, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
-from qa.highlight import answer_sentences
+from qa.highlight import answer_sentences, clauses
 from qa.query import QueryReading
 from qa.search import Hit, Retriever, get_retriever
 from qa.text import normalize_for_matching, replace_surrogates
@@ -180,6 +180,25 @@ def question_features(
         "foreign": float(foreign),
         "footnote_anchor_coverage": max((subject.coverage(anchor) for anchor in anchors), default=0.0),
         "quoted_term_footnote": float(any(term in anchor for term in quoted for anchor in anchors)),
+    }
+
+
+def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: list[Candidate], answer: AnswerType) -> dict[str, float]:
+    """The answer decision at the level of clauses. A report sentence strings facts together with
+    「，」, and a near miss is often a sentence whose clause on the asked subject gives no figure while
+    another clause gives one about something else (「家庭医生签约率持续提升，新建家庭病床 161 张」 for
+    「签约率达到了多少」). So: the similarity to the question of the closest clause holding a span of
+    the asked kind (0 when none does), and how far it falls below the closest clause of all. The
+    clauses' vectors are built with the index (`qa.highlight.answer_texts`)."""
+    pieces = [(clause, has_span(clause, answer)) for c in candidates for clause in clauses(c.text)]
+    if not pieces:
+        return {"clause_typed_similarity": 0.0, "clause_typed_gap": -0.1}
+    similarities = retriever.sentence_similarities(query_vector, [text for text, _ in pieces])
+    typed = [float(s) for s, (_, holds_span) in zip(similarities, pieces, strict=True) if holds_span]
+    closest_typed = max(typed, default=0.0)
+    return {
+        "clause_typed_similarity": closest_typed,
+        "clause_typed_gap": closest_typed - float(similarities.max()) if typed else -0.1,
     }
 
 
@@ -358,6 +377,7 @@ def read(
     candidates = [candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text) for e in sentences]
     quoted = quoted_terms(question)
     features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted)
+    features |= clause_features(retriever, result.query_vector, candidates, answer)
     reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features, quoted=quoted)
     if intent.unknown_places and not intent.towns:
         missing = "、".join(intent.unknown_places) + "的内容"

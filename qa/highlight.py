@@ -20,6 +20,8 @@ _QUANTITY_QUESTION = re.compile(r"多少|几|多大|多高|多长|多久|比例|
 _HAS_NUMBER = re.compile(r"\d")
 #: Shorter pieces (a bare number, "一是") are not weighed as answers on their own.
 MIN_SENTENCE_CHARS = 6
+#: Where a sentence's clauses end: reports string several facts into one sentence with 「，」.
+_CLAUSE_END = re.compile(r"(?<=[，,；;。！？])")
 
 
 @dataclass(frozen=True)
@@ -50,6 +52,21 @@ def answer_sentences(text: str, footnotes: Sequence[Footnote] = ()) -> list[tupl
                 found.append((stripped, None))
     found += [(f.text, f.n) for f in footnotes if len(f.text) >= MIN_SENTENCE_CHARS]
     return found
+
+
+def clauses(sentence: str) -> list[str]:
+    """The clauses of a sentence (split after 「，；」), or the sentence itself when it has one. A
+    report sentence strings several facts together (「…家庭医生签约率持续提升，新建家庭病床 161 张，…」):
+    which clause is about the question's subject, and whether that one holds the asked figure, is what
+    tells an answer from a near miss (`qa.answer.clause_features`)."""
+    parts = [part.strip() for part in _CLAUSE_END.split(sentence)]
+    parts = [part for part in parts if part]
+    return parts if len(parts) > 1 else [sentence]
+
+
+def answer_texts(text: str, footnotes: Sequence[Footnote] = ()) -> list[str]:
+    """Every text the answer step embeds for a passage: its answer sentences and their clauses."""
+    return [t for sentence, _ in answer_sentences(text, footnotes) for t in dict.fromkeys([sentence, *clauses(sentence)])]
 
 
 def best_sentences(

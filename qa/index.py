@@ -10,7 +10,7 @@ Layout of an index directory::
         chunks.jsonl   one chunk a line, in the order of the FAISS rows and BM25 documents
         dense.faiss    the dense store (`qa.stores`): inner product over L2-normalized passage vectors
         bm25/          the lexical store: bm25s arrays over jieba tokens
-        sentences.jsonl  every distinct sentence the answer step weighs (`qa.highlight.answer_sentences`)
+        sentences.jsonl  every distinct sentence and clause the answer step weighs (`qa.highlight.answer_texts`)
         sentences.npy    their vectors, row by row: answering a question embeds nothing but the question
         userdict.txt   words mined from the corpus for jieba (the query side loads them too)
 
@@ -39,7 +39,7 @@ import numpy as np
 
 from qa.chunking import CHUNKER_VERSION
 from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section, document_years
-from qa.highlight import answer_sentences
+from qa.highlight import answer_texts
 from qa.ingest import IngestError, load_document
 from qa.patterns import REPORT_SUFFIXES, is_report_file
 from qa.settings import Settings
@@ -136,7 +136,7 @@ class LoadedIndex:
     dense: DenseStore  # passage vectors, ids = positions in `chunks`
     lexical: LexicalStore  # BM25 over the passages' tokens, ids = positions in `chunks`
     tokenizer: BM25Tokenizer
-    #: the vector of every sentence `answer_sentences` gives for the passages, by its text
+    #: the vector of every sentence and clause `answer_texts` gives for the passages, by its text
     sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -365,7 +365,7 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     vectors_intact = not any(name == "chunks.jsonl" or name.startswith("dense") for name in damaged)
     reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
     vectors, embedded = _embed(settings, texts, keys, reusable, progress)
-    sentences = _answer_sentences(chunks)
+    sentences = _answer_texts(chunks)
     sentences_intact = not any(name.startswith("sentences.") for name in damaged)
     reusable_sentences = _old_sentence_vectors(index_dir) if same_model and sentences_intact and not full else {}
     sentence_vectors, sentences_embedded = _embed(settings, sentences, sentences, reusable_sentences, progress)
@@ -427,9 +427,9 @@ def _passages(documents: list[Document]) -> tuple[list[Chunk], list[str], list[s
     return chunks, texts, [_text_key(t) for t in texts]
 
 
-def _answer_sentences(chunks: list[Chunk]) -> list[str]:
-    """Every distinct sentence the answer step weighs (`answer_sentences`), in the passages' order."""
-    return list(dict.fromkeys(text for c in chunks for text, _ in answer_sentences(c.text, c.footnotes)))
+def _answer_texts(chunks: list[Chunk]) -> list[str]:
+    """Every distinct sentence and clause the answer step weighs (`answer_texts`), in the passages' order."""
+    return list(dict.fromkeys(text for c in chunks for text in answer_texts(c.text, c.footnotes)))
 
 
 def _embed(

@@ -3,6 +3,7 @@ outcomes end to end, and `qa.ask` / `qa.retrieve` on hostile questions (the comm
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 import qa
@@ -11,6 +12,7 @@ from qa.answer import (
     NOT_COVERED,
     Evidence,
     answering_footnote,
+    clause_features,
     compose_answer,
     evidence_score,
     not_covered,
@@ -185,3 +187,26 @@ def test_answering_embeds_nothing_but_the_question(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(embedder, "encode_passages", refuse)
     answers = [qa.ask(q.question) for q in load_questions(DEV_SET)[:15] if q.doc]
     assert sum(a.status == "answered" for a in answers) >= 10
+
+
+class _Similarities:
+    """The one retriever method `clause_features` calls, over fixed similarities."""
+
+    def __init__(self, similarity: dict[str, float]) -> None:
+        self.similarity = similarity
+
+    def sentence_similarities(self, query_vector: np.ndarray, texts: list[str]) -> np.ndarray:
+        return np.array([self.similarity[t] for t in texts])
+
+
+def test_a_clause_on_the_subject_without_the_figure_is_a_near_miss_sign() -> None:
+    """「签约率达到了多少」: the closest clause gives no rate, the clause with a figure is about beds."""
+    sentence = "家庭医生签约率持续提升，新建家庭病床 161 张。"
+    similarity = {sentence: 0.9, "家庭医生签约率持续提升，": 0.92, "新建家庭病床 161 张。": 0.85}
+    candidates = [Candidate(0, sentence, 0.9, 1.0, True)]
+    near = clause_features(_Similarities(similarity), np.zeros(3), candidates, AnswerType("count"))
+    assert near == {"clause_typed_similarity": 0.85, "clause_typed_gap": pytest.approx(-0.07)}
+    assert clause_features(_Similarities(similarity), np.zeros(3), candidates, AnswerType("rate")) == {
+        "clause_typed_similarity": 0.0,
+        "clause_typed_gap": -0.1,
+    }

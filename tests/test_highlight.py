@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.highlight import best_sentences, split_sentences
+from qa.highlight import answer_texts, best_sentences, clauses, split_sentences
 from qa.text import normalize_for_matching
 
 PASSAGE = "招商引资交出新答卷。全年新引进企业 1,204 家，同比增长 12%。完成税收 30 亿元；“一地两区”建设有序推进！"
@@ -49,3 +49,14 @@ def test_short_sentence_is_extended_by_the_next() -> None:
 
 def test_empty_passage_has_no_highlight() -> None:
     assert best_sentences([], [], "问题", ["问题"]) == ()
+
+
+def test_clauses_split_a_sentence_at_its_commas() -> None:
+    sentence = "持续扩大基本医疗服务覆盖面，家庭医生签约率持续提升，新建家庭病床 161 张。"
+    assert clauses(sentence) == ["持续扩大基本医疗服务覆盖面，", "家庭医生签约率持续提升，", "新建家庭病床 161 张。"]
+    assert clauses("新建家庭病床 161 张。") == ["新建家庭病床 161 张。"]
+
+
+def test_the_index_embeds_each_answer_sentence_and_its_clauses() -> None:
+    texts = answer_texts("家庭医生签约率持续提升，新建家庭病床 161 张。\n完成加装电梯 38 台。")
+    assert texts == ["家庭医生签约率持续提升，新建家庭病床 161 张。", "家庭医生签约率持续提升，", "新建家庭病床 161 张。", "完成加装电梯 38 台。"]
