@@ -120,7 +120,8 @@ _ASKS = [
         "money",
         re.compile(
             r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额"
-            r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost)|\byuan\b|\brevenue\b|\bbudget\b",
+            r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost)|\byuan\b|\brevenue\b|\bbudget\b"
+            r"|\binvestment\b|\bfunding\b|\bsales\b",  # as 投资、资金、销售额
             re.I,
         ),
     ),

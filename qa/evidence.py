@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from qa.answer_types import COUNT_UNITS, AnswerType, has_span
+from qa.answer_types import COUNT_UNITS, AnswerType, enumerated_items, has_span
 from qa.text import normalize_for_matching
 
 #: Words that say how a question asks, not what it asks about.
@@ -134,9 +134,12 @@ def candidate(
     hit: int, text: str, similarity: float, subject: Subject, answer: AnswerType, footnote: int | None = None, passage: str = ""
 ) -> Candidate:
     """A sentence scored for the answer decision. A footnote is a definition by nature: it answers a
-    question about a term's meaning or members as a span of that kind, and it is about what its
-    passage is about (its coverage is read over the passage and the footnote together)."""
-    explains = footnote is not None and answer.kind in ("definition", "list")
+    question about a term's meaning or members as a span of that kind (a list of N members only if it
+    names as many, as a sentence must), and it is about what its passage is about (its coverage is
+    read over the passage and the footnote together)."""
+    explains = footnote is not None and (
+        answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
+    )
     typed = explains or has_span(text, answer)
     context = f"{passage}\n{text}" if footnote is not None else text
     return Candidate(hit, text, similarity, subject.coverage(normalize_for_matching(context)), typed, footnote)

@@ -61,7 +61,9 @@ log = logging.getLogger(__name__)
 #: 2: the manifest records a sha256 of every data file (`checksums`). A manifest may also name the
 #: back-end of each store (`stores`); one that does not holds FAISS and bm25s.
 #: 3: the passages' sentences and their vectors (SENTENCES_FILE, SENTENCE_VECTORS_FILE).
-INDEX_FORMAT = 3
+#: 4: those files also hold each sentence's clauses (`qa.highlight.answer_texts`); a build from 3 embeds
+#: only the clauses, reusing every vector it has.
+INDEX_FORMAT = 4
 CURRENT_FILE = "CURRENT"
 SENTENCES_FILE = "sentences.jsonl"
 SENTENCE_VECTORS_FILE = "sentences.npy"

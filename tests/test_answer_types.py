@@ -22,6 +22,7 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("“三站一场”指的是什么？", "definition", None),
         ("那个助老打车的服务点叫什么？", "name", None),
         ("How many kindergartens did Miaohang build?", "count", None),
+        ("What was the total investment in the project?", "money", None),
         ("大场镇有什么新变化", "general", None),
     ],
 )

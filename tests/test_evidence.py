@@ -36,3 +36,11 @@ def test_a_footnote_explains_its_passage_for_definition_questions() -> None:
     assert note.typed and note.coverage == 1.0
     sentence = candidate(0, "大康路站、呼兰路站。", 0.9, subject, AnswerType("definition"))
     assert sentence.coverage == 0.8 * 1 / 4  # only 站 of 三站一场
+
+
+def test_a_footnote_answers_a_list_of_n_only_when_it_names_n_members() -> None:
+    subject = Subject({"实事项目": 1.0})
+    three = "中部吴淞创新城、东部滨江产业带、西部科创集聚带。"
+    assert not candidate(0, three, 0.9, subject, AnswerType("list", items=10), footnote=1, passage="十项实事项目¹").typed
+    assert candidate(0, three, 0.9, subject, AnswerType("list", items=3), footnote=1, passage="十项实事项目¹").typed
+    assert candidate(0, three, 0.9, subject, AnswerType("list"), footnote=1, passage="十项实事项目¹").typed
