@@ -47,16 +47,14 @@ def test_own_set_quality(own: dict) -> None:
     overall = own["overall"]
     assert overall["hit@5"] >= 0.90 and overall["hit@1"] >= 0.75
     assert overall["false_abstention"] <= 0.08
-    # measured 0.27 (0.40 under the old single threshold): the 15 "statistic never given" questions of
-    # this set are the weak spot of the fitted decision, which refuses far more near misses overall
-    # (tests/data/nearmiss.jsonl 0.02 → 0.38; README "Retrieval")
-    assert overall["abstention_right"] >= 0.25
+    # measured 0.60 (0.47 before the clause features): the 15 "statistic never given" questions of
+    # this set are the weak spot of the fitted decision (README "Retrieval")
+    assert overall["abstention_right"] >= 0.50
     assert overall["answer_has_evidence"] >= 0.85  # measured 0.92 (footnote questions 0.85)
 
 
 def test_near_misses_are_not_answered_as_answered() -> None:
-    """The topic is in the reports, the fact is not: measured 0.38 not "answered" (0.02 before the
-    answer types and the fitted decision; 0.45 when the threshold came from one shuffle of the folds,
-    which answered fewer answerable questions — see bench/fit_answer.py)."""
+    """The topic is in the reports, the fact is not: measured 0.48 not "answered" (0.02 before the
+    answer types and the fitted decision, 0.38 before the clause features)."""
     summary = summarize(run_eval(load_questions(NEARMISS_SET)))
-    assert summary["overall"]["abstention_right"] >= 0.35
+    assert summary["overall"]["abstention_right"] >= 0.45
