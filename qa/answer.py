@@ -189,7 +189,7 @@ def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: 
     another clause gives one about something else (「家庭医生签约率持续提升，新建家庭病床 161 张」 for
     「签约率达到了多少」). So: the similarity to the question of the closest clause holding a span of
     the asked kind (0 when none does), and how far it falls below the closest clause of all. The
-    clauses' vectors are built with the index (`qa.highlight.answer_texts`)."""
+    clauses' vectors are built with the index (`qa.highlight.answer_clauses`)."""
     pieces = [(clause, has_span(clause, answer)) for c in candidates for clause in clauses(c.text)]
     if not pieces:
         return {"clause_typed_similarity": 0.0, "clause_typed_gap": -0.1}

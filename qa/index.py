@@ -10,8 +10,9 @@ Layout of an index directory::
         chunks.jsonl   one chunk a line, in the order of the FAISS rows and BM25 documents
         dense.faiss    the dense store (`qa.stores`): inner product over L2-normalized passage vectors
         bm25/          the lexical store: bm25s arrays over jieba tokens
-        sentences.jsonl  every distinct sentence and clause the answer step weighs (`qa.highlight.answer_texts`)
-        sentences.npy    their vectors, row by row: answering a question embeds nothing but the question
+        sentences.jsonl  every clause of the sentences the answer step weighs, then those sentences (`qa.highlight`)
+        sentences.npy    their vectors, row by row (a sentence's composed from its clauses'): answering a question
+                         embeds nothing but the question
         userdict.txt   words mined from the corpus for jieba (the query side loads them too)
 
 A build writes a new generation beside the live one and only then points CURRENT at it, so a build
@@ -39,7 +40,7 @@ import numpy as np
 
 from qa.chunking import CHUNKER_VERSION
 from qa.documents import Chunk, Document, Footnote, Metadata, Period, Section, document_years
-from qa.highlight import answer_texts
+from qa.highlight import answer_clauses, answer_sentences, sentence_vector
 from qa.ingest import IngestError, load_document
 from qa.patterns import REPORT_SUFFIXES, is_report_file
 from qa.settings import Settings
@@ -61,8 +62,8 @@ log = logging.getLogger(__name__)
 #: 2: the manifest records a sha256 of every data file (`checksums`). A manifest may also name the
 #: back-end of each store (`stores`); one that does not holds FAISS and bm25s.
 #: 3: the passages' sentences and their vectors (SENTENCES_FILE, SENTENCE_VECTORS_FILE).
-#: 4: those files also hold each sentence's clauses (`qa.highlight.answer_texts`); a build from 3 embeds
-#: only the clauses, reusing every vector it has.
+#: 4: those files hold each sentence's clauses (`qa.highlight.answer_clauses`), which are what is
+#: embedded; a sentence of several clauses gets the vector composed from theirs.
 INDEX_FORMAT = 4
 CURRENT_FILE = "CURRENT"
 SENTENCES_FILE = "sentences.jsonl"
@@ -138,7 +139,7 @@ class LoadedIndex:
     dense: DenseStore  # passage vectors, ids = positions in `chunks`
     lexical: LexicalStore  # BM25 over the passages' tokens, ids = positions in `chunks`
     tokenizer: BM25Tokenizer
-    #: the vector of every sentence and clause `answer_texts` gives for the passages, by its text
+    #: the vector of every answer sentence and clause of the passages, by its text (`_with_sentence_vectors`)
     sentence_vectors: dict[str, np.ndarray] = field(default_factory=dict)
 
 
@@ -367,10 +368,11 @@ def _build_locked(settings: Settings, *, full: bool, strict: bool, progress: boo
     vectors_intact = not any(name == "chunks.jsonl" or name.startswith("dense") for name in damaged)
     reusable = _old_vectors(index_dir, old_manifest) if same_model and vectors_intact and not full else {}
     vectors, embedded = _embed(settings, texts, keys, reusable, progress)
-    sentences = _answer_texts(chunks)
+    clause_texts = _answer_clauses(chunks)
     sentences_intact = not any(name.startswith("sentences.") for name in damaged)
     reusable_sentences = _old_sentence_vectors(index_dir) if same_model and sentences_intact and not full else {}
-    sentence_vectors, sentences_embedded = _embed(settings, sentences, sentences, reusable_sentences, progress)
+    clause_vectors, sentences_embedded = _embed(settings, clause_texts, clause_texts, reusable_sentences, progress)
+    sentences, sentence_vectors = _with_sentence_vectors(chunks, clause_texts, clause_vectors)
     tokenizer = _tokenizer(documents)
     generation_name = _next_generation_name(index_dir)
     tmp = index_dir / f".tmp-{generation_name}-{os.getpid()}"
@@ -429,9 +431,24 @@ def _passages(documents: list[Document]) -> tuple[list[Chunk], list[str], list[s
     return chunks, texts, [_text_key(t) for t in texts]
 
 
-def _answer_texts(chunks: list[Chunk]) -> list[str]:
-    """Every distinct sentence and clause the answer step weighs (`answer_texts`), in the passages' order."""
-    return list(dict.fromkeys(text for c in chunks for text in answer_texts(c.text, c.footnotes)))
+def _answer_clauses(chunks: list[Chunk]) -> list[str]:
+    """Every distinct clause of the sentences the answer step weighs (`answer_clauses`), in the
+    passages' order: what is embedded for the answer step."""
+    return list(dict.fromkeys(text for c in chunks for text in answer_clauses(c.text, c.footnotes)))
+
+
+def _with_sentence_vectors(chunks: list[Chunk], clause_texts: list[str], clause_vectors: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The clauses and their vectors, followed by every sentence of several clauses with the vector
+    composed from its clauses' (`qa.highlight.sentence_vector`)."""
+    by_text = dict(zip(clause_texts, clause_vectors, strict=True))
+    composed = [
+        sentence for sentence in dict.fromkeys(t for c in chunks for t, _ in answer_sentences(c.text, c.footnotes))
+        if sentence not in by_text
+    ]
+    if not composed:
+        return clause_texts, clause_vectors
+    extra = np.stack([sentence_vector(sentence, by_text) for sentence in composed]).astype(np.float32)
+    return clause_texts + composed, np.vstack([clause_vectors, extra]) if len(clause_texts) else extra
 
 
 def _embed(

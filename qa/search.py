@@ -21,7 +21,7 @@ from qa.crosslingual import english_glosses, translated_tokens
 from qa.documents import Chunk, Footnote, Metadata
 from qa.evidence import bm25_idf
 from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
-from qa.highlight import best_sentences, split_sentences
+from qa.highlight import best_sentences, clauses, sentence_vector, split_sentences
 from qa.index import (
     IndexedDocument,
     IndexMismatchError,
@@ -172,19 +172,26 @@ class Retriever:
         return bm25_idf(self.index.lexical.document_frequency(token), len(self._chunks))
 
     def sentence_similarities(self, query_vector: np.ndarray, sentences: list[str]) -> np.ndarray:
-        """Cosine similarity of a query to each sentence. The index holds the vectors of every sentence
-        the answer step weighs; any other sentence is embedded here and cached (bounded)."""
+        """Cosine similarity of a query to each sentence or clause. The index holds the vectors of every
+        sentence and clause the answer step weighs; any other is embedded here, clause by clause as the
+        index does (`qa.highlight.sentence_vector`), and cached (bounded)."""
         if not sentences:
             return np.zeros(0, dtype=np.float32)
         stored = self._stored_sentences
         with self._sentence_lock:
             missing = [t for t in dict.fromkeys(sentences) if t not in stored and t not in self._sentence_vectors]
         if missing:
-            vectors = self.embedder.encode_passages(missing, show_progress=False)
+            # as the index does: embed the clauses, compose each sentence's vector from its clauses'
             with self._sentence_lock:
-                if len(self._sentence_vectors) + len(missing) > SENTENCE_CACHE_SIZE:
+                known = {c: stored.get(c, self._sentence_vectors.get(c)) for t in missing for c in clauses(t)}
+            unknown = [c for c, vector in known.items() if vector is None]
+            if unknown:
+                known.update(zip(unknown, self.embedder.encode_passages(unknown, show_progress=False), strict=True))
+            fresh = {**known, **{t: sentence_vector(t, known) for t in missing}}
+            with self._sentence_lock:
+                if len(self._sentence_vectors) + len(fresh) > SENTENCE_CACHE_SIZE:
                     self._sentence_vectors.clear()
-                self._sentence_vectors.update(zip(missing, vectors, strict=True))
+                self._sentence_vectors.update(fresh)
         with self._sentence_lock:
             matrix = np.stack([stored[t] if t in stored else self._sentence_vectors[t] for t in sentences])
         return matrix @ query_vector

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from qa.highlight import answer_texts, best_sentences, clauses, split_sentences
+import numpy as np
+
+from qa.highlight import answer_clauses, best_sentences, clauses, sentence_vector, split_sentences
 from qa.text import normalize_for_matching
 
 PASSAGE = "招商引资交出新答卷。全年新引进企业 1,204 家，同比增长 12%。完成税收 30 亿元；“一地两区”建设有序推进！"
@@ -57,6 +59,14 @@ def test_clauses_split_a_sentence_at_its_commas() -> None:
     assert clauses("新建家庭病床 161 张。") == ["新建家庭病床 161 张。"]
 
 
-def test_the_index_embeds_each_answer_sentence_and_its_clauses() -> None:
-    texts = answer_texts("家庭医生签约率持续提升，新建家庭病床 161 张。\n完成加装电梯 38 台。")
-    assert texts == ["家庭医生签约率持续提升，新建家庭病床 161 张。", "家庭医生签约率持续提升，", "新建家庭病床 161 张。", "完成加装电梯 38 台。"]
+def test_the_index_embeds_the_clauses_of_each_answer_sentence() -> None:
+    texts = answer_clauses("家庭医生签约率持续提升，新建家庭病床 161 张。\n完成加装电梯 38 台。")
+    assert texts == ["家庭医生签约率持续提升，", "新建家庭病床 161 张。", "完成加装电梯 38 台。"]
+
+
+def test_a_sentence_vector_is_its_clauses_mean_weighted_by_length() -> None:
+    first, second = np.array([1.0, 0.0]), np.array([0.0, 1.0])
+    vectors = {"一二三，": first, "四五。": second, "六七八。": second}
+    composed = sentence_vector("一二三，四五。", vectors)
+    assert np.allclose(composed, np.array([4.0, 3.0]) / 5.0)
+    assert sentence_vector("六七八。", vectors) is second  # one clause: its own vector

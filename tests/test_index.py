@@ -30,7 +30,7 @@ import pytest
 
 from qa import index as index_module
 from qa.cli import main as cli_main
-from qa.highlight import answer_texts
+from qa.highlight import answer_clauses, answer_sentences, clauses, sentence_vector
 from qa.index import (
     BuildError,
     IndexDamagedError,
@@ -72,10 +72,14 @@ def test_build_then_noop_then_incremental_then_removal(pair: Settings) -> None:
     first = build_index(pair, progress=False)
     assert first.added == SMALL and first.embedded == first.chunks > 50
     built = load_index(pair.index_dir)
-    sentences = {text for c in built.chunks for text in answer_texts(c.text, c.footnotes)}  # sentences and clauses
-    assert set(built.sentence_vectors) == sentences and first.sentences_embedded == len(sentences) > first.chunks
-    some = sorted(sentences)[:20]
+    clause_texts = {text for c in built.chunks for text in answer_clauses(c.text, c.footnotes)}
+    sentences = {text for c in built.chunks for text, _ in answer_sentences(c.text, c.footnotes)}
+    assert set(built.sentence_vectors) == clause_texts | sentences
+    assert first.sentences_embedded == len(clause_texts) > first.chunks  # the clauses are embedded, not the sentences
+    some = sorted(clause_texts)[:20]
     assert np.allclose(np.stack([built.sentence_vectors[t] for t in some]), HashEmbedder().encode_passages(some))
+    several = next(t for t in sorted(sentences) if len(clauses(t)) > 1)
+    assert np.allclose(built.sentence_vectors[several], sentence_vector(several, built.sentence_vectors))
 
     again = build_index(pair, progress=False)
     assert again.noop and again.embedded == 0 and again.seconds < 2
