@@ -448,7 +448,7 @@ def _with_sentence_vectors(chunks: list[Chunk], clause_texts: list[str], clause_
     if not composed:
         return clause_texts, clause_vectors
     extra = np.stack([sentence_vector(sentence, by_text) for sentence in composed]).astype(np.float32)
-    return clause_texts + composed, np.vstack([clause_vectors, extra]) if len(clause_texts) else extra
+    return clause_texts + composed, np.vstack([clause_vectors, extra])  # a composed sentence has clauses
 
 
 def _embed(
