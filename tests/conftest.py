@@ -19,6 +19,8 @@ DEV_SET = ROOT / "tests" / "data" / "dev.jsonl"
 OWN_SET = ROOT / "tests" / "questions.jsonl"
 #: Near misses written for the answer decision (tests/data/README.md).
 NEARMISS_SET = ROOT / "tests" / "data" / "nearmiss.jsonl"
+#: Near misses written after the answer decision was fitted, and never fitted on (tests/data/README.md).
+NEARMISS_MORE_SET = ROOT / "tests" / "data" / "nearmiss_more.jsonl"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 
 #: The seed report mechanics tests index (40 passages), and a second one.
