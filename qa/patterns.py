@@ -29,6 +29,9 @@ TOWN_SUFFIX = r"镇|街道|乡|区"
 _TOWN_SUFFIX_AT_END = re.compile(rf"(?:{TOWN_SUFFIX})$")
 #: A town-level place named in running text: two to four characters, then the suffix (group 1: the core).
 PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})")
+#: A town-level place named in English: one or two capitalized words, then Town / Township / Subdistrict
+#: ("Luodian Town"; group 1: the name, matched against the indexed towns' pinyin).
+PLACE_NAME_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) (?:Town|Township|Subdistrict|Sub-district)\b")
 #: An administrative unit of any level, as a report's front matter names it (「上海市宝山区大场镇」).
 ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道)")
 

@@ -19,6 +19,7 @@ from qa.patterns import (
     HALF_YEAR,
     HALF_YEAR_EN,
     PLACE_NAME,
+    PLACE_NAME_EN,
     YEAR,
     five_year_plan_name,
     short_town_name,
@@ -28,6 +29,11 @@ from qa.text import normalize_question, strip_meta_reference
 #: Words of a question asking about plans, unless it also looks back (then it asks about results).
 _PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|plan|target|will", re.I)
 _REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|全年|回顾|过去|已经|成效")
+#: Capitalized words before "Town" that name no place ("Which Town built…", "Each Town").
+_NOT_NAMES_EN = frozenset({
+    "Which", "What", "Whose", "Each", "Every", "Any", "Another", "The", "This", "That", "Our", "Your", "Their", "My",
+    "One", "Same",
+})
 #: Places ending like a town that are not one (城区, 社区 …).
 _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")
 
@@ -59,7 +65,8 @@ class QueryReading:
 def read_question(question: str, known_towns: list[str], corpus_text: str = "") -> QueryReading:
     """Towns, years, half-years and five-year plans named in the question, and its language. A place
     name that neither is an indexed town nor occurs anywhere in the indexed reports is `unknown` (the
-    question is about somewhere the reports do not cover)."""
+    question is about somewhere the reports do not cover); in English, a "… Town" whose name is not the
+    pinyin of an indexed town (the reports' text cannot be searched for a spelling)."""
     text = normalize_question(question)
     mentioned: dict[str, int] = {}
     for town in known_towns:
@@ -80,6 +87,12 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         known = any(core in t or t.startswith(core) for t in known_towns) or name in corpus_text
         if not known and not name.endswith(_NOT_PLACES):
             unknown.append(name)
+    for match in PLACE_NAME_EN.finditer(text):  # "Luodian Town": not the pinyin of an indexed town
+        letters = re.sub(r"[^a-z]", "", match.group(1).lower())
+        if match.group(1).split()[0] in _NOT_NAMES_EN:
+            continue
+        if not any(letters in town_spellings(town) for town in known_towns):
+            unknown.append(match.group(0))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))  # in order of mention
     halves = {"H1" if h == "上" else "H2" for h in HALF_YEAR.findall(text)}
     halves |= {"H1" if (word or "").lower() == "first" or number == "1" else "H2" for word, number in HALF_YEAR_EN.findall(text)}

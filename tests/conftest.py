@@ -21,6 +21,8 @@ OWN_SET = ROOT / "tests" / "questions.jsonl"
 NEARMISS_SET = ROOT / "tests" / "data" / "nearmiss.jsonl"
 #: Near misses written after the answer decision was fitted, and never fitted on (tests/data/README.md).
 NEARMISS_MORE_SET = ROOT / "tests" / "data" / "nearmiss_more.jsonl"
+#: Questions outside the reports' coverage: a town and a year no report of it speaks of, or a place none mentions.
+COVERAGE_SET = ROOT / "tests" / "data" / "coverage.jsonl"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 
 #: The seed report mechanics tests index (40 passages), and a second one.

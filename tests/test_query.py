@@ -38,6 +38,15 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     assert read_question("社区有哪些变化", TOWNS).unknown_places == ()
 
 
+def test_english_place_that_is_no_indexed_town_is_unknown() -> None:
+    reading = read_question("How many companies did Luodian Town attract in 2025?", TOWNS)
+    assert reading.unknown_places == ("Luodian Town",) and reading.towns == ()
+    assert read_question("What did Gaojing Town and Miao-hang Town plan?", TOWNS).unknown_places == ()
+    assert read_question("What did Gaojing Town plan in Baoshan District?", TOWNS).unknown_places == ()
+    assert read_question("How did the Town Hall respond?", TOWNS).unknown_places == ()
+    assert read_question("Which Town built the most parks in 2025?", TOWNS).unknown_places == ()
+
+
 def test_plan_words_want_plans_unless_the_question_looks_back() -> None:
     assert read_question("大场镇明年的目标是什么？", TOWNS).wants_plan
     assert not read_question("大场镇去年完成了哪些目标？", TOWNS).wants_plan
