@@ -88,10 +88,9 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         if not known and not name.endswith(_NOT_PLACES):
             unknown.append(name)
     for match in PLACE_NAME_EN.finditer(text):  # "Luodian Town": not the pinyin of an indexed town
-        letters = re.sub(r"[^a-z]", "", match.group(1).lower())
-        if match.group(1).split()[0] in _NOT_NAMES_EN:
-            continue
-        if not any(letters in town_spellings(town) for town in known_towns):
+        name = match.group(1)
+        letters = re.sub(r"[^a-z]", "", name.lower())
+        if name.split()[0] not in _NOT_NAMES_EN and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))  # in order of mention
     halves = {"H1" if h == "上" else "H2" for h in HALF_YEAR.findall(text)}
