@@ -3,7 +3,8 @@
 3,000 Chinese news articles and 100 sample questions (public CRUD-RAG benchmark, Apache-2.0; questions
 written by that benchmark's authors; tests/data/crud/README.md), in the scoring rule of
 tests/data/README.md, both committed: `tests/data/crud/docs.jsonl.gz` (2.5 MB) and
-`tests/data/crud/questions.jsonl` (a quarter marked `"holdout"` by a fixed seed and never tuned on).
+`tests/data/crud/questions.jsonl` (a quarter marked `"holdout"` by a fixed seed and never tuned on), and
+220 questions over other articles written for this project (`questions_more.jsonl`, never fitted on).
 `QA_CRUD_DIR` points at another folder holding a `docs.jsonl`; `QA_CRUD_HELD_BACK=FILE` adds a question
 file over the same articles (the benchmark's held-back questions) as one more set.
 
@@ -38,6 +39,8 @@ from qa.evaluate import Question, load_questions
 from qa.text import normalize_question
 
 QUESTIONS = PROJECT_ROOT / "tests" / "data" / "crud" / "questions.jsonl"
+#: 220 more questions over other articles, written for this project blind to the method; never fitted on.
+OWN_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "crud" / "questions_more.jsonl"
 ARTICLES = PROJECT_ROOT / "tests" / "data" / "crud" / "docs.jsonl.gz"
 WORK = TMP_DIR / "crud"
 #: Window sizes of the chunking sweep (characters; the longest article has 1,033).
@@ -164,7 +167,8 @@ def chunking_sweep(retriever: Any, questions: list[Question]) -> list[dict[str, 
 
 
 def question_sets() -> list[tuple[str, list[Question]]]:
-    """The sample's tuning part, its held-out part, all of it, and the held-back file when given."""
+    """The sample's tuning part, its held-out part, all of it, the project's own questions, and the
+    held-back file when given."""
     raw = [json.loads(line) for line in QUESTIONS.read_text(encoding="utf-8").splitlines() if line.strip()]
     held = {r["id"] for r in raw if r.get("holdout")}
     questions = load_questions(QUESTIONS)
@@ -172,6 +176,7 @@ def question_sets() -> list[tuple[str, list[Question]]]:
         ("sample, tuned on", [q for q in questions if q.id not in held]),
         ("sample, held out", [q for q in questions if q.id in held]),
         ("sample, all", questions),
+        ("own, never fitted on", load_questions(OWN_QUESTIONS)),
     ]
     extra = os.environ.get("QA_CRUD_HELD_BACK")
     if extra:
