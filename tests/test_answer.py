@@ -210,3 +210,33 @@ def test_a_clause_on_the_subject_without_the_figure_is_a_near_miss_sign() -> Non
         "clause_typed_similarity": 0.0,
         "clause_typed_gap": -0.1,
     }
+
+
+# ---------------------------------------------------------------- the kind of text
+
+
+def test_the_threshold_follows_the_kind_of_text() -> None:
+    """Other text has its own intercept, set so that as many of its answerable questions are answered:
+    the same evidence is more likely to answer there than in a work report."""
+    from qa.answer import OTHER_TEXT, REPORT, answered_probability, decision_model
+
+    model = decision_model()
+    assert model["intercept_other_text"] > model["intercept"]
+    features = dict.fromkeys(model["weights"], 0.5)
+    assert answered_probability(features, OTHER_TEXT) > answered_probability(features, REPORT)
+
+
+def test_a_passage_of_a_plain_article_is_other_text(corpus, tmp_path) -> None:
+    """One index holding a work report and a news-like article: the kind is the best passage's."""
+    import shutil
+
+    from qa.answer import OTHER_TEXT, REPORT, read
+    from qa.index import build_index
+    from tests.conftest import FIXTURES_DIR
+
+    shutil.copy(FIXTURES_DIR / "plain_article.txt", corpus.docs_dir / "plain_article.txt")
+    build_index(corpus, progress=False)
+    article = read("社区食堂对多大年纪的老人提供九折优惠？", index_dir=corpus.index_dir)
+    assert article.hits[0].source == "plain_article.txt" and article.kind == OTHER_TEXT
+    report = read("庙行镇上半年在城市更新方面做了什么？", index_dir=corpus.index_dir)
+    assert report.hits[0].source != "plain_article.txt" and report.kind == REPORT

@@ -38,6 +38,13 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     assert read_question("社区有哪些变化", TOWNS).unknown_places == ()
 
 
+def test_a_question_asking_which_place_names_none() -> None:
+    assert read_question("事情发生在哪个服务区？", TOWNS).unknown_places == ()
+    assert read_question("是张家港哪个街道的哪个村？", TOWNS).unknown_places == ()
+    assert read_question("共有多少名返乡大学生参加？", TOWNS).unknown_places == ()
+    assert read_question("淞南镇有哪个服务区？", TOWNS).unknown_places == ("淞南镇",)
+
+
 def test_english_place_that_is_no_indexed_town_is_unknown() -> None:
     reading = read_question("How many companies did Luodian Town attract in 2025?", TOWNS)
     assert reading.unknown_places == ("Luodian Town",) and reading.towns == ()

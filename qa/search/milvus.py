@@ -98,6 +98,9 @@ class MilvusRetriever(Retriever):
         found = [document_from_json(raw) for raw in self.store.documents(self.generation, "")]
         return sorted(found, key=lambda d: (d.metadata.date or "", d.source))
 
+    def document(self, source: str) -> IndexedDocument | None:
+        return self._reports([source]).get(source)
+
     @property
     def towns(self) -> list[str]:
         return list(self._town_names)
@@ -229,7 +232,7 @@ class MilvusRetriever(Retriever):
                     self._document_cache.clear()
                 self._document_cache.update((raw["source"], document_from_json(raw)) for raw in fetched)
         with self._document_lock:
-            return {s: self._document_cache[s] for s in sources}
+            return {s: self._document_cache[s] for s in sources if s in self._document_cache}
 
     def _covers(self, reading: QueryReading) -> bool:
         """`ChunkTable.covers` over the reports of the towns the question names."""

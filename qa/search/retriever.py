@@ -115,6 +115,10 @@ class Retriever:
     def documents(self) -> list[IndexedDocument]:
         return sorted(self._documents.values(), key=lambda d: (d.metadata.date or "", d.source))
 
+    def document(self, source: str) -> IndexedDocument | None:
+        """The indexed report (or other document) `source` names, None when there is none."""
+        return self._documents.get(source)
+
     @property
     def towns(self) -> list[str]:
         return list(self._table.towns)
