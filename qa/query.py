@@ -38,7 +38,7 @@ _NOT_NAMES_EN = frozenset({
 _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
-_ASKING_WHICH = re.compile(r"哪|什么|多少|几个")
+_ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,10 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
     for match in PLACE_NAME.finditer(text):
         name = match.group(0)
         core = match.group(1)
-        known = any(core in t or t.startswith(core) for t in known_towns) or name in corpus_text
+        # the match starts where the sentence allows, so its first characters may not be the name's
+        # (「公交从瀛湖景区」): a shorter tail the reports hold (「瀛湖景区」) is the place they speak of
+        tails = [name[start:] for start in range(len(core) - 1)]
+        known = any(core in t or t.startswith(core) for t in known_towns) or any(tail in corpus_text for tail in tails)
         if not known and not name.endswith(_NOT_PLACES) and not _ASKING_WHICH.search(name):
             unknown.append(name)
     for match in PLACE_NAME_EN.finditer(text):  # "Luodian Town": not the pinyin of an indexed town

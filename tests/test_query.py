@@ -43,6 +43,13 @@ def test_a_question_asking_which_place_names_none() -> None:
     assert read_question("是张家港哪个街道的哪个村？", TOWNS).unknown_places == ()
     assert read_question("共有多少名返乡大学生参加？", TOWNS).unknown_places == ()
     assert read_question("淞南镇有哪个服务区？", TOWNS).unknown_places == ("淞南镇",)
+    assert read_question("不要在什么样的山区徒步？", TOWNS).unknown_places == ()
+
+
+def test_a_place_the_reports_hold_is_known_whatever_the_words_before_it() -> None:
+    corpus = "瀛湖景区停车场"
+    assert read_question("公交从瀛湖景区出发要几块钱？", TOWNS, corpus_text=corpus).unknown_places == ()
+    assert read_question("公交从瀛湖景区出发要几块钱？", TOWNS).unknown_places == ("从瀛湖景区",)
 
 
 def test_english_place_that_is_no_indexed_town_is_unknown() -> None:
