@@ -43,6 +43,7 @@ class Outcome:
     predicted_answerable: bool
     status: str  # "answered" / "partial" / "not_covered"
     answer_has_evidence: bool
+    lead_has_evidence: bool  # the answer's first cited sentence holds an evidence snippet (what a reader sees first)
     top_source: str | None
     top_text: str | None
     seconds: float
@@ -74,6 +75,10 @@ def load_questions(path: Path) -> list[Question]:
     return questions
 
 
+#: The answer's first cited part: the text before its first citation marker 「 [1]」.
+_LEAD = re.compile(r"(.*?) \[\d+\]", re.S)
+
+
 def _squash(text: str) -> str:
     return _WHITESPACE.sub("", text)
 
@@ -95,6 +100,8 @@ def score_question(question: Question, answer: Answer, seconds: float) -> Outcom
     rank = answer_rank(question, answer.hits) if answerable else None
     squashed_answer = _squash(answer.answer)
     has_evidence = answerable and any(_squash(e) in squashed_answer for e in question.evidence)
+    lead = _squash(_LEAD.match(answer.answer).group(1)) if _LEAD.match(answer.answer) else ""
+    lead_has_evidence = answerable and bool(lead) and any(_squash(e) in lead for e in question.evidence)
     top = answer.hits[0] if answer.hits else None
     return Outcome(
         id=question.id,
@@ -105,6 +112,7 @@ def score_question(question: Question, answer: Answer, seconds: float) -> Outcom
         predicted_answerable=answer.answerable,
         status=answer.status,
         answer_has_evidence=has_evidence,
+        lead_has_evidence=lead_has_evidence,
         top_source=top.source if top else None,
         top_text=top.text if top else None,
         seconds=seconds,
@@ -134,6 +142,7 @@ def summarize(outcomes: list[Outcome]) -> dict:
             result["mrr@5"] = sum(1 / o.rank for o in answerable if o.rank is not None and o.rank <= 5) / n
             result["false_abstention"] = sum(1 for o in answerable if not o.predicted_answerable) / n
             result["answer_has_evidence"] = sum(1 for o in answerable if o.answer_has_evidence) / n
+            result["lead_has_evidence"] = sum(1 for o in answerable if o.lead_has_evidence) / n
         for status in ("answered", "partial", "not_covered"):
             result[status] = sum(1 for o in group if o.status == status)
         if answerable:
@@ -160,7 +169,7 @@ def _fmt(value: float | None) -> str:
 
 
 def format_summary(summary: dict, outcomes: list[Outcome]) -> str:
-    columns = ["hit@1", "hit@3", "hit@5", "mrr@5", "false_abstention", "answer_has_evidence", "abstention_right"]
+    columns = ["hit@1", "hit@3", "hit@5", "mrr@5", "false_abstention", "answer_has_evidence", "lead_has_evidence", "abstention_right"]
     header = "| type | n | " + " | ".join(columns) + " |"
     lines = [header, "|" + "---|" * (len(columns) + 2)]
     rows = [("overall", summary["overall"]), *summary["by_type"].items()]

@@ -52,7 +52,15 @@ def test_summary_counts_abstention_and_evidence_in_answer() -> None:
     summary = summarize(outcomes)
     assert summary["overall"]["hit@1"] == 1.0
     assert summary["overall"]["answer_has_evidence"] == 1.0
+    assert summary["overall"]["lead_has_evidence"] == 1.0
     assert summary["by_type"]["unanswerable"]["abstention_right"] == 1.0
+
+
+def test_the_lead_is_the_first_cited_sentence() -> None:
+    answerable = _question(["967 家"])
+    hit = _hit("a.txt", "全年共引进企业 967 家")
+    later = score_question(answerable, Answer("?", True, "企业服务持续优化。 [1] 全年共引进企业 967 家 [1]", (hit,), 0.9), 0.01)
+    assert later.answer_has_evidence and not later.lead_has_evidence
 
 
 def test_bad_question_file_names_the_line(tmp_path) -> None:
