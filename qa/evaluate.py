@@ -100,7 +100,8 @@ def score_question(question: Question, answer: Answer, seconds: float) -> Outcom
     rank = answer_rank(question, answer.hits) if answerable else None
     squashed_answer = _squash(answer.answer)
     has_evidence = answerable and any(_squash(e) in squashed_answer for e in question.evidence)
-    lead = _squash(_LEAD.match(answer.answer).group(1)) if _LEAD.match(answer.answer) else ""
+    first = _LEAD.match(answer.answer)
+    lead = _squash(first.group(1)) if first else ""
     lead_has_evidence = answerable and bool(lead) and any(_squash(e) in lead for e in question.evidence)
     top = answer.hits[0] if answer.hits else None
     return Outcome(

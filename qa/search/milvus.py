@@ -99,6 +99,7 @@ class MilvusRetriever(Retriever):
         return sorted(found, key=lambda d: (d.metadata.date or "", d.source))
 
     def document(self, source: str) -> IndexedDocument | None:
+        """The indexed document `source` names (from the cache or Milvus), None when there is none."""
         return self._reports([source]).get(source)
 
     @property
