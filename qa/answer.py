@@ -205,9 +205,11 @@ def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: 
 
 
 @cache
+@cache
 def decision_model() -> dict:
     """The fitted answer decision: logistic weights over `question_features`, written by
-    `bench/fit_answer.py` from labelled questions (data in tests/)."""
+    `bench/fit_answer.py` from labelled questions (data in tests/); read once per process, as the
+    fusion's model is (`qa.fusion.fitted_model`), not on every question."""
     return json.loads(MODEL_FILE.read_text(encoding="utf-8"))
 
 
