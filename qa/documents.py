@@ -95,6 +95,10 @@ class Chunk:
     #: The pages the text was printed on (first and last), for formats with pages (PDF); else None.
     page: int | None = None
     page_end: int | None = None
+    #: For a window of a text without headings other than its first: the text's opening sentence, which
+    #: names what the text is about (a report's section path does that for its chunks). Embedded and
+    #: tokenized with the window (`qa.index.embedding_text`), never shown.
+    context: str = ""
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def embedding_text(chunk: Chunk, metadata: Metadata) -> str:
     """The passage as the embedder and BM25 see it: where it comes from, its section path, its text
     and its footnotes. Town and year let a question naming them prefer the right report."""
     origin = " ".join(x for x in (metadata.town, metadata.title, _date_label(metadata.date)) if x)
-    parts = [origin, " › ".join(chunk.section_path), chunk.text]
+    parts = [origin, " › ".join(chunk.section_path), chunk.context, chunk.text]
     parts += [f"注{f.n}：{f.text}" for f in chunk.footnotes]
     return "\n".join(p for p in parts if p)
 
@@ -806,4 +806,5 @@ def _chunk_from_json(raw: dict) -> Chunk:
         footnotes=tuple(Footnote(**f) for f in raw["footnotes"]),
         page=raw.get("page"),
         page_end=raw.get("page_end"),
+        context=raw.get("context", ""),
     )
