@@ -32,7 +32,7 @@ from qa.settings import DEFAULT_CHUNK_MAX_CHARS
 
 #: Changes whenever the same text would be cut differently (or its chunks carry other data): the
 #: index rebuilds its chunks then (reusing the vectors of unchanged texts).
-CHUNKER_VERSION = "sections-1/windows-800-context/anchors-1"
+CHUNKER_VERSION = "sections-1/windows-800-opening/anchors-1"
 #: How far back from a footnote marker its anchor may reach.
 ANCHOR_MAX_CHARS = 24
 #: Where a footnote's anchor begins: the end of the clause before it, or a line break.
@@ -43,8 +43,8 @@ DEFAULT_MAX_CHARS = DEFAULT_CHUNK_MAX_CHARS
 DEFAULT_MIN_CHARS = 60
 #: Longest window of a text without headings (see the module docstring for how it was chosen).
 HEADINGLESS_MAX_CHARS = 800
-#: Longest opening sentence given to the later windows of a text without headings as their context.
-CONTEXT_MAX_CHARS = 150
+#: Longest opening sentence given to the later windows of a text without headings (`Chunk.opening`).
+OPENING_MAX_CHARS = 150
 
 _SENTENCE_END = re.compile(r"[。！？!?；;…]+[”’」』）)]*")
 _CLAUSE_END = re.compile(r"[，,、：:]")
@@ -80,7 +80,7 @@ def chunk_document(
         max_chars = max(max_chars, window_chars)
     segments = _merge_short(_attach_headings(_segments(text, paragraphs, sections)), max_chars, min_chars)
     notes = {f.n: f for f in footnotes}
-    context = "" if sections else opening_sentence(text)
+    opening = "" if sections else opening_sentence(text)
     chunks: list[Chunk] = []
     for segment in segments:
         for start, end in _split(text, segment.start, segment.end, max_chars):
@@ -100,21 +100,21 @@ def chunk_document(
                         Footnote(n, notes[n].text, footnote_anchor(text, first_marker[n], start))
                         for n in sorted(first_marker)
                     ),
-                    context=context if chunks else "",
+                    opening=opening if chunks else "",
                 )
             )
     return tuple(chunks)
 
 
 def opening_sentence(text: str) -> str:
-    """The first sentence of a text (white space collapsed, at most `CONTEXT_MAX_CHARS`): what a news
-    article or notice states first is what it is about. A later window of such a text carries it as
-    its context, as a report's chunk carries its section path, so that a question naming the article's
+    """The first sentence of a text (white space collapsed, at most `OPENING_MAX_CHARS`): what a news
+    article or notice states first is what it is about. A later window of such a text carries it
+    (`Chunk.opening`) as a report's chunk carries its section path, so that a question naming the article's
     subject and asking for a fact further down finds the window with the fact rather than the opening
     one. Measured on the CRUD-RAG news questions (README "Retrieval")."""
     collapsed = " ".join(text.split())
     end = _SENTENCE_END.search(collapsed)
-    return collapsed[: end.end() if end else len(collapsed)][:CONTEXT_MAX_CHARS]
+    return collapsed[: end.end() if end else len(collapsed)][:OPENING_MAX_CHARS]
 
 
 def footnote_anchor(text: str, at: int, start: int = 0) -> str:

@@ -98,7 +98,13 @@ class Chunk:
     #: For a window of a text without headings other than its first: the text's opening sentence, which
     #: names what the text is about (a report's section path does that for its chunks). Embedded and
     #: tokenized with the window (`qa.index.embedding_text`), never shown.
-    context: str = ""
+    opening: str = ""
+
+    @property
+    def text_with_opening(self) -> str:
+        """The opening (if any) and the text: what the passage's character pairs (`qa.pairs`) are read
+        from, since BM25 and the embedder read the opening too."""
+        return f"{self.opening}\n{self.text}" if self.opening else self.text
 
 
 @dataclass(frozen=True)

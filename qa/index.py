@@ -150,7 +150,7 @@ def embedding_text(chunk: Chunk, metadata: Metadata) -> str:
     """The passage as the embedder and BM25 see it: where it comes from, its section path, its text
     and its footnotes. Town and year let a question naming them prefer the right report."""
     origin = " ".join(x for x in (metadata.town, metadata.title, _date_label(metadata.date)) if x)
-    parts = [origin, " › ".join(chunk.section_path), chunk.context, chunk.text]
+    parts = [origin, " › ".join(chunk.section_path), chunk.opening, chunk.text]
     parts += [f"注{f.n}：{f.text}" for f in chunk.footnotes]
     return "\n".join(p for p in parts if p)
 
@@ -562,6 +562,7 @@ def _build_milvus(settings: Settings, *, full: bool, strict: bool, progress: boo
             "years": sorted(document_years(metadata[chunk.source])),
             "section_path": list(chunk.section_path),
             "text": chunk.text,
+            "opening": chunk.opening,
             "footnotes": [asdict(f) for f in chunk.footnotes],
             "position": {"start": chunk.start, "end": chunk.end, "page": chunk.page, "page_end": chunk.page_end},
             "lexical_text": lexical_text(tokenizer.tokenize(text)),
@@ -806,5 +807,5 @@ def _chunk_from_json(raw: dict) -> Chunk:
         footnotes=tuple(Footnote(**f) for f in raw["footnotes"]),
         page=raw.get("page"),
         page_end=raw.get("page_end"),
-        context=raw.get("context", ""),
+        opening=raw.get("opening", ""),
     )

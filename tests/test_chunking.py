@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qa.chunking import CONTEXT_MAX_CHARS, HEADINGLESS_MAX_CHARS, chunk_document, footnote_anchor
+from qa.chunking import HEADINGLESS_MAX_CHARS, OPENING_MAX_CHARS, chunk_document, footnote_anchor
 from qa.documents import Document, Metadata, Paragraph, Section
 from qa.index import embedding_text
 from qa.ingest import load_document, parse_document
@@ -137,21 +137,21 @@ def test_text_without_headings_is_cut_in_windows_at_sentences() -> None:
     assert "".join(c.text for c in chunks) == long
 
 
-def test_later_windows_carry_the_opening_sentence_as_context() -> None:
+def test_later_windows_carry_the_opening_sentence() -> None:
     """A window after the first of a text without headings carries the text's opening sentence (white
-    space collapsed, at most `CONTEXT_MAX_CHARS`), which is embedded and tokenized with it; the first
+    space collapsed, at most `OPENING_MAX_CHARS`), which is embedded and tokenized with it; the first
     window holds that sentence already, and a report's chunks have their section path instead."""
     opening = "小米举办  2023 第四届黑客马拉松大赛。"
     body = "获得一等奖的项目是识物眼镜，为视障人群提供多种功能。" * 60
     text = opening + body
     chunks = chunk_document("news.txt", text, (Paragraph(0, len(text)),), ())
-    assert len(chunks) > 1 and chunks[0].context == ""
-    assert all(c.context == "小米举办 2023 第四届黑客马拉松大赛。" for c in chunks[1:])
+    assert len(chunks) > 1 and chunks[0].opening == ""
+    assert all(c.opening == "小米举办 2023 第四届黑客马拉松大赛。" for c in chunks[1:])
     assert "第四届黑客马拉松" in embedding_text(chunks[1], Metadata()).split(chunks[1].text)[0]
     long_opening = "甲" * 400 + "。" + body
-    assert len(chunk_document("x.txt", long_opening, (Paragraph(0, len(long_opening)),), ())[1].context) == CONTEXT_MAX_CHARS
+    assert len(chunk_document("x.txt", long_opening, (Paragraph(0, len(long_opening)),), ())[1].opening) == OPENING_MAX_CHARS
     report = load_document(SEED_PATHS[0])
-    assert report.sections and all(c.context == "" for c in report.chunks)
+    assert report.sections and all(c.opening == "" for c in report.chunks)
 
 
 def test_too_small_limit_is_refused() -> None:

@@ -67,6 +67,32 @@ def test_build_add_and_remove_on_milvus(on_milvus: Settings, hash_embedder) -> N
     assert {hit.source for hit in retriever.search("经济发展", 10)} == {SECOND_SEED}
 
 
+def test_an_articles_later_windows_keep_their_opening_on_milvus(tmp_path: Path, hash_embedder) -> None:
+    """A window after the first of a text without headings carries the text's opening sentence
+    (`Chunk.opening`) through Milvus as through FAISS, and a character pair of the opening counts as
+    held by every window (the pair's document frequency both stores' pair coverage weighs)."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    opening = "IT之家8月7日消息，近日，小米在北京举办第四届黑客马拉松大赛，来自多个工区的工程师参赛。"
+    (docs / "news.txt").write_text(opening + "获得一等奖的项目是识物眼镜，为视障人群提供认人、认物等多种功能。" * 40, encoding="utf-8")
+    on_faiss = settings_for(docs, tmp_path / "index")
+    on_milvus = settings_for(docs, tmp_path / "index-unused", store=str(tmp_path / "store.db"))
+    build_index(on_faiss, progress=False)
+    build_index(on_milvus, progress=False)
+    try:
+        faiss_chunks = Retriever(on_faiss).index.chunks
+        retriever = MilvusRetriever(on_milvus)
+        rows = retriever.store.passages(retriever.generation, 'source == "news.txt"')
+        by_id = {row["chunk_id"]: row["opening"] for row in rows}
+        assert len(faiss_chunks) > 1 and by_id == {c.id: c.opening for c in faiss_chunks}
+        assert by_id[faiss_chunks[0].id] == "" and by_id[faiss_chunks[1].id] == opening
+        assert retriever.pair_frequency("马拉") == len(faiss_chunks)
+        later = [hit for hit in retriever.search("黑客马拉松大赛的一等奖项目", 5) if hit.chunk_id != faiss_chunks[0].id]
+        assert later, "the later windows are found by the article's subject"
+    finally:
+        milvus_module.disconnect(on_milvus.milvus_uri)
+
+
 def test_filters_are_milvus_expressions_with_the_faiss_meaning(on_milvus: Settings, hash_embedder) -> None:
     copy_seeds(on_milvus.docs_dir, OTHER_TOWN)
     build_index(on_milvus, progress=False)

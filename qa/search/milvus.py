@@ -172,7 +172,7 @@ class MilvusRetriever(Retriever):
             searched = np.array([i in dense_ids for i in ids], dtype=bool)
             if searched.any():
                 dense = np.where(searched, dense, float(dense[searched].min()))
-            coverage = candidate_coverage(pairs_of, [c.text for c in chunks], self.pair_frequency, self.passage_count)
+            coverage = candidate_coverage(pairs_of, [c.text_with_opening for c in chunks], self.pair_frequency, self.passage_count)
             return Relevance(dense, scores, coverage, tokens, query_vector)
 
         relevance = relevance_of(reading)
@@ -278,4 +278,5 @@ def _chunk_from_row(row: dict) -> Chunk:
         footnotes=tuple(Footnote(**f) for f in row["footnotes"]),
         page=position.get("page"),
         page_end=position.get("page_end"),
+        opening=row.get("opening", ""),  # a generation built before windows had openings has none
     )

@@ -97,7 +97,7 @@ class Retriever:
         self._table = ChunkTable(self._chunks, self._documents)
         self._position = {c.id: i for i, c in enumerate(self._chunks)}
         self._lengths = np.array([len(c.text) for c in self._chunks], dtype=np.float64)
-        self._pairs = PairIndex.build([c.text for c in self._chunks])
+        self._pairs = PairIndex.build([c.text_with_opening for c in self._chunks])
         # whether any passage has a period from its report's metadata (news articles have none)
         self._has_periods = bool(self._table.chunk_years.any() or self._table.chunk_labels.any())
         self._corpus_text = "\n".join(d.text for d in self._documents.values())

@@ -57,7 +57,7 @@ INSERT_BATCH = 512
 QUERY_BATCH = 1_000
 
 #: The fields a search returns for each candidate passage: everything a `Hit` needs, and its vector.
-PASSAGE_FIELDS = ["chunk_id", "source", "section_path", "text", "footnotes", "position", "dense"]
+PASSAGE_FIELDS = ["chunk_id", "source", "section_path", "text", "opening", "footnotes", "position", "dense"]
 
 INSTALL_HINT = "Milvus 存储需要 pymilvus 和 milvus-lite：请运行 pip install -e '.[scale]'（或改用 QA_STORE=faiss）"
 
@@ -146,6 +146,7 @@ class MilvusStore:
         from pymilvus import DataType, Function, FunctionType
 
         self._types = (DataType, Function, FunctionType)
+        self._fields: dict[str, frozenset[str]] = {}
 
     # -- generations
 
@@ -249,7 +250,7 @@ class MilvusStore:
             anns_field="dense",
             limit=k,
             filter=expression,
-            output_fields=PASSAGE_FIELDS,
+            output_fields=self._passage_fields(name),
             search_params={"metric_type": "IP", "params": {"ef": max(HNSW_EF_SEARCH, k)}},
         )
         return [{**hit["entity"], "id": int(hit["id"]), "score": float(hit["distance"])} for hit in found[0]]
@@ -263,7 +264,7 @@ class MilvusStore:
             anns_field="sparse",
             limit=k,
             filter=expression,
-            output_fields=PASSAGE_FIELDS,
+            output_fields=self._passage_fields(name),
             search_params={"metric_type": "BM25"},
         )
         # Milvus returns the BM25 score as the distance; Milvus Lite returns its negation (smaller is
@@ -272,7 +273,7 @@ class MilvusStore:
 
     def passages(self, name: str, expression: str, limit: int = 16_384) -> list[dict]:
         """Passages matching `expression`, with their fields."""
-        rows = self.client.query(name, filter=expression, output_fields=PASSAGE_FIELDS, limit=limit)
+        rows = self.client.query(name, filter=expression, output_fields=self._passage_fields(name), limit=limit)
         return [{**row, "id": int(row["id"])} for row in rows]
 
     def count(self, name: str, expression: str = "") -> int:
@@ -285,8 +286,23 @@ class MilvusStore:
         return bool(self.client.query(name, filter=f"text like {like}", output_fields=["id"], limit=1))
 
     def passages_containing(self, name: str, fragment: str) -> int:
-        """How many passages' text holds `fragment` (a substring count on the server)."""
-        return self.count(name, f"text like {quote('%' + _like_literal(fragment) + '%')}")
+        """How many passages' text or opening (`Chunk.opening`) holds `fragment` (a substring count on
+        the server)."""
+        like = quote("%" + _like_literal(fragment) + "%")
+        if "opening" in self._field_names(name):
+            return self.count(name, f"text like {like} or opening like {like}")
+        return self.count(name, f"text like {like}")
+
+    def _field_names(self, name: str) -> frozenset[str]:
+        """The fields of passage collection `name` (read once)."""
+        if name not in self._fields:
+            self._fields[name] = frozenset(f["name"] for f in self.client.describe_collection(name)["fields"])
+        return self._fields[name]
+
+    def _passage_fields(self, name: str) -> list[str]:
+        """`PASSAGE_FIELDS` that collection `name` has: one built before passages had an opening lacks it."""
+        present = self._field_names(name)
+        return [field for field in PASSAGE_FIELDS if field in present]
 
     def passages_holding(self, name: str, token: str) -> int:
         """How many passages hold `token` among their BM25 tokens: the document frequency the answer
@@ -323,6 +339,7 @@ class MilvusStore:
         schema.add_field("years", data_type.ARRAY, element_type=data_type.INT64, max_capacity=512)
         schema.add_field("section_path", data_type.ARRAY, element_type=data_type.VARCHAR, max_capacity=64, max_length=4096)
         schema.add_field("text", data_type.VARCHAR, max_length=65535)
+        schema.add_field("opening", data_type.VARCHAR, max_length=4096)  # `Chunk.opening`
         schema.add_field("footnotes", data_type.JSON)
         schema.add_field("position", data_type.JSON)  # start, end (in the report's clean text), page, page_end
         schema.add_field(
