@@ -236,10 +236,11 @@ def text_kind(retriever: Retriever, hits: list[Hit]) -> str:
     return REPORT if metadata is not None and (metadata.periods_reviewed or metadata.periods_planned) else OTHER_TEXT
 
 
-def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool) -> str | None:
-    """When the question names a town and a period no report of that town covers (`covered` false):
-    which reports of that town exist, and the periods they review and plan."""
-    if not intent.towns or covered:
+def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, results_covered: bool = True) -> str | None:
+    """When the question names a town and a period no report of that town covers (`covered` false), or
+    asks what was achieved in a period its reports only plan or review in part (`results_covered`
+    false): which reports of that town exist, and the periods they review and plan."""
+    if not intent.towns or (covered and results_covered):
         return None
     lines = []
     for document in retriever.documents:
@@ -250,7 +251,11 @@ def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool) -> s
         planned = "、".join(p.label for p in meta.periods_planned) or "—"
         lines.append(f"· {meta.town} {meta.title or document.source}（{meta.date or '日期不详'}；回顾 {reviewed}，部署 {planned}）")
     asked = "、".join(f"{y}年" for y in intent.years)
-    head = f"已收录的报告没有涉及{'、'.join(intent.towns)}{asked}的内容。"
+    if covered:  # the period is spoken of, but only as a plan or in part
+        whole = "全年" if intent.whole_year else ""
+        head = f"已收录的{'、'.join(intent.towns)}报告只有{asked}的工作安排或部分时期的回顾，没有{asked}{whole}的实际完成情况。"
+    else:
+        head = f"已收录的报告没有涉及{'、'.join(intent.towns)}{asked}的内容。"
     return head + ("\n已收录的报告：\n" + "\n".join(lines) if lines else "")
 
 
@@ -405,8 +410,9 @@ def read(
     if intent.unknown_places and not intent.towns:
         missing = "、".join(intent.unknown_places) + "的内容"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, missing=missing))
-    if gap := coverage_gap(retriever, intent, result.covered):
-        return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, "该镇该时期的报告"))
+    if gap := coverage_gap(retriever, intent, result.covered, result.results_covered):
+        missing = "该镇该时期的报告" if not result.covered else "该镇该时期的实际完成情况"
+        return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, missing))
     return reading
 
 

@@ -29,6 +29,10 @@ from qa.text import normalize_question, strip_meta_reference
 #: Words of a question asking about plans, unless it also looks back (then it asks about results).
 _PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|plan|target|will", re.I)
 _REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|全年|回顾|过去|已经|成效")
+#: Words of a question asking what was achieved (a past 了, 实际, "did"), unless it asks about plans.
+_RESULT_WORDS = re.compile(r"(?<!为)了(?!解)|实际|最终|最后|截至|一共|共计|\b(?:did|was|were|had)\b", re.I)
+#: Words of a question asking for a whole year rather than part of it.
+_WHOLE_YEAR = re.compile(r"全年|一整年|整年|\b(?:whole|full|entire) year\b|\bwhole of\b", re.I)
 #: Capitalized words before "Town" that name no place ("Which Town built…", "Each Town").
 _NOT_NAMES_EN = frozenset({
     "Which", "What", "Whose", "Each", "Every", "Any", "Another", "The", "This", "That", "Our", "Your", "Their", "My",
@@ -52,6 +56,8 @@ class QueryReading:
     halves: tuple[str, ...] = ()  # "H1", "H2"
     plans: tuple[str, ...] = ()  # "十四五", "十五五"
     wants_plan: bool = False
+    wants_result: bool = False  # asks what was achieved (完成了, 实际, "did"), not what is planned
+    whole_year: bool = False  # asks for a whole year (「全年」, "the full year"), not a part of it
     foreign: bool = False  # written mostly in Latin letters (English)
 
     @cached_property
@@ -103,6 +109,7 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
     halves |= {"H1" if (word or "").lower() == "first" or number == "1" else "H2" for word, number in HALF_YEAR_EN.findall(text)}
     plans = set(FIVE_YEAR_PLAN.findall(text))
     plans |= {five_year_plan_name(10 + int(d)) for d in FIVE_YEAR_PLAN_EN.findall(text)}
+    wants_plan = bool(_PLAN_WORDS.search(text)) and not _REVIEW_WORDS.search(text)
     return QueryReading(
         text=text,
         towns=tuple(towns),
@@ -110,7 +117,9 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         years=years,
         halves=tuple(sorted(halves)),
         plans=tuple(sorted(plans)),
-        wants_plan=bool(_PLAN_WORDS.search(text)) and not _REVIEW_WORDS.search(text),
+        wants_plan=wants_plan,
+        wants_result=bool(_RESULT_WORDS.search(text)) and not wants_plan,
+        whole_year=bool(_WHOLE_YEAR.search(text)),
         foreign=is_foreign(text),
     )
 

@@ -7,6 +7,7 @@ periods, depending on whether its part looks back (回顾) or ahead (安排/任�
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -30,18 +31,23 @@ class PassageTime:
     is_plan: bool
 
 
+def part_is_plan(part: str, first_part: bool) -> bool:
+    """Whether a report's top-level part looks ahead: its heading says so (安排/任务), or it says
+    nothing and is not the first part (a report reviews first, then plans)."""
+    if REVIEW_PART.search(part):
+        return False
+    if PLAN_PART.search(part):
+        return True
+    return not first_part
+
+
 def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
     """When a passage speaks of: the years in its top-level part heading, else the report's reviewed
     or planned periods depending on whether the part looks back (回顾) or ahead (安排/任务)."""
     meta = document.metadata
     part = chunk.section_path[0] if chunk.section_path else ""
     first_part = bool(document.sections) and document.sections[0].heading == part
-    if REVIEW_PART.search(part):
-        is_plan = False
-    elif PLAN_PART.search(part):
-        is_plan = True
-    else:
-        is_plan = not first_part
+    is_plan = part_is_plan(part, first_part)
     periods = meta.periods_planned if is_plan else meta.periods_reviewed
     years = {int(y) for y in YEAR_WITH_UNIT.findall(part)}
     labels = set(FIVE_YEAR_PLAN.findall(part))
@@ -67,6 +73,24 @@ def spoken_years(document: IndexedDocument) -> frozenset[int]:
             years.update(range(period.start_year, period.end_year + 1))
     years.update(int(y) for y in YEAR_WITH_UNIT.findall(document.text))
     return frozenset(years)
+
+
+def review_text(document: IndexedDocument) -> str:
+    """The top-level parts of a report that look back (`part_is_plan`); not the lines before its first
+    part, which give the date it was delivered (「2024年1月10日」 is no look back on 2024)."""
+    parts = [s for s in document.sections if len(s.path) == 1]
+    return "\n".join(document.text[s.start : s.end] for i, s in enumerate(parts) if not part_is_plan(s.heading, i == 0))
+
+
+#: The month a question names (「2023年1月」, "January 2023"): with the year of a report given then, the
+#: question asks what that report says.
+_MONTH = re.compile(r"(\d{1,2})月|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I)
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+
+
+def _named_months(text: str) -> set[int]:
+    return {int(number) if number else _MONTHS_EN.index(name.lower()) + 1 for number, name in _MONTH.findall(text)}
 
 
 class ChunkTable:
@@ -101,6 +125,9 @@ class ChunkTable:
         self.is_plan = np.array([t.is_plan for t in times], dtype=bool)
         self.doc_town_names = [documents[s].metadata.town for s in self.sources]
         self.doc_spoken_years = [spoken_years(documents[s]) for s in self.sources]
+        self.doc_reviewed = [documents[s].metadata.periods_reviewed for s in self.sources]
+        self.doc_dates = [documents[s].metadata.date or "" for s in self.sources]
+        self.doc_review_text = [review_text(documents[s]) for s in self.sources]
 
     def allowed(self, *, town: str | None, year: int | None, sources: list[str] | None) -> np.ndarray:
         """Chunks passing the hard filters: reports of `town`, about `year`, among `sources`."""
@@ -151,3 +178,32 @@ class ChunkTable:
             town in reading.towns and any(y in spoken for y in reading.years)
             for town, spoken in zip(self.doc_town_names, self.doc_spoken_years, strict=True)
         )
+
+    def covers_results(self, reading: QueryReading) -> bool:
+        """Whether a report of the named towns can say what was achieved in a year the question names,
+        when it asks that (`QueryReading.wants_result`): the report looks back on the year, or on the
+        half it names, or on the whole year when it asks for the whole year (「全年」); or a part of it
+        that looks back names the year (「2023年」 in a five-year review); or the question names the
+        month the report was given in (it asks what that report says). A report that only plans the
+        year cannot give its results. True when the question does not ask for results, or names no
+        town or no year."""
+        if not reading.wants_result or not reading.towns or not reading.years:
+            return True
+        months = _named_months(reading.text)
+        for town, reviewed, date, text in zip(
+            self.doc_town_names, self.doc_reviewed, self.doc_dates, self.doc_review_text, strict=True
+        ):
+            if town not in reading.towns:
+                continue
+            for year in reading.years:
+                if date[:4] == str(year) and int(date[5:7] or 0) in months:
+                    return True
+                for period in reviewed:
+                    if period.kind == "plan" or not period.start_year <= year <= period.end_year:
+                        continue
+                    if period.kind == "half" and (reading.whole_year or (reading.halves and period.label[-2:] not in reading.halves)):
+                        continue
+                    return True
+                if not reading.whole_year and f"{year}年" in text:
+                    return True
+        return False

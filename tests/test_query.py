@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from qa.query import anchored_query, comparison_sides, is_foreign, read_question
 
 TOWNS = ["大场镇", "庙行镇", "高境镇"]
@@ -64,6 +66,23 @@ def test_english_place_that_is_no_indexed_town_is_unknown() -> None:
 def test_plan_words_want_plans_unless_the_question_looks_back() -> None:
     assert read_question("大场镇明年的目标是什么？", TOWNS).wants_plan
     assert not read_question("大场镇去年完成了哪些目标？", TOWNS).wants_plan
+
+
+@pytest.mark.parametrize(
+    ("question", "wants_result", "whole_year"),
+    [
+        ("大场镇2022年引进了多少家企业？", True, False),
+        ("庙行镇2023年一整年加装电梯最后完工了几台？", True, True),
+        ("大场镇2023年的地方财政收入实际完成多少？", True, False),
+        ("How many enterprises did Miaohang Town add in the whole of 2023?", True, True),
+        ("大场镇2023年计划引进多少家企业？", False, False),  # a plan
+        ("为了改善环境，大场镇有哪些措施？", False, False),  # 为了 is no past tense
+        ("高境镇2024年全年的目标是多少？", False, True),
+    ],
+)
+def test_questions_asking_what_was_achieved(question: str, wants_result: bool, whole_year: bool) -> None:
+    reading = read_question(question, TOWNS)
+    assert (reading.wants_result, reading.whole_year) == (wants_result, whole_year)
 
 
 def test_chinese_question_is_not_foreign_and_embeds_without_its_reference_to_the_report() -> None:

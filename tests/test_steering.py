@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -61,3 +63,38 @@ def test_filters_and_coverage(index: LoadedIndex) -> None:
     assert not table.covers(read_question(f"{town}1999年", table.towns))
     assert table.covers(read_question("2023年", table.towns)), "no town named: nothing to check"
     assert table.town_match((town,)).sum() == allowed.sum()
+
+
+@pytest.mark.parametrize(
+    ("question", "covered"),
+    [
+        # 大场镇's reports look back on 2022 (given Jan 2023) and on 2025 and the 14th plan (given Jan 2026)
+        ("大场镇2022年引进了多少家企业？", True),
+        ("大场镇2023年全年新引进了多少家企业？", False),  # 2023 is only planned (Jan 2023 report)
+        ("大场镇2023年计划引进多少家企业？", True),  # asks the plan, which that report gives
+        ("What green coverage did Dachang report in January 2023?", True),  # the month of a report: what it says
+        # 庙行镇's mid-2023 report looks back on the first half only
+        ("庙行镇2023年上半年新增了多少户企业？", True),
+        ("庙行镇2023年一整年加装电梯最后完工了几台？", False),
+        ("How many enterprises did Miaohang Town add in the whole of 2023?", False),
+        ("高境镇2024年实际完成了多少项民生实事？", False),  # 2024 is only planned (Jan 2024 report)
+        ("高境镇2023年完成了多少项民生实事？", True),
+    ],
+)
+def test_results_are_covered_only_where_a_report_looks_back(index: LoadedIndex, question: str, covered: bool) -> None:
+    """A question asking what was achieved in a year is covered by a report that looks back on that
+    year (on the half it names, on the whole year when it asks for the whole year), not by one that
+    only plans it."""
+    table = ChunkTable(index.chunks, index.documents)
+    reading = read_question(question, table.towns, "")
+    assert table.covers(reading)
+    assert table.covers_results(reading) is covered
+
+
+def test_results_named_in_a_look_back_are_covered(index: LoadedIndex) -> None:
+    """A year a report's look-back names (「2023年」 inside a review of five years) can be answered from it."""
+    table = ChunkTable(index.chunks, index.documents)
+    for town, text in zip(table.doc_town_names, table.doc_review_text, strict=True):
+        named = {int(y) for y in re.findall(r"(20\d\d)年", text)}
+        for year in named:
+            assert table.covers_results(read_question(f"{town}{year}年完成了哪些工作？", table.towns, "")), (town, year)

@@ -235,15 +235,15 @@ class MilvusRetriever(Retriever):
         with self._document_lock:
             return {s: self._document_cache[s] for s in sources if s in self._document_cache}
 
-    def _covers(self, reading: QueryReading) -> bool:
-        """`ChunkTable.covers` over the reports of the towns the question names."""
+    def _coverage(self, reading: QueryReading) -> tuple[bool, bool]:
+        """`ChunkTable.covers` and `ChunkTable.covers_results` over the reports of the towns the question names."""
         if not reading.towns or not reading.years:
-            return True
+            return True, True
         from qa.stores.milvus import quote
 
         found = self.store.documents(self.generation, f"town in [{', '.join(map(quote, reading.towns))}]")
-        documents = {raw["source"]: document_from_json(raw) for raw in found}
-        return ChunkTable([], documents).covers(reading)
+        table = ChunkTable([], {raw["source"]: document_from_json(raw) for raw in found})
+        return table.covers(reading), table.covers_results(reading)
 
 
 class _Probe:

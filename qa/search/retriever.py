@@ -74,6 +74,8 @@ class SearchResult:
     query_tokens: list[str]  # the question's lexical tokens (translated ones included)
     query_vector: np.ndarray  # the question's embedding
     covered: bool  # a report of the towns the question names is about a year it names (`ChunkTable.covers`)
+    #: a report of those towns can give the results the question asks of that year (`ChunkTable.covers_results`)
+    results_covered: bool = True
 
 
 class Retriever:
@@ -158,7 +160,7 @@ class Retriever:
         """`search`, with the question's reading and query kept for the answer step."""
         reading = self.read(replace_surrogates(question))
         hits, relevance = self._search(reading, k, town=town, year=year, sources=sources)
-        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, self._covers(reading))
+        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, *self._coverage(reading))
 
     def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
         """A passage in its context: the enclosing section one level up from the passage's own (the
@@ -199,9 +201,10 @@ class Retriever:
 
     # -- internals
 
-    def _covers(self, reading: QueryReading) -> bool:
-        """Whether a report of the towns the question names speaks of a year it names (`ChunkTable.covers`)."""
-        return self._table.covers(reading)
+    def _coverage(self, reading: QueryReading) -> tuple[bool, bool]:
+        """Whether a report of the towns the question names speaks of a year it names, and whether one
+        can give the results it asks of that year (`ChunkTable.covers`, `ChunkTable.covers_results`)."""
+        return self._table.covers(reading), self._table.covers_results(reading)
 
     def _search(
         self, reading: QueryReading, k: int, *, town: str | None, year: int | None, sources: list[str] | None
