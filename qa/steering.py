@@ -84,7 +84,7 @@ def review_text(document: IndexedDocument) -> str:
 
 #: The month a question names (「2023年1月」, "January 2023"): with the year of a report given then, the
 #: question asks what that report says.
-_MONTH = re.compile(r"(\d{1,2})月|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b", re.I)
+_MONTH = re.compile(r"(\d{1,2})月|\b(January|February|March|April|May|June|July|August|September|October|November|December)\b")
 _MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
               "november", "december")
 
