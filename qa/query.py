@@ -105,8 +105,7 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         if name.split()[0] not in _NOT_NAMES_EN and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))  # in order of mention
-    halves = {"H1" if h == "上" else "H2" for h in HALF_YEAR.findall(text)}
-    halves |= {"H1" if (word or "").lower() == "first" or number == "1" else "H2" for word, number in HALF_YEAR_EN.findall(text)}
+    halves = _halves(text)
     plans = set(FIVE_YEAR_PLAN.findall(text))
     plans |= {five_year_plan_name(10 + int(d)) for d in FIVE_YEAR_PLAN_EN.findall(text)}
     wants_plan = bool(_PLAN_WORDS.search(text)) and not _REVIEW_WORDS.search(text)
@@ -115,7 +114,7 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         towns=tuple(towns),
         unknown_places=tuple(unknown),
         years=years,
-        halves=tuple(sorted(halves)),
+        halves=halves,
         plans=tuple(sorted(plans)),
         wants_plan=wants_plan,
         wants_result=bool(_RESULT_WORDS.search(text)) and not wants_plan,
@@ -146,7 +145,7 @@ def comparison_sides(reading: QueryReading) -> list[QueryReading]:
     """The sides of a comparison, in the order the question names them: two years, a year and a
     five-year plan (「2022年…到“十四五”期末…」), or two towns; [] when it compares nothing."""
     if len(reading.years) == 2:
-        return [replace(reading, years=(y,)) for y in reading.years]
+        return [replace(reading, years=(year,), halves=halves) for year, halves in _halves_by_year(reading)]
     if len(reading.years) == 1 and len(reading.plans) == 1 and not reading.halves:
         year_side = replace(reading, plans=())
         plan_side = replace(reading, years=())
@@ -155,6 +154,27 @@ def comparison_sides(reading: QueryReading) -> list[QueryReading]:
     if len(reading.towns) == 2:
         return [replace(reading, towns=(t,)) for t in reading.towns]
     return []
+
+
+def _halves(text: str) -> tuple[str, ...]:
+    """The half-years a text names: "H1" for 上半年 / "first half", "H2" for 下半年 / "second half"."""
+    halves = {"H1" if h == "上" else "H2" for h in HALF_YEAR.findall(text)}
+    halves |= {"H1" if (word or "").lower() == "first" or number == "1" else "H2" for word, number in HALF_YEAR_EN.findall(text)}
+    return tuple(sorted(halves))
+
+
+def _halves_by_year(reading: QueryReading) -> list[tuple[int, tuple[str, ...]]]:
+    """Each of the two years a question compares, with the half-years named from its mention up to the
+    other's: in 「2022年全年…2023年上半年…」 the first half is 2023's, and 2022 is asked whole. A half named
+    before both years (「上半年，2022年和2023年…」) belongs to both."""
+    starts = {}
+    for match in YEAR.finditer(reading.text):
+        starts.setdefault(int(match.group(1)), match.start())
+    first, second = sorted(reading.years, key=lambda y: starts.get(y, 0))
+    cut = starts.get(second, len(reading.text))
+    before = _halves(reading.text[: starts.get(first, 0)])
+    own = {first: _halves(reading.text[starts.get(first, 0) : cut]), second: _halves(reading.text[cut:])}
+    return [(year, tuple(sorted(set(before) | set(own[year])))) for year in reading.years]
 
 
 @cache

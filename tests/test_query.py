@@ -106,6 +106,21 @@ def test_comparison_sides_in_the_order_named() -> None:
     assert comparison_sides(read_question("大场镇2023年引进了多少家企业", TOWNS)) == []
 
 
+@pytest.mark.parametrize(
+    ("question", "sides"),
+    [
+        # a half-year belongs to the year it follows: 2022 is asked whole, 2023 for its first half
+        ("庙行镇2022年全年固定资产投资完成了多少？2023年上半年又完成了多少？", [((2022,), ()), ((2023,), ("H1",))]),
+        ("2023年上半年与2022年同期相比", [((2023,), ("H1",)), ((2022,), ())]),
+        # named before both years, it is both years'
+        ("上半年，2022年和2023年庙行镇新增企业", [((2022,), ("H1",)), ((2023,), ("H1",))]),
+        ("Miaohang's revenue in the first half of 2023 vs 2022", [((2023,), ("H1",)), ((2022,), ("H1",))]),
+    ],
+)
+def test_a_half_year_belongs_to_the_year_it_follows(question: str, sides: list) -> None:
+    assert [(side.years, side.halves) for side in comparison_sides(read_question(question, TOWNS))] == sides
+
+
 def test_english_sides_embed_their_own_anchors() -> None:
     sides = comparison_sides(read_question("Gaojing Town revenue in 2022 versus 2023", TOWNS))
     assert [anchored_query(side).split()[-1] for side in sides] == ["2022年", "2023年"]
