@@ -45,8 +45,9 @@ def short_town_name(town: str) -> str:
 
 #: The digits of a year the reports or a question can speak of.
 YEAR_DIGITS = r"(?:19|20)\d{2}"
-#: A year in a question, 年 optional (「2022年」「2022 年」「in 2022」); group 1: the digits.
-YEAR = re.compile(rf"({YEAR_DIGITS})\s*年?")
+#: A year in a question, 年 optional (「2022年」「2022 年」「in 2022」); group 1: the digits. Not an amount
+#: that starts like one (「1920多万」「2000余人」「2023.5亿元」) nor part of a longer number.
+YEAR = re.compile(rf"(?<!\d)(?<!\d\.)({YEAR_DIGITS})(?!\d|\.\d|\s*[多余万亿千百元个人家台套项件%％])\s*年?")
 #: A year written with 年, as headings write it (「2022年工作回顾」); group 1: the digits.
 YEAR_WITH_UNIT = re.compile(rf"({YEAR_DIGITS})\s*年")
 #: A half-year; group 1: 上 or 下.

@@ -21,6 +21,7 @@ from qa.patterns import (
     PLACE_NAME,
     PLACE_NAME_EN,
     YEAR,
+    YEAR_DIGITS,
     five_year_plan_name,
     short_town_name,
 )
@@ -31,6 +32,9 @@ _PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安�
 _REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|全年|回顾|过去|已经|成效")
 #: Words of a question asking what was achieved (a past 了, 实际, "did"), unless it asks about plans.
 _RESULT_WORDS = re.compile(r"(?<!为)了(?!解)|实际|最终|最后|截至|一共|共计|\b(?:did|was|were|had)\b", re.I)
+#: A year named as the date a report was given (「2023年1月的政府工作报告里」「2023年1月在…人代会上作的报告」):
+#: which report to read, not a period the question compares; group 1: the digits.
+_REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*\d{{1,2}}\s*月[^，,。？?；;]{{0,24}}?报告")
 #: Words of a question asking for a whole year rather than part of it.
 _WHOLE_YEAR = re.compile(r"全年|一整年|整年|\b(?:whole|full|entire) year\b|\bwhole of\b", re.I)
 #: Capitalized words before "Town" that name no place ("Which Town built…", "Each Town").
@@ -56,6 +60,8 @@ class QueryReading:
     halves: tuple[str, ...] = ()  # "H1", "H2"
     plans: tuple[str, ...] = ()  # "十四五", "十五五"
     wants_plan: bool = False
+    #: years named only as the date a report was given (`_REPORT_DATE`): not a side of a comparison
+    report_years: tuple[int, ...] = ()
     wants_result: bool = False  # asks what was achieved (完成了, 实际, "did"), not what is planned
     whole_year: bool = False  # asks for a whole year (「全年」, "the full year"), not a part of it
     foreign: bool = False  # written mostly in Latin letters (English)
@@ -105,6 +111,8 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         if name.split()[0] not in _NOT_NAMES_EN and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
     years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))  # in order of mention
+    dated = [int(y) for y in _REPORT_DATE.findall(text)]
+    report_years = tuple(y for y in dict.fromkeys(dated) if [int(x) for x in YEAR.findall(text)].count(y) == dated.count(y))
     halves = _halves(text)
     plans = set(FIVE_YEAR_PLAN.findall(text))
     plans |= {five_year_plan_name(10 + int(d)) for d in FIVE_YEAR_PLAN_EN.findall(text)}
@@ -117,6 +125,7 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         halves=halves,
         plans=tuple(sorted(plans)),
         wants_plan=wants_plan,
+        report_years=report_years,
         wants_result=bool(_RESULT_WORDS.search(text)) and not wants_plan,
         whole_year=bool(_WHOLE_YEAR.search(text)),
         foreign=is_foreign(text),
@@ -144,8 +153,9 @@ def anchored_query(reading: QueryReading) -> str:
 def comparison_sides(reading: QueryReading) -> list[QueryReading]:
     """The sides of a comparison, in the order the question names them: two years, a year and a
     five-year plan (「2022年…到“十四五”期末…」), or two towns; [] when it compares nothing."""
-    if len(reading.years) == 2:
-        return [replace(reading, years=(year,), halves=halves) for year, halves in _halves_by_year(reading)]
+    compared = [y for y in reading.years if y not in reading.report_years]
+    if len(compared) == 2:
+        return [replace(reading, years=(year,), halves=halves) for year, halves in _halves_by_year(reading, compared)]
     if len(reading.years) == 1 and len(reading.plans) == 1 and not reading.halves:
         year_side = replace(reading, plans=())
         plan_side = replace(reading, years=())
@@ -163,18 +173,18 @@ def _halves(text: str) -> tuple[str, ...]:
     return tuple(sorted(halves))
 
 
-def _halves_by_year(reading: QueryReading) -> list[tuple[int, tuple[str, ...]]]:
-    """Each of the two years a question compares, with the half-years named from its mention up to the
+def _halves_by_year(reading: QueryReading, years: list[int]) -> list[tuple[int, tuple[str, ...]]]:
+    """Each of the two `years` a question compares, with the half-years named from its mention up to the
     other's: in 「2022年全年…2023年上半年…」 the first half is 2023's, and 2022 is asked whole. A half named
     before both years (「上半年，2022年和2023年…」) belongs to both."""
     starts = {}
     for match in YEAR.finditer(reading.text):
         starts.setdefault(int(match.group(1)), match.start())
-    first, second = sorted(reading.years, key=lambda y: starts.get(y, 0))
+    first, second = sorted(years, key=lambda y: starts.get(y, 0))
     cut = starts.get(second, len(reading.text))
     before = _halves(reading.text[: starts.get(first, 0)])
     own = {first: _halves(reading.text[starts.get(first, 0) : cut]), second: _halves(reading.text[cut:])}
-    return [(year, tuple(sorted(set(before) | set(own[year])))) for year in reading.years]
+    return [(year, tuple(sorted(set(before) | set(own[year])))) for year in years]
 
 
 @cache

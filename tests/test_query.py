@@ -107,6 +107,28 @@ def test_comparison_sides_in_the_order_named() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "years"),
+    [
+        ("庙行镇2022年发的那1920多万救助金里，低保金占了多少？", (2022,)),  # an amount, not the year 1920
+        ("2000余人参加了2023年的活动吗", (2023,)),
+        ("What did Gaojing spend in 2023.", (2023,)),
+        ("2022、2023年两年的投资", (2022, 2023)),
+    ],
+)
+def test_years_are_not_amounts(question: str, years: tuple[int, ...]) -> None:
+    assert read_question(question, TOWNS).years == years
+
+
+def test_a_year_naming_the_report_is_no_side_of_a_comparison() -> None:
+    """「2023年1月的政府工作报告里，2022年…」 asks about 2022 in the report given in January 2023."""
+    reading = read_question("庙行镇2023年1月的政府工作报告里，2022年1-10月盗窃类案件接警数下降了多少？", TOWNS)
+    assert reading.years == (2023, 2022) and reading.report_years == (2023,)
+    assert comparison_sides(reading) == []
+    both = read_question("2023年1月的报告里，2023年和2022年的财政收入", TOWNS)  # 2023 named as a period too
+    assert both.report_years == () and [side.years for side in comparison_sides(both)] == [(2023,), (2022,)]
+
+
+@pytest.mark.parametrize(
     ("question", "sides"),
     [
         # a half-year belongs to the year it follows: 2022 is asked whole, 2023 for its first half
