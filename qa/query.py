@@ -111,9 +111,10 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         letters = re.sub(r"[^a-z]", "", name.lower())
         if name.split()[0] not in _NOT_NAMES_EN and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
-    years = tuple(dict.fromkeys(int(y) for y in YEAR.findall(text)))  # in order of mention
+    mentions = [int(y) for y in YEAR.findall(text)]
+    years = tuple(dict.fromkeys(mentions))  # in order of mention
     dated = [int(y) for y in _REPORT_DATE.findall(text)]
-    report_years = tuple(y for y in dict.fromkeys(dated) if [int(x) for x in YEAR.findall(text)].count(y) == dated.count(y))
+    report_years = tuple(y for y in dict.fromkeys(dated) if mentions.count(y) == dated.count(y))  # named only as a date
     halves = _halves(text)
     plans = set(FIVE_YEAR_PLAN.findall(text))
     plans |= {five_year_plan_name(10 + int(d)) for d in FIVE_YEAR_PLAN_EN.findall(text)}
