@@ -30,7 +30,7 @@ from qa.text import normalize_question, strip_meta_reference
 #: Words of a question asking about plans, unless it also looks back (then it asks about results).
 _PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|\bplan(?:s|ned|ning)?\b|\btargets?\b|\bwill\b", re.I)
 _FIVE_YEAR_PLAN_WORDS = re.compile(r"five[- ]year\s+plans?", re.I)
-_REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|全年|回顾|过去|已经|成效")
+_REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|回顾|过去|已经|成效")
 #: Words of a question asking what was achieved (a past 了, 实际, "did"), unless it asks about plans.
 _RESULT_WORDS = re.compile(r"(?<!为)了(?!解)|实际|最终|最后|截至|一共|共计|\b(?:did|was|were|had)\b", re.I)
 #: A year named as the date a report was given (「2023年1月的政府工作报告里」「2023年1月在…人代会上作的报告」):

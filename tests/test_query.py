@@ -67,6 +67,7 @@ def test_plan_words_want_plans_unless_the_question_looks_back() -> None:
     assert read_question("大场镇明年的目标是什么？", TOWNS).wants_plan
     assert not read_question("大场镇去年完成了哪些目标？", TOWNS).wants_plan
     assert read_question("What does Dachang plan for 2026?", TOWNS).wants_plan
+    assert read_question("高境镇2024年全年的目标是多少？", TOWNS).wants_plan  # 「全年」 is no look back
     # "plant" is no plan, and "the 14th Five-Year Plan" names a period, not an intent
     assert not read_question("How many hectares of greenery did Dachang Town plant in 2022?", TOWNS).wants_plan
     assert not read_question("How many firms did Dachang bring in during the 14th Five-Year Plan period?", TOWNS).wants_plan
