@@ -48,6 +48,7 @@ def document_summary(document: Document) -> dict[str, object]:
                 "end": c.end,
                 "page": c.page,
                 "page_end": c.page_end,
+                "opening": c.opening,  # a later window of a text without headings: its opening sentence
             }
             for c in document.chunks
         ],
@@ -82,4 +83,6 @@ def format_document_summary(document: Document) -> str:
         )
     else:
         lines.append("分块：0 个")
+    if opening := next((c.opening for c in document.chunks if c.opening), ""):
+        lines.append(f"无章节标题：后续分块连同开头一句检索：「{opening}」")
     return "\n".join(lines)

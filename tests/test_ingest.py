@@ -216,6 +216,18 @@ def test_inspect_json_shape(capsys: pytest.CaptureFixture[str]) -> None:
     chunk = data["chunks"][3]
     assert set(chunk) >= {"id", "section_path", "text", "footnotes", "start", "end"}
     assert any(c["footnotes"] and set(c["footnotes"][0]) == {"n", "text"} for c in data["chunks"])
+    assert {c["opening"] for c in data["chunks"]} == {""}, "a report's chunks have their section path instead"
+
+
+def test_inspect_shows_the_opening_a_window_is_searched_with(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    article = tmp_path / "news.txt"
+    opening = "IT之家8月7日消息，近日，小米在北京举办第四届黑客马拉松大赛，来自多个工区的工程师参赛。"
+    article.write_text(opening + "获得一等奖的项目是识物眼镜，为视障人群提供认人、认物等多种功能。" * 40, encoding="utf-8")
+    assert main(["inspect", str(article), "--json"]) == 0
+    chunks = json.loads(capsys.readouterr().out)["chunks"]
+    assert len(chunks) > 1 and chunks[0]["opening"] == "" and {c["opening"] for c in chunks[1:]} == {opening}
+    assert main(["inspect", str(article)]) == 0
+    assert f"「{opening}」" in capsys.readouterr().out
 
 
 def test_inspect_text(capsys: pytest.CaptureFixture[str]) -> None:
