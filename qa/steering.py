@@ -77,8 +77,11 @@ def spoken_years(document: IndexedDocument) -> frozenset[int]:
 
 def review_text(document: IndexedDocument) -> str:
     """The top-level parts of a report that look back (`part_is_plan`); not the lines before its first
-    part, which give the date it was delivered (「2024年1月10日」 is no look back on 2024)."""
+    part, which give the date it was delivered (「2024年1月10日」 is no look back on 2024). A text with
+    no parts cannot be told apart, so all of it counts."""
     parts = [s for s in document.sections if len(s.path) == 1]
+    if not parts:
+        return document.text
     return "\n".join(document.text[s.start : s.end] for i, s in enumerate(parts) if not part_is_plan(s.heading, i == 0))
 
 

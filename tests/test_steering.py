@@ -8,7 +8,8 @@ import re
 import numpy as np
 import pytest
 
-from qa.index import LoadedIndex, load_index
+from qa.documents import Metadata
+from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.query import QueryReading, read_question
 from qa.settings import Settings
 from qa.steering import ChunkTable, passage_time
@@ -89,6 +90,15 @@ def test_results_are_covered_only_where_a_report_looks_back(index: LoadedIndex, 
     reading = read_question(question, table.towns, "")
     assert table.covers(reading)
     assert table.covers_results(reading) is covered
+
+
+def test_a_report_without_parts_counts_whole_for_results() -> None:
+    """A town's text whose parts cannot be told apart (no headings) can speak of any year it names."""
+    text = "大场镇2024年新引进企业120家，完成投资30亿元。"
+    document = IndexedDocument("notice.txt", "0" * 64, Metadata(town="大场镇", date="2025-01-05"), text, ())
+    table = ChunkTable([], {"notice.txt": document})
+    assert table.covers_results(read_question("大场镇2024年引进了多少家企业？", table.towns, ""))
+    assert not table.covers_results(read_question("大场镇2023年引进了多少家企业？", table.towns, ""))
 
 
 def test_results_named_in_a_look_back_are_covered(index: LoadedIndex) -> None:
