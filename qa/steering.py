@@ -199,7 +199,7 @@ class ChunkTable:
             if town not in reading.towns:
                 continue
             for year in reading.years:
-                if date[:4] == str(year) and int(date[5:7] or 0) in months:
+                if date[:4] == str(year) and date[5:7].isdigit() and int(date[5:7]) in months:
                     return True
                 for period in reviewed:
                     if period.kind == "plan" or not period.start_year <= year <= period.end_year:
