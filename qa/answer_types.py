@@ -112,7 +112,9 @@ _ASKS = [
         "rate",
         re.compile(
             r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|[率]是?多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少"
-            r"|\bpercent|\brate\b|\bgrowth\b|%",
+            r"|\bpercent|\brate\b|\bgrowth\b|%"
+            # as 增长了多少: "grew by how much", "how much did it increase"
+            r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
             re.I,
         ),
     ),

@@ -23,6 +23,10 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("那个助老打车的服务点叫什么？", "name", None),
         ("How many kindergartens did Miaohang build?", "count", None),
         ("What was the total investment in the project?", "money", None),
+        # a change asked in English, as 增长了多少 is: "by how much", "how much did … grow"
+        ("Tax revenue grew in 2022, but by how much?", "rate", None),
+        ("How much did the number of firms grow year on year?", "rate", None),
+        ("How much revenue did Gaojing collect?", "money", None),
         ("大场镇有什么新变化", "general", None),
     ],
 )
