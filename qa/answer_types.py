@@ -63,7 +63,13 @@ _SPAN_PATTERNS = {
     "place": re.compile(
         r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:路|街|弄|号|园区|产业园|广场|大厦|大楼|中心|公园|社区|村|苑|小区|站|河|浜|港|基地|楼|馆|园)"
     ),
-    "person": re.compile(r"[\u4e00-\u9fff]{1,4}(?:书记|镇长|主任|院士|教授|同志|先生|女士|代表|委员)"),
+    # a name and a title in either order (「朱峻峰镇长」, a byline's 「镇长 朱峻峰」); 代表 only as a person's
+    # title: 「人民代表大会」 in every report's byline names a meeting, 「我代表…」 is a verb
+    "person": re.compile(
+        r"[\u4e00-\u9fff]{1,4}(?:书记|镇长|主任|院士|教授|同志|先生|女士|委员)"
+        r"|(?:书记|镇长|主任)[ \t　]*[\u4e00-\u9fff]{2,3}(?![\u4e00-\u9fff])"
+        r"|[\u4e00-\u9fff]{2,4}代表(?![大会])"
+    ),
     "name": re.compile(r"[“\"「『《][^”\"」』》]{2,30}[”\"」』》]|[\u4e00-\u9fff\dA-Za-z]{2,12}(?:项目|工程|品牌|计划|行动|平台|基地|中心|工作室|联盟)"),
     "list": re.compile(r"[^、，；]{1,20}、[^、，；]{1,20}(?:、|和|及|与)|[（(]?[1-9一二三四五六七八九][)）、.]|[一二三四五六七八九]是"),
     "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|：|:"),

@@ -60,6 +60,20 @@ def test_general_and_name_need_no_span() -> None:
 
 
 @pytest.mark.parametrize(
+    ("sentence", "names_a_person"),
+    [
+        ("庙行镇镇长 朱峻峰", True),  # a byline: the title, then the name
+        ("朱峻峰镇长在会上指出", True),
+        ("区人大代表、镇人大代表深入社区", True),
+        ("——2023年1月5日在宝山区庙行镇第八届人民代表大会第三次会议上", False),  # a meeting
+        ("现在，我代表庙行镇人民政府，向大会报告工作", False),  # a verb
+    ],
+)
+def test_a_person_is_a_name_or_a_title_not_a_meeting(sentence: str, names_a_person: bool) -> None:
+    assert has_span(sentence, AnswerType("person")) is names_a_person
+
+
+@pytest.mark.parametrize(
     ("question", "items"),
     [("高境镇下沉社区的“四类人员”指哪四类？", 4), ("五大未来产业交叉创新中心分别是哪些方向？", 5),
      ("今年要完成的十项政府实事项目都有哪些？", 10), ("二十项工作有哪些？", None), ("闭环包括哪几个环节？", None)],
