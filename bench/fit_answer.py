@@ -32,6 +32,7 @@ TRAINING_FILES = [
     DATA / "nearmiss.jsonl",
     DATA / "lists_definitions.jsonl",
     DATA / "counts.jsonl",
+    DATA / "when_where.jsonl",
 ]
 #: Questions over other text (news articles; `bench/crud.py` indexes them), answerable ones and near
 #: misses: the threshold for text that is not a work report is set on them (`qa.answer.text_kind`).

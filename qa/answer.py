@@ -20,6 +20,7 @@ from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_o
 from qa.highlight import answer_sentences, clauses
 from qa.query import QueryReading
 from qa.search import Hit, Retriever, get_retriever
+from qa.steering import reviewed_period
 from qa.text import normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
@@ -192,7 +193,8 @@ def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: 
     「签约率达到了多少」). So: the similarity to the question of the closest clause holding a span of
     the asked kind (0 when none does), and how far it falls below the closest clause of all. The
     clauses' vectors are built with the index (`qa.highlight.answer_clauses`)."""
-    pieces = [(clause, has_span(clause, answer)) for c in candidates for clause in clauses(c.text)]
+    # a sentence dated by its passage's period (`Candidate.dated_by`) is dated in each of its clauses
+    pieces = [(clause, c.dated_by is not None or has_span(clause, answer)) for c in candidates for clause in clauses(c.text)]
     if not pieces:
         return {"clause_typed_similarity": 0.0, "clause_typed_gap": -0.1}
     similarities = retriever.sentence_similarities(query_vector, [text for text, _ in pieces])
@@ -326,7 +328,7 @@ def compose_answer(
         if best.footnote is None:
             text = _whole_list(hits[best.hit], best.text) if answer.kind == "list" else best.text
             hits[best.hit] = _with_highlight(hits[best.hit], text)
-            say(text, best.hit + 1)
+            say(text, best.hit + 1, f"（{best.dated_by}）" if best.dated_by else "")
         else:
             say(best.text, best.hit + 1, f"注{best.footnote}：")
     if footnote is not None:
@@ -401,7 +403,10 @@ def read(
         return replace(reading, settled=not_covered(question, hits, 0.0, answer))
     sentences = score_sentences(retriever, hits, result.query_vector)
     evidence = evidence_score(sentences, hits)
-    candidates = [candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text) for e in sentences]
+    periods = [reviewed_period(h.section_path, d) if (d := retriever.document(h.source)) else None for h in hits]
+    candidates = [
+        candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit]) for e in sentences
+    ]
     quoted = quoted_terms(question)
     features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted)
     features |= clause_features(retriever, result.query_vector, candidates, answer)

@@ -81,13 +81,17 @@ class AnswerType:
     """The kind of answer a question asks for; `unit` is the measure word it names (「多少家」 → 家);
     `items` how many members a list question says the set has (「分别是哪五个」 → 5); `given` the
     numbers the question states itself (「2554家企业里，生物医药企业有多少家」: 2554 is not the answer);
-    `periods` the part of a year it asks about (`period_marks`)."""
+    `periods` the part of a year it asks about (`period_marks`); `period_answers` see below."""
 
     kind: str
     unit: str | None = None
     items: int | None = None
     given: frozenset[str] = frozenset()
     periods: frozenset[str] = frozenset()
+    #: a date question that the period a passage looks back on can answer (`dated_by_period`): one
+    #: about what happened, asking a year or a time; not one about what is to come (「预计什么时候开通」
+    #: 「计划哪年建成」, "will") nor one asking a month or a day
+    period_answers: bool = False
 
     @property
     def missing(self) -> str:
@@ -112,7 +116,7 @@ _ASKS = [
         ),
     ),
     ("person", re.compile(r"谁|哪位|何人|\bwho\b", re.I)),
-    ("date", re.compile(r"什么时候|何时|哪一?年|哪个月|哪一天|几月|几号|什么时间|多久|\bwhen\b|\bwhat year\b", re.I)),
+    ("date", re.compile(r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|几号|什么时间|多久|\bwhen\b|\bwhat year\b", re.I)),
     ("place", re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地址|地点|位于|\bwhere\b", re.I)),
     (
         "rate",
@@ -141,6 +145,13 @@ _ASKS = [
     ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),
 ]
 
+#: Words of a question about what is to come: a plan, an expectation, "will" (能 as 能建好, not 功能/能源).
+_AHEAD = re.compile(
+    r"预计|预期|计划|打算|准备|力争|将要?|(?<![功效技智职])能(?![源力级效])|\bwill\b|\bexpected\b|\bscheduled\b|\bplan(?:s|ned)?\b",
+    re.I,
+)
+#: Words asking a finer date than a year or half-year.
+_FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
 #: A number as written (digits), for telling the question's own figures from an answer's.
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 #: Parts of a year a sentence or question can be about: a report says 「全年…」「上半年…」「1-11 月…」.
@@ -189,7 +200,8 @@ def expected_answer(question: str) -> AnswerType:
                 unit = match.group(1)
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
                 items = _SET_SIZES[match.group(1) or match.group(2)]
-            return AnswerType(kind, unit, items, frozenset(_DIGITS.findall(question)), period_marks(question))
+            period_answers = kind == "date" and not _AHEAD.search(question) and not _FINER_THAN_A_PERIOD.search(question)
+            return AnswerType(kind, unit, items, frozenset(_DIGITS.findall(question)), period_marks(question), period_answers)
     return AnswerType("general", periods=period_marks(question))
 
 
@@ -221,6 +233,14 @@ def about_asked_period(text: str, answer: AnswerType) -> bool:
     (「全年累计迁入企业…」 does not answer 「上半年迁入了多少家」, nor 「1-11 月…」 「1到6月…」)."""
     marks = period_marks(text)
     return not (answer.periods and marks) or bool(marks & answer.periods)
+
+
+def dated_by_period(answer: AnswerType, period: str | None) -> bool:
+    """Whether the period a passage looks back on (`qa.steering.reviewed_period`) answers a date
+    question about its sentences: 「首届社区服务节是什么时候办的？」 of the 2023 review's 「举办首届
+    “社区服务节”」 is answered 「2023年」, though the sentence names no date. Not for a question about
+    what is to come, nor for one asking a finer date than a period (a month, a day)."""
+    return answer.period_answers and period is not None
 
 
 def has_span(text: str, answer: AnswerType) -> bool:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from qa.answer_types import COUNT_UNITS, AnswerType, enumerated_items, has_span
+from qa.answer_types import COUNT_UNITS, AnswerType, dated_by_period, enumerated_items, has_span
 from qa.text import normalize_for_matching
 
 #: Words that say how a question asks, not what it asks about.
@@ -128,21 +128,33 @@ class Candidate:
     coverage: float  # share of the subject in the sentence
     typed: bool  # holds a span of the asked kind
     footnote: int | None = None
+    #: the period its passage looks back on, when that, not a date in the sentence, answers the
+    #: question's "when" (`qa.answer_types.dated_by_period`): the reply says it
+    dated_by: str | None = None
 
 
 def candidate(
-    hit: int, text: str, similarity: float, subject: Subject, answer: AnswerType, footnote: int | None = None, passage: str = ""
+    hit: int,
+    text: str,
+    similarity: float,
+    subject: Subject,
+    answer: AnswerType,
+    footnote: int | None = None,
+    passage: str = "",
+    period: str | None = None,
 ) -> Candidate:
     """A sentence scored for the answer decision. A footnote is a definition by nature: it answers a
     question about a term's meaning or members as a span of that kind (a list of N members only if it
     names as many, as a sentence must), and it is about what its passage is about (its coverage is
-    read over the passage and the footnote together)."""
+    read over the passage and the footnote together). `period` is the one its passage looks back on
+    (`qa.steering.reviewed_period`): it dates the sentence's events for a "when" question."""
     explains = footnote is not None and (
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
-    typed = explains or has_span(text, answer)
+    dated_by = period if footnote is None and not has_span(text, answer) and dated_by_period(answer, period) else None
+    typed = explains or dated_by is not None or has_span(text, answer)
     context = f"{passage}\n{text}" if footnote is not None else text
-    return Candidate(hit, text, similarity, subject.coverage(normalize_for_matching(context)), typed, footnote)
+    return Candidate(hit, text, similarity, subject.coverage(normalize_for_matching(context)), typed, footnote, dated_by)
 
 
 def sentence_score(c: Candidate, answer: AnswerType) -> float:

@@ -63,6 +63,26 @@ def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
     return PassageTime(frozenset(years), frozenset(labels), is_plan)
 
 
+def reviewed_period(section_path: tuple[str, ...], document: IndexedDocument) -> str | None:
+    """The one year or half-year a passage looks back on, as a reader names it (「2023年」,
+    「2023年上半年」): the year its top-level part heading names, else the one period the report
+    reviews; None for a part that plans, a part naming several years, a report reviewing several
+    periods, or a text that is no report. A report tells what happened in the year it reviews without
+    repeating the year in each sentence: this is when those sentences' events took place."""
+    part = section_path[0] if section_path else ""
+    first_part = bool(document.sections) and document.sections[0].heading == part
+    if part_is_plan(part, first_part):
+        return None
+    named = set(YEAR_WITH_UNIT.findall(part))
+    if len(named) == 1:
+        return f"{named.pop()}年" + ("上半年" if "上半年" in part else "下半年" if "下半年" in part else "")
+    periods = [p for p in document.metadata.periods_reviewed if p.kind != "plan"]
+    if named or len(periods) != 1 or periods[0].start_year != periods[0].end_year:
+        return None
+    half = {"H1": "上半年", "H2": "下半年"}.get(periods[0].label[-2:], "") if periods[0].kind == "half" else ""
+    return f"{periods[0].start_year}年{half}"
+
+
 def spoken_years(document: IndexedDocument) -> frozenset[int]:
     """The years a report speaks of as such: its date's, those of the years and half-years it reviews
     or plans (not a five-year plan's whole span), and every year its text names (「2024年」)."""

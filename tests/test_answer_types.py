@@ -16,6 +16,8 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("同比增长了百分之几？", "rate", None),
         ("新境地公园占地多少平方米？", "area", None),
         ("南陈路跨线桥是哪一天通车的？", "date", None),
+        ("报告是在哪天的人代会上作的？", "date", None),  # 哪天 as 哪一天, though 在哪 asks a place
+        ("这个园区计划啥时候开园？", "date", None),
         ("这个幼儿园的地址在哪里？", "place", None),
         ("作报告的镇长是谁？", "person", None),
         ("“五宜”目标分别是哪五宜？", "list", None),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answer_types import AnswerType
+from qa.answer_types import AnswerType, expected_answer
 from qa.evidence import Subject, bm25_idf, candidate, subject_of
 
 
@@ -44,3 +44,17 @@ def test_a_footnote_answers_a_list_of_n_only_when_it_names_n_members() -> None:
     assert not candidate(0, three, 0.9, subject, AnswerType("list", items=10), footnote=1, passage="十项实事项目¹").typed
     assert candidate(0, three, 0.9, subject, AnswerType("list", items=3), footnote=1, passage="十项实事项目¹").typed
     assert candidate(0, three, 0.9, subject, AnswerType("list"), footnote=1, passage="十项实事项目¹").typed
+
+
+def test_a_when_question_about_what_happened_is_answered_by_the_period_looked_back_on() -> None:
+    """「举办首届“社区服务节”」 in a review of the first half of 2023 answers when it was held; not a
+    question about what is to come, nor one asking the day."""
+    subject = Subject({"社区服务节": 3.0})
+    sentence = "举办首届“社区服务节”及“庙社家社工精英营”。"
+    held = candidate(0, sentence, 0.9, subject, expected_answer("庙行镇首届社区服务节是什么时候办的？"), period="2023年上半年")
+    assert held.typed and held.dated_by == "2023年上半年"
+    for question in ("社区服务节预计什么时候举办？", "社区服务节是哪一天办的？"):
+        assert not candidate(0, sentence, 0.9, subject, expected_answer(question), period="2023年上半年").typed, question
+    assert not candidate(0, sentence, 0.9, subject, expected_answer("社区服务节是什么时候办的？")).typed  # no period known
+    dated = candidate(0, "11月底交付入住。", 0.9, subject, expected_answer("什么时候交付入住的？"), period="2025年")
+    assert dated.typed and dated.dated_by is None  # the sentence's own date answers

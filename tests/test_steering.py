@@ -12,7 +12,7 @@ from qa.documents import Metadata
 from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.query import QueryReading, read_question
 from qa.settings import Settings
-from qa.steering import ChunkTable, passage_time
+from qa.steering import ChunkTable, passage_time, reviewed_period
 
 
 @pytest.fixture(scope="module")
@@ -108,3 +108,17 @@ def test_results_named_in_a_look_back_are_covered(index: LoadedIndex) -> None:
         named = {int(y) for y in re.findall(r"(20\d\d)年", text)}
         for year in named:
             assert table.covers_results(read_question(f"{town}{year}年完成了哪些工作？", table.towns, "")), (town, year)
+
+
+def test_the_period_a_passage_looks_back_on(index: LoadedIndex) -> None:
+    """A review part's year (or half-year); none for a part that plans, nor for a text without parts."""
+    looked_back = {
+        source: {reviewed_period((s.heading,), document) for s in document.sections if s.heading.startswith("一、")}
+        for source, document in index.documents.items()
+    }
+    assert looked_back["003_ba4aa9962f5a29a2.txt"] == {"2023年"}
+    assert looked_back["002_dd07b67f804f2d67.txt"] == {"2023年上半年"}
+    plans = {reviewed_period((s.heading,), d) for d in index.documents.values() for s in d.sections if s.heading.startswith("二、")}
+    assert plans == {None}
+    notice = IndexedDocument("notice.txt", "0" * 64, Metadata(town="大场镇", date="2025-01-05"), "大场镇新引进企业120家。", ())
+    assert reviewed_period((), notice) is None
