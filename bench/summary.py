@@ -76,8 +76,9 @@ def summarize(results: dict[str, Any], *, previous_dir: Path) -> tuple[str, dict
            "qa.answer.ask p50 over Retriever.search p50, same run, same questions")
     target("answers a second, 20 clients through the chat API", ANSWERS_PER_SECOND, "/s",
            load["throughput_rps"] if load else None, load_from,
-           "`python -m bench.load` (20 gradio_client clients, 60 s); 4× the 4.6/s measured before the "
-           "sentence vectors were built with the index", at_least=True)
+           f"`python -m bench.load` (20 {load.get('client', 'gradio') if load else 'http'} clients, 60 s, questions the "
+           "server has not seen); 4× the 4.6/s measured with gradio_client clients in the server's process",
+           at_least=True)
     target("serving RSS", 1536, "MiB", build["serving"]["peak_rss_mb"] if build else None, build_from,
            "peak RSS of a process that loads a Retriever and answers dev questions")
     rows = [(t["target"], f"{'≥' if t['at_least'] else '≤'} {t['limit']:g} {t['unit']}",
