@@ -20,7 +20,8 @@ KINDS = (
     "list",  # the items of a set (「分别是哪几类」)
     "person",
     "date",  # a date, year or time
-    "place",  # a place or address
+    "address",  # a road, street or house number (「在哪条路上」「具体地址」)
+    "place",  # a place: a road, a park, a building, a community …
     "rate",  # a percentage, rate or change
     "money",  # an amount of money
     "area",  # an area or a length
@@ -35,6 +36,7 @@ MISSING = {
     "list": "完整的清单",
     "person": "具体是谁",
     "date": "具体时间",
+    "address": "具体路名或门牌地址",
     "place": "具体地点",
     "rate": "具体比例或增幅",
     "money": "具体金额",
@@ -60,6 +62,8 @@ _SPAN_PATTERNS = {
         r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月(?:底|初|份|中旬|上旬|下旬|\s*\d{1,2}\s*日)?"
         r"|(?:19|20)\d{2}\s*年(?:底|初|内|前|起)?|年底|年内|年初|上半年|下半年|今年|明年|近期|即将"
     ),
+    # a named road (not 道路/马路, road in general), street, lane or house number
+    "address": re.compile(r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:(?<![道马])路|街|弄|号|大道|公路)(?![口段线])"),
     "place": re.compile(
         r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:路|街|弄|号|园区|产业园|广场|大厦|大楼|中心|公园|社区|村|苑|小区|站|河|浜|港|基地|楼|馆|园)"
     ),
@@ -81,7 +85,7 @@ class AnswerType:
     """The kind of answer a question asks for; `unit` is the measure word it names (「多少家」 → 家);
     `items` how many members a list question says the set has (「分别是哪五个」 → 5); `given` the
     numbers the question states itself (「2554家企业里，生物医药企业有多少家」: 2554 is not the answer);
-    `periods` the part of a year it asks about (`period_marks`); `period_answers` see below."""
+    `periods` the part of a year it asks about (`period_marks`); `period_answers` and `part` see below."""
 
     kind: str
     unit: str | None = None
@@ -92,6 +96,9 @@ class AnswerType:
     #: about what happened, asking a year or a time; not one about what is to come (「预计什么时候开通」
     #: 「计划哪年建成」, "will") nor one asking a month or a day
     period_answers: bool = False
+    #: for a question asking a part of a total it states (「462人当中，公益性岗位就业的有多少人」): the
+    #: words naming the part; a figure answers only in a clause that names it (`names_the_part`)
+    part: str | None = None
 
     @property
     def missing(self) -> str:
@@ -117,7 +124,15 @@ _ASKS = [
     ),
     ("person", re.compile(r"谁|哪位|何人|\bwho\b", re.I)),
     ("date", re.compile(r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|几号|什么时间|多久|\bwhen\b|\bwhat year\b", re.I)),
-    ("place", re.compile(r"在哪|哪里|哪儿|什么地方|什么位置|地址|地点|位于|\bwhere\b", re.I)),
+    ("address", re.compile(r"哪条(?:路|街|马路|道)|什么路|哪个路|地址|门牌|\bwhich (?:road|street)\b|\baddress\b", re.I)),
+    (
+        "place",
+        re.compile(
+            r"在哪|哪里|哪儿|什么地方|什么位置|地点|位于|哪[个座家片]?(?:片区|小区|村|居委|社区|地块|街道|园区|公园|广场|楼)"
+            r"|\bwhere\b",
+            re.I,
+        ),
+    ),
     (
         "rate",
         re.compile(
@@ -152,6 +167,17 @@ _AHEAD = re.compile(
 )
 #: Words asking a finer date than a year or half-year.
 _FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
+#: Kinds whose answer is a figure.
+_FIGURES = ("count", "money", "rate", "area")
+#: A total the question states, then a part of it asked: 「2554家企业里，生物医药企业有多少家」
+#: 「9693万元救助资金里，低保金占了多少」; group "part": the words between the two.
+_PART_OF_TOTAL = re.compile(
+    rf"\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|平方米|元|[{COUNT_UNITS}])[^\d，,。？?！!]{{0,10}}?"
+    r"(?:里头|里面|里边|当中|之中|其中|里|中)[，,]?\s*(?P<part>[^，,。？?！!]{2,24}?)(?:多少|几|百分之|占比)"
+)
+#: Characters of a question's wording, not of what it names (「…的有」「…占了」「那块」「自己就」).
+_WORDING = frozenset("的了有那这自己就光占是为单独块些")
+_CLAUSE = re.compile(r"[^，,；;。！？!?]+")
 #: A number as written (digits), for telling the question's own figures from an answer's.
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 #: Parts of a year a sentence or question can be about: a report says 「全年…」「上半年…」「1-11 月…」.
@@ -201,7 +227,9 @@ def expected_answer(question: str) -> AnswerType:
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
                 items = _SET_SIZES[match.group(1) or match.group(2)]
             period_answers = kind == "date" and not _AHEAD.search(question) and not _FINER_THAN_A_PERIOD.search(question)
-            return AnswerType(kind, unit, items, frozenset(_DIGITS.findall(question)), period_marks(question), period_answers)
+            part = match.group("part") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
+            given = frozenset(_DIGITS.findall(question))
+            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part)
     return AnswerType("general", periods=period_marks(question))
 
 
@@ -225,7 +253,17 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text)]
     if answer.given and answer.kind not in ("list", "definition"):
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
+    if answer.part:  # the part of a stated total: a figure in a clause that names the part
+        named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part)]
+        found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
     return found
+
+
+def names_the_part(clause: str, part: str) -> bool:
+    """Whether a clause shares two adjacent characters of what names the part (「公益性就业」 for
+    「公益性岗位就业的有」), the question's own wording aside."""
+    pairs = {part[i : i + 2] for i in range(len(part) - 1)}
+    return any(pair in clause for pair in pairs if pair.strip() and not set(pair) & _WORDING)
 
 
 def about_asked_period(text: str, answer: AnswerType) -> bool:

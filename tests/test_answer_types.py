@@ -18,7 +18,9 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("南陈路跨线桥是哪一天通车的？", "date", None),
         ("报告是在哪天的人代会上作的？", "date", None),  # 哪天 as 哪一天, though 在哪 asks a place
         ("这个园区计划啥时候开园？", "date", None),
-        ("这个幼儿园的地址在哪里？", "place", None),
+        ("这个幼儿园的地址在哪里？", "address", None),  # a road or a number, not any place
+        ("万界数字产业园在哪条路上？", "address", None),
+        ("这所学校落在哪个片区？", "place", None),  # not a name: 哪个 asks for a place here
         ("作报告的镇长是谁？", "person", None),
         ("“五宜”目标分别是哪五宜？", "list", None),
         ("“三站一场”指的是什么？", "definition", None),
@@ -59,6 +61,15 @@ def test_a_count_without_a_measure_word_accepts_any_quantity() -> None:
 
 def test_general_and_name_need_no_span() -> None:
     assert has_span("任何句子", AnswerType("general")) and has_span("任何句子", AnswerType("name"))
+
+
+@pytest.mark.parametrize(
+    ("sentence", "gives_an_address"),
+    [("实施三泉路1501号“庙巷聚”社区综合服务体改造开放", True), ("推进沪太路沿线建设", True),
+     ("万界数字产业园落地", False), ("完成2条镇管道路移交", False), ("中心路口整治", False)],
+)
+def test_an_address_is_a_named_road_or_a_number(sentence: str, gives_an_address: bool) -> None:
+    assert has_span(sentence, AnswerType("address")) is gives_an_address
 
 
 @pytest.mark.parametrize(
@@ -124,3 +135,16 @@ def test_period_marks() -> None:
     assert period_marks("2023年1到6月") == {"H1"}
     assert period_marks("“十四五”期间全年新增") == {"plan", "year"}
     assert period_marks("新增企业 1358 户") == frozenset()
+
+
+def test_a_part_of_a_stated_total_is_answered_in_a_clause_that_names_the_part() -> None:
+    """「462人当中，公益性岗位就业的有多少人」: 462 is the question's premise and 111 is another part;
+    「新开工项目 3 个」 names the part asked."""
+    asked = expected_answer("大场镇2022年帮助就业的462人当中，公益性岗位就业的有多少人？")
+    assert asked.part == "公益性岗位就业的有"
+    assert not has_span("累计帮助市场化就业、灵活就业、公益性就业共 462 人，帮助成功创业 111 人", asked)
+    assert has_span("其中公益性岗位就业 120 人", asked)
+    projects = expected_answer("梳理出的14个重点产业项目里，新开工的有几个？")
+    assert has_span("投产项目 1 个、续建项目 5 个、新开工项目 3 个、预备项目 5 个", projects)
+    assert expected_answer("2023年1月的报告里，盗窃类案件接警数下降了多少？").part is None  # a date is no total
+    assert expected_answer("大场镇2022年引进了多少家企业？").part is None
