@@ -273,12 +273,18 @@ def about_asked_period(text: str, answer: AnswerType) -> bool:
     return not (answer.periods and marks) or bool(marks & answer.periods)
 
 
-def dated_by_period(answer: AnswerType, period: str | None) -> bool:
+#: Words of a passage that speaks of several years: its events are not all of the year it reviews
+#: (a January 2026 report reviews 2025 and, in the same part, the five years of the 14th plan).
+_SEVERAL_YEARS = re.compile(r"十[三四五六]五|五年|年均")
+
+
+def dated_by_period(answer: AnswerType, period: str | None, passage: str = "") -> bool:
     """Whether the period a passage looks back on (`qa.steering.reviewed_period`) answers a date
     question about its sentences: 「首届社区服务节是什么时候办的？」 of the 2023 review's 「举办首届
     “社区服务节”」 is answered 「2023年」, though the sentence names no date. Not for a question about
-    what is to come, nor for one asking a finer date than a period (a month, a day)."""
-    return answer.period_answers and period is not None
+    what is to come, nor for one asking a finer date than a period (a month, a day), nor in a passage
+    that speaks of several years."""
+    return answer.period_answers and period is not None and not _SEVERAL_YEARS.search(passage)
 
 
 def has_span(text: str, answer: AnswerType) -> bool:

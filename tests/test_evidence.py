@@ -58,3 +58,12 @@ def test_a_when_question_about_what_happened_is_answered_by_the_period_looked_ba
     assert not candidate(0, sentence, 0.9, subject, expected_answer("社区服务节是什么时候办的？")).typed  # no period known
     dated = candidate(0, "11月底交付入住。", 0.9, subject, expected_answer("什么时候交付入住的？"), period="2025年")
     assert dated.typed and dated.dated_by is None  # the sentence's own date answers
+
+
+def test_a_passage_on_several_years_dates_none_of_its_sentences() -> None:
+    """A look back on the five years of a plan, in a part headed 「2025年…和“十四五”工作回顾」, is no answer
+    to when one of its events happened."""
+    asked = expected_answer("中邮华东智能产业园是哪一年打造的？")
+    passage = "经济综合实力实现新跃升。产业转型深入推进，打造中邮华东智能产业园等载体项目7个，五年来新增专精特新企业44家。"
+    sentence = "产业转型深入推进，打造中邮华东智能产业园等载体项目7个。"
+    assert not candidate(0, sentence, 0.9, Subject({"中邮": 3.0}), asked, passage=passage, period="2025年").typed
