@@ -99,6 +99,9 @@ class AnswerType:
     #: for a question asking a part of a total it states (「462人当中，公益性岗位就业的有多少人」): the
     #: words naming the part; a figure answers only in a clause that names it (`names_the_part`)
     part: str | None = None
+    #: for a place or address question, the question's own words: a place it names is its premise,
+    #: not its answer (「屹尺书屋开在什么地方」 is not answered by a sentence naming only 屹尺书屋)
+    named: str = ""
 
     @property
     def missing(self) -> str:
@@ -128,7 +131,7 @@ _ASKS = [
     (
         "place",
         re.compile(
-            r"在哪|哪里|哪儿|什么地方|什么位置|地点|位于|哪[个座家片]?(?:片区|小区|村|居委|社区|地块|街道|园区|公园|广场|楼)"
+            r"在哪|哪里|哪儿|什么地方|什么位置|地点|位于|哪[个座家片]?(?:片区|小区|村|居委|社区|地块|街道|园区|公园|广场|楼|位置|地方)"
             r"|\bwhere\b",
             re.I,
         ),
@@ -229,7 +232,8 @@ def expected_answer(question: str) -> AnswerType:
             period_answers = kind == "date" and not _AHEAD.search(question) and not _FINER_THAN_A_PERIOD.search(question)
             part = match.group("part") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
             given = frozenset(_DIGITS.findall(question))
-            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part)
+            named = question if kind in ("place", "address") else ""
+            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named)
     return AnswerType("general", periods=period_marks(question))
 
 
@@ -253,6 +257,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text)]
     if answer.given and answer.kind not in ("list", "definition"):
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
+    if answer.named:  # a place the question names itself is its premise
+        found = [(s, e) for s, e in found if text[s:e].strip() not in answer.named]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]

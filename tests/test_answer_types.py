@@ -148,3 +148,10 @@ def test_a_part_of_a_stated_total_is_answered_in_a_clause_that_names_the_part() 
     assert has_span("投产项目 1 个、续建项目 5 个、新开工项目 3 个、预备项目 5 个", projects)
     assert expected_answer("2023年1月的报告里，盗窃类案件接警数下降了多少？").part is None  # a date is no total
     assert expected_answer("大场镇2022年引进了多少家企业？").part is None
+
+
+def test_a_place_the_question_names_is_no_answer_to_where_it_is() -> None:
+    asked = expected_answer("庙行的“屹尺书屋”开在什么地方？")
+    assert not has_span("建成“屹尺书屋”，打造阅读新空间", asked)
+    assert has_span("在共康五村建成“屹尺书屋”", asked)
+    assert expected_answer("德必WE数字文化创意产业园在大场哪个位置？").kind == "place"  # not a name
