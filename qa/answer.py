@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer_types import AnswerType, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import answer_sentences, clauses
-from qa.query import QueryReading
+from qa.query import QueryReading, is_foreign
 from qa.search import Hit, Retriever, get_retriever
 from qa.steering import reviewed_period
 from qa.text import normalize_for_matching, replace_surrogates
@@ -110,10 +110,21 @@ def footnote_about(hit: Hit, footnote: int | None) -> str:
 
 #: A term the question quotes (「“沪尚回收”是做什么用的」): reports quote programme names the same way.
 _QUOTED = re.compile(r"[“\"「『]([^“”\"「」『』]{2,20})[”\"」』]")
+#: Chinese a question written in English gives in brackets: 'the "two wings" (两翼)'.
+_BRACKETED_CHINESE = re.compile(r"[（(]([\u4e00-\u9fff]{2,20})[)）]")
 
 
 def quoted_terms(question: str) -> tuple[str, ...]:
-    return tuple(normalize_for_matching(term) for term in _QUOTED.findall(question))
+    """The terms a question quotes, and in an English question the Chinese it gives in brackets."""
+    terms = _QUOTED.findall(question) + (_BRACKETED_CHINESE.findall(question) if is_foreign(question) else [])
+    return tuple(dict.fromkeys(normalize_for_matching(term) for term in terms))
+
+
+def defines(sentence: str, terms: tuple[str, ...]) -> bool:
+    """Whether a sentence is a gloss of one of the quoted terms: it opens with the term and a colon
+    (「“两翼”：“西翼”宝山高新区（南区）和“东翼”大场机场。」), as a report lays out what its labels mean."""
+    opening = normalize_for_matching(sentence[:24]).lstrip("“\"「『")
+    return any(opening.startswith(term) and opening[len(term):].lstrip("”\"」』 ")[:1] in ("：", ":") for term in terms)
 
 
 def answering_footnote(
@@ -302,6 +313,7 @@ def compose_answer(
     answer: AnswerType,
     candidates: list[Candidate],
     footnote: Candidate | None = None,
+    quoted: tuple[str, ...] = (),
 ) -> Answer:
     """The answer text: the sentence that answers best (holding the subject and a span of the asked
     kind, see `sentence_score`; for a list, with the rest of its enumeration), the footnote that
@@ -320,7 +332,9 @@ def compose_answer(
             parts.append(f"{prefix}{text} [{n}]")
             said.append(text)
 
-    ranked = sorted(close, key=lambda c: -sentence_score(c, answer))
+    # for a list or a definition, a gloss of the term the question quotes comes first
+    glosses = quoted if answer.kind in ("list", "definition") else ()
+    ranked = sorted(close, key=lambda c: (not defines(c.text, glosses), -sentence_score(c, answer)))
     best = ranked[0] if ranked else None
     if footnote is not None and answer.kind in ("definition", "list"):
         say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")
@@ -429,7 +443,7 @@ def decide(reading: Reading) -> Answer:
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
     if answered_probability(reading.features, reading.kind) >= 0.5:
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
-        return compose_answer(question, hits, reading.evidence, answer, candidates, footnote)
+        return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted)
     speaks_of_subject = reading.features["passage_coverage"] >= decision_model()["partial_coverage"]
     if candidates and reading.subject.terms and speaks_of_subject:
         return partial_answer(question, hits, reading.evidence, answer, reading.subject, candidates)

@@ -14,6 +14,7 @@ from qa.answer import (
     answering_footnote,
     clause_features,
     compose_answer,
+    defines,
     evidence_score,
     not_covered,
     partial_answer,
@@ -240,3 +241,15 @@ def test_a_passage_of_a_plain_article_is_other_text(corpus, tmp_path) -> None:
     assert article.hits[0].source == "plain_article.txt" and article.kind == OTHER_TEXT
     report = read("庙行镇上半年在城市更新方面做了什么？", index_dir=corpus.index_dir)
     assert report.hits[0].source != "plain_article.txt" and report.kind == REPORT
+
+
+def test_an_english_question_quotes_the_chinese_it_gives_in_brackets() -> None:
+    assert quoted_terms('What are the "two wings" (两翼) of the layout?') == ("two wings", "两翼")
+    assert quoted_terms("高境镇（全体居民）的签约率是多少？") == ()  # brackets in a Chinese question quote nothing
+
+
+def test_a_gloss_opens_with_the_quoted_term_and_a_colon() -> None:
+    assert defines("“两翼”：“西翼”宝山高新区（南区）和“东翼”大场机场。", ("两翼",))
+    assert defines("三纵: 东部依托沪太路", ("三纵",))
+    assert not defines("一核两翼：中部吴淞创新城、东部滨江产业带。", ("两翼",))  # another term that ends in it
+    assert not defines("推进两翼建设：加快…", ())
