@@ -199,6 +199,7 @@ def period_marks(text: str) -> frozenset[str]:
     return frozenset(mark for mark, pattern in _PERIOD_MARKS if pattern.search(text))
 
 
+_PEOPLE = "人名位"
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
@@ -245,7 +246,9 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "count" and answer.unit and answer.unit != "个":
-        found = [(s, e) for s, e in found if answer.unit in text[s:e]]
+        # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」)
+        units = _PEOPLE if answer.unit in _PEOPLE else answer.unit
+        found = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
     elif answer.kind == "count" and not answer.unit:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area)
         for kind in ("money", "rate", "area"):
