@@ -102,6 +102,8 @@ class AnswerType:
     #: for a place or address question, the question's own words: a place it names is its premise,
     #: not its answer (「屹尺书屋开在什么地方」 is not answered by a sentence naming only 屹尺书屋)
     named: str = ""
+    #: the years the question names: a sentence that opens with another year is about that year
+    years: frozenset[str] = frozenset()
 
     @property
     def missing(self) -> str:
@@ -170,6 +172,9 @@ _AHEAD = re.compile(
 )
 #: Words asking a finer date than a year or half-year.
 _FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
+#: A year as a question names it ("2023", 「2023年」), and a sentence that opens with one.
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+_OPENING_YEAR = re.compile(r"\s*((?:19|20)\d{2})\s*年")
 #: Kinds whose answer is a figure.
 _FIGURES = ("count", "money", "rate", "area")
 #: A total the question states, then a part of it asked: 「2554家企业里，生物医药企业有多少家」
@@ -234,8 +239,9 @@ def expected_answer(question: str) -> AnswerType:
             part = match.group("part") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
             given = frozenset(_DIGITS.findall(question))
             named = question if kind in ("place", "address") else ""
-            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named)
-    return AnswerType("general", periods=period_marks(question))
+            years = frozenset(_YEAR.findall(question))
+            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years)
+    return AnswerType("general", periods=period_marks(question), years=frozenset(_YEAR.findall(question)))
 
 
 def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
@@ -277,7 +283,11 @@ def names_the_part(clause: str, part: str) -> bool:
 
 def about_asked_period(text: str, answer: AnswerType) -> bool:
     """False when `text` says it is about another part of the year than the question asks about
-    (「全年累计迁入企业…」 does not answer 「上半年迁入了多少家」, nor 「1-11 月…」 「1到6月…」)."""
+    (「全年累计迁入企业…」 does not answer 「上半年迁入了多少家」, nor 「1-11 月…」 「1到6月…」), or opens
+    with another year than the question names (「2024 年全镇…的主要预期目标是…」 does not answer a
+    question about 2023)."""
+    if answer.years and (opening := _OPENING_YEAR.match(text)) and opening.group(1) not in answer.years:
+        return False
     marks = period_marks(text)
     return not (answer.periods and marks) or bool(marks & answer.periods)
 

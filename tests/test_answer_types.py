@@ -161,3 +161,10 @@ def test_people_are_counted_in_人_名_or_位() -> None:
     asked = expected_answer("派了多少人下到社区？")
     assert has_span("率先启动 144 名“四类人员”下沉社区", asked) and has_span("服务老人 300 位", asked)
     assert not has_span("建成活力楼组 80 个", expected_answer("有多少位老人？"))
+
+
+def test_a_sentence_opening_with_another_year_is_about_that_year() -> None:
+    asked = expected_answer("高境镇2023年地方财政收入是多少？")
+    assert not has_span("2024 年全镇经济社会发展的主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；", asked)
+    assert has_span("全年完成地方财政收入8.37亿元，较2022年增长7.91%。", asked)  # a year named later is a comparison
+    assert has_span("2024 年地方财政收入达到 8.83 亿元", expected_answer("地方财政收入的目标是多少？"))  # no year asked

@@ -13,6 +13,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import httpx
 import pytest
 from gradio_client import Client
 
@@ -208,6 +209,20 @@ def test_answer_endpoint_returns_the_cli_json(client):
 
     expected = answer_payload(library_ask(item["question"], app.PASSAGES))
     assert json.loads(json.dumps(payload)) == json.loads(json.dumps(expected))
+
+
+def test_answer_endpoint_over_plain_http(server):
+    """The README's curl recipe: post the inputs (question, town, report), then read the event stream."""
+    item = dev_question("dc-004")
+    with httpx.Client(base_url=server.local_url.rstrip("/"), timeout=60) as http:
+        posted = http.post("/gradio_api/call/answer", json={"data": [item["question"], app.ALL, app.ALL]})
+        assert posted.status_code == 200, posted.text
+        stream = http.get(f"/gradio_api/call/answer/{posted.json()['event_id']}").text
+    event = re.search(r"event: (\w+)\ndata: (.*)", stream)
+    assert event and event.group(1) == "complete", stream[:300]
+    payload = json.loads(event.group(2))[0]
+    assert payload["question"] == item["question"] and payload["answerable"] is True
+    assert payload["hits"][0]["source"] == item["doc"]
 
 
 def test_answer_endpoint_keeps_follow_ups_and_refuses_nothing_quietly(client):
