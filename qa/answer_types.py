@@ -85,7 +85,8 @@ class AnswerType:
     """The kind of answer a question asks for; `unit` is the measure word it names (「多少家」 → 家);
     `items` how many members a list question says the set has (「分别是哪五个」 → 5); `given` the
     numbers the question states itself (「2554家企业里，生物医药企业有多少家」: 2554 is not the answer);
-    `periods` the part of a year it asks about (`period_marks`); `period_answers` and `part` see below."""
+    `periods` the part of a year it asks about (`period_marks`); the fields after it are described where
+    they are declared."""
 
     kind: str
     unit: str | None = None
@@ -204,6 +205,7 @@ def period_marks(text: str) -> frozenset[str]:
     return frozenset(mark for mark, pattern in _PERIOD_MARKS if pattern.search(text))
 
 
+#: Measure words of people, one as good as another: 「多少人」 is answered by 「144 名」.
 _PEOPLE = "人名位"
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
