@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.patterns import CN_DIGIT_VALUES
+from qa.patterns import CN_DIGIT_VALUES, YEAR, YEAR_WITH_UNIT
 
 #: Kinds of answer, most specific first (the order `expected_answer` tries them in).
 KINDS = (
@@ -173,9 +173,9 @@ _AHEAD = re.compile(
 )
 #: Words asking a finer date than a year or half-year.
 _FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
-#: A year as a question names it ("2023", 「2023年」), and a sentence that opens with one.
-_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
-_OPENING_YEAR = re.compile(r"\s*((?:19|20)\d{2})\s*年")
+#: A sentence that opens with a year (「2024 年全镇…」); a question's years are read as `qa.query` reads
+#: them (`qa.patterns.YEAR`: not 「2000余人」).
+_OPENING_YEAR = re.compile(rf"\s*{YEAR_WITH_UNIT.pattern}")
 #: Kinds whose answer is a figure.
 _FIGURES = ("count", "money", "rate", "area")
 #: A total the question states, then a part of it asked: 「2554家企业里，生物医药企业有多少家」
@@ -241,9 +241,9 @@ def expected_answer(question: str) -> AnswerType:
             part = match.group("part") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
             given = frozenset(_DIGITS.findall(question))
             named = question if kind in ("place", "address") else ""
-            years = frozenset(_YEAR.findall(question))
+            years = frozenset(YEAR.findall(question))
             return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years)
-    return AnswerType("general", periods=period_marks(question), years=frozenset(_YEAR.findall(question)))
+    return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
 
 def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:

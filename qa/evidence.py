@@ -151,9 +151,10 @@ def candidate(
     explains = footnote is not None and (
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
-    dated = footnote is None and not has_span(text, answer) and dated_by_period(answer, period, f"{passage}\n{text}")
+    spanned = has_span(text, answer)
+    dated = footnote is None and not spanned and dated_by_period(answer, period, f"{passage}\n{text}")
     dated_by = period if dated else None
-    typed = explains or dated_by is not None or has_span(text, answer)
+    typed = explains or dated or spanned
     context = f"{passage}\n{text}" if footnote is not None else text
     return Candidate(hit, text, similarity, subject.coverage(normalize_for_matching(context)), typed, footnote, dated_by)
 

@@ -41,13 +41,18 @@ def part_is_plan(part: str, first_part: bool) -> bool:
     return not first_part
 
 
+def top_part(section_path: tuple[str, ...], document: IndexedDocument) -> tuple[str, bool]:
+    """A passage's top-level part heading, and whether that part plans (`part_is_plan`)."""
+    part = section_path[0] if section_path else ""
+    first_part = bool(document.sections) and document.sections[0].heading == part
+    return part, part_is_plan(part, first_part)
+
+
 def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
     """When a passage speaks of: the years in its top-level part heading, else the report's reviewed
     or planned periods depending on whether the part looks back (回顾) or ahead (安排/任务)."""
     meta = document.metadata
-    part = chunk.section_path[0] if chunk.section_path else ""
-    first_part = bool(document.sections) and document.sections[0].heading == part
-    is_plan = part_is_plan(part, first_part)
+    part, is_plan = top_part(chunk.section_path, document)
     periods = meta.periods_planned if is_plan else meta.periods_reviewed
     years = {int(y) for y in YEAR_WITH_UNIT.findall(part)}
     labels = set(FIVE_YEAR_PLAN.findall(part))
@@ -69,9 +74,8 @@ def reviewed_period(section_path: tuple[str, ...], document: IndexedDocument) ->
     reviews; None for a part that plans, a part naming several years, a report reviewing several
     periods, or a text that is no report. A report tells what happened in the year it reviews without
     repeating the year in each sentence: this is when those sentences' events took place."""
-    part = section_path[0] if section_path else ""
-    first_part = bool(document.sections) and document.sections[0].heading == part
-    if part_is_plan(part, first_part):
+    part, is_plan = top_part(section_path, document)
+    if is_plan:
         return None
     named = set(YEAR_WITH_UNIT.findall(part))
     if len(named) == 1:
