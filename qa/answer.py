@@ -218,7 +218,6 @@ def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: 
 
 
 @cache
-@cache
 def decision_model() -> dict:
     """The fitted answer decision: logistic weights over `question_features`, written by
     `bench/fit_answer.py` from labelled questions (data in tests/); read once per process, as the
