@@ -51,7 +51,7 @@ COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间�
 _COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNITS}]"
 _MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"
 _RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
-_AREA_UNIT = r"万平方米|平方米|平方公里|平方千米|公顷|亩|万亩|公里|千米|米|km|m²|㎡"
+_AREA_UNIT = r"万平方米|平方米|平方公里|平方千米|公顷|亩|万亩|万方|公里|千米|米|km|m²|㎡"  # 万方: 万平方米 as spoken
 
 _SPAN_PATTERNS = {
     "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})"),
@@ -166,6 +166,11 @@ _ASKS = [
     ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),
 ]
 
+#: A question asking which one (「…的宠物企业是哪家」) and no quantity: a money, rate or area word in it
+#: (「产值就达到12亿元的」) describes what it asks about, and the answer is a name.
+_ASKS_WHICH = re.compile(r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b", re.I)
+_ASKS_QUANTITY = re.compile(r"多少|几|百分之|\bhow (?:much|many)\b|\bwhat (?:percentage|share)\b", re.I)
+
 #: Words of a question about what is to come: a plan, an expectation, "will" (能 as 能建好, not 功能/能源).
 _AHEAD = re.compile(
     r"预计|预期|计划|打算|准备|力争|将要?|(?<![功效技智职])能(?![源力级效])|\bwill\b|\bexpected\b|\bscheduled\b|\bplan(?:s|ned)?\b",
@@ -231,6 +236,8 @@ def enumerated_items(text: str) -> int:
 def expected_answer(question: str) -> AnswerType:
     """The kind of answer `question` asks for (its first matching kind in `KINDS` order)."""
     for kind, pattern in _ASKS:
+        if kind in ("rate", "money", "area") and _ASKS_WHICH.search(question) and not _ASKS_QUANTITY.search(question):
+            continue
         if pattern.search(question):
             unit = items = None
             if kind == "count" and (match := _ASKED_UNIT.search(question)):
@@ -261,8 +268,11 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area)
         for kind in ("money", "rate", "area"):
             found += [(m.start(), m.end()) for m in _SPAN_PATTERNS[kind].finditer(text)]
-    if answer.kind == "list" and answer.items and enumerated_items(text) < answer.items:
-        return []  # 「分别是哪五个」: a sentence naming fewer members does not list the set
+    if answer.kind == "list" and answer.items:
+        if enumerated_items(text) < answer.items:
+            return []  # 「分别是哪五个」: a sentence naming fewer members does not list the set
+        # 「哪两个」 is answered by 「A、B」, which the pattern (three members, or numbered) does not take
+        found += [m.span() for m in _ENUMERATION.finditer(text) if m.group(0).count("、") + 1 >= answer.items]
     if answer.kind == "rate":
         # an increase asked without a unit may be given as an amount
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text)]

@@ -25,6 +25,9 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("“五宜”目标分别是哪五宜？", "list", None),
         ("“三站一场”指的是什么？", "definition", None),
         ("那个助老打车的服务点叫什么？", "name", None),
+        # which one, no quantity: the money word describes what is asked about, the answer is a name
+        ("年产值超过5亿元的那家新能源企业是哪家？", "name", None),
+        ("那家新能源企业的年产值是多少？", "money", None),
         ("How many kindergartens did Miaohang build?", "count", None),
         ("What was the total investment in the project?", "money", None),
         # a change asked in English, as 增长了多少 is: "by how much", "how much did … grow"
@@ -50,6 +53,7 @@ def test_spans_of_money_rate_area_and_date() -> None:
     assert has_span("全年完成地方财政收入8.37亿元", AnswerType("money"))
     assert has_span("同比增长 30.04%", AnswerType("rate"))
     assert has_span("新建绿化16.41公顷", AnswerType("area"))
+    assert has_span("新增公共绿地 2.5 万方", AnswerType("area"))  # 万方 as 万平方米 is said
     assert has_span("9月正式开学", AnswerType("date"))
     assert not has_span("全面完成动迁腾地工作", AnswerType("money"))
     assert not has_span("加快推进学校建设", AnswerType("date"))
@@ -104,6 +108,9 @@ def test_a_list_of_n_needs_a_sentence_naming_n_members() -> None:
     assert has_span("社区助残员、就业援助员、综治社保队员、综合协管员。", four)
     assert not has_span("推进大康路站、呼兰路站和爱辉路站建设", four)
     assert has_span("推进大康路站、呼兰路站和爱辉路站建设", AnswerType("list"))
+    two = AnswerType("list", items=2)  # 「哪两个」: two members joined by 「、」 are the whole set
+    assert has_span("年内建成东区“乐龄苑”、西区“颐康苑”两个服务站", two)
+    assert not has_span("年内建成东区“乐龄苑”服务站", two)
 
 
 def test_a_number_the_question_states_is_not_its_answer() -> None:
