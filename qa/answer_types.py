@@ -66,6 +66,7 @@ _SPAN_PATTERNS = {
     "address": re.compile(r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:(?<![道马])路|街|弄|号|大道|公路)(?![口段线])"),
     "place": re.compile(
         r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:路|街|弄|号|园区|产业园|广场|大厦|大楼|中心|公园|社区|村|苑|小区|站|河|浜|港|基地|楼|馆|园)"
+        r"|[\dA-Za-z-]{2,10}\s?地块"  # a plot by its number: 「10-04 地块」
     ),
     # a name and a title in either order (「朱峻峰镇长」, a byline's 「镇长 朱峻峰」); 代表 only as a person's
     # title: 「人民代表大会」 in every report's byline names a meeting, 「我代表…」 is a verb
@@ -142,7 +143,7 @@ _ASKS = [
     (
         "rate",
         re.compile(
-            r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|[率]是?多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少"
+            r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|[率]是?多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
             r"|\bpercent|\brate\b|\bgrowth\b|%"
             # as 增长了多少: "grew by how much", "how much did it increase"
             r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
