@@ -27,6 +27,7 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("那个助老打车的服务点叫什么？", "name", None),
         # which one, no quantity: the money word describes what is asked about, the answer is a name
         ("年产值超过5亿元的那家新能源企业是哪家？", "name", None),
+        ("园区的税收一共涨了多少？", "rate", None),  # as 增长了多少
         ("那家新能源企业的年产值是多少？", "money", None),
         ("How many kindergartens did Miaohang build?", "count", None),
         ("What was the total investment in the project?", "money", None),
@@ -54,6 +55,8 @@ def test_spans_of_money_rate_area_and_date() -> None:
     assert has_span("同比增长 30.04%", AnswerType("rate"))
     assert has_span("新建绿化16.41公顷", AnswerType("area"))
     assert has_span("新增公共绿地 2.5 万方", AnswerType("area"))  # 万方 as 万平方米 is said
+    assert has_span("安置房建在 12-03 地块", AnswerType("place"))  # a plot by its number
+    assert not has_span("安置房建设加快推进", AnswerType("place"))
     assert has_span("9月正式开学", AnswerType("date"))
     assert not has_span("全面完成动迁腾地工作", AnswerType("money"))
     assert not has_span("加快推进学校建设", AnswerType("date"))
