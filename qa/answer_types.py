@@ -76,7 +76,8 @@ _SPAN_PATTERNS = {
         r"|[\u4e00-\u9fff]{2,4}代表(?![大会])"
     ),
     "name": re.compile(r"[“\"「『《][^”\"」』》]{2,30}[”\"」』》]|[\u4e00-\u9fff\dA-Za-z]{2,12}(?:项目|工程|品牌|计划|行动|平台|基地|中心|工作室|联盟)"),
-    "list": re.compile(r"[^、，；]{1,20}、[^、，；]{1,20}(?:、|和|及|与)|[（(]?[1-9一二三四五六七八九][)）、.]|[一二三四五六七八九]是"),
+    # numbered items count when there are two of them (`spans`): one is a heading's number, 「（二）建管并举…」
+    "list": re.compile(r"[^、，；]{1,20}、[^、，；]{1,20}(?:、|和|及|与)|[一二三四五六七八九]是"),
     "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|：|:"),
 }
 
@@ -106,6 +107,8 @@ class AnswerType:
     named: str = ""
     #: the years the question names: a sentence that opens with another year is about that year
     years: frozenset[str] = frozenset()
+    #: a date question asking a month or a day (「哪一天通车」): a year, 「年底」 or 「即将」 does not answer it
+    asks_day: bool = False
 
     @property
     def missing(self) -> str:
@@ -143,7 +146,7 @@ _ASKS = [
     (
         "rate",
         re.compile(
-            r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|[率]是?多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
+            r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
             r"|\bpercent|\brate\b|\bgrowth\b|%"
             # as 增长了多少: "grew by how much", "how much did it increase"
             r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
@@ -222,6 +225,10 @@ _ASKED_ITEMS = re.compile(
 #: One item of an enumeration: the text between two 「、」 within a clause.
 _ENUMERATION = re.compile(r"[^、，；。：:,;]{1,30}(?:、[^、，；。：:,;]{1,30})+")
 _NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九十][)）]|[一二三四五六七八九十]是")
+#: A numbered item's marker: 「（1）」「1、」「一.」.
+_NUMBERED = re.compile(r"[（(]?[1-9一二三四五六七八九][)）、.]")
+#: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).
+_CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下降|降低|多|少|增)[^，,；;。]{0,12}$")
 
 
 def enumerated_items(text: str) -> int:
@@ -250,7 +257,8 @@ def expected_answer(question: str) -> AnswerType:
             given = frozenset(_DIGITS.findall(question))
             named = question if kind in ("place", "address") else ""
             years = frozenset(YEAR.findall(question))
-            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years)
+            asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
+            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day)
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
 
@@ -275,8 +283,13 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         # 「哪两个」 is answered by 「A、B」, which the pattern (three members, or numbered) does not take
         found += [m.span() for m in _ENUMERATION.finditer(text) if m.group(0).count("、") + 1 >= answer.items]
     if answer.kind == "rate":
-        # an increase asked without a unit may be given as an amount
-        found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text)]
+        # an increase asked without a unit may be given as an amount, said to be one (「增加 2 亿元」): not a
+        # level (「固定资产投资额约 56 亿元」 does not say how much it grew)
+        found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text) if _CHANGE_BEFORE.search(text[: m.start()])]
+    if answer.kind == "list" and len(_NUMBERED.findall(text)) >= 2:
+        found += [m.span() for m in _NUMBERED.finditer(text)]
+    if answer.asks_day:
+        found = [(s, e) for s, e in found if re.search(r"月|日|号", text[s:e])]
     if answer.given and answer.kind not in ("list", "definition"):
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
     if answer.named:  # a place the question names itself is its premise

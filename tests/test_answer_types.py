@@ -28,6 +28,7 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         # which one, no quantity: the money word describes what is asked about, the answer is a name
         ("年产值超过5亿元的那家新能源企业是哪家？", "name", None),
         ("园区的税收一共涨了多少？", "rate", None),  # as 增长了多少
+        ("全镇的绿化覆盖率达到了多少？", "rate", None),  # a rate, though 多少 alone asks a count
         ("那家新能源企业的年产值是多少？", "money", None),
         ("How many kindergartens did Miaohang build?", "count", None),
         ("What was the total investment in the project?", "money", None),
@@ -178,3 +179,23 @@ def test_a_sentence_opening_with_another_year_is_about_that_year() -> None:
     assert not has_span("2024 年全镇经济社会发展的主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；", asked)
     assert has_span("全年完成地方财政收入8.37亿元，较2022年增长7.91%。", asked)  # a year named later is a comparison
     assert has_span("2024 年地方财政收入达到 8.83 亿元", expected_answer("地方财政收入的目标是多少？"))  # no year asked
+
+
+def test_a_question_asking_a_day_is_not_answered_by_a_year_or_soon() -> None:
+    day = expected_answer("南陈路跨线桥是哪一天通车的？")
+    assert day.asks_day and not expected_answer("南陈路跨线桥是哪一年通车的？").asks_day
+    assert not has_span("跨线桥即将通车", day)
+    assert not has_span("跨线桥2023年底通车", day)
+    assert has_span("跨线桥于9月30日正式通车", day)
+
+
+def test_an_amount_answers_a_change_only_when_said_to_be_one() -> None:
+    change = expected_answer("固定资产投资同比增长了多少？")
+    assert change.kind == "rate"
+    assert not has_span("固定资产投资额约 56 亿元。", change)  # a level, not how much it grew
+    assert has_span("固定资产投资同比增加 3.2 亿元。", change)
+
+
+def test_a_heading_number_is_no_list_but_numbered_items_are() -> None:
+    assert not has_span("（二）建管并举，城市面貌持续焕新。", AnswerType("list"))
+    assert has_span("（1）稳增长；（2）促改革。", AnswerType("list"))
