@@ -46,7 +46,9 @@ MISSING = {
     "general": "能回答这个问题的内容",
 }
 
-_NUMBER = r"(?:\d+(?:[.,]\d+)*|[零一二两三四五六七八九十百千万]+)"
+#: A number in digits or in Chinese numerals; the latter hold a digit (「十二」「三千」), not a bare magnitude
+#: (「万家」「千家万户」 count nothing)
+_NUMBER = r"(?:\d+(?:[.,]\d+)*\s*[十百千万亿]*|[零一二两三四五六七八九十百千万]*[一二两三四五六七八九十][零一二两三四五六七八九十百千万]*)"
 COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间张份批幢块株棵批类支批期届门户对组篇部辆"
 _COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNITS}]"
 _MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"

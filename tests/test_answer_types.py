@@ -199,3 +199,9 @@ def test_an_amount_answers_a_change_only_when_said_to_be_one() -> None:
 def test_a_heading_number_is_no_list_but_numbered_items_are() -> None:
     assert not has_span("（二）建管并举，城市面貌持续焕新。", AnswerType("list"))
     assert has_span("（1）稳增长；（2）促改革。", AnswerType("list"))
+
+
+def test_a_number_holds_a_digit_and_may_end_in_a_magnitude() -> None:
+    assert not has_span("点亮万家灯火", AnswerType("count", "家"))  # 万 alone counts nothing
+    assert has_span("全镇6万余套智慧消防物联感知设备", AnswerType("count", "套"))
+    assert has_span("新建三所学校", AnswerType("count", "所"))
