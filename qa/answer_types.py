@@ -62,7 +62,7 @@ _SPAN_PATTERNS = {
     "area": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_AREA_UNIT})"),
     "date": re.compile(
         r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月(?:底|初|份|中旬|上旬|下旬|\s*\d{1,2}\s*日)?"
-        r"|(?:19|20)\d{2}\s*年(?:底|初|内|前|起)?|年底|年内|年初|上半年|下半年|今年|明年|近期|即将"
+        r"|(?:19|20)\d{2}\s*年(?:底|初|内|前|起)?|年底|年内|年初|上半年|下半年|今年|明年"  # not 即将, 近期: "soon" is no time
     ),
     # a named road (not 道路/马路, road in general), street, lane or house number
     "address": re.compile(r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:(?<![道马])路|街|弄|号|大道|公路)(?![口段线])"),
@@ -109,7 +109,7 @@ class AnswerType:
     named: str = ""
     #: the years the question names: a sentence that opens with another year is about that year
     years: frozenset[str] = frozenset()
-    #: a date question asking a month or a day (「哪一天通车」): a year, 「年底」 or 「即将」 does not answer it
+    #: a date question asking a month or a day (「哪一天通车」): a year or 「年底」 does not answer it
     asks_day: bool = False
 
     @property

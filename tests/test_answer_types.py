@@ -187,6 +187,8 @@ def test_a_question_asking_a_day_is_not_answered_by_a_year_or_soon() -> None:
     assert not has_span("跨线桥即将通车", day)
     assert not has_span("跨线桥2023年底通车", day)
     assert has_span("跨线桥于9月30日正式通车", day)
+    assert not has_span("体育综合体即将竣工", AnswerType("date"))  # "soon" is no time
+    assert has_span("产业园区年内开园", AnswerType("date"))
 
 
 def test_an_amount_answers_a_change_only_when_said_to_be_one() -> None:
