@@ -227,8 +227,8 @@ _ASKED_ITEMS = re.compile(
 #: One item of an enumeration: the text between two 「、」 within a clause.
 _ENUMERATION = re.compile(r"[^、，；。：:,;]{1,30}(?:、[^、，；。：:,;]{1,30})+")
 _NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九十][)）]|[一二三四五六七八九十]是")
-#: A numbered item's marker: 「（1）」「1、」「一.」.
-_NUMBERED = re.compile(r"[（(]?[1-9一二三四五六七八九][)）、.]")
+#: A numbered item's marker: 「（1）」「1、」「一.」, not a decimal's digit (「8.37」「2.3.」).
+_NUMBERED = re.compile(r"(?<![\d.])[（(]?[1-9一二三四五六七八九][)）、.](?!\d)")
 #: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).
 _CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下降|降低|多|少|增)[^，,；;。]{0,12}$")
 
@@ -245,8 +245,9 @@ def enumerated_items(text: str) -> int:
 
 def expected_answer(question: str) -> AnswerType:
     """The kind of answer `question` asks for (its first matching kind in `KINDS` order)."""
+    asks_which_one = bool(_ASKS_WHICH.search(question)) and not _ASKS_QUANTITY.search(question)
     for kind, pattern in _ASKS:
-        if kind in ("rate", "money", "area") and _ASKS_WHICH.search(question) and not _ASKS_QUANTITY.search(question):
+        if asks_which_one and kind in ("rate", "money", "area"):
             continue
         if pattern.search(question):
             unit = items = None
