@@ -201,6 +201,7 @@ def test_an_amount_answers_a_change_only_when_said_to_be_one() -> None:
 def test_a_heading_number_is_no_list_but_numbered_items_are() -> None:
     assert not has_span("（二）建管并举，城市面貌持续焕新。", AnswerType("list"))
     assert has_span("（1）稳增长；（2）促改革。", AnswerType("list"))
+    assert not has_span("完成收入8.37亿元，支出5.21亿元。", AnswerType("list"))  # decimals number no items
 
 
 def test_a_number_holds_a_digit_and_may_end_in_a_magnitude() -> None:
