@@ -218,6 +218,8 @@ def period_marks(text: str) -> frozenset[str]:
 
 #: Measure words of people, one as good as another: 「多少人」 is answered by 「144 名」.
 _PEOPLE = "人名位"
+#: Measure words of cases and incidents, one as good as another: 「多少件工单」 is answered by 「1142 起」.
+_CASES = "件起"
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
@@ -274,7 +276,7 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "count" and answer.unit and answer.unit != "个":
         # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」)
-        units = _PEOPLE if answer.unit in _PEOPLE else answer.unit
+        units = next((same for same in (_PEOPLE, _CASES) if answer.unit in same), answer.unit)
         found = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
     elif answer.kind == "count" and not answer.unit:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area)

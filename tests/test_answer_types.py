@@ -168,10 +168,12 @@ def test_a_place_the_question_names_is_no_answer_to_where_it_is() -> None:
     assert expected_answer("德必WE数字文化创意产业园在大场哪个位置？").kind == "place"  # not a name
 
 
-def test_people_are_counted_in_人_名_or_位() -> None:
+def test_people_and_cases_are_counted_in_any_of_their_measure_words() -> None:
     asked = expected_answer("派了多少人下到社区？")
     assert has_span("率先启动 144 名“四类人员”下沉社区", asked) and has_span("服务老人 300 位", asked)
     assert not has_span("建成活力楼组 80 个", expected_answer("有多少位老人？"))
+    assert has_span("办理热线工单 1142 起", AnswerType("count", "件"))  # cases are counted in 件 or 起 alike
+    assert not has_span("办理热线工单 1142 起", AnswerType("count", "家"))
 
 
 def test_a_sentence_opening_with_another_year_is_about_that_year() -> None:
