@@ -231,6 +231,8 @@ _ENUMERATION = re.compile(r"[^、，；。：:,;]{1,30}(?:、[^、，；。：:,
 _NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九十][)）]|[一二三四五六七八九十]是")
 #: A numbered item's marker: 「（1）」「1、」「一.」, not a decimal's digit (「8.37」「2.3.」).
 _NUMBERED = re.compile(r"(?<![\d.])[（(]?[1-9一二三四五六七八九][)）、.](?!\d)")
+#: What a date naming a month or a day holds.
+_DAY_OR_MONTH = re.compile(r"月|日|号")
 #: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).
 _CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下降|降低|多|少|增)[^，,；;。]{0,12}$")
 
@@ -257,12 +259,12 @@ def expected_answer(question: str) -> AnswerType:
                 unit = match.group(1)
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
                 items = _SET_SIZES[match.group(1) or match.group(2)]
-            period_answers = kind == "date" and not _AHEAD.search(question) and not _FINER_THAN_A_PERIOD.search(question)
+            asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
+            period_answers = kind == "date" and not _AHEAD.search(question) and not asks_day
             part = match.group("part") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
             given = frozenset(_DIGITS.findall(question))
             named = question if kind in ("place", "address") else ""
             years = frozenset(YEAR.findall(question))
-            asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
             return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day)
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -275,26 +277,26 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "count" and answer.unit and answer.unit != "个":
-        # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」)
+        # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), cases in 件 or 起
         units = next((same for same in (_PEOPLE, _CASES) if answer.unit in same), answer.unit)
         found = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
     elif answer.kind == "count" and not answer.unit:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area)
         for kind in ("money", "rate", "area"):
             found += [(m.start(), m.end()) for m in _SPAN_PATTERNS[kind].finditer(text)]
-    if answer.kind == "list" and answer.items:
-        if enumerated_items(text) < answer.items:
+    if answer.kind == "list":
+        if answer.items and enumerated_items(text) < answer.items:
             return []  # 「分别是哪五个」: a sentence naming fewer members does not list the set
-        # 「哪两个」 is answered by 「A、B」, which the pattern (three members, or numbered) does not take
-        found += [m.span() for m in _ENUMERATION.finditer(text) if m.group(0).count("、") + 1 >= answer.items]
+        if answer.items:  # 「哪两个」 is answered by 「A、B」, which the pattern (three members) does not take
+            found += [m.span() for m in _ENUMERATION.finditer(text) if m.group(0).count("、") + 1 >= answer.items]
+        if len(_NUMBERED.findall(text)) >= 2:
+            found += [m.span() for m in _NUMBERED.finditer(text)]
     if answer.kind == "rate":
         # an increase asked without a unit may be given as an amount, said to be one (「增加 2 亿元」): not a
         # level (「固定资产投资额约 56 亿元」 does not say how much it grew)
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text) if _CHANGE_BEFORE.search(text[: m.start()])]
-    if answer.kind == "list" and len(_NUMBERED.findall(text)) >= 2:
-        found += [m.span() for m in _NUMBERED.finditer(text)]
     if answer.asks_day:
-        found = [(s, e) for s, e in found if re.search(r"月|日|号", text[s:e])]
+        found = [(s, e) for s, e in found if _DAY_OR_MONTH.search(text[s:e])]
     if answer.given and answer.kind not in ("list", "definition"):
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
     if answer.named:  # a place the question names itself is its premise
