@@ -418,7 +418,8 @@ def read(
     evidence = evidence_score(sentences, hits)
     periods = [reviewed_period(h.section_path, d) if (d := retriever.document(h.source)) else None for h in hits]
     candidates = [
-        candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit]) for e in sentences
+        candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit], hits[e.hit].period_match)
+        for e in sentences
     ]
     quoted = quoted_terms(question)
     features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted)

@@ -131,6 +131,7 @@ class Candidate:
     #: the period its passage looks back on, when that, not a date in the sentence, answers the
     #: question's "when" (`qa.answer_types.dated_by_period`): the reply says it
     dated_by: str | None = None
+    period_match: float = 0.0  # its passage's match with the period the question names (`Hit.period_match`)
 
 
 def candidate(
@@ -142,12 +143,14 @@ def candidate(
     footnote: int | None = None,
     passage: str = "",
     period: str | None = None,
+    period_match: float = 0.0,
 ) -> Candidate:
     """A sentence scored for the answer decision. A footnote is a definition by nature: it answers a
     question about a term's meaning or members as a span of that kind (a list of N members only if it
     names as many, as a sentence must), and it is about what its passage is about (its coverage is
     read over the passage and the footnote together). `period` is the one its passage looks back on
-    (`qa.steering.reviewed_period`): it dates the sentence's events for a "when" question."""
+    (`qa.steering.reviewed_period`): it dates the sentence's events for a "when" question;
+    `period_match` is how well that passage's period matches the one the question names."""
     explains = footnote is not None and (
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
@@ -156,13 +159,24 @@ def candidate(
     dated_by = period if dated else None
     typed = explains or dated or spanned
     context = f"{passage}\n{text}" if footnote is not None else text
-    return Candidate(hit, text, similarity, subject.coverage(normalize_for_matching(context)), typed, footnote, dated_by)
+    coverage = subject.coverage(normalize_for_matching(context))
+    return Candidate(hit, text, similarity, coverage, typed, footnote, dated_by, period_match)
+
+
+#: How much a sentence's passage matching the period asked weighs (`sentence_score`).
+PERIOD_WEIGHT = 0.2
 
 
 def sentence_score(c: Candidate, answer: AnswerType) -> float:
     """How well a sentence answers: similarity, plus its coverage of the subject, plus a span of the
     asked kind. The two weights are the best on the answerable report and news questions (a grid, the
     held-out lines left out): of the questions whose evidence is in a candidate, it leads for 0.86 of the
-    report ones and 0.80 of the news ones, against 0.85 and 0.76 with the 0.08 / 0.10 chosen on reports."""
+    report ones and 0.80 of the news ones, against 0.85 and 0.76 with the 0.08 / 0.10 chosen on reports.
+
+    Plus its passage's match with the period the question names: 「2022年…发了多少补助款」 is answered by the
+    review of 2022, not by the same figure's sentence in a review of 2025 or in the plan for 2023, however
+    close in wording. On the report questions it was chosen on (the held-out lines left out) the right
+    sentence led 4 more times of 259, and on sets never fitted on 4 more of 165; none led less often.
+    Every weight from 0.08 to 0.5 chose the same sentences: 0.2 lies inside that range."""
     typed_bonus = 0.04 if c.typed and answer.kind != "general" else 0.0
-    return c.similarity + 0.12 * c.coverage + typed_bonus
+    return c.similarity + 0.12 * c.coverage + typed_bonus + PERIOD_WEIGHT * c.period_match

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from qa.answer_types import AnswerType, expected_answer
-from qa.evidence import Subject, bm25_idf, candidate, subject_of
+from qa.evidence import Subject, bm25_idf, candidate, sentence_score, subject_of
 
 
 def test_subject_drops_places_periods_question_words_and_word_parts() -> None:
@@ -67,3 +67,14 @@ def test_a_passage_on_several_years_dates_none_of_its_sentences() -> None:
     passage = "经济综合实力实现新跃升。产业转型深入推进，打造中邮华东智能产业园等载体项目7个，五年来新增专精特新企业44家。"
     sentence = "产业转型深入推进，打造中邮华东智能产业园等载体项目7个。"
     assert not candidate(0, sentence, 0.9, Subject({"中邮": 3.0}), asked, passage=passage, period="2025年").typed
+
+
+def test_a_sentence_of_the_period_asked_answers_before_a_closer_one_of_another() -> None:
+    """「2022年…发了多少救助金」: the review of 2022 answers, not the same figure for 2025, even when the
+    2025 sentence is a little closer in wording and covers more of the subject."""
+    asked = expected_answer("大场镇2022年一共给生活困难的居民发了多少补助款？")
+    subject = Subject({"补助款": 3.0, "困难": 2.0})
+    of_2025 = candidate(2, "保障困难群众基本生活，发放各类救助资金9693.15万元。", 0.90, subject, asked, period_match=0.5)
+    of_2022 = candidate(0, "扎实做好救助帮困，全年共发放各类救助金 7301.18 万元。", 0.89, subject, asked, period_match=1.0)
+    assert of_2025.coverage > of_2022.coverage
+    assert sentence_score(of_2022, asked) > sentence_score(of_2025, asked)

@@ -44,6 +44,16 @@ def test_hits_are_ranked_cited_and_highlighted(retriever: Retriever) -> None:
     assert hits[0].town == "大场镇"
 
 
+def test_hits_say_how_well_their_period_matches_the_one_asked(retriever: Retriever) -> None:
+    """A look back on 2022 matches a question about 2022 whole; another year's review, or a report's
+    plan part, less; a question naming no period matches none."""
+    hits = retriever.search("大场镇2022年引进了多少家企业？", 10)
+    for hit in hits:
+        reviews_2022 = hit.date == "2023-01-12" and "2022" in hit.section_path[0]
+        assert (hit.period_match == 1.0) == reviews_2022, (hit.section_path, hit.period_match)
+    assert all(h.period_match == 0.0 for h in retriever.search("大场镇引进了多少家企业？", 5))
+
+
 @pytest.mark.slow
 def test_comparison_puts_the_best_passage_of_each_side_first(retriever: Retriever) -> None:
     question = "大场镇和高境镇的招商引资成效相比如何？"

@@ -121,6 +121,7 @@ def test_the_answer_step_works_on_milvus(on_milvus: Settings, hash_embedder) -> 
     retriever = MilvusRetriever(on_milvus)
     result = retriever.retrieve("经济发展情况如何？")
     assert len(result.hits) == 5 and result.query_tokens
+    assert all(h.period_match == 0.0 for h in result.hits)  # no period asked
     hit = result.hits[0]
     document, path, text, (start, end) = retriever.context(hit.chunk_id)
     assert document.source == hit.source and text[start:end] == hit.text and path == hit.section_path[:-1]

@@ -204,6 +204,7 @@ class MilvusRetriever(Retriever):
 
         fused = fused_of(reading)
         sides = [(fused_of(side), side_members(table.town_match(side.towns), table.time_match(side), side)) for side in readings[1:]]
+        period_match = table.time_match(reading)
         hits = []
         for i in rank(fused, sides, allowed, k):
             chunk = chunks[i]
@@ -216,6 +217,7 @@ class MilvusRetriever(Retriever):
                     reading,
                     relevance.query_tokens,
                     (float(fused[i]), float(relevance.dense[i]), float(relevance.lexical[i])),
+                    float(period_match[i]),
                 )
             )
         return hits, relevance

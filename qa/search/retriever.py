@@ -63,6 +63,9 @@ class Hit:
     end: int
     page: int | None = None  # the page the passage starts on (PDF reports), else None
     page_end: int | None = None  # the page it ends on
+    #: 0..1: how well the period the passage speaks of matches the one the question names
+    #: (`qa.steering.ChunkTable.time_match`); 0 when the question names none
+    period_match: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -220,7 +223,8 @@ class Retriever:
             (self._fused(side, allowed, relevances), side_members(self._table.town_match(side.towns), self._table.time_match(side), side))
             for side in comparison_sides(reading)
         ]
-        return [self._hit(i, reading, relevance, fused) for i in rank(fused, sides, allowed, k)], relevance
+        period_match = self._table.time_match(reading)
+        return [self._hit(i, reading, relevance, fused, period_match) for i in rank(fused, sides, allowed, k)], relevance
 
     def relevance(self, reading: QueryReading) -> Relevance:
         """What the reading's text scores against every passage (dense and BM25), before fusion."""
@@ -275,7 +279,7 @@ class Retriever:
             names_period=self._has_periods and bool(reading.years or reading.halves or reading.plans),
         )
 
-    def _hit(self, i: int, reading: QueryReading, relevance: Relevance, fused: np.ndarray) -> Hit:
+    def _hit(self, i: int, reading: QueryReading, relevance: Relevance, fused: np.ndarray, period_match: np.ndarray) -> Hit:
         chunk = self._chunks[i]
         return build_hit(
             chunk,
@@ -284,6 +288,7 @@ class Retriever:
             reading,
             relevance.query_tokens,
             (float(fused[i]), float(relevance.dense[i]), float(relevance.lexical[i])),
+            float(period_match[i]),
         )
 
 
@@ -343,9 +348,11 @@ def build_hit(
     reading: QueryReading,
     query_tokens: list[str],
     scores: tuple[float, float, float],
+    period_match: float = 0.0,
 ) -> Hit:
-    """A passage as a `Hit`: its citation, its best sentences highlighted, and its (fused, dense, BM25)
-    scores. `sentences` are the passage's sentences (`split_sentences`) and their normalized texts."""
+    """A passage as a `Hit`: its citation, its best sentences highlighted, its (fused, dense, BM25)
+    scores and its match with the period asked (`Hit.period_match`). `sentences` are the passage's
+    sentences (`split_sentences`) and their normalized texts."""
     spans = best_sentences(
         sentences[0],
         sentences[1],
@@ -371,6 +378,7 @@ def build_hit(
         end=chunk.end,
         page=chunk.page,
         page_end=chunk.page_end,
+        period_match=period_match,
     )
 
 
