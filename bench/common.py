@@ -19,6 +19,10 @@ RESULTS_DIR = BENCH_DIR / "results"
 TMP_DIR = RESULTS_DIR / "tmp"
 DEV_QUESTIONS = PROJECT_ROOT / "tests" / "data" / "dev.jsonl"
 OWN_QUESTIONS = PROJECT_ROOT / "tests" / "questions.jsonl"
+#: The day the project's question sets were written on: their 「今年」「去年」 mean the years of that day,
+#: so the bench and the tests read them against it (`Settings.today`), whatever the date they run on.
+QUESTIONS_ASKED_ON = "2026-12-03"
+os.environ.setdefault("QA_TODAY", QUESTIONS_ASKED_ON)
 
 
 def question_files() -> list[tuple[str, Path | None, str]]:

@@ -263,11 +263,14 @@ def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, resu
         planned = "、".join(p.label for p in meta.periods_planned) or "—"
         lines.append(f"· {meta.town} {meta.title or document.source}（{meta.date or '日期不详'}；回顾 {reviewed}，部署 {planned}）")
     asked = "、".join(f"{y}年" for y in intent.years)
+    read_as = "，".join(f"“{word}”按提问日期读作{year}年" for word, year in intent.relative_years)
     if covered:  # the period is spoken of, but only as a plan or in part
         whole = "全年" if intent.whole_year else ""
         head = f"已收录的{'、'.join(intent.towns)}报告只有{asked}的工作安排或部分时期的回顾，没有{asked}{whole}的实际完成情况。"
     else:
         head = f"已收录的报告没有涉及{'、'.join(intent.towns)}{asked}的内容。"
+    if read_as:
+        head += f"（{read_as}。）"
     return head + ("\n已收录的报告：\n" + "\n".join(lines) if lines else "")
 
 

@@ -65,23 +65,31 @@ def _add_store(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_today(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--today", help="the day questions are asked on, YYYY-MM-DD: 今年/去年/明年 are read against it; default the system's date (env QA_TODAY)"
+    )
+
+
+#: Flags the retriever reads as settings from the environment (it is loaded where the flags are not seen).
+_ENVIRONMENT_FLAGS = {"store": "QA_STORE", "today": "QA_TODAY"}
+
+
 @contextlib.contextmanager
 def _store_from(args: argparse.Namespace) -> Iterator[None]:
-    """`--store` as QA_STORE while the command runs: the retriever the answer step and the chat load
-    reads the settings from the environment."""
-    store = getattr(args, "store", None)
-    if store is None:
-        yield
-        return
-    before = os.environ.get("QA_STORE")
-    os.environ["QA_STORE"] = store
+    """`--store` as QA_STORE and `--today` as QA_TODAY while the command runs: the retriever the answer
+    step and the chat load reads the settings from the environment."""
+    given = {env: value for flag, env in _ENVIRONMENT_FLAGS.items() if (value := getattr(args, flag, None)) is not None}
+    before = {env: os.environ.get(env) for env in given}
+    os.environ.update(given)
     try:
         yield
     finally:
-        if before is None:
-            os.environ.pop("QA_STORE", None)
-        else:
-            os.environ["QA_STORE"] = before
+        for env, value in before.items():
+            if value is None:
+                os.environ.pop(env, None)
+            else:
+                os.environ[env] = value
 
 
 # ---------------------------------------------------------------- subcommands
@@ -288,6 +296,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--town", help="only reports of this town, e.g. 大场镇")
     p.add_argument("--year", type=int, help="only reports covering this year")
     p.add_argument("--json", action="store_true", help="machine-readable output")
+    _add_today(p)
     _add_common(p, model=False)
     p.set_defaults(func=cmd_ask)
 
@@ -295,6 +304,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", type=Path)
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
+    _add_today(p)
     _add_common(p, model=False)
     p.set_defaults(func=cmd_eval)
 
@@ -307,6 +317,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default=None, help="default GRADIO_SERVER_NAME or 127.0.0.1")
     p.add_argument("--port", type=int, default=None, help="default GRADIO_SERVER_PORT or 7860")
     _add_store(p)
+    _add_today(p)
     p.set_defaults(func=cmd_serve)
     return parser
 

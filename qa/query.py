@@ -36,6 +36,15 @@ _RESULT_WORDS = re.compile(r"(?<!为)了(?!解)|实际|最终|最后|截至|一�
 #: A year named as the date a report was given (「2023年1月的政府工作报告里」「2023年1月在…人代会上作的报告」):
 #: which report to read, not a period the question compares; group 1: the digits.
 _REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*\d{{1,2}}\s*月[^，,。？?；;]{{0,24}}?报告")
+#: A year named relative to the day the question is asked: 「今年」「去年」「明年」, "this/last/next year" (group
+#: 1 or 2: the word). Not a baseline it is compared with (「比去年」「较上年」「去年同期」, "than last year"):
+#: that year is the one before the period asked, not a period asked.
+_RELATIVE_YEAR = re.compile(
+    r"(?<![比较与和])(?<!同比|相比|对比)(今年|本年|去年|明年)(?!同期)"
+    r"|(?<!than )(?<!over )(?<!from )(?<!with )\b(this|last|next) year\b(?! ?-on-)",
+    re.I,
+)
+_YEARS_FROM_NOW = {"今年": 0, "本年": 0, "this": 0, "去年": -1, "last": -1, "明年": 1, "next": 1}
 #: Words of a question asking for a whole year rather than part of it.
 _WHOLE_YEAR = re.compile(r"全年|一整年|整年|\b(?:whole|full|entire) year\b|\bwhole of\b", re.I)
 #: Capitalized words before "Town" that name no place ("Which Town built…", "Each Town").
@@ -66,6 +75,8 @@ class QueryReading:
     wants_result: bool = False  # asks what was achieved (完成了, 实际, "did"), not what is planned
     whole_year: bool = False  # asks for a whole year (「全年」, "the full year"), not a part of it
     foreign: bool = False  # written mostly in Latin letters (English)
+    #: the years named relative to the day it is asked (「今年」 → 2026), as (word, year), in `years` too
+    relative_years: tuple[tuple[str, int], ...] = ()
 
     @cached_property
     def matched_text(self) -> str:
@@ -78,11 +89,12 @@ class QueryReading:
         return anchored_query(self)
 
 
-def read_question(question: str, known_towns: list[str], corpus_text: str = "") -> QueryReading:
+def read_question(question: str, known_towns: list[str], corpus_text: str = "", this_year: int | None = None) -> QueryReading:
     """Towns, years, half-years and five-year plans named in the question, and its language. A place
     name that neither is an indexed town nor occurs anywhere in the indexed reports is `unknown` (the
     question is about somewhere the reports do not cover); in English, a "… Town" whose name is not the
-    pinyin of an indexed town (the reports' text cannot be searched for a spelling)."""
+    pinyin of an indexed town (the reports' text cannot be searched for a spelling). 「今年」「去年」「明年」
+    are read against `this_year`, the year the question is asked in (`Settings.today`; None: not read)."""
     text = normalize_question(question)
     mentioned: dict[str, int] = {}
     for town in known_towns:
@@ -112,7 +124,12 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         if name.split()[0] not in _NOT_NAMES_EN and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
     mentions = [int(y) for y in YEAR.findall(text)]
-    years = tuple(dict.fromkeys(mentions))  # in order of mention
+    relative: dict[tuple[str, int], None] = {}
+    if this_year is not None:
+        for chinese, english in _RELATIVE_YEAR.findall(text):
+            word = chinese or f"{english} year"
+            relative[(word, this_year + _YEARS_FROM_NOW[(chinese or english).lower()])] = None
+    years = tuple(dict.fromkeys(mentions + [year for _, year in relative]))  # in order of mention
     dated = [int(y) for y in _REPORT_DATE.findall(text)]
     report_years = tuple(y for y in dict.fromkeys(dated) if mentions.count(y) == dated.count(y))  # named only as a date
     halves = _halves(text)
@@ -132,6 +149,7 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "") 
         wants_result=bool(_RESULT_WORDS.search(text)) and not wants_plan,
         whole_year=bool(_WHOLE_YEAR.search(text)),
         foreign=is_foreign(text),
+        relative_years=tuple(relative),
     )
 
 

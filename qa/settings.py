@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from platformdirs import user_cache_dir
@@ -119,6 +120,10 @@ class Settings:
     #: "local" for a Ray instance started on this machine, else a Ray cluster's address ("ray://host:10001",
     #: or "auto" for the cluster this machine belongs to).
     ray_address: str = ""
+    #: The day questions are asked on, YYYY-MM-DD (env QA_TODAY); "" for the system's date. 「今年」「去年」
+    #: 「明年」 are read against its year (`qa.query.read_question`); the question sets pin it to the day
+    #: they were written, so that their relative years keep their meaning.
+    today: str = ""
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -142,6 +147,7 @@ class Settings:
             store=os.environ.get("QA_STORE") or base.store,
             milvus_collection=os.environ.get("QA_MILVUS_COLLECTION") or base.milvus_collection,
             ray_address=os.environ.get("QA_RAY_ADDRESS") or base.ray_address,
+            today=os.environ.get("QA_TODAY") or base.today,
         )
 
     def __post_init__(self) -> None:
@@ -152,6 +158,18 @@ class Settings:
             raise ValueError(
                 f"QA_MILVUS_COLLECTION={self.milvus_collection!r}：集合名只能含字母、数字和下划线，且不以数字开头"
             )
+        if self.today and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", self.today):
+            raise ValueError(f"QA_TODAY={self.today!r}：日期应写作 YYYY-MM-DD，如 2026-12-03；不设则用系统日期")
+        if self.today:
+            try:
+                date.fromisoformat(self.today)
+            except ValueError as error:
+                raise ValueError(f"QA_TODAY={self.today!r}：不是有效日期（{error}）") from error
+
+    @property
+    def current_year(self) -> int:
+        """The year of `today` (the system's date when unset)."""
+        return date.fromisoformat(self.today).year if self.today else date.today().year
 
     @property
     def milvus_uri(self) -> str | None:

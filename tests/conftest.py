@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.common import QUESTIONS_ASKED_ON
 from qa.settings import DEFAULT_MODEL, Settings
 from tests.hash_embedder import HASH_MODEL, HashEmbedder, install
 
@@ -36,6 +37,7 @@ def _no_added_reports(tmp_path_factory) -> None:
     import os
 
     os.environ.setdefault("QA_UPLOAD_DIR", str(tmp_path_factory.mktemp("uploads-none") / "uploads"))
+    os.environ.setdefault("QA_TODAY", QUESTIONS_ASKED_ON)  # the question sets' 「今年」「去年」 (bench.common)
 
 
 @pytest.fixture(scope="session")

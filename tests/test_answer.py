@@ -148,6 +148,19 @@ def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> 
     assert "2022" in answer.answer and "2025" in answer.answer  # the periods the two Dachang reports review
 
 
+@pytest.mark.slow
+def test_this_year_is_the_year_the_question_is_asked_in() -> None:
+    """The issue's own example: asked on 3 Dec 2026 (QA_TODAY, tests/conftest.py), 「今年」 is 2026, which no
+    Miaohang report covers; the reply says so, how it read 「今年」, and which reports there are — not
+    「2 个驿站」 as the number of pocket parks."""
+    from qa.answer import ask
+
+    answer = ask("庙行镇今年打算新建几个口袋公园？")
+    assert answer.status == "not_covered"
+    assert "庙行镇2026年" in answer.answer and "“今年”按提问日期读作2026年" in answer.answer
+    assert "2023-01-05" in answer.answer and "2023-07-26" in answer.answer and "驿站" not in answer.answer
+
+
 # ---------------------------------------------------------------- hostile questions
 
 

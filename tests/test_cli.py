@@ -50,3 +50,19 @@ def test_hostile_question_through_the_cli(kind: str, capsys: pytest.CaptureFixtu
     if code == 0 and not question.startswith("-"):
         payload = json.loads(capsys.readouterr().out)
         assert isinstance(payload["answerable"], bool) and isinstance(payload["hits"], list)
+
+
+@pytest.mark.slow
+def test_today_flag_sets_the_year_relative_years_are_read_in() -> None:
+    """`--today`: asked on 1 Aug 2023, Miaohang's 「今年」 is a year its reports cover; on 3 Dec 2026 it is not."""
+    import os
+    import subprocess
+    import sys
+
+    def status(today: str) -> str:
+        command = [sys.executable, "-m", "qa.cli", "ask", "庙行镇今年打算新建几个口袋公园？", "--json", "--today", today]
+        done = subprocess.run(command, capture_output=True, text=True, check=True, env={**os.environ, "QA_TODAY": ""})
+        return json.loads(done.stdout)["status"]
+
+    assert status("2026-12-03") == "not_covered"
+    assert status("2023-08-01") != "not_covered"

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -302,6 +303,17 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     assert not hashes and "过大" in skipped["huge.txt"]
     hashes, skipped = scan_reports([huge], settings.with_overrides(max_report_mb=60))
     assert "huge.txt" in hashes and not skipped
+
+
+def test_the_day_questions_are_asked_on_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("QA_TODAY", "2024-02-29")
+    assert Settings.from_env().current_year == 2024
+    monkeypatch.delenv("QA_TODAY")
+    assert Settings.from_env().current_year == date.today().year
+    for bad in ("2024-13-01", "24-1-1", "明天"):
+        monkeypatch.setenv("QA_TODAY", bad)
+        with pytest.raises(ValueError, match="QA_TODAY"):
+            Settings.from_env()
 
 
 def test_max_report_size_comes_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:

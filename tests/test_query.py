@@ -151,3 +151,23 @@ def test_a_half_year_belongs_to_the_year_it_follows(question: str, sides: list) 
 def test_english_sides_embed_their_own_anchors() -> None:
     sides = comparison_sides(read_question("Gaojing Town revenue in 2022 versus 2023", TOWNS))
     assert [anchored_query(side).split()[-1] for side in sides] == ["2022年", "2023年"]
+
+
+@pytest.mark.parametrize(
+    ("question", "years", "relative"),
+    [
+        ("庙行镇今年打算新建几个口袋公园？", (2026,), (("今年", 2026),)),
+        ("高境镇去年全社会固定资产投资完成了多少？", (2025,), (("去年", 2025),)),
+        ("大场镇明年的主要目标是什么？", (2027,), (("明年", 2027),)),
+        ("大场镇今年（2026年）要完成哪些实事项目？", (2026,), (("今年", 2026),)),
+        ("What did Gaojing Town achieve last year?", (2025,), (("last year", 2025),)),
+        # a baseline the question compares with is no period it asks about
+        ("2023年上半年庙行镇新增了多少户企业？比去年同期增长多少？", (2023,), ()),
+        ("大场镇2025年电诈发案数比去年下降了多少？", (2025,), ()),
+        ("How much did Dachang's revenue grow in 2025 compared with last year?", (2025,), ()),
+    ],
+)
+def test_relative_years_are_read_against_the_day_asked(question: str, years: tuple[int, ...], relative: tuple) -> None:
+    reading = read_question(question, TOWNS, this_year=2026)
+    assert reading.years == years and reading.relative_years == relative
+    assert read_question(question, TOWNS).relative_years == ()  # no day given: not read
