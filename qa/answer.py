@@ -162,6 +162,24 @@ def answering_footnote(
     return None
 
 
+#: A definition or list question's footnote leads the answer when it covers this much of the subject
+#: (the share at which passages "speak of" it, `bench.fit_answer.PARTIAL_COVERAGE`), or is marked on a
+#: term the question quotes.
+LEADING_FOOTNOTE_COVERAGE = 0.5
+
+
+def footnote_leads(answer: AnswerType, hit: Hit, note: Candidate, subject: Subject, quoted: tuple[str, ...]) -> bool:
+    """Whether the answering footnote of a definition or list question is the answer itself, to be read
+    first: it explains the quoted term, or covers the subject. A footnote that is merely the best of a
+    passage's footnotes (「注4：成功推荐 106 名人才申请安居政策…」 for 「有哪些新开的菜市场」) follows the
+    answering sentence instead."""
+    if answer.kind not in ("definition", "list"):
+        return False
+    anchor = normalize_for_matching(footnote_anchor_of(hit, note.footnote))
+    explains = subject.coverage(normalize_for_matching(f"{footnote_about(hit, note.footnote)}\n{note.text}"))
+    return any(term in anchor for term in quoted) or explains >= LEADING_FOOTNOTE_COVERAGE
+
+
 def question_features(
     subject: Subject,
     hits: list[Hit],
@@ -316,6 +334,7 @@ def compose_answer(
     candidates: list[Candidate],
     footnote: Candidate | None = None,
     quoted: tuple[str, ...] = (),
+    footnote_first: bool = False,
 ) -> Answer:
     """The answer text: the sentence that answers best (holding the subject and a span of the asked
     kind, see `sentence_score`; for a list, with the rest of its enumeration), the footnote that
@@ -338,7 +357,7 @@ def compose_answer(
     glosses = quoted if answer.kind in ("list", "definition") else ()
     ranked = sorted(close, key=lambda c: (not defines(c.text, glosses), -sentence_score(c, answer)))
     best = ranked[0] if ranked else None
-    if footnote is not None and answer.kind in ("definition", "list"):
+    if footnote is not None and footnote_first:
         say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")
     if best is not None:
         if best.footnote is None:
@@ -446,7 +465,8 @@ def decide(reading: Reading) -> Answer:
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
     if answered_probability(reading.features, reading.kind) >= 0.5:
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
-        return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted)
+        first = footnote is not None and footnote_leads(answer, hits[footnote.hit], footnote, reading.subject, reading.quoted)
+        return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted, first)
     speaks_of_subject = reading.features["passage_coverage"] >= decision_model()["partial_coverage"]
     if candidates and reading.subject.terms and speaks_of_subject:
         return partial_answer(question, hits, reading.evidence, answer, reading.subject, candidates)

@@ -16,6 +16,7 @@ from qa.answer import (
     compose_answer,
     defines,
     evidence_score,
+    footnote_leads,
     not_covered,
     partial_answer,
     quoted_terms,
@@ -53,6 +54,25 @@ def test_definition_question_gets_the_closest_footnote() -> None:
     assert answer.status == "answered" and answer.answerable
     assert answer.answer.splitlines()[0] == "注1：大康路站、呼兰路站、爱辉路站，场北车辆段。 [1]"
     assert "推动地铁18号线“三站一场”¹周边开发。 [1]" in answer.answer.splitlines()
+
+
+def test_a_footnote_leads_a_list_or_definition_only_when_it_is_the_answer() -> None:
+    """It leads when marked on a term the question quotes or when it covers the subject; the best of a
+    passage's footnotes that does neither (a talent-housing note for a question on markets) follows the
+    answering sentence."""
+    anchored = (Footnote(1, NOTES[0].text, "推动地铁18号线“三站一场”"), Footnote(2, NOTES[1].text, "梳理形成 14 个重点产业项目"))
+    hit = _hit(footnotes=anchored)
+    station, projects = _notes([1, 2])
+    assert footnote_leads(DEFINITION, hit, station, SUBJECT, ("三站一场",))  # marked on the quoted term
+    assert footnote_leads(AnswerType("list"), hit, projects, Subject({"新开工": 2.0, "项目": 1.0}), ())  # covers it
+    markets = Subject({"菜市场": 4.0, "新开": 2.0})
+    assert not footnote_leads(AnswerType("list"), hit, projects, markets, ())
+    assert not footnote_leads(COUNT, hit, station, SUBJECT, ("三站一场",))  # a count is no gloss
+    sentence = Candidate(0, "梳理形成 14 个重点产业项目²，实施全过程管理。", 0.95, 0.5, True)
+    answer = compose_answer("有哪些新开的菜市场？", [hit], 0.9, AnswerType("list"), [sentence, projects], projects)
+    assert answer.answer.splitlines()[0].startswith("梳理形成") and "注2：" in answer.answer
+    first = compose_answer("有哪些新开工项目？", [hit], 0.9, AnswerType("list"), [sentence, projects], projects, (), True)
+    assert first.answer.splitlines()[0].startswith("注2：")
 
 
 def test_of_two_footnotes_the_one_whose_anchor_names_the_subject_explains_it() -> None:
