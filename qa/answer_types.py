@@ -231,6 +231,9 @@ _ENUMERATION = re.compile(r"[^、，；。：:,;]{1,30}(?:、[^、，；。：:,
 _NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九十][)）]|[一二三四五六七八九十]是")
 #: A numbered item's marker: 「（1）」「1、」「一.」, not a decimal's digit (「8.37」「2.3.」).
 _NUMBERED = re.compile(r"(?<![\d.])[（(]?[1-9一二三四五六七八九][)）、.](?!\d)")
+#: A sentence opening a list of 「；」-separated members: a lead-in ending in 「：」, then the first member
+#: (「主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；」); group 1: the member.
+_OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
 #: What a date naming a month or a day holds.
 _DAY_OR_MONTH = re.compile(r"月|日|号")
 #: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).
@@ -291,6 +294,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
             found += [m.span() for m in _ENUMERATION.finditer(text) if m.group(0).count("、") + 1 >= answer.items]
         if len(_NUMBERED.findall(text)) >= 2:
             found += [m.span() for m in _NUMBERED.finditer(text)]
+        if not answer.items and (opening := _OPENS_LIST.search(text)):
+            found.append(opening.span(1))
     if answer.kind == "rate":
         # an increase asked without a unit may be given as an amount, said to be one (「增加 2 亿元」): not a
         # level (「固定资产投资额约 56 亿元」 does not say how much it grew)

@@ -206,6 +206,16 @@ def test_a_heading_number_is_no_list_but_numbered_items_are() -> None:
     assert not has_span("完成收入8.37亿元，支出5.21亿元。", AnswerType("list"))  # decimals number no items
 
 
+def test_a_lead_in_and_its_first_member_open_a_list() -> None:
+    """Reports lay targets out as 「；」-separated sentences after a lead-in ending in 「：」: the sentence
+    holding the lead-in and the first member opens the list (the answer then runs it to its 「。」)."""
+    opening = "2024 年全镇经济社会发展的主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；"
+    assert has_span(opening, AnswerType("list"))
+    assert not has_span("2024 年全镇经济社会发展的主要预期目标是：", AnswerType("list"))  # no member yet
+    assert not has_span("主要预期目标是：地方财政收入同比增长 6%。", AnswerType("list"))  # one member, closed
+    assert not has_span(opening, AnswerType("list", items=5))  # a list of five must name five
+
+
 def test_a_number_holds_a_digit_and_may_end_in_a_magnitude() -> None:
     assert not has_span("点亮万家灯火", AnswerType("count", "家"))  # 万 alone counts nothing
     assert has_span("全镇6万余套智慧消防物联感知设备", AnswerType("count", "套"))
