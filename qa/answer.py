@@ -440,7 +440,10 @@ def read(
     evidence = evidence_score(sentences, hits)
     periods = [reviewed_period(h.section_path, d) if (d := retriever.document(h.source)) else None for h in hits]
     candidates = [
-        candidate(e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit], hits[e.hit].period_match)
+        candidate(
+            e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit], hits[e.hit].period_match,
+            other_town=bool(intent.towns) and hits[e.hit].town is not None and hits[e.hit].town not in intent.towns,
+        )
         for e in sentences
     ]
     quoted = quoted_terms(question)

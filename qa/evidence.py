@@ -144,20 +144,22 @@ def candidate(
     passage: str = "",
     period: str | None = None,
     period_match: float = 0.0,
+    other_town: bool = False,
 ) -> Candidate:
     """A sentence scored for the answer decision. A footnote is a definition by nature: it answers a
     question about a term's meaning or members as a span of that kind (a list of N members only if it
     names as many, as a sentence must), and it is about what its passage is about (its coverage is
     read over the passage and the footnote together). `period` is the one its passage looks back on
     (`qa.steering.reviewed_period`): it dates the sentence's events for a "when" question;
-    `period_match` is how well that passage's period matches the one the question names."""
+    `period_match` is how well that passage's period matches the one the question names. A sentence of
+    a report of `other_town` than the question names holds no answer to it, whatever its figures."""
     explains = footnote is not None and (
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
     spanned = has_span(text, answer)
     dated = footnote is None and not spanned and dated_by_period(answer, period, f"{passage}\n{text}")
     dated_by = period if dated else None
-    typed = explains or dated or spanned
+    typed = (explains or dated or spanned) and not other_town
     context = f"{passage}\n{text}" if footnote is not None else text
     coverage = subject.coverage(normalize_for_matching(context))
     return Candidate(hit, text, similarity, coverage, typed, footnote, dated_by, period_match)

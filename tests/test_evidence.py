@@ -78,3 +78,12 @@ def test_a_sentence_of_the_period_asked_answers_before_a_closer_one_of_another()
     of_2022 = candidate(0, "扎实做好救助帮困，全年共发放各类救助金 7301.18 万元。", 0.89, subject, asked, period_match=1.0)
     assert of_2025.coverage > of_2022.coverage
     assert sentence_score(of_2022, asked) > sentence_score(of_2025, asked)
+
+
+def test_a_sentence_of_another_towns_report_holds_no_answer() -> None:
+    """「庙行镇2022年新增了多少家科技型中小企业？」 is not answered by Dachang's 「新增科技型中小企业 80 家」."""
+    asked = expected_answer("庙行镇2022年新增了多少家科技型中小企业？")
+    subject = Subject({"科技型": 3.0, "中小企业": 2.0})
+    sentence = "新增科技型中小企业 80 家。"
+    assert candidate(0, sentence, 0.9, subject, asked).typed
+    assert not candidate(0, sentence, 0.9, subject, asked, other_town=True).typed
