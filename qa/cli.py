@@ -76,7 +76,7 @@ _ENVIRONMENT_FLAGS = {"store": "QA_STORE", "today": "QA_TODAY"}
 
 
 @contextlib.contextmanager
-def _store_from(args: argparse.Namespace) -> Iterator[None]:
+def _environment_from(args: argparse.Namespace) -> Iterator[None]:
     """`--store` as QA_STORE and `--today` as QA_TODAY while the command runs: the retriever the answer
     step and the chat load reads the settings from the environment."""
     given = {env: value for flag, env in _ENVIRONMENT_FLAGS.items() if (value := getattr(args, flag, None)) is not None}
@@ -335,7 +335,7 @@ def main(argv: list[str] | None = None) -> int:
     from qa.stores.milvus import MilvusUnavailableError
 
     try:
-        with _store_from(args):
+        with _environment_from(args):
             return args.func(args)
     except (IndexProblem, IngestError, ValueError, FileNotFoundError, MilvusUnavailableError, RayUnavailableError) as error:
         print(f"错误：{error}", file=sys.stderr)

@@ -37,7 +37,7 @@ _RESULT_WORDS = re.compile(r"(?<!为)了(?!解)|实际|最终|最后|截至|一�
 #: which report to read, not a period the question compares; group 1: the digits.
 _REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*\d{{1,2}}\s*月[^，,。？?；;]{{0,24}}?报告")
 #: A year named relative to the day the question is asked: 「今年」「去年」「明年」, "this/last/next year" (group
-#: 1 or 2: the word). Not a baseline it is compared with (「比去年」「较上年」「去年同期」, "than last year"):
+#: 1 or 2: the word). Not a baseline it is compared with (「比去年」「同比去年」「去年同期」, "than last year"):
 #: that year is the one before the period asked, not a period asked.
 _RELATIVE_YEAR = re.compile(
     r"(?<![比较与和])(?<!同比|相比|对比)(今年|本年|去年|明年)(?!同期)"
