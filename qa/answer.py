@@ -18,7 +18,7 @@ import numpy as np
 from qa.answer_types import AnswerType, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import answer_sentences, clauses
-from qa.query import QueryReading, is_foreign
+from qa.query import QueryReading, comparison_sides, is_foreign
 from qa.search import Hit, Retriever, get_retriever
 from qa.steering import reviewed_period
 from qa.text import normalize_for_matching, replace_surrogates
@@ -335,6 +335,7 @@ def compose_answer(
     footnote: Candidate | None = None,
     quoted: tuple[str, ...] = (),
     footnote_first: bool = False,
+    sides: int = 0,
 ) -> Answer:
     """The answer text: the sentence that answers best (holding the subject and a span of the asked
     kind, see `sentence_score`; for a list, with the rest of its enumeration), the footnote that
@@ -368,6 +369,10 @@ def compose_answer(
             say(best.text, best.hit + 1, f"注{best.footnote}：")
     if footnote is not None:
         say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")
+    for n in range(min(sides, len(hits))):  # a comparison: the best passage of each side answers for it
+        if own := [c for c in candidates if c.hit == n]:
+            side = max(own, key=lambda c: sentence_score(c, answer))
+            say(side.text, n + 1, f"注{side.footnote}：" if side.footnote is not None else "")
     say(hits[0].highlight, 1)
     if close:  # the sentence closest to the question in meaning, when it says something else
         nearest = close[0]
@@ -413,6 +418,7 @@ class Reading:
     settled: Answer | None = None
     quoted: tuple[str, ...] = ()  # the terms the question quotes (`quoted_terms`)
     kind: str = REPORT  # the kind of text the best passage comes from (`text_kind`)
+    sides: int = 0  # the sides a comparison names (`qa.query.comparison_sides`), whose best passages lead the hits
 
 
 def read(
@@ -450,7 +456,8 @@ def read(
     features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted)
     features |= clause_features(retriever, result.query_vector, candidates, answer)
     kind = text_kind(retriever, hits)
-    reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features, quoted=quoted, kind=kind)
+    sides = len(comparison_sides(intent))
+    reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features, quoted=quoted, kind=kind, sides=sides)
     if intent.unknown_places and not intent.towns:
         missing = "、".join(intent.unknown_places) + "的内容"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, missing=missing))
@@ -469,7 +476,7 @@ def decide(reading: Reading) -> Answer:
     if answered_probability(reading.features, reading.kind) >= 0.5:
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
         first = footnote is not None and footnote_leads(answer, hits[footnote.hit], footnote, reading.subject, reading.quoted)
-        return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted, first)
+        return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted, first, reading.sides)
     speaks_of_subject = reading.features["passage_coverage"] >= decision_model()["partial_coverage"]
     if candidates and reading.subject.terms and speaks_of_subject:
         return partial_answer(question, hits, reading.evidence, answer, reading.subject, candidates)

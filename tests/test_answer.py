@@ -286,3 +286,23 @@ def test_a_gloss_opens_with_the_quoted_term_and_a_colon() -> None:
     assert defines("三纵: 东部依托沪太路", ("三纵",))
     assert not defines("一核两翼：中部吴淞创新城、东部滨江产业带。", ("两翼",))  # another term that ends in it
     assert not defines("推进两翼建设：加快…", ())
+
+
+def test_a_comparison_answers_for_each_side_from_its_best_passage() -> None:
+    """「高境镇2023年实际完成的地方财政收入是多少？2024年的目标又是多少？」: the retriever puts each side's best
+    passage first; the answer gives each its best sentence, not only the one best overall."""
+    plan = _hit("2024 年主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；", "", source="a.txt", footnotes=())
+    review = _hit("过去一年，全镇经济运行稳中有进。全年完成地方财政收入8.37亿元，同比增长7.91%。", "", 0.7, "a.txt", ())
+    money = AnswerType("money")
+    candidates = [
+        Candidate(0, "2024 年主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；", 0.92, 1.0, True),
+        Candidate(1, "全年完成地方财政收入8.37亿元，同比增长7.91%。", 0.90, 1.0, True),
+        Candidate(1, "过去一年，全镇经济运行稳中有进。", 0.91, 0.0, False),
+    ]
+    one = compose_answer("?", [plan, review], 0.9, money, candidates)
+    both = compose_answer("?", [plan, review], 0.9, money, candidates, sides=2)
+    assert "8.37亿元" not in one.answer  # the second passage is not close enough to join on its own
+    assert both.answer.splitlines()[:2] == [
+        "2024 年主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元； [1]",
+        "全年完成地方财政收入8.37亿元，同比增长7.91%。 [2]",
+    ]
