@@ -83,3 +83,25 @@ def test_retrieve_returns_the_reading_and_the_query_with_the_hits(retriever: Ret
     assert [h.chunk_id for h in result.hits] == [h.chunk_id for h in retriever.search(question, 3)]
     assert result.covered and result.query_tokens and result.query_vector.shape == (retriever.embedder.dimension,)
     assert not retriever.retrieve("高境镇1999年的财政收入", 3).covered
+
+
+def test_a_side_of_a_comparison_is_its_periods_closest_passages() -> None:
+    """「2022年」's side: the reviews of 2022 (match 1), not a five-year review that mentions 2022 (0.5);
+    with no passage closer than 0.5, those are the side's."""
+    from qa.query import QueryReading
+    from qa.search.retriever import side_members
+
+    side = QueryReading(text="2022年", towns=("大场镇",), years=(2022,))
+    town = np.array([1, 1, 1, 0], dtype=np.float32)
+    assert side_members(town, np.array([1.0, 0.5, 0.0, 1.0]), side).tolist() == [True, False, False, False]
+    assert side_members(town, np.array([0.0, 0.5, 0.5, 1.0]), side).tolist() == [False, True, True, False]
+    assert not side_members(town, np.zeros(4), side).any()  # nothing about it: the caller ranks all passages
+
+
+@pytest.mark.slow
+def test_a_comparison_of_two_years_answers_each_from_its_years_review() -> None:
+    """The review of 2022 stands for 2022, though the five-year review of 2021–2025 scores higher overall."""
+    from qa.answer import ask
+
+    answer = ask("大场镇2022年和2025年引进企业数量相比怎么样？")
+    assert "967 家" in answer.answer and "6154家" in answer.answer

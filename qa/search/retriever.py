@@ -314,12 +314,15 @@ def pair_query(reading: QueryReading, towns: list[str], periods: bool) -> str:
 
 
 def side_members(town_match: np.ndarray, time_match: np.ndarray, side: QueryReading) -> np.ndarray:
-    """The passages of a comparison's side: of the town and the period it names (`qa.steering`)."""
+    """The passages of a comparison's side: of the town it names, and about its period as closely as any
+    passage of that town is (`qa.steering`): a review of 2022, when there is one, and not a five-year
+    review that only mentions 2022, stands for 「2022年」."""
     members = np.ones(len(town_match), dtype=bool)
     if side.towns:
         members &= town_match > 0
     if side.years or side.halves or side.plans:
-        members &= time_match > 0
+        closest = float(time_match[members].max(initial=0.0))
+        members &= (time_match >= closest) & (time_match > 0)
     return members
 
 
