@@ -187,7 +187,7 @@ class MilvusRetriever(Retriever):
         lengths = np.array([len(c.text) for c in chunks], dtype=np.float64)
         has_periods = bool(table.chunk_years.any() or table.chunk_labels.any())
 
-        def fused_of(one: QueryReading) -> np.ndarray:
+        def fused_of(one: QueryReading) -> tuple[np.ndarray, Candidates]:
             scored = relevance_of(one)
             candidates = Candidates(
                 dense=scored.dense, lexical=scored.lexical, document=table.doc_of_chunk, length=lengths,
@@ -200,11 +200,13 @@ class MilvusRetriever(Retriever):
                 names_town=bool(one.towns),
                 names_period=has_periods and bool(one.years or one.halves or one.plans),
             )
-            return fuse(candidates, allowed, traits)
+            return fuse(candidates, allowed, traits), candidates
 
-        fused = fused_of(reading)
-        sides = [(fused_of(side), side_members(table.town_match(side.towns), table.time_match(side), side)) for side in readings[1:]]
-        period_match = table.time_match(reading)
+        fused, candidates = fused_of(reading)
+        sides = []
+        for side in readings[1:]:
+            side_fused, side_candidates = fused_of(side)
+            sides.append((side_fused, side_members(side_candidates.town_match, side_candidates.time_match, side)))
         hits = []
         for i in rank(fused, sides, allowed, k):
             chunk = chunks[i]
@@ -217,7 +219,7 @@ class MilvusRetriever(Retriever):
                     reading,
                     relevance.query_tokens,
                     (float(fused[i]), float(relevance.dense[i]), float(relevance.lexical[i])),
-                    float(period_match[i]),
+                    float(candidates.time_match[i]),
                 )
             )
         return hits, relevance

@@ -218,13 +218,12 @@ class Retriever:
         relevance = self._relevance(reading, relevances)
         if not allowed.any():
             return [], relevance
-        fused = self._fused(reading, allowed, relevances)
-        sides = [
-            (self._fused(side, allowed, relevances), side_members(self._table.town_match(side.towns), self._table.time_match(side), side))
-            for side in comparison_sides(reading)
-        ]
-        period_match = self._table.time_match(reading)
-        return [self._hit(i, reading, relevance, fused, period_match) for i in rank(fused, sides, allowed, k)], relevance
+        fused, candidates = self._fused(reading, allowed, relevances)
+        sides = []
+        for side in comparison_sides(reading):
+            side_fused, side_candidates = self._fused(side, allowed, relevances)
+            sides.append((side_fused, side_members(side_candidates.town_match, side_candidates.time_match, side)))
+        return [self._hit(i, reading, relevance, fused, candidates.time_match) for i in rank(fused, sides, allowed, k)], relevance
 
     def relevance(self, reading: QueryReading) -> Relevance:
         """What the reading's text scores against every passage (dense and BM25), before fusion."""
@@ -252,9 +251,14 @@ class Retriever:
         relevances[key] = Relevance(dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0])
         return relevances[key]
 
-    def _fused(self, reading: QueryReading, allowed: np.ndarray, relevances: dict[str, Relevance]) -> np.ndarray:
+    def _fused(
+        self, reading: QueryReading, allowed: np.ndarray, relevances: dict[str, Relevance]
+    ) -> tuple[np.ndarray, Candidates]:
+        """The fused score of every passage, and the evidence it was fused from (its town and period
+        matches serve the comparison's sides and the hits)."""
         relevance = self._relevance(reading, relevances)
-        return fuse(self.candidates(reading, relevance), allowed, self.traits(reading, relevance))
+        candidates = self.candidates(reading, relevance)
+        return fuse(candidates, allowed, self.traits(reading, relevance)), candidates
 
     def candidates(self, reading: QueryReading, relevance: Relevance) -> Candidates:
         """Every passage's evidence for the fusion (`qa.fusion`): scores, document, length, steering."""
