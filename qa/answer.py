@@ -346,12 +346,12 @@ def compose_answer(
     close = [
         c for c in candidates if hits[c.hit].source == hits[0].source or hits[c.hit].score >= SECOND_HIT_RATIO * hits[0].score
     ]
-    parts: list[str] = []
+    parts: list[tuple[str, int]] = []  # (sentence with its prefix, the position + 1 of the hit it cites)
     said: list[str] = []
 
     def say(text: str, n: int, prefix: str = "") -> None:
         if text and not any(text in s or (len(s) > 8 and s in text) for s in said):
-            parts.append(f"{prefix}{text} [{n}]")
+            parts.append((f"{prefix}{text}", n))
             said.append(text)
 
     # for a list or a definition, a gloss of the term the question quotes comes first
@@ -383,7 +383,20 @@ def compose_answer(
         other_side = n == 2 and different_side and hit.score > 0.8 * hits[0].score
         if (near or other_side) and hit.highlight:
             say(hit.highlight, n)
-    return Answer(question, True, "\n".join(parts), tuple(hits), confidence, ANSWERED, None, answer.kind)
+    # the passage holding the answering sentence is cited first; a comparison's hits keep their sides' order
+    order = answering_first(len(hits), parts[0][1] - 1 if parts and not sides else 0)
+    cited = {old + 1: new + 1 for new, old in enumerate(order)}
+    text = "\n".join(f"{sentence} [{cited[n]}]" for sentence, n in parts)
+    return Answer(question, True, text, tuple(hits[i] for i in order), confidence, ANSWERED, None, answer.kind)
+
+
+def answering_first(n: int, lead: int) -> list[int]:
+    """The order of `n` hits with the `lead`-th first and the rest as ranked. Retrieval ranks passages
+    by the question as a whole; the answer step reads their sentences (the asked kind of span, the
+    subject, the period) and may find the answer in the second or third passage (「拥军优属方面要争取
+    什么荣誉」: the top passage is on social undertakings, the answer 「争创市双拥模范镇“八连冠”」 is in the
+    next). The reader's first citation, and the first passage shown, should be the one that answers."""
+    return [lead, *(i for i in range(n) if i != lead)]
 
 
 def partial_answer(question: str, hits: list[Hit], confidence: float, answer: AnswerType, subject: Subject, candidates: list[Candidate]) -> Answer:

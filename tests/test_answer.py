@@ -11,6 +11,7 @@ from qa.answer import (
     ASK_FOR_CONTEXT,
     NOT_COVERED,
     Evidence,
+    answering_first,
     answering_footnote,
     clause_features,
     compose_answer,
@@ -286,6 +287,25 @@ def test_a_gloss_opens_with_the_quoted_term_and_a_colon() -> None:
     assert defines("三纵: 东部依托沪太路", ("三纵",))
     assert not defines("一核两翼：中部吴淞创新城、东部滨江产业带。", ("两翼",))  # another term that ends in it
     assert not defines("推进两翼建设：加快…", ())
+
+
+def test_the_passage_holding_the_answering_sentence_is_cited_first() -> None:
+    """「拥军优属方面要争取什么荣誉」: the top passage is on social undertakings, the answering sentence is in
+    the second. The answer's first citation is [1] and the first hit is the passage it cites; the other
+    citations are renumbered with the hits."""
+    top = _hit("均衡发展各项社会事业。完成博爱家园示范点建设。", "完成博爱家园示范点建设。", 1.0, "a.txt", ())
+    second = _hit("统筹做好社会救助、退役军人保障等工作，争创市双拥模范镇“八连冠”。", "", 0.99, "a.txt", ())
+    candidates = [
+        Candidate(1, "统筹做好社会救助、退役军人保障等工作，争创市双拥模范镇“八连冠”。", 0.90, 1.0, True),
+        Candidate(0, "完成博爱家园示范点建设。", 0.85, 0.0, False),
+    ]
+    answer = compose_answer("?", [top, second], 0.9, AnswerType("general"), candidates)
+    assert [h.text for h in answer.hits] == [second.text, top.text]
+    assert answer.answer.splitlines() == [
+        "统筹做好社会救助、退役军人保障等工作，争创市双拥模范镇“八连冠”。 [1]",
+        "完成博爱家园示范点建设。 [2]",
+    ]
+    assert answering_first(4, 2) == [2, 0, 1, 3] and answering_first(3, 0) == [0, 1, 2]
 
 
 def test_a_comparison_answers_for_each_side_from_its_best_passage() -> None:
