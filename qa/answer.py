@@ -27,8 +27,12 @@ NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
 
 #: The fitted answer decision (`bench/fit_answer.py` writes it).
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
-#: How many of the best passages are searched for an answering sentence.
+#: How many of the best passages the answer decision reads (`question_features`; the model is fitted so).
 EVIDENCE_PASSAGES = 3
+#: How many of the best passages the answering sentence may come from. More than the decision reads: a
+#: fourth or fifth passage of the same report sometimes holds the sentence (「…除颤仪…」), and the passage it
+#: comes from is then cited first (`answering_first`).
+ANSWER_PASSAGES = 4
 #: A second passage joins the answer when its score is this close to the first's.
 SECOND_HIT_RATIO = 0.92
 #: The kinds of text the answer decision tells apart (`text_kind`): a work report, or anything else.
@@ -71,7 +75,7 @@ def candidate_sentences(hits: list[Hit]) -> list[tuple[int, str, int | None]]:
     """(hit position, sentence, footnote number) for the top passages (`answer_sentences` of each)."""
     return [
         (position, text, footnote)
-        for position, hit in enumerate(hits[:EVIDENCE_PASSAGES])
+        for position, hit in enumerate(hits[:ANSWER_PASSAGES])
         for text, footnote in answer_sentences(hit.text, hit.footnotes)
     ]
 
@@ -341,7 +345,7 @@ def compose_answer(
     kind, see `sentence_score`; for a list, with the rest of its enumeration), the footnote that
     answers the question (see `answering_footnote`), the top passage's own best sentence if it says
     something else, then a close second passage's highlight; each verbatim with its citation [n].
-    The hit holding the chosen sentence highlights it."""
+    The hit holding the chosen sentence highlights it and comes first (`answering_first`)."""
     hits = list(hits)
     close = [
         c for c in candidates if hits[c.hit].source == hits[0].source or hits[c.hit].score >= SECOND_HIT_RATIO * hits[0].score
@@ -456,7 +460,7 @@ def read(
     if not hits:
         return replace(reading, settled=not_covered(question, hits, 0.0, answer))
     sentences = score_sentences(retriever, hits, result.query_vector)
-    evidence = evidence_score(sentences, hits)
+    evidence = evidence_score([e for e in sentences if e.hit < EVIDENCE_PASSAGES], hits)
     periods = [reviewed_period(h.section_path, d) if (d := retriever.document(h.source)) else None for h in hits]
     candidates = [
         candidate(
@@ -466,8 +470,9 @@ def read(
         for e in sentences
     ]
     quoted = quoted_terms(question)
-    features = question_features(subject, hits, candidates, evidence, answer, intent.foreign, quoted)
-    features |= clause_features(retriever, result.query_vector, candidates, answer)
+    decisive = [c for c in candidates if c.hit < EVIDENCE_PASSAGES]  # what the decision model was fitted on
+    features = question_features(subject, hits, decisive, evidence, answer, intent.foreign, quoted)
+    features |= clause_features(retriever, result.query_vector, decisive, answer)
     kind = text_kind(retriever, hits)
     sides = len(comparison_sides(intent))
     reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features, quoted=quoted, kind=kind, sides=sides)
