@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from qa.crosslingual import english_glosses, translated_tokens, word_forms
+from qa.crosslingual import (
+    english_glosses,
+    pinyin_names,
+    translated_tokens,
+    transliterated_tokens,
+    word_forms,
+)
 from qa.text import BM25Tokenizer
 
 
@@ -26,3 +32,21 @@ def test_only_tokens_of_the_corpus_vocabulary_are_kept() -> None:
     assert set(tokens) == {"幼儿园", "企业", "草案"}
     assert len(tokens) == len(set(tokens))
     assert translated_tokens("How many in the town?", tokenize, vocabulary) == []
+
+
+def test_names_spelled_in_pinyin_are_matched_by_sound_to_the_corpus_words() -> None:
+    """"Hongguang Village" → 红光 ("Village" is left to the dictionary), "Zhu Junfeng" → 朱峻峰 as one
+    name, every reading of a heteronym (庙行 is "miaohang"); English words and words the corpus lacks
+    match nothing."""
+    words = {"红光", "朱峻峰", "庙行", "康家", "幼儿园", "村"}
+    names = pinyin_names(words)
+    assert names["hongguang"] == ("红光",) and names["zhujunfeng"] == ("朱峻峰",)
+    assert "庙行" in names["miaohang"] and "村" not in {w for found in names.values() for w in found}
+    assert transliterated_tokens("When were the Hongguang Village homes handed over?", names) == ["红光"]
+    assert transliterated_tokens("What did mayor Zhu Junfeng report for Miaohang?", names) == ["朱峻峰", "庙行"]
+    assert transliterated_tokens("Which Kindergarten opened in Luodian?", names) == []
+    tokenize = BM25Tokenizer([]).tokenize
+    question = "When were the Hongguang Village homes handed over?"
+    assert translated_tokens(question, tokenize, {"红光"}, names) == ["红光"]
+    assert translated_tokens(question, tokenize, {"康家"}, names) == []  # only words of the vocabulary
+

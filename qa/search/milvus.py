@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from qa.crosslingual import english_glosses, translated_tokens
+from qa.crosslingual import english_glosses, pinyin_names, translated_tokens
 from qa.documents import Chunk, Footnote
 from qa.evidence import bm25_idf
 from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
@@ -84,6 +84,7 @@ class MilvusRetriever(Retriever):
         self._df: dict[str, int] = {}
         self._pair_df: dict[str, int] = {}
         english_glosses()
+        self._names: dict[str, tuple[str, ...]] | None = None  # see `_pinyin_names`
         # a Milvus generation holds no sentence vectors: the answer step's sentences are embedded when
         # first asked about, and cached (bounded)
         self._stored_sentences: dict[str, np.ndarray] = {}
@@ -137,6 +138,14 @@ class MilvusRetriever(Retriever):
 
     # -- internals
 
+    def _pinyin_names(self) -> dict[str, tuple[str, ...]]:
+        """The indexed reports' words by their pinyin (`qa.crosslingual.pinyin_names`), for the names an
+        English question spells: Milvus cannot list its BM25 vocabulary, so the reports' text is tokenized
+        as the index was, at the first English question, and kept."""
+        if self._names is None:
+            self._names = pinyin_names({t for d in self.documents for t in self.tokenizer.tokenize(d.text)})
+        return self._names
+
     def _search(
         self, reading: QueryReading, k: int, *, town: str | None, year: int | None, sources: list[str] | None
     ) -> tuple[list[Hit], Relevance]:
@@ -153,7 +162,7 @@ class MilvusRetriever(Retriever):
             query_vector = self.embedder.encode_queries([key])[0]
             tokens = self.tokenizer.tokenize(one.matched_text)
             if one.foreign:
-                tokens += translated_tokens(one.text, self.tokenizer.tokenize, self._vocabulary)
+                tokens += translated_tokens(one.text, self.tokenizer.tokenize, self._vocabulary, self._pinyin_names())
             dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
             lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.crosslingual import english_glosses, translated_tokens
+from qa.crosslingual import english_glosses, pinyin_names, translated_tokens
 from qa.documents import Chunk, Footnote, Metadata
 from qa.evidence import bm25_idf
 from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
@@ -107,6 +107,7 @@ class Retriever:
         self._has_periods = bool(self._table.chunk_years.any() or self._table.chunk_labels.any())
         self._corpus_text = "\n".join(d.text for d in self._documents.values())
         english_glosses()  # read the dictionary now (~1 s), not during the first English question
+        self._names: dict[str, tuple[str, ...]] | None = None  # see `_pinyin_names`
         # sentences of each passage, and their normalized text, for highlighting (the index is static)
         self._sentences = [split_sentences(c.text) for c in self._chunks]
         self._normalized_sentences = [[normalize_for_matching(s.text) for s in found] for found in self._sentences]
@@ -204,6 +205,13 @@ class Retriever:
 
     # -- internals
 
+    def _pinyin_names(self) -> dict[str, tuple[str, ...]]:
+        """The index's words by their pinyin (`qa.crosslingual.pinyin_names`), for the names an English
+        question spells; made at the first English question (0.2 s for the seeds), then kept."""
+        if self._names is None:
+            self._names = pinyin_names(self.index.lexical.vocabulary)
+        return self._names
+
     def _coverage(self, reading: QueryReading) -> tuple[bool, bool]:
         """Whether a report of the towns the question names speaks of a year it names, and whether one
         can give the results it asks of that year (`ChunkTable.covers`, `ChunkTable.covers_results`)."""
@@ -246,7 +254,9 @@ class Retriever:
         dense = np.where(np.isnan(dense), floor, dense)
         query_tokens = self.index.tokenizer.tokenize(reading.matched_text)
         if reading.foreign:  # BM25 would match nothing of it: add Chinese tokens from a dictionary
-            query_tokens += translated_tokens(reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary)
+            query_tokens += translated_tokens(
+                reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary, self._pinyin_names()
+            )
         coverage = self._pairs.coverage(pair_query(reading, self._table.towns, self._has_periods))
         relevances[key] = Relevance(dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0])
         return relevances[key]
