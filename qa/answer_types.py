@@ -166,7 +166,13 @@ _ASKS = [
     ),
     (
         "area",
-        re.compile(r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多少米|多少公里|\bsquare\b|\bhectares?\b|\barea\b|\bhow long\b", re.I),
+        # "area" asks a size only as the thing measured ("how large an area", "the total area of"), not in
+        # a place's name ("in the Nanda area", "which residential area")
+        re.compile(
+            r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多少米|多少公里|\bsquare\b|\bhectares?\b|\bhow long\b"
+            r"|\bhow (?:large|big|much)\b[^?]*\barea\b|\b(?:what|total|floor|land|green|greening|building) area\b|\barea of\b",
+            re.I,
+        ),
     ),
     ("count", re.compile(rf"多少|几[{COUNT_UNITS}]|\bhow many\b|\bnumber of\b", re.I)),
     ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),

@@ -36,6 +36,11 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("Tax revenue grew in 2022, but by how much?", "rate", None),
         ("How much did the number of firms grow year on year?", "rate", None),
         ("How much revenue did Gaojing collect?", "money", None),
+        # "area" asks a size only as the thing measured, not in a place's name
+        ("How large an area of new greening did Gaojing plan?", "area", None),
+        ("What is the total area of the new park?", "area", None),
+        ("Which residential area in Gaojing was named elderly-friendly?", "general", None),
+        ("What did Dachang finish in the Nanda area in 2023?", "general", None),
         ("大场镇有什么新变化", "general", None),
     ],
 )
