@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from functools import cache, cached_property
 
 from pypinyin import Style, pinyin
 
+from qa.crosslingual import transliterated_tokens
 from qa.patterns import (
     FIVE_YEAR_PLAN,
     FIVE_YEAR_PLAN_EN,
@@ -77,6 +79,8 @@ class QueryReading:
     foreign: bool = False  # written mostly in Latin letters (English)
     #: the years named relative to the day it is asked (「今年」 → 2026), as (word, year), in `years` too
     relative_years: tuple[tuple[str, int], ...] = ()
+    #: the Chinese words an English question spells in pinyin ("Hongguang" → 红光; `qa.crosslingual.transliterated_tokens`)
+    names: tuple[str, ...] = ()
 
     @cached_property
     def matched_text(self) -> str:
@@ -89,12 +93,20 @@ class QueryReading:
         return anchored_query(self)
 
 
-def read_question(question: str, known_towns: list[str], corpus_text: str = "", this_year: int | None = None) -> QueryReading:
+def read_question(
+    question: str,
+    known_towns: list[str],
+    corpus_text: str = "",
+    this_year: int | None = None,
+    pinyin_names: Callable[[], Mapping[str, tuple[str, ...]]] | None = None,
+) -> QueryReading:
     """Towns, years, half-years and five-year plans named in the question, and its language. A place
     name that neither is an indexed town nor occurs anywhere in the indexed reports is `unknown` (the
     question is about somewhere the reports do not cover); in English, a "… Town" whose name is not the
     pinyin of an indexed town (the reports' text cannot be searched for a spelling). 「今年」「去年」「明年」
-    are read against `this_year`, the year the question is asked in (`Settings.today`; None: not read)."""
+    are read against `this_year`, the year the question is asked in (`Settings.today`; None: not read).
+    `pinyin_names` gives the index's words by their pinyin (`qa.crosslingual.pinyin_names`), asked for
+    only when the question is in English."""
     text = normalize_question(question)
     mentioned: dict[str, int] = {}
     for town in known_towns:
@@ -150,6 +162,9 @@ def read_question(question: str, known_towns: list[str], corpus_text: str = "", 
         whole_year=bool(_WHOLE_YEAR.search(text)),
         foreign=is_foreign(text),
         relative_years=tuple(relative),
+        names=tuple(n for n in transliterated_tokens(text, pinyin_names()) if not any(n in t for t in towns))
+        if pinyin_names is not None and is_foreign(text)
+        else (),  # a town's name is steered, and anchored as the town
     )
 
 
@@ -161,13 +176,15 @@ def is_foreign(text: str) -> bool:
 
 def anchored_query(reading: QueryReading) -> str:
     """The text to embed. A question in English gets the Chinese names of the towns and periods it
-    names appended: a small multilingual model matches Chinese passages far better when the query
-    carries a few words in their language, and these are exact, not guessed translations."""
+    names appended, and the Chinese words of the names it spells in pinyin: a small multilingual model
+    matches Chinese passages far better when the query carries a few words in their language, and these
+    are exact, not guessed translations."""
     if not reading.foreign:
         return reading.matched_text
     anchors = [*reading.towns, *(f"{y}年" for y in reading.years)]
     anchors += ["上半年" if h == "H1" else "下半年" for h in reading.halves]
     anchors += [f"“{p}”规划" for p in reading.plans]
+    anchors += list(reading.names)
     return f"{reading.text} {' '.join(anchors)}".strip()
 
 

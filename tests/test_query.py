@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from qa.crosslingual import pinyin_names
 from qa.query import anchored_query, comparison_sides, is_foreign, read_question
 
 TOWNS = ["大场镇", "庙行镇", "高境镇"]
@@ -31,6 +32,20 @@ def test_english_question_names_town_by_pinyin_and_period() -> None:
     assert reading.foreign and is_foreign(reading.text)
     query = anchored_query(reading)
     assert "庙行镇" in query and "2023年" in query and "上半年" in query and "“十四五”规划" in query
+
+
+def test_names_an_english_question_spells_in_pinyin_are_embedded_in_chinese() -> None:
+    """"Hongguang Village" → 红光, appended to the text embedded, as town names are; the town's own name is
+    anchored as the town, not twice; a Chinese question never asks for the names."""
+    names = pinyin_names(["红光", "大场", "住宅"])
+    reading = read_question("When were the Hongguang Village homes in Dachang handed over?", TOWNS, pinyin_names=lambda: names)
+    assert reading.names == ("红光",) and reading.towns == ("大场镇",)
+    assert anchored_query(reading).endswith("大场镇 红光")
+
+    def never() -> dict[str, tuple[str, ...]]:
+        raise AssertionError("asked for pinyin names of a Chinese question")
+
+    assert read_question("红光村动迁安置房什么时候交付？", TOWNS, pinyin_names=never).names == ()
 
 
 def test_place_not_in_the_reports_is_unknown() -> None:

@@ -112,7 +112,7 @@ class MilvusRetriever(Retriever):
         raise AttributeError("a Milvus store has no table of every passage; candidates get one per question")
 
     def read(self, question: str) -> QueryReading:
-        return read_question(question, self._town_names, self._corpus_text, self.settings.current_year)
+        return read_question(question, self._town_names, self._corpus_text, self.settings.current_year, self._pinyin_names)
 
     def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
         from qa.stores.milvus import quote

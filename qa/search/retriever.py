@@ -136,7 +136,7 @@ class Retriever:
 
     def read(self, question: str) -> QueryReading:
         """The question's reading against this index's towns and text."""
-        return read_question(question, self._table.towns, self._corpus_text, self.settings.current_year)
+        return read_question(question, self._table.towns, self._corpus_text, self.settings.current_year, self._pinyin_names)
 
     def search(
         self,
