@@ -29,9 +29,9 @@ NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
 #: How many of the best passages the answer decision reads (`question_features`; the model is fitted so).
 EVIDENCE_PASSAGES = 3
-#: How many of the best passages the answering sentence may come from. More than the decision reads: a
-#: fourth or fifth passage of the same report sometimes holds the sentence (「…除颤仪…」), and the passage it
-#: comes from is then cited first (`answering_first`).
+#: How many of the best passages the answering sentence may come from. One more than the decision reads:
+#: a fourth passage of the same report sometimes holds the sentence (「…除颤仪…」), and the passage it comes
+#: from is then cited first (`answering_first`). Five moved answers both ways (README).
 ANSWER_PASSAGES = 4
 #: A second passage joins the answer when its score is this close to the first's.
 SECOND_HIT_RATIO = 0.92
