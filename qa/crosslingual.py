@@ -88,9 +88,11 @@ def translated_tokens(
 
 def pinyin_names(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Toneless pinyin, lower case and without spaces, → the Chinese words of two to six characters
-    among `words` that read so (every reading of a heteronym): 「红光」 → "hongguang"."""
+    among `words` that read so (every reading of a heteronym): 「红光」 → "hongguang". The words are read in
+    sorted order, so that a spelling's words come in the same order whatever order `words` has (a set's
+    changes from process to process, and the order reaches the text embedded)."""
     names: dict[str, dict[str, None]] = {}
-    for word in words:
+    for word in sorted(words):
         if _CJK_WORD.match(word):
             for reading in islice(product(*pinyin(word, style=Style.NORMAL, heteronym=True)), _READINGS):
                 names.setdefault("".join(reading), {})[word] = None

@@ -50,3 +50,11 @@ def test_names_spelled_in_pinyin_are_matched_by_sound_to_the_corpus_words() -> N
     assert translated_tokens(question, tokenize, {"红光"}, names) == ["红光"]
     assert translated_tokens(question, tokenize, {"康家"}, names) == []  # only words of the vocabulary
 
+
+
+def test_pinyin_names_do_not_depend_on_the_order_of_the_words() -> None:
+    """The names reach the text embedded in this order: a set's order, which changes from process to
+    process, once moved an English question's passages between ranks 2 and 3."""
+    words = ["五家", "五届", "无界", "误解", "红光"]
+    assert pinyin_names(words) == pinyin_names(reversed(words))
+    assert pinyin_names(words)["wujie"] == ("五家", "五届", "无界", "误解")  # code-point order
