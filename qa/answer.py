@@ -18,12 +18,16 @@ import numpy as np
 from qa.answer_types import AnswerType, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import answer_sentences, clauses
-from qa.query import QueryReading, comparison_sides, is_foreign
+from qa.query import QueryReading, comparison_sides, is_foreign, town_spellings
 from qa.search import Hit, Retriever, get_retriever
 from qa.steering import reviewed_period
 from qa.text import normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
+#: When the best passages hold not one character of what the question asks about (「GDP」), whatever they
+#: say is about something else. No labelled question has such passages, so the answer model, fitted where
+#: the subject is at least partly found, has nothing to say about them: the reports do not speak of it.
+ABSENT_SUBJECT = "最相关的报告段落里没有提到{}，找不到能回答这个问题的内容。"
 
 #: The fitted answer decision (`bench/fit_answer.py` writes it).
 MODEL_FILE = Path(__file__).with_name("answer_model.json")
@@ -315,6 +319,12 @@ def _with_highlight(hit: Hit, sentence: str) -> Hit:
     return replace(hit, highlight=sentence, highlight_spans=((start, start + len(sentence)),))
 
 
+def opens_list(sentence: str) -> bool:
+    """A sentence that introduces a list with 「：」 and stops at its first 「；」 (「主要预期目标为：区级地方财政收入
+    增速不低于全区平均水平；」) is only the first member: whatever was asked, the answer is the whole list."""
+    return re.search(r"[：:][^：:；;。]*[；;]\s*$", sentence) is not None
+
+
 def _whole_list(hit: Hit, sentence: str) -> str:
     """A list question's answering sentence with the rest of its enumeration: reports run a list
     over several 「；」-separated sentences of one line, ending at 「。」."""
@@ -366,7 +376,7 @@ def compose_answer(
         say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")
     if best is not None:
         if best.footnote is None:
-            text = _whole_list(hits[best.hit], best.text) if answer.kind == "list" else best.text
+            text = _whole_list(hits[best.hit], best.text) if answer.kind == "list" or opens_list(best.text) else best.text
             hits[best.hit] = _with_highlight(hits[best.hit], text)
             say(text, best.hit + 1, f"（{best.dated_by}）" if best.dated_by else "")
         else:
@@ -453,7 +463,8 @@ def read(
     result = retriever.retrieve(question, k, town=town, year=year, sources=sources)
     intent, hits = result.reading, result.hits
     answer = expected_answer(intent.text)
-    subject = subject_of(result.query_tokens, [*intent.towns, *intent.unknown_places], retriever.term_idf)
+    spellings = [spelling for town in intent.towns for spelling in town_spellings(town)]  # "Gaojing"
+    subject = subject_of(result.query_tokens, [*intent.towns, *spellings, *intent.unknown_places], retriever.term_idf)
     reading = Reading(question, tuple(hits), answer, subject, (), tuple(result.query_tokens), 0.0, {})
     if needs_context(intent, subject):
         return replace(reading, settled=not_covered(question, hits, 0.0, answer, ASK_FOR_CONTEXT, "问的是哪个镇、哪方面的内容"))
@@ -482,7 +493,16 @@ def read(
     if gap := coverage_gap(retriever, intent, result.covered, result.results_covered):
         missing = "该镇该时期的报告" if not result.covered else "该镇该时期的实际完成情况"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, missing))
+    if subject.terms and features["passage_coverage"] == 0.0:
+        named = "、".join(f"“{as_asked(term, question)}”" for term in subject.terms)
+        return replace(reading, settled=not_covered(question, hits, evidence, answer, ABSENT_SUBJECT.format(named), named))
     return reading
+
+
+def as_asked(term: str, question: str) -> str:
+    """`term` as the question spells it (the subject's terms are matched lower-cased: "GDP" → gdp)."""
+    found = re.search(re.escape(term), question, re.IGNORECASE)
+    return found.group(0) if found else term
 
 
 def decide(reading: Reading) -> Answer:

@@ -126,6 +126,18 @@ def test_the_sentence_with_the_asked_span_answers_and_is_highlighted() -> None:
     assert TEXT[start:end] == second.text
 
 
+def test_a_sentence_opening_a_list_answers_with_the_whole_list_whatever_was_asked() -> None:
+    """Reports cut a list of targets into 「；」-separated sentences after a colon: the first alone
+    is one target of several, so the answer runs to the list's 「。」 even for a question not typed as a list."""
+    text = "主要预期目标为：区级地方财政收入增速不低于全区平均水平；社会消费品零售总额力争完成 73 亿元；固定资产投资力争完成 10 亿元。全力以赴推进。"
+    opener = Candidate(0, "主要预期目标为：区级地方财政收入增速不低于全区平均水平；", 0.9, 1.0, False)
+    answer = compose_answer("主要预期目标是怎么定的？", [_hit(text, opener.text)], 0.9, AnswerType("general"), [opener])
+    assert answer.answer.splitlines()[0] == text[: text.index("。") + 1] + " [1]"
+    member = Candidate(0, "社会消费品零售总额力争完成 73 亿元；", 0.9, 1.0, True)  # no colon: a member, not the opener
+    answer = compose_answer("社会消费品零售总额的目标是多少？", [_hit(text, member.text)], 0.9, AnswerType("money"), [member])
+    assert answer.answer.splitlines()[0] == "社会消费品零售总额力争完成 73 亿元； [1]"
+
+
 def test_partial_says_what_the_reports_say_and_what_they_do_not_give() -> None:
     about = Candidate(0, "推动地铁18号线“三站一场”¹周边开发。", 0.9, 0.8, False)
     subject = Subject({"三站一场": 4.0, "周边": 2.0})
@@ -167,6 +179,18 @@ def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> 
     assert answer.status == "not_covered"
     assert "大场镇2024年" in answer.answer and "已收录的报告" in answer.answer
     assert "2022" in answer.answer and "2025" in answer.answer  # the periods the two Dachang reports review
+
+
+@pytest.mark.slow
+def test_a_subject_the_passages_hold_nothing_of_is_not_covered_and_named() -> None:
+    """Not one character of 「GDP」 is in the best passages: no labelled question is like it, and the
+    reply names what the reports do not mention instead of quoting a figure about something else."""
+    from qa.answer import ask
+
+    answer = ask("高境镇2023年的GDP是多少？")
+    assert answer.status == "not_covered" and "“GDP”" in answer.answer and answer.missing == "“GDP”"
+    english = ask("What was Gaojing's GDP in 2023?")
+    assert english.status == "not_covered" and "Gaojing" not in english.answer  # the town steers; it is not the subject
 
 
 @pytest.mark.slow
