@@ -370,7 +370,9 @@ def compose_answer(
 
     # for a list or a definition, a gloss of the term the question quotes comes first
     glosses = quoted if answer.kind in ("list", "definition") else ()
-    ranked = sorted(close, key=lambda c: (not defines(c.text, glosses), -sentence_score(c, answer)))
+    # a passage's own heading names its section and states nothing: it leads only when nothing else can
+    ranked = sorted(close, key=lambda c: (c.footnote is None and c.text.strip() in hits[c.hit].section_path,
+                                          not defines(c.text, glosses), -sentence_score(c, answer)))
     best = ranked[0] if ranked else None
     if footnote is not None and footnote_first:
         say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")

@@ -3,6 +3,8 @@ outcomes end to end, and `qa.ask` / `qa.retrieve` on hostile questions (the comm
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -136,6 +138,17 @@ def test_a_sentence_opening_a_list_answers_with_the_whole_list_whatever_was_aske
     member = Candidate(0, "社会消费品零售总额力争完成 73 亿元；", 0.9, 1.0, True)  # no colon: a member, not the opener
     answer = compose_answer("社会消费品零售总额的目标是多少？", [_hit(text, member.text)], 0.9, AnswerType("money"), [member])
     assert answer.answer.splitlines()[0] == "社会消费品零售总额力争完成 73 亿元； [1]"
+
+
+def test_a_passage_heading_does_not_lead_an_answer() -> None:
+    """A part heading that opens a passage is in its text, close in meaning to any question on that part
+    (「二、关于《…规划纲要（草案）》的说明」 for the plan's targets), and states nothing."""
+    heading = "二、关于《规划纲要（草案）》的说明"
+    text = f"{heading}\n《纲要（草案）》是指导未来五年发展的行动纲领。"
+    hit = replace(_hit(text, heading), section_path=(heading,))
+    candidates = [Candidate(0, heading, 0.95, 1.0, False), Candidate(0, "《纲要（草案）》是指导未来五年发展的行动纲领。", 0.90, 0.5, False)]
+    answer = compose_answer("规划纲要草案是什么？", [hit], 0.9, AnswerType("general"), candidates)
+    assert answer.answer.splitlines()[0] == "《纲要（草案）》是指导未来五年发展的行动纲领。 [1]"
 
 
 def test_partial_says_what_the_reports_say_and_what_they_do_not_give() -> None:
