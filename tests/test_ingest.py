@@ -10,7 +10,7 @@ import pytest
 
 from qa.cli import main
 from qa.documents import Document
-from qa.ingest import IngestError, clean_text, detect_style, load_document, read_text
+from qa.ingest import IngestError, clean_text, detect_style, load_document, parse_document, read_text
 from tests.conftest import FIXTURES_DIR, SEEDS_DIR
 
 MARKUP = re.compile(r"\*\*|</?sup>|\[bookmark|\[footnoteRef|\[\d+:|[¹²³⁴⁵⁶⁷⁸⁹⁰]|^#|^---", re.MULTILINE)
@@ -59,6 +59,18 @@ def test_periods_carry_their_years() -> None:
     assert (plan.label, plan.start_year, plan.end_year) == ("十五五", 2026, 2030)
     half = seed("002").metadata.periods_reviewed[0]
     assert (half.kind, half.start_year, half.end_year) == ("half", 2023, 2023)
+
+
+@pytest.mark.parametrize("written, date", [("二〇二四年一月十日", "2024-01-10"), ("二○二三年十二月二十六日", "2023-12-26"),
+                                            ("２０２４年１月１０日", "2024-01-10")])
+def test_a_date_in_chinese_or_full_width_numerals_is_read(written: str, date: str) -> None:
+    """Formal documents often date themselves in Chinese numerals; the date decides which year an early
+    report looks back on, and every citation shows it."""
+    raw = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8")
+    assert "——2024年1月10日在" in raw
+    document = parse_document(raw.replace("——2024年1月10日在", f"——{written}在"), "003.txt")
+    assert document.metadata.date == date
+    assert document.metadata.meeting == SEED_METADATA["003"]["meeting"]
 
 
 # ---------------------------------------------------------------- cleaning
