@@ -20,7 +20,8 @@ from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_o
 from qa.highlight import answer_sentences, clauses
 from qa.query import QueryReading, comparison_sides, is_foreign, town_spellings
 from qa.search import Hit, Retriever, get_retriever
-from qa.steering import reviewed_period
+from qa.sections import ADDRESS
+from qa.steering import is_opening, reviewed_period
 from qa.text import normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
@@ -495,10 +496,41 @@ def read(
     if gap := coverage_gap(retriever, intent, result.covered, result.results_covered):
         missing = "该镇该时期的报告" if not result.covered else "该镇该时期的实际完成情况"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, missing))
+    if intent.about_report and (facts := report_facts(question, hits, answer, intent.about_report, retriever, evidence)):
+        return replace(reading, settled=facts)
     if subject.terms and features["passage_coverage"] == 0.0:
         named = "、".join(f"“{as_asked(term, question)}”" for term in subject.terms)
         return replace(reading, settled=not_covered(question, hits, evidence, answer, ABSENT_SUBJECT.format(named), named))
     return reading
+
+
+def report_facts(question: str, hits: list[Hit], answer: AnswerType, asked: str, retriever: Retriever, confidence: float) -> Answer | None:
+    """A question about the report itself — who gave it, on which day, at which meeting — answered by the
+    opening lines of the report retrieval put first (`qa.steering.openings_asked`): the line holding the
+    asked fact, then the report's other dateline and speaker lines, verbatim. None when the first passage
+    is no opening or its report's metadata, read from those lines, lacks the fact: then the answer
+    decision judges the question as any other."""
+    hit = hits[0]
+    document = retriever.document(hit.source)
+    if document is None or not is_opening(hit.section_path, hit.start):
+        return None
+    meta = document.metadata
+    lines = []
+    for line in (line.strip() for line in hit.text.split("\n")):
+        if ADDRESS.match(line):  # 「各位代表：」 ends the front matter
+            break
+        if line and line != meta.title:
+            lines.append(line)
+    holds = {
+        "speaker": lambda line: bool(meta.speaker) and meta.speaker in re.sub(r"\s+", "", line),
+        "date": lambda line: bool(meta.date) and re.search(r"年.{0,3}月.{0,3}日", line) is not None,
+        "meeting": lambda line: bool(meta.meeting) and ("会议" in line or "大会" in line),
+    }[asked]
+    found = next((line for line in lines if holds(line)), None)
+    if found is None:
+        return None
+    text = "\n".join(f"{line} [1]" for line in (found, *(line for line in lines if line != found)))
+    return Answer(question, True, text, (_with_highlight(hit, found), *hits[1:]), confidence, ANSWERED, None, answer.kind)
 
 
 def as_asked(term: str, question: str) -> str:

@@ -37,7 +37,25 @@ _REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|回顾|
 _RESULT_WORDS = re.compile(r"(?<!为)了(?!解)|实际|最终|最后|截至|一共|共计|\b(?:did|was|were|had)\b", re.I)
 #: A year named as the date a report was given (「2023年1月的政府工作报告里」「2023年1月在…人代会上作的报告」):
 #: which report to read, not a period the question compares; group 1: the digits.
-_REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*\d{{1,2}}\s*月[^，,。？?；;]{{0,24}}?报告")
+_REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*(\d{{1,2}})\s*月[^，,。？?；;]{{0,24}}?报告")
+#: A question about the report itself — who gave it, on which day, at which meeting — which the report's
+#: opening lines (its dateline and speaker) answer, not its body: 「…政府工作报告是谁作的」「作政府工作报告的镇长
+#:是谁」「…报告是在哪天的人代会上作的」, "When did … deliver the government work report". A question word and a
+#: verb of delivering (作, 做, 宣读, 发表) next to 「报告」 within one clause, so that 「报告里，…什么时候交付使用」,
+#: a question on what a report says, is not one. The three groups say what is asked.
+_ASKS = r"(?:(谁|哪位)|(哪天|哪一天|什么时候|何时|几月几[日号])|(哪次|哪一次|什么会|哪个会|哪届))"
+_GIVES = r"(?:作|做|宣读|发表)"
+_ABOUT_REPORT = (
+    re.compile(rf"报告[^，,。？?；;]{{0,12}}?{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}"),  # 报告是谁作的 / 是哪天在人代会上作的
+    re.compile(rf"{_GIVES}[^，,。？?；;]{{0,8}}报告的?[^，,。？?；;]{{0,6}}?(?:是)?{_ASKS}"),  # 作政府工作报告的镇长是谁
+    re.compile(rf"{_ASKS}{_GIVES}[^，,。？?；;]{{0,16}}报告"),  # 谁作的大场镇2026年政府工作报告
+)
+_ABOUT_REPORT_EN = re.compile(
+    r"\b(?:(who)|(when|what date|which day)|(which|what) (?:meeting|session|congress))\b"
+    r"[^?]{0,80}\b(?:deliver|present|gave|give|given|made|read)\w*\b", re.I
+)
+#: What `report_question` returns for each group of `_ASKS` / `_ABOUT_REPORT_EN`.
+REPORT_FACTS = ("speaker", "date", "meeting")
 #: A year named relative to the day the question is asked: 「今年」「去年」「明年」, "this/last/next year" (group
 #: 1 or 2: the word). Not a baseline it is compared with (「比去年」「同比去年」「去年同期」, "than last year"):
 #: that year is the one before the period asked, not a period asked.
@@ -74,6 +92,8 @@ class QueryReading:
     wants_plan: bool = False
     #: years named only as the date a report was given (`_REPORT_DATE`): not a side of a comparison
     report_years: tuple[int, ...] = ()
+    #: (year, month) of the report a question names by its date (「2023年1月的政府工作报告」)
+    report_dates: tuple[tuple[int, int], ...] = ()
     wants_result: bool = False  # asks what was achieved (完成了, 实际, "did"), not what is planned
     whole_year: bool = False  # asks for a whole year (「全年」, "the full year"), not a part of it
     foreign: bool = False  # written mostly in Latin letters (English)
@@ -81,6 +101,8 @@ class QueryReading:
     relative_years: tuple[tuple[str, int], ...] = ()
     #: the Chinese words an English question spells in pinyin ("Hongguang" → 红光; `qa.crosslingual.transliterated_tokens`)
     names: tuple[str, ...] = ()
+    #: what it asks of the report itself — "speaker", "date" or "meeting" (`report_question`) — or None
+    about_report: str | None = None
 
     @cached_property
     def matched_text(self) -> str:
@@ -142,7 +164,8 @@ def read_question(
             word = chinese or f"{english} year"
             relative[(word, this_year + _YEARS_FROM_NOW[(chinese or english).lower()])] = None
     years = tuple(dict.fromkeys(mentions + [year for _, year in relative]))  # in order of mention
-    dated = [int(y) for y in _REPORT_DATE.findall(text)]
+    report_dates = tuple(dict.fromkeys((int(y), int(m)) for y, m in _REPORT_DATE.findall(text)))
+    dated = [int(y) for y, _ in _REPORT_DATE.findall(text)]
     report_years = tuple(y for y in dict.fromkeys(dated) if mentions.count(y) == dated.count(y))  # named only as a date
     halves = _halves(text)
     plans = set(FIVE_YEAR_PLAN.findall(text))
@@ -158,14 +181,28 @@ def read_question(
         plans=tuple(sorted(plans)),
         wants_plan=wants_plan,
         report_years=report_years,
+        report_dates=report_dates,
         wants_result=bool(_RESULT_WORDS.search(text)) and not wants_plan,
         whole_year=bool(_WHOLE_YEAR.search(text)),
         foreign=is_foreign(text),
         relative_years=tuple(relative),
+        about_report=report_question(text),
         names=tuple(n for n in transliterated_tokens(text, pinyin_names()) if not any(n in t for t in towns))
         if pinyin_names is not None and is_foreign(text)
         else (),  # a town's name is steered, and anchored as the town
     )
+
+
+def report_question(text: str) -> str | None:
+    """What a question asks of the report itself (`REPORT_FACTS`: who gave it, on which day, at which
+    meeting), or None when it asks what a report says (see `_ABOUT_REPORT`)."""
+    if "报告" in text:
+        for pattern in _ABOUT_REPORT:
+            if found := pattern.search(text):
+                return next(fact for fact, group in zip(REPORT_FACTS, found.groups(), strict=True) if group)
+    if re.search(r"\breports?\b", text, re.I) and (found := _ABOUT_REPORT_EN.search(text)):
+        return next(fact for fact, group in zip(REPORT_FACTS, found.groups(), strict=True) if group)
+    return None
 
 
 def is_foreign(text: str) -> bool:

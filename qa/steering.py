@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from qa.documents import Chunk, document_years
+from qa.documents import Chunk, Metadata, document_years
 from qa.patterns import FIVE_YEAR_PLAN, PLAN_PART, REVIEW_PART, YEAR_WITH_UNIT
 from qa.query import QueryReading
 
@@ -120,6 +120,27 @@ def _named_months(text: str) -> set[int]:
     return {int(number) if number else _MONTHS_EN.index(name.lower()) + 1 for number, name in _MONTH.findall(text)}
 
 
+def report_periods(meta: Metadata) -> frozenset[int | str]:
+    """The years, half-years ("H1", "H2") and five-year plans ("十四五") a report reviews or plans, and the
+    year it was given in: what a question names a report by (「高境镇2024年那份政府工作报告」)."""
+    found: set[int | str] = {int(meta.date[:4])} if meta.date else set()
+    for period in (*meta.periods_reviewed, *meta.periods_planned):
+        if period.kind == "plan":
+            found.add(period.label)
+        else:
+            found.update(range(period.start_year, period.end_year + 1))
+            if period.kind == "half":
+                found.add(period.label[-2:])
+    return frozenset(found)
+
+
+def is_opening(section_path: tuple[str, ...], start: int) -> bool:
+    """Whether a passage (its section path, its start in the report's text) opens its report, before any
+    section: the front matter (title, dateline, speaker), which answers a question about the report
+    itself (`QueryReading.about_report`)."""
+    return not section_path and start == 0
+
+
 class ChunkTable:
     """Per-chunk facts as arrays, so that filters and steering are a few numpy operations per query
     instead of a Python loop over every chunk: the report each chunk is from, its town, the years and
@@ -150,9 +171,13 @@ class ChunkTable:
             self.chunk_labels[row, [self.label_column[label] for label in time.labels]] = True
         self.chunk_doc_years = self.doc_years[self.doc_of_chunk]
         self.is_plan = np.array([t.is_plan for t in times], dtype=bool)
+        #: the passage each report opens with, before its first section: its title, dateline and speaker
+        self.opening = np.array([is_opening(c.section_path, c.start) for c in chunks], dtype=bool)
         self.doc_town_names = [documents[s].metadata.town for s in self.sources]
         self.doc_spoken_years = [spoken_years(documents[s]) for s in self.sources]
         self.doc_reviewed = [documents[s].metadata.periods_reviewed for s in self.sources]
+        #: per report, the years, half-years ("H1") and five-year plans it reviews, plans or was given in
+        self.doc_periods = [report_periods(documents[s].metadata) for s in self.sources]
         self.doc_dates = [documents[s].metadata.date or "" for s in self.sources]
         self.doc_review_text = [review_text(documents[s]) for s in self.sources]
 
@@ -172,6 +197,24 @@ class ChunkTable:
         """1 for a chunk of a report of one of `towns`, else 0."""
         wanted = [self.towns.index(t) for t in towns if t in self.towns]
         return np.isin(self.town_of_chunk, wanted).astype(np.float32)
+
+    def openings_asked(self, reading: QueryReading, town_match: np.ndarray) -> np.ndarray:
+        """The openings (`is_opening`) of the reports a question about a report itself means: of the
+        towns it names; given in the month it names (「2023年1月在庙行镇人代会上作…」), else reviewing, planning
+        or given in as many of the periods it names as any (「the report reviewing the first half of 2023」). Which of those is the one, the
+        fused score says (「第六届人大第三次会议上的报告」)."""
+        members = self.opening.copy()
+        if reading.towns:
+            members &= town_match > 0
+        dated = [f"{year:04d}-{month:02d}" for year, month in reading.report_dates]
+        if dated:
+            given = np.array([any(d.startswith(m) for m in dated) for d in self.doc_dates], dtype=bool)
+            members &= given[self.doc_of_chunk]
+        elif reading.years or reading.halves or reading.plans:
+            asked = {*reading.years, *reading.halves, *reading.plans}
+            match = np.array([len(asked & periods) for periods in self.doc_periods], dtype=np.int64)[self.doc_of_chunk]
+            members &= match >= int(match[members].max(initial=0))
+        return members
 
     def time_match(self, reading: QueryReading) -> np.ndarray:
         """1 for a chunk about a year the question names, 0.5 for one in a report about it; averaged

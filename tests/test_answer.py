@@ -207,6 +207,26 @@ def test_a_subject_the_passages_hold_nothing_of_is_not_covered_and_named() -> No
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "first_line", "date"),
+    [
+        ("2023年1月在庙行镇人代会上作政府工作报告的镇长是谁？", "庙行镇镇长 朱峻峰", "2023-01-05"),
+        ("大场镇第六届人大第三次会议上的政府工作报告是哪一天作的？", "(2023年1月12日)", "2023-01-12"),
+        ("When was Gaojing's government work report reviewing 2023 delivered?",
+         "——2024年1月10日在上海市宝山区高境镇第八届人民代表大会第六次会议上", "2024-01-10"),
+    ],
+)
+def test_a_question_about_the_report_itself_is_answered_by_its_opening_lines(question: str, first_line: str, date: str) -> None:
+    """Who gave a report and when are in its dateline and speaker lines, not in its body: the opening
+    of the report meant comes first and its line holding the asked fact leads, verbatim."""
+    from qa.answer import ask
+
+    answer = ask(question)
+    assert answer.status == "answered" and answer.answer.splitlines()[0] == f"{first_line} [1]"
+    assert answer.hits[0].date == date and answer.hits[0].section_path == () and answer.hits[0].highlight == first_line
+
+
+@pytest.mark.slow
 def test_this_year_is_the_year_the_question_is_asked_in() -> None:
     """The issue's own example: asked on 3 Dec 2026 (QA_TODAY, tests/conftest.py), 「今年」 is 2026, which no
     Miaohang report covers; the reply says so, how it read 「今年」, and which reports there are — not

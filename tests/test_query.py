@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.crosslingual import pinyin_names
-from qa.query import anchored_query, comparison_sides, is_foreign, read_question
+from qa.query import anchored_query, comparison_sides, is_foreign, read_question, report_question
 
 TOWNS = ["大场镇", "庙行镇", "高境镇"]
 
@@ -186,3 +186,33 @@ def test_relative_years_are_read_against_the_day_asked(question: str, years: tup
     reading = read_question(question, TOWNS, this_year=2026)
     assert reading.years == years and reading.relative_years == relative
     assert read_question(question, TOWNS).relative_years == ()  # no day given: not read
+
+
+@pytest.mark.parametrize(
+    ("question", "asked"),
+    [
+        ("这份罗泾镇政府工作报告是谁作的？", "speaker"),
+        ("2023年1月在庙行镇人代会上作政府工作报告的镇长是谁？", "speaker"),
+        ("谁作的大场镇2026年政府工作报告？", "speaker"),
+        ("罗泾镇这次政府工作报告是哪天在人代会上作的？", "date"),
+        ("高境镇2024年那份政府工作报告是在哪天的人代会上作的？", "date"),
+        ("庙行镇2023年的政府工作报告是在哪次会议上作的？", "meeting"),
+        ("When did Miaohang's mayor deliver the government work report reviewing the first half of 2023?", "date"),
+        ("Who delivered Dachang's government work report in January 2026?", "speaker"),
+        # what a report says, not the report itself
+        ("大场镇2023年的报告里，上大社区服务中心争取什么时候交付使用？", None),
+        ("报告里提到的滨江驿站是谁负责建设的？", None),
+        ("庙行镇的报告里说要在哪里做宣传？", None),
+        ("According to the report, who will run the new elderly care centre?", None),
+        ("When will Metro Line 18 phase 2 open to passengers?", None),
+    ],
+)
+def test_a_question_about_the_report_itself(question: str, asked: str | None) -> None:
+    """Who gave the report, on which day, at which meeting: its opening lines answer (`about_report`)."""
+    assert report_question(question) == asked
+    assert read_question(question, TOWNS).about_report == asked
+
+
+def test_the_month_a_report_is_named_by() -> None:
+    reading = read_question("2023年1月在庙行镇人代会上作政府工作报告的镇长是谁？", TOWNS)
+    assert reading.report_dates == ((2023, 1),) and reading.report_years == (2023,)

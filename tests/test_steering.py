@@ -12,7 +12,7 @@ from qa.documents import Metadata
 from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.query import QueryReading, read_question
 from qa.settings import Settings
-from qa.steering import ChunkTable, passage_time, reviewed_period
+from qa.steering import ChunkTable, passage_time, report_periods, reviewed_period
 
 
 @pytest.fixture(scope="module")
@@ -122,3 +122,26 @@ def test_the_period_a_passage_looks_back_on(index: LoadedIndex) -> None:
     assert plans == {None}
     notice = IndexedDocument("notice.txt", "0" * 64, Metadata(town="大场镇", date="2025-01-05"), "大场镇新引进企业120家。", ())
     assert reviewed_period((), notice) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "report_date"),
+    [
+        ("2023年1月在庙行镇人代会上作政府工作报告的镇长是谁？", "2023-01-05"),  # named by the month given
+        ("庙行镇2023年7月的政府工作报告是谁作的？", "2023-07-26"),
+        ("When did Miaohang's mayor deliver the report reviewing the first half of 2023?", "2023-07-26"),  # by its period
+        ("高境镇2024年那份政府工作报告是在哪天的人代会上作的？", "2024-01-10"),  # the year it plans and was given in
+    ],
+)
+def test_the_opening_of_the_report_a_question_means(index: LoadedIndex, question: str, report_date: str) -> None:
+    table = ChunkTable(index.chunks, index.documents)
+    assert table.opening.sum() == len(index.documents), "every seed report opens with its front matter"
+    reading = read_question(question, table.towns)
+    members = table.openings_asked(reading, table.town_match(reading.towns))
+    assert {index.documents[index.chunks[i].source].metadata.date for i in np.flatnonzero(members)} == {report_date}
+
+
+def test_a_report_is_named_by_the_periods_it_reviews_plans_or_was_given_in(index: LoadedIndex) -> None:
+    periods = {d.metadata.date: report_periods(d.metadata) for d in index.documents.values()}
+    assert periods["2023-07-26"] == {2023, "H1", "H2"}
+    assert {2025, 2026, "十四五", "十五五"} <= periods["2026-01-06"] and 2024 not in periods["2026-01-06"]

@@ -249,6 +249,21 @@ def test_dev_set_on_milvus_is_as_good_as_on_faiss(seeds_on_milvus: str, monkeypa
 
 
 @pytest.mark.slow
+def test_a_question_about_the_report_itself_is_answered_from_its_opening_on_milvus(
+    seeds_on_milvus: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The opening passage is fetched by its place (no section path, the report's first character),
+    whether the searches found it or not, and the report is chosen as on FAISS."""
+    from qa.answer import ask
+
+    monkeypatch.setenv("QA_STORE", seeds_on_milvus)
+    assert isinstance(get_retriever(), MilvusRetriever)
+    answer = ask("2023年1月在庙行镇人代会上作政府工作报告的镇长是谁？")
+    assert answer.status == "answered" and answer.answer.splitlines()[0] == "庙行镇镇长 朱峻峰 [1]"
+    assert answer.hits[0].date == "2023-01-05" and answer.hits[0].section_path == ()
+
+
+@pytest.mark.slow
 def test_the_chat_answers_from_milvus(seeds_on_milvus: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """The chat, launched on a Milvus store with no FAISS index anywhere, answers through its API: the
     answer, the cited passage highlighted, its context; and the Python API on the same store."""

@@ -149,7 +149,7 @@ class MilvusRetriever(Retriever):
     def _search(
         self, reading: QueryReading, k: int, *, town: str | None, year: int | None, sources: list[str] | None
     ) -> tuple[list[Hit], Relevance]:
-        from qa.stores.milvus import filter_expression
+        from qa.stores.milvus import OPENING_EXPRESSION, filter_expression
 
         expression = filter_expression(town=town, year=year, sources=sources)
         readings = [reading, *comparison_sides(reading)]
@@ -168,6 +168,9 @@ class MilvusRetriever(Retriever):
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))
             queries[key] = (tokens, pair_query(one, self._town_names, self._has_periods), query_vector,
                             {row["id"]: row["score"] for row in lexical_rows}, {row["id"] for row in dense_rows})
+        if reading.about_report:  # the reports' openings answer it (`qa.steering.is_opening`), searched or not
+            opening = f"({OPENING_EXPRESSION}) and ({expression})" if expression else OPENING_EXPRESSION
+            pool.update((row["id"], row) for row in self.store.passages(self.generation, opening))
         ids = sorted(pool)
         chunks = [_chunk_from_row(pool[i]) for i in ids]
         vectors = np.array([pool[i]["dense"] for i in ids], dtype=np.float32).reshape(len(ids), self.manifest["dimension"])
@@ -212,7 +215,7 @@ class MilvusRetriever(Retriever):
             return fuse(candidates, allowed, traits), candidates
 
         fused, candidates = fused_of(reading)
-        sides = []
+        sides = [(fused, table.openings_asked(reading, candidates.town_match))] if reading.about_report else []
         for side in readings[1:]:
             side_fused, side_candidates = fused_of(side)
             sides.append((side_fused, side_members(side_candidates.town_match, side_candidates.time_match, side)))

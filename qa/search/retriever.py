@@ -227,7 +227,8 @@ class Retriever:
         if not allowed.any():
             return [], relevance
         fused, candidates = self._fused(reading, allowed, relevances)
-        sides = []
+        # a question about the report itself (who gave it, when) is answered by the report's opening
+        sides = [(fused, self._table.openings_asked(reading, candidates.town_match))] if reading.about_report else []
         for side in comparison_sides(reading):
             side_fused, side_candidates = self._fused(side, allowed, relevances)
             sides.append((side_fused, side_members(side_candidates.town_match, side_candidates.time_match, side)))

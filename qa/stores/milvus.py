@@ -126,6 +126,10 @@ def filter_expression(*, town: str | None, year: int | None, sources: Sequence[s
     return " and ".join(clauses)
 
 
+#: The passages that open their report before any section (`qa.steering.is_opening`).
+OPENING_EXPRESSION = 'array_length(section_path) == 0 and position["start"] == 0'
+
+
 def split_pieces(text: str) -> list[str]:
     """`text` in pieces that each fit a VARCHAR field."""
     pieces = [text[i : i + PIECE_CHARS] for i in range(0, len(text), PIECE_CHARS)] or [""]
