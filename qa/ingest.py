@@ -304,6 +304,8 @@ def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) ->
 #: A date in Arabic or Chinese numerals (「2024年1月10日」, 「二〇二四年一月十日」: formal documents write both).
 _DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日")
 _CN_DIGIT = {d: str(v) for v, d in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
+_MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
+_GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
 
 
 def _date_number(text: str) -> int:
@@ -314,8 +316,6 @@ def _date_number(text: str) -> int:
         return int("".join(_CN_DIGIT[c] for c in text))
     tens, _, units = text.partition("十")
     return int(_CN_DIGIT[tens] if tens else 1) * 10 + (int(_CN_DIGIT[units]) if units else 0)
-_MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
-_GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
 
 
 def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:

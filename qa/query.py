@@ -36,11 +36,11 @@ _REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|回顾|
 #: Words of a question asking what was achieved (a past 了, 实际, "did"), unless it asks about plans.
 _RESULT_WORDS = re.compile(r"(?<!为)了(?!解)|实际|最终|最后|截至|一共|共计|\b(?:did|was|were|had)\b", re.I)
 #: A year named as the date a report was given (「2023年1月的政府工作报告里」「2023年1月在…人代会上作的报告」):
-#: which report to read, not a period the question compares; group 1: the digits.
+#: which report to read, not a period the question compares; groups: the year's digits, the month's.
 _REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*(\d{{1,2}})\s*月[^，,。？?；;]{{0,24}}?报告")
 #: A question about the report itself — who gave it, on which day, at which meeting — which the report's
-#: opening lines (its dateline and speaker) answer, not its body: 「…政府工作报告是谁作的」「作政府工作报告的镇长
-#:是谁」「…报告是在哪天的人代会上作的」, "When did … deliver the government work report". A question word and a
+#: opening lines (its dateline and speaker) answer, not its body: 「…政府工作报告是谁作的」「作政府工作报告的
+#: 镇长是谁」「…报告是在哪天的人代会上作的」, "When did … deliver the government work report". A question word and a
 #: verb of delivering (作, 做, 宣读, 发表) next to 「报告」 within one clause, so that 「报告里，…什么时候交付使用」,
 #: a question on what a report says, is not one. The three groups say what is asked.
 _ASKS = r"(?:(谁|哪位)|(哪天|哪一天|什么时候|何时|几月几[日号])|(哪次|哪一次|什么会|哪个会|哪届))"

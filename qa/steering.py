@@ -200,9 +200,9 @@ class ChunkTable:
 
     def openings_asked(self, reading: QueryReading, town_match: np.ndarray) -> np.ndarray:
         """The openings (`is_opening`) of the reports a question about a report itself means: of the
-        towns it names; given in the month it names (「2023年1月在庙行镇人代会上作…」), else reviewing, planning
-        or given in as many of the periods it names as any (「the report reviewing the first half of 2023」). Which of those is the one, the
-        fused score says (「第六届人大第三次会议上的报告」)."""
+        towns it names; given in the month it names (「2023年1月在庙行镇人代会上作…」), else reviewing,
+        planning or given in as many of the periods it names as any ("the report reviewing the first half
+        of 2023"). Which of those is the one, the fused score says (「第六届人大第三次会议上的报告」)."""
         members = self.opening.copy()
         if reading.towns:
             members &= town_match > 0
