@@ -24,12 +24,12 @@ from pathlib import Path
 from qa.chunking import DEFAULT_MAX_CHARS, chunk_document
 from qa.documents import Document, Footnote, Metadata, Paragraph, Period, Section
 from qa.patterns import (
-    ADMIN_UNIT,
     AHEAD_HEADING,
     CN_DIGIT_VALUES,
     FIVE_YEAR_PLAN_ORDINAL,
     REVIEW_HEADING,
     YEAR_WITH_UNIT,
+    admin_units,
     five_year_plan_name,
 )
 from qa.readers import Limits, read_report
@@ -341,12 +341,12 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     town = None
     if meeting_text:
         place = re.split(r"第[一二三四五六七八九十\d]+届", meeting_text)[0]
-        units = ADMIN_UNIT.findall(place)
+        units = admin_units(place)
         town = units[-1] if units else None
     if town is None:
         government = _GOVERNMENT.search(clean.text[: clean.body_start + 400])
         if government:
-            units = ADMIN_UNIT.findall(government.group(1))
+            units = admin_units(government.group(1))
             town = units[-1] if units else government.group(1)
     if meeting:
         meeting = _DATE.sub("", meeting).lstrip("在")

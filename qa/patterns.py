@@ -36,6 +36,12 @@ PLACE_NAME_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) (?:Town|Townshi
 ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道)")
 
 
+def admin_units(text: str) -> list[str]:
+    """The administrative units `text` names, largest first (`ADMIN_UNIT`). A 区 has a name of two
+    characters or more: 「社区」「小区」「园区」 end in 区 and are none (「友谊路街道社区代表会议」)."""
+    return [unit for unit in ADMIN_UNIT.findall(text) if not (len(unit) == 2 and unit.endswith("区"))]
+
+
 def short_town_name(town: str) -> str:
     """A town's name without its suffix (大场镇 → 大场), the way questions often write it."""
     return _TOWN_SUFFIX_AT_END.sub("", town)

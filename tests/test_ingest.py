@@ -11,6 +11,7 @@ import pytest
 from qa.cli import main
 from qa.documents import Document
 from qa.ingest import IngestError, clean_text, detect_style, load_document, parse_document, read_text
+from qa.patterns import admin_units
 from tests.conftest import FIXTURES_DIR, SEEDS_DIR
 
 MARKUP = re.compile(r"\*\*|</?sup>|\[bookmark|\[footnoteRef|\[\d+:|[¹²³⁴⁵⁶⁷⁸⁹⁰]|^#|^---", re.MULTILINE)
@@ -71,6 +72,16 @@ def test_a_date_in_chinese_or_full_width_numerals_is_read(written: str, date: st
     document = parse_document(raw.replace("——2024年1月10日在", f"——{written}在"), "003.txt")
     assert document.metadata.date == date
     assert document.metadata.meeting == SEED_METADATA["003"]["meeting"]
+
+
+def test_a_community_is_no_administrative_unit() -> None:
+    """「在友谊路街道社区代表会议上」: the subdistrict gives the report, 「社区」 ends in 区 and is none; a town
+    read as 「社区」 had no report's coverage and its English name an unknown place."""
+    assert admin_units("上海市宝山区友谊路街道社区代表会议") == ["上海市", "宝山区", "友谊路街道"]
+    assert admin_units("宝山区大场镇第六届人民代表大会") == ["宝山区", "大场镇"]
+    report = (FIXTURES_DIR / "unseen" / "youyilu_2024.txt").read_text(encoding="utf-8")
+    meta = parse_document(report, "youyilu_2024.txt").metadata
+    assert (meta.town, meta.date, meta.speaker, meta.role) == ("友谊路街道", "2024-12-20", "李晓燕", "街道办事处主任")
 
 
 # ---------------------------------------------------------------- cleaning
