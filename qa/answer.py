@@ -523,7 +523,7 @@ def report_facts(question: str, hits: list[Hit], answer: AnswerType, asked: str,
             lines.append(line)
     holds = {
         "speaker": lambda line: bool(meta.speaker) and meta.speaker in re.sub(r"\s+", "", line),
-        "date": lambda line: bool(meta.date) and re.search(r"年.{0,3}月.{0,3}日", line) is not None,
+        "date": lambda line: bool(meta.date) and re.search(r"年.{0,3}月", line) is not None,
         "meeting": lambda line: bool(meta.meeting) and ("会议" in line or "大会" in line),
     }[asked]
     found = next((line for line in lines if holds(line)), None)

@@ -37,7 +37,7 @@ class Metadata:
 
     title: str | None = None
     town: str | None = None  # e.g. "大场镇" (town, district or street)
-    date: str | None = None  # ISO date of delivery, e.g. "2023-01-12"
+    date: str | None = None  # ISO date of delivery, e.g. "2023-01-12"; "2024-01" when the report gives no day
     meeting: str | None = None  # e.g. "大场镇第六届人民代表大会第三次会议"
     speaker: str | None = None
     role: str | None = None  # e.g. "镇长"

@@ -303,6 +303,8 @@ def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) ->
 
 #: A date in Arabic or Chinese numerals (「2024年1月10日」, 「二〇二四年一月十日」: formal documents write both).
 _DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日")
+#: A year and month with no day (「——2024年1月在嘉定区…会议上」): the report's date to the month.
+_MONTH_DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月(?!\s*[\d一二三四五六七八九十]{1,3}\s*日)")
 _CN_DIGIT = {d: str(v) for v, d in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
 _GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
@@ -334,6 +336,10 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
         year, month, day = (_date_number(g) for g in date_match.groups())
         if 1 <= month <= 12 and 1 <= day <= 31:
             date = f"{year:04d}-{month:02d}-{day:02d}"
+    elif month_match := _MONTH_DATE.search(front_text):
+        year, month = (_date_number(g) for g in month_match.groups())
+        if 1 <= month <= 12:
+            date = f"{year:04d}-{month:02d}"
 
     meeting_match = _MEETING.search(front_text.replace("\n", ""))
     meeting = meeting_match.group(1) if meeting_match else None

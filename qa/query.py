@@ -43,10 +43,11 @@ _REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*(\d{{1,2}})\s*月[^，,。�
 #: 镇长是谁」「…报告是在哪天的人代会上作的」, "When did … deliver the government work report". A question word and a
 #: verb of delivering (作, 做, 宣读, 发表) next to 「报告」 within one clause, so that 「报告里，…什么时候交付使用」,
 #: a question on what a report says, is not one. The three groups say what is asked.
-_ASKS = r"(?:(谁|哪位)|(哪天|哪一天|什么时候|何时|几月几[日号])|(哪次|哪一次|什么会|哪个会|哪届))"
+_ASKS = r"(?:(谁|哪位)|(哪天|哪一天|什么时候|何时|几月几[日号]|哪年哪个?月|哪个月|几月)|(哪次|哪一次|什么会|哪个会|哪届))"
 _GIVES = r"(?:作|做|宣读|发表)"
 _ABOUT_REPORT = (
-    re.compile(rf"报告[^，,。？?；;]{{0,12}}?{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}"),  # 报告是谁作的 / 是哪天在人代会上作的
+    # 报告是谁作的 / 是哪天在人代会上作的: the verb ends the question (「报告里…几月做完」 asks of a project)
+    re.compile(rf"报告[^，,。？?；;]{{0,12}}?{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}[的了]?(?:[？?。]|$)"),
     re.compile(rf"{_GIVES}[^，,。？?；;]{{0,8}}报告的?[^，,。？?；;]{{0,6}}?(?:是)?{_ASKS}"),  # 作政府工作报告的镇长是谁
     re.compile(rf"{_ASKS}{_GIVES}[^，,。？?；;]{{0,16}}报告"),  # 谁作的大场镇2026年政府工作报告
 )

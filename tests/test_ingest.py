@@ -63,10 +63,10 @@ def test_periods_carry_their_years() -> None:
 
 
 @pytest.mark.parametrize("written, date", [("二〇二四年一月十日", "2024-01-10"), ("二○二三年十二月二十六日", "2023-12-26"),
-                                            ("２０２４年１月１０日", "2024-01-10")])
+                                            ("２０２４年１月１０日", "2024-01-10"), ("2024年1月", "2024-01")])
 def test_a_date_in_chinese_or_full_width_numerals_is_read(written: str, date: str) -> None:
-    """Formal documents often date themselves in Chinese numerals; the date decides which year an early
-    report looks back on, and every citation shows it."""
+    """Formal documents often date themselves in Chinese numerals, some to the month only; the date
+    decides which year an early report looks back on, and every citation shows it."""
     raw = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8")
     assert "——2024年1月10日在" in raw
     document = parse_document(raw.replace("——2024年1月10日在", f"——{written}在"), "003.txt")

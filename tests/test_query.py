@@ -197,11 +197,13 @@ def test_relative_years_are_read_against_the_day_asked(question: str, years: tup
         ("罗泾镇这次政府工作报告是哪天在人代会上作的？", "date"),
         ("高境镇2024年那份政府工作报告是在哪天的人代会上作的？", "date"),
         ("庙行镇2023年的政府工作报告是在哪次会议上作的？", "meeting"),
+        ("嘉定区这份政府工作报告是哪年哪个月在区人代会上作的？", "date"),
         ("When did Miaohang's mayor deliver the government work report reviewing the first half of 2023?", "date"),
         ("Who delivered Dachang's government work report in January 2026?", "speaker"),
         # what a report says, not the report itself
         ("大场镇2023年的报告里，上大社区服务中心争取什么时候交付使用？", None),
         ("报告里提到的滨江驿站是谁负责建设的？", None),
+        ("报告里提到的泵站几月做完？", None),
         ("庙行镇的报告里说要在哪里做宣传？", None),
         ("According to the report, who will run the new elderly care centre?", None),
         ("When will Metro Line 18 phase 2 open to passengers?", None),
