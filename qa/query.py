@@ -165,8 +165,9 @@ def read_question(
             word = chinese or f"{english} year"
             relative[(word, this_year + _YEARS_FROM_NOW[(chinese or english).lower()])] = None
     years = tuple(dict.fromkeys(mentions + [year for _, year in relative]))  # in order of mention
-    report_dates = tuple(dict.fromkeys((int(y), int(m)) for y, m in _REPORT_DATE.findall(text)))
-    dated = [int(y) for y, _ in _REPORT_DATE.findall(text)]
+    named_dates = [(int(y), int(m)) for y, m in _REPORT_DATE.findall(text)]
+    report_dates = tuple(dict.fromkeys(named_dates))
+    dated = [year for year, _ in named_dates]
     report_years = tuple(y for y in dict.fromkeys(dated) if mentions.count(y) == dated.count(y))  # named only as a date
     halves = _halves(text)
     plans = set(FIVE_YEAR_PLAN.findall(text))
@@ -197,12 +198,12 @@ def read_question(
 def report_question(text: str) -> str | None:
     """What a question asks of the report itself (`REPORT_FACTS`: who gave it, on which day, at which
     meeting), or None when it asks what a report says (see `_ABOUT_REPORT`)."""
-    if "报告" in text:
-        for pattern in _ABOUT_REPORT:
-            if found := pattern.search(text):
-                return next(fact for fact, group in zip(REPORT_FACTS, found.groups(), strict=True) if group)
-    if re.search(r"\breports?\b", text, re.I) and (found := _ABOUT_REPORT_EN.search(text)):
-        return next(fact for fact, group in zip(REPORT_FACTS, found.groups(), strict=True) if group)
+    patterns = _ABOUT_REPORT if "报告" in text else ()
+    if re.search(r"\breports?\b", text, re.I):
+        patterns = (*patterns, _ABOUT_REPORT_EN)
+    for pattern in patterns:
+        if found := pattern.search(text):
+            return next(fact for fact, group in zip(REPORT_FACTS, found.groups(), strict=True) if group)
     return None
 
 
