@@ -30,7 +30,7 @@ from qa.patterns import (
 from qa.text import normalize_question, strip_meta_reference
 
 #: Words of a question asking about plans, unless it also looks back (then it asks about results).
-_PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|\bplan(?:s|ned|ning)?\b|\btargets?\b|\bwill\b", re.I)
+_PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|\bplan(?:s|ned|ning)?\b|\btargets?\b|\bwill\b|\bwould\b|\bset out to\b|\baim(?:s|ed)? (?:to|at|for)\b|\bexpect(?:s|ed)? to\b|\bintend(?:s|ed)? to\b", re.I)
 _FIVE_YEAR_PLAN_WORDS = re.compile(r"five[- ]year\s+plans?", re.I)
 _REVIEW_WORDS = re.compile(r"完成了|引进了|实现了|取得|去年|回顾|过去|已经|成效")
 #: Words of a question asking what was achieved (a past 了, 实际, "did"), unless it asks about plans.

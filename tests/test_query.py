@@ -86,6 +86,16 @@ def test_plan_words_want_plans_unless_the_question_looks_back() -> None:
     # "plant" is no plan, and "the 14th Five-Year Plan" names a period, not an intent
     assert not read_question("How many hectares of greenery did Dachang Town plant in 2022?", TOWNS).wants_plan
     assert not read_question("How many firms did Dachang bring in during the 14th Five-Year Plan period?", TOWNS).wants_plan
+    # English says an intent with other verbs too; "did" then asks what was intended, not what was done
+    for question in (
+        "What did Gaojing set out to finish in 2023?",
+        "What share does Dachang aim to reach by 2026?",
+        "How much revenue did Miaohang expect to collect in 2022?",
+        "Which projects did Dachang say it would speed up?",
+    ):
+        reading = read_question(question, TOWNS)
+        assert reading.wants_plan and not reading.wants_result, question
+    assert not read_question("How many homes did Dachang finish in 2023?", TOWNS).wants_plan
 
 
 @pytest.mark.parametrize(
