@@ -231,7 +231,10 @@ _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
 _ASKED_ITEMS = re.compile(
     r"哪([两三四五六七八九十])|(?<![\d一二三四五六七八九十])([两三四五六七八九十])[大项类种个条方面]"
+    r"|\b(?:which|what are the)\s+(two|three|four|five|six|seven|eight|nine|ten)\b",
+    re.I,
 )
+_ENGLISH_SET_SIZES = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 #: One item of an enumeration: the text between two 「、」 within a clause.
 _ENUMERATION = re.compile(r"[^、，；。：:,;]{1,30}(?:、[^、，；。：:,;]{1,30})+")
 _NUMBERED_ITEM = re.compile(r"[（(][1-9一二三四五六七八九十][)）]|[一二三四五六七八九十]是")
@@ -267,7 +270,7 @@ def expected_answer(question: str) -> AnswerType:
             if kind == "count" and (match := _ASKED_UNIT.search(question)):
                 unit = match.group(1)
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
-                items = _SET_SIZES[match.group(1) or match.group(2)]
+                items = _SET_SIZES.get(match.group(1) or match.group(2) or "") or _ENGLISH_SET_SIZES[match.group(3).lower()]
             asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
             period_answers = kind == "date" and not _AHEAD.search(question) and not asks_day
             part = match.group("part") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None

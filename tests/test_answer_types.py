@@ -102,7 +102,9 @@ def test_a_person_is_a_name_or_a_title_not_a_meeting(sentence: str, names_a_pers
 @pytest.mark.parametrize(
     ("question", "items"),
     [("高境镇下沉社区的“四类人员”指哪四类？", 4), ("五大未来产业交叉创新中心分别是哪些方向？", 5),
-     ("今年要完成的十项政府实事项目都有哪些？", 10), ("二十项工作有哪些？", None), ("闭环包括哪几个环节？", None)],
+     ("今年要完成的十项政府实事项目都有哪些？", 10), ("二十项工作有哪些？", None), ("闭环包括哪几个环节？", None),
+     ("Which two venues were added to the list?", 2), ("What are the ten measures of the campaign?", 10),
+     ("Which projects are the ten for residents?", None)],
 )
 def test_a_list_question_may_say_how_many_members_it_asks_for(question: str, items: int | None) -> None:
     answer = expected_answer(question)
