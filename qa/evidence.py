@@ -26,9 +26,9 @@ from qa.text import normalize_for_matching
 #: Words that say how a question asks, not what it asks about.
 _FUNCTION_WORD_LIST = """多少 几 几个 什么 哪些 哪个 哪里 哪儿 哪位 哪家 哪几 哪几类 哪几个 哪一年 什么样 怎样 怎么 如何 是否 有没有 吗 呢 吧
     请问 一共 总共 共 大概 大约 左右 具体 具体地 分别 分别是 都 有 是 的 了 在 把 被 给 让 和 与 及 或 为 对 从 到 于 以
-    上半 半年 下半 其中 这个 那个 这些 那些 那 这 该 其 各 每 全 全年 今年 去年 明年 当年 上半年 下半年 年 月 日 镇 街道 政府 工作 报告
+    上半 半年 下半 其中 这个 那个 这些 那些 那 这 该 其 各 每 全 全年 今年 去年 前年 明年 后年 当年 上半年 下半年 年 月 日 镇 街道 政府 工作 报告
     政府工作报告 提到 提出 说 讲 称 指 指的是 是指 意思 含义 情况 方面 时候 时间 地方 地址 位置 名称 名字 叫 叫做
-    达到 达 完成 实现 增长 增加 新增 下降 同比 比 比上年 比去年 上年 同期 百分比 比例 比重 占比 钱 元 万元 亿元
+    达到 达 完成 实现 增长 增加 新增 下降 同比 比 比上年 比去年 比前年 上年 同期 百分比 比例 比重 占比 钱 元 万元 亿元
     准备 打算 计划 将 要 会 能 可以 已经 还 又 也 再 新 共计 累计 目前 现在 截至 底 年底
     what which who where when how many much the a an of in on for to is are was were did does do that this town"""
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())

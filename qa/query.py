@@ -57,15 +57,15 @@ _ABOUT_REPORT_EN = re.compile(
 )
 #: What `report_question` returns for each group of `_ASKS` / `_ABOUT_REPORT_EN`.
 REPORT_FACTS = ("speaker", "date", "meeting")
-#: A year named relative to the day the question is asked: 「今年」「去年」「明年」, "this/last/next year" (group
+#: A year named relative to the day the question is asked: 「今年」「去年」「前年」「明年」「后年」, "this/last/next year" (group
 #: 1 or 2: the word). Not a baseline it is compared with (「比去年」「同比去年」「去年同期」, "than last year"):
 #: that year is the one before the period asked, not a period asked.
 _RELATIVE_YEAR = re.compile(
-    r"(?<![比较与和])(?<!同比|相比|对比)(今年|本年|去年|明年)(?!同期)"
+    r"(?<![比较与和])(?<!同比|相比|对比)(今年|本年|去年|前年|明年|后年)(?!同期)"
     r"|(?<!than )(?<!over )(?<!from )(?<!with )\b(this|last|next) year\b(?! ?-on-)",
     re.I,
 )
-_YEARS_FROM_NOW = {"今年": 0, "本年": 0, "this": 0, "去年": -1, "last": -1, "明年": 1, "next": 1}
+_YEARS_FROM_NOW = {"今年": 0, "本年": 0, "this": 0, "去年": -1, "前年": -2, "last": -1, "明年": 1, "后年": 2, "next": 1}
 #: Words of a question asking for a whole year rather than part of it.
 _WHOLE_YEAR = re.compile(r"全年|一整年|整年|\b(?:whole|full|entire) year\b|\bwhole of\b", re.I)
 #: Capitalized words before "Town" that name no place ("Which Town built…", "Each Town").

@@ -184,6 +184,8 @@ def test_english_sides_embed_their_own_anchors() -> None:
         ("庙行镇今年打算新建几个口袋公园？", (2026,), (("今年", 2026),)),
         ("高境镇去年全社会固定资产投资完成了多少？", (2025,), (("去年", 2025),)),
         ("大场镇明年的主要目标是什么？", (2027,), (("明年", 2027),)),
+        ("庙行镇前年新引进了多少家企业？", (2024,), (("前年", 2024),)),
+        ("杨行去年的合同外资比前年增长了多少？", (2025,), (("去年", 2025),)),  # 「比前年」 is a baseline
         ("大场镇今年（2026年）要完成哪些实事项目？", (2026,), (("今年", 2026),)),
         ("What did Gaojing Town achieve last year?", (2025,), (("last year", 2025),)),
         # a baseline the question compares with is no period it asks about
