@@ -113,6 +113,20 @@ def test_pdf_passages_know_their_pages(index: int) -> None:
         pdf.close()
 
 
+def test_a_pdf_footnote_number_set_above_its_text_is_read_as_its_number() -> None:
+    """tests/fixtures/unseen/songnan_2024.pdf (made with reportlab by a helper blind to the readers): each
+    page-foot note opens with its number set smaller and higher than its text, so that the number's
+    line ended before the text began; the notes were read as body text, one of them in the middle of a
+    paragraph running on to the next page."""
+    document = load_document(ROOT / "tests" / "fixtures" / "unseen" / "songnan_2024.pdf")
+    assert [f.n for f in document.footnotes] == [1, 2, 3]
+    assert document.footnotes[1].text.startswith("“工业上楼”：指在符合规划和安全要求的前提下")
+    assert "对群众反映集中的背街小巷环境问题开展专项整治" in document.text
+    assert not any(re.search(r"^\d“", c.text, re.M) for c in document.chunks)
+    cited = {f.n for c in document.chunks for f in c.footnotes}
+    assert cited == {1, 2, 3}
+
+
 def test_inspect_json_adds_format_and_pages() -> None:
     summary = document_summary(rendered_document("pdf", 0))
     assert summary["format"] == "pdf" and summary["pages"] >= 5 and summary["ocr"] is False

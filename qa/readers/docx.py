@@ -17,6 +17,7 @@ import zipfile
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
+from qa.readers.tables import table_sentences
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _NS = {"w": _W}
@@ -120,15 +121,15 @@ class _Reader:
         return lines
 
     def table(self, table) -> list[str]:
+        """A row a sentence (`qa.readers.tables`)."""
         rows = []
         for row in table.iter(_q("tr")):
             cells = []
             for cell in row.findall(_q("tc")):
                 text = "".join(self.paragraph(p, plain=True) for p in cell.findall(_q("p"))).strip()
                 cells.append(text)
-            if any(cells):
-                rows.append(" | ".join(cells))
-        return rows
+            rows.append(cells)
+        return table_sentences(rows)
 
     def paragraph(self, p, *, plain: bool = False) -> str:
         ppr = p.find(_q("pPr"))

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
+from qa.readers.tables import table_sentences
 from qa.readers.text import decode_text
 
 #: Never part of the article.
@@ -187,6 +188,9 @@ def _lines(root) -> list[str]:
                     current.append((f"<sup>{int(digits)}</sup>", False))
             elif tag in ("strong", "b"):
                 walk(child, True)
+            elif tag == "table":
+                flush()
+                lines.extend(_table(child))
             elif tag in _BLOCKS or re.fullmatch(r"h[1-6]", tag or ""):
                 flush()
                 walk(child, bold)
@@ -197,6 +201,16 @@ def _lines(root) -> list[str]:
     walk(root, False)
     flush()
     return lines
+
+
+def _table(table) -> list[str]:
+    """A table's caption, then a row a sentence (`qa.readers.tables`)."""
+    def text(node) -> str:
+        return " ".join((node.text(deep=True) or "").split())
+
+    caption = [text(node) for node in table.css("caption") if text(node)]
+    rows = [[text(cell) for cell in row.css("th, td")] for row in table.css("tr")]
+    return caption + table_sentences(rows)
 
 
 def _numbered(text: str) -> bool:

@@ -127,7 +127,7 @@ def page_lines(page, number: int) -> list[TextLine]:
         centre = (y0 + y1) / 2
         if anchor is not None:
             line_centre, line_size, line_right = anchor
-            moved_down = centre - line_centre > 0.6 * line_size
+            moved_down = centre - line_centre > 0.6 * line_size and not _raised_number(current, size, y0)
             moved_up = line_centre - centre > 1.2 * line_size
             went_back = x0 < line_right - 2 * max(size, line_size)
             if moved_down or moved_up or went_back:
@@ -142,6 +142,14 @@ def page_lines(page, number: int) -> list[TextLine]:
         current.append(char)
     _flush(current, lines, number, width, height)
     return lines
+
+
+def _raised_number(current: list, size: float, top: float) -> bool:
+    """Whether the line so far is only a number set smaller and higher than the character that follows
+    and reaching down beside it: a footnote's number at the foot of a page (「¹“工业上楼”：指…」), whose
+    text is that line, not a line of its own."""
+    printed = [c for c in current if not c[6]]
+    return bool(printed) and all(c[0].isdigit() and c[1] < size for c in printed) and max(c[5] for c in printed) > top
 
 
 def _flush(current: list, lines: list[TextLine], number: int, width: float, height: float) -> None:

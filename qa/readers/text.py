@@ -1,12 +1,15 @@
-"""Plain text and markdown reports (.txt, .md): decoding only; the cleaner does the rest."""
+"""Plain text and markdown reports (.txt, .md): decoding, and pipe tables (「| 指标 | 完成值 |」) written out a
+row a sentence (`qa.readers.tables`); the cleaner does the rest."""
 
 from __future__ import annotations
 
 import codecs
+import re
 import unicodedata
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
+from qa.readers.tables import table_sentences
 
 SUFFIXES = (".txt", ".md", ".markdown")
 
@@ -51,5 +54,29 @@ def _control_ratio(text: str) -> float:
     return controls / max(1, len(text))
 
 
+#: A row of a pipe table, and the rule under its header (「|---|:---:|」).
+_PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
+_PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
+
+
+def pipe_tables_as_sentences(text: str) -> str:
+    """Each run of two or more pipe-table lines → its rows as sentences."""
+    lines = text.split("\n")
+    out: list[str] = []
+    start = 0
+    while start < len(lines):
+        end = start
+        while end < len(lines) and _PIPE_ROW.match(lines[end]):
+            end += 1
+        if end - start >= 2:
+            rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines[start:end] if not _PIPE_RULE.match(line)]
+            out += table_sentences(rows)
+            start = end
+        else:
+            out.append(lines[start])
+            start += 1
+    return "\n".join(out)
+
+
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
-    return Decoded(decode_text(data, path), "text")
+    return Decoded(pipe_tables_as_sentences(decode_text(data, path)), "text")

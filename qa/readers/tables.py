@@ -1,0 +1,77 @@
+"""Tables → one sentence a row, as the rest of the pipeline reads report text.
+
+Reports put their main indicators in a table (指标 | 单位 | 年度目标 | 完成值 | 完成率). Read cell by cell, or
+row by row with the cells run together, a row is no sentence: the figure 「47.3」 stands cells away from
+what it counts, its unit sits in another column or in the row's label (「社会消费品零售总额（亿元）」), and
+what the column means (2023年完成, 2024年目标) is only in the header row. So each row is written out as
+what it says: 「社会消费品零售总额：年度目标46.0亿元 完成值47.3亿元 完成率102.8%。」 — the label, each
+cell after its column's header, a bare number with the unit the table gives it (a 单位 column, the
+label's or the header's brackets), and a full stop, so that the row is a sentence of its own for
+search, the answer's spans and the highlight. Cells are parted by spaces, not 「，」: a row is one
+clause about its label, and the answer step weighs a sentence clause by clause (`qa.highlight.clauses`),
+where 「同比增长17.5%」 alone would name nothing. Every cell's text is kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+
+#: A header naming the unit column.
+_UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
+#: A unit in brackets at the end of a label or header: 「税收收入（亿元）」「完成值(万元)」.
+_BRACKETED_UNIT = re.compile(r"[（(]\s*([^（）()]{1,6}?)\s*[)）]$")
+#: A cell that is a bare number, to which a unit can be added.
+_BARE_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)*$")
+#: Headers of columns whose numbers are changes or shares, never in the row's unit: 「同比增长」「完成率」.
+_RELATIVE = re.compile(r"增长|增幅|增速|增减|下降|率|比|%|％")
+#: A unit that is a measure, not a currency, count or size: brackets holding 「%」 or words like 「说明」 are no unit.
+_UNIT = re.compile(r"^(?:[%％‰]|[万亿千百]?(?:元|美元|平方米|平方公里|公里|米|吨|亩|公顷|家|个|人|人次|户|台|套|件|项|所|张|辆|座|条|幢|栋|处|场|次|份|名|位|间|床|千瓦|兆瓦|立方米)(?:次)?)$")
+
+
+def table_sentences(rows: list[list[str]]) -> list[str]:
+    """The rows of a table (cells as text, the header row first when it has one) as one sentence each."""
+    rows = [[" ".join(cell.split()) for cell in row] for row in rows]
+    rows = [row for row in rows if any(row)]
+    if not rows:
+        return []
+    header = rows[0] if _is_header(rows) else None
+    body = rows[1:] if header else rows
+    if header is None:
+        return [_sentence([cell for cell in row if cell]) for row in body]
+    unit_column = next((i for i, name in enumerate(header) if _UNIT_HEADER.match(name)), None)
+    sentences = [_sentence([cell for cell in header if cell])] if not body else []
+    for row in body:
+        label, row_unit = _split_unit(row[0])
+        if unit_column is not None and unit_column < len(row) and _UNIT.match(row[unit_column]):
+            row_unit = row[unit_column]
+        parts = []
+        for index, cell in enumerate(row[1:], start=1):
+            if index == unit_column or not cell or cell in ("—", "-", "/", "——"):
+                continue
+            name, column_unit = _split_unit(header[index]) if index < len(header) else ("", None)
+            unit = column_unit or (row_unit if not _RELATIVE.search(name) else None)
+            value = f"{cell}{unit}" if unit and _BARE_NUMBER.match(cell) else cell
+            parts.append(f"{name}{value}" if name and name != label else value)
+        if label and parts:
+            sentences.append(f"{label}：{' '.join(parts)}。")
+        elif label or parts:
+            sentences.append(_sentence([label, *parts]))
+    return sentences
+
+
+def _is_header(rows: list[list[str]]) -> bool:
+    """Whether the first row names the columns: two rows at least, and no bare number among its cells."""
+    return len(rows) >= 2 and len(rows[0]) >= 2 and not any(_BARE_NUMBER.match(cell.rstrip("%％")) for cell in rows[0] if cell)
+
+
+def _split_unit(text: str) -> tuple[str, str | None]:
+    """A label or header and the unit it gives in brackets: 「税收收入（亿元）」 → (「税收收入」, 「亿元」)."""
+    match = _BRACKETED_UNIT.search(text)
+    if match and _UNIT.match(match.group(1)):
+        return text[: match.start()].strip(), match.group(1)
+    return text, None
+
+
+def _sentence(cells: list[str]) -> str:
+    text = " ".join(cell for cell in cells if cell)
+    return text if not text or text[-1] in "。；！？" else f"{text}。"

@@ -1,0 +1,74 @@
+"""Tables written out a row a sentence (`qa.readers.tables`), from Word, web pages and pipe tables."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from qa.readers import Limits
+from qa.readers.html import read as read_html
+from qa.readers.tables import table_sentences
+from qa.readers.text import pipe_tables_as_sentences
+
+INDICATORS = [
+    ["指标名称", "单位", "年度目标", "完成值", "完成率"],
+    ["税收收入", "亿元", "8.30", "8.62", "103.9%"],
+    ["新引进企业", "家", "400", "426", "106.5%"],
+    ["12345热线满意率", "%", "90.0", "92.4", "—"],
+]
+
+
+def test_a_row_is_a_sentence_with_its_headers_and_units() -> None:
+    assert table_sentences(INDICATORS) == [
+        "税收收入：年度目标8.30亿元 完成值8.62亿元 完成率103.9%。",
+        "新引进企业：年度目标400家 完成值426家 完成率106.5%。",
+        "12345热线满意率：年度目标90.0% 完成值92.4%。",  # 「—」 says nothing
+    ]
+
+
+def test_a_unit_in_the_label_or_header_goes_to_the_numbers_but_not_to_changes() -> None:
+    rows = [["指标", "2025年完成", "同比增长", "2026年目标（亿元）"], ["社会消费品零售总额（亿元）", "96.8", "5.2", "101.6"]]
+    assert table_sentences(rows) == ["社会消费品零售总额：2025年完成96.8亿元 同比增长5.2 2026年目标101.6亿元。"]
+    # brackets that hold no unit stay in the label
+    assert table_sentences([["项目", "进度"], ["通河路（一期）", "完工"]]) == ["通河路（一期）：进度完工。"]
+
+
+def test_a_table_without_a_header_keeps_its_cells_in_order() -> None:
+    assert table_sentences([["2023", "8.62"], ["2024", "9.05"]]) == ["2023 8.62。", "2024 9.05。"]
+    assert table_sentences([]) == [] and table_sentences([["", ""]]) == []
+
+
+def test_word_tables_are_read_row_by_row(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("一、2023年工作回顾")
+    table = document.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0]))
+    for row, cells in zip(table.rows, INDICATORS, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    document.add_paragraph("各位代表，过去一年取得的成绩来之不易。")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    from qa.readers.docx import read as read_docx
+
+    text = read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
+    assert "新引进企业：年度目标400家 完成值426家 完成率106.5%。\n" in text
+    assert "各位代表" in text.split("\n")[-1]  # the rows end in a full stop: nothing runs on into them
+
+
+def test_web_page_tables_are_read_row_by_row(tmp_path: Path) -> None:
+    cells = "".join("<tr>" + "".join(f"<td>{c}</td>" for c in row) + "</tr>" for row in INDICATORS)
+    page = (
+        "<html><body><div class='article-content'><p>一、2023年工作回顾</p><p>全年完成税收收入8.62亿元，同比增长6.8%。</p>"
+        f"<table><caption>主要指标完成情况</caption>{cells}</table><p>各位代表，过去一年取得的成绩来之不易。</p></div></body></html>"
+    )
+    lines = read_html(tmp_path / "report.html", page.encode("utf-8"), Limits()).text.split("\n")
+    at = lines.index("主要指标完成情况")
+    assert lines[at + 1 : at + 4] == table_sentences(INDICATORS)
+
+
+def test_pipe_tables_in_text_are_read_row_by_row() -> None:
+    text = "前文。\n| 指标 | 单位 | 2024年 |\n|---|:---:|---:|\n| 税收 | 亿元 | 8.6 |\n后文。"
+    assert pipe_tables_as_sentences(text) == "前文。\n税收：2024年8.6亿元。\n后文。"
+    assert pipe_tables_as_sentences("a | b\n|c|") == "a | b\n|c|"  # one line is no table
