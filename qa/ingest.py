@@ -84,6 +84,11 @@ _DEF_SUP_TAG = re.compile(r"^<sup>\s*(\d+)\s*</sup>\s*(.+)$", re.IGNORECASE)
 _DEF_MD = re.compile(r"^\[\^(\d+)\]:\s*(.+)$")
 _DEF_SUPERSCRIPT = re.compile(rf"^([{_SUPERSCRIPT}]+)\s*(.+)$")
 _DEF_PLAIN = re.compile(r"^(\d{1,3})\s+(\S.*)$")
+#: Notes as reports type them (no superscript at all): a line 「注1：…」, or 「[1] …」 when the text cites
+#: 「[1]」 elsewhere; the citing marker is 「[1]」 (「［1］」「【1】」) or a superscript.
+_DEF_NOTE = re.compile(r"^注\s*(\d{1,3})\s*[：:]\s*(\S.*)$")
+_DEF_BRACKET = re.compile(r"^[\[［【](\d{1,3})[\]］】]\s*(\S.*)$")
+_BRACKET_REF = re.compile(r"[\[［【](\d{1,3})[\]］】]")
 
 #: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
 _TERMINAL = set("。！？；：…!?;:」』）)】")
@@ -128,11 +133,12 @@ def clean_text(raw: str) -> CleanText:
     last_footnote = 0
     highest_marker = 0
 
+    typed_notes = typed_note_numbers(raw)
     physical_lines = (_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n"))
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line):
             continue
-        definition = _footnote_definition(line, highest_marker, last_footnote, last_was_footnote, lines)
+        definition = _footnote_definition(line, highest_marker, last_footnote, last_was_footnote, lines, typed_notes)
         if definition is not None:
             n, note = definition
             if n <= last_footnote and last_was_footnote and n in footnotes:
@@ -164,7 +170,7 @@ def clean_text(raw: str) -> CleanText:
             close = line.find(line[:2], 2)
             if close > 2:
                 bold_lead = len(_strip_markup(line[2:close]))
-        parsed = _extract_markers(line, word_base)
+        parsed = _extract_markers(line, word_base, typed_notes)
         parsed.markup_level = markup_level
         parsed.bold_lead = bold_lead if bold_lead < len(parsed.text) else 0
         if not parsed.text:
@@ -176,13 +182,28 @@ def clean_text(raw: str) -> CleanText:
     return _assemble(paragraphs, footnotes, style)
 
 
+def typed_note_numbers(raw: str) -> frozenset[int]:
+    """The numbers of the notes a report types as text: 「注1：…」 lines, and 「[1] …」 lines whose 「[1]」 the
+    text also cites inside a line (a line opening with 「[1]」 and cited nowhere is no note)."""
+    lines = [line.strip() for line in raw.split("\n")]
+    noted = {int(m.group(1)) for line in lines if (m := _DEF_NOTE.match(line))}
+    bracketed = {int(m.group(1)) for line in lines if (m := _DEF_BRACKET.match(line))}
+    cited = {int(m.group(1)) for line in lines for m in _BRACKET_REF.finditer(line) if m.start() > 0}
+    return frozenset(noted | (bracketed & cited))
+
+
 def _footnote_definition(
-    line: str, highest_marker: int, last_footnote: int, last_was_footnote: bool, lines: list[_Line]
+    line: str, highest_marker: int, last_footnote: int, last_was_footnote: bool, lines: list[_Line],
+    typed_notes: frozenset[int] = frozenset(),
 ) -> tuple[int, str] | None:
     """(number, text) when `line` defines a footnote, else None."""
     for pattern in (_DEF_SUP_TAG, _DEF_MD):
         match = pattern.match(line)
         if match:
+            return int(match.group(1)), match.group(2)
+    for pattern in (_DEF_NOTE, _DEF_BRACKET):
+        match = pattern.match(line)
+        if match and int(match.group(1)) in typed_notes:
             return int(match.group(1)), match.group(2)
     match = _DEF_SUPERSCRIPT.match(line)
     if match and highest_marker:
@@ -205,8 +226,9 @@ def _strip_markup(text: str) -> str:
     return _BOLD.sub("", text).strip()
 
 
-def _extract_markers(line: str, word_base: int) -> _Line:
-    """Remove markup and footnote markers from a line, remembering where each marker stood."""
+def _extract_markers(line: str, word_base: int, typed_notes: frozenset[int] = frozenset()) -> _Line:
+    """Remove markup and footnote markers from a line, remembering where each marker stood. A bracketed
+    number (「[1]」) is a marker only when the report types a note of that number (`typed_note_numbers`)."""
     line = _MD_IMAGE.sub("", line)
     line = _MD_LINK.sub(r"\1", line)
     out: list[str] = []
@@ -218,7 +240,12 @@ def _extract_markers(line: str, word_base: int) -> _Line:
         rf"|{_HTML_TAG.pattern}|{_BOLD.pattern}",
         re.IGNORECASE,
     )
+    if typed_notes:
+        marker = re.compile(f"{marker.pattern}|{_BRACKET_REF.pattern}", re.IGNORECASE)
     for match in marker.finditer(line):
+        bracketed = match.group(match.re.groups) if typed_notes else None
+        if bracketed is not None and int(bracketed) not in typed_notes:
+            continue  # 「[3]」 of no note: text
         piece = line[position : match.start()]
         out.append(piece)
         length += len(piece)
@@ -232,6 +259,8 @@ def _extract_markers(line: str, word_base: int) -> _Line:
             markers.append((int(md_ref), length))
         elif match.group(0)[0] in _SUPERSCRIPT:
             markers.append((int(match.group(0).translate(_SUPERSCRIPT_DIGITS)), length))
+        elif bracketed is not None:
+            markers.append((int(bracketed), length))
     out.append(line[position:])
     text = "".join(out)
     stripped = text.strip()

@@ -142,6 +142,31 @@ def test_lost_superscripts_are_still_footnotes() -> None:
     assert "以公共交通为导向" not in document.text
 
 
+@pytest.mark.parametrize(
+    ("raw", "cited_at"),
+    [
+        # 「[1]」 cited, 「[1] …」 defined (a subdistrict's report) or 「注1：…」 (a Word report)
+        ("一、回顾\n建设“美丽街区”[1]，完成3条道路整治。\n[1] “美丽街区”：指以街区为单元统筹实施整治。\n", "“美丽街区”"),
+        ("一、回顾\n推进“两旧一村”［1］改造。\n注1：“两旧一村”是指旧区改造、旧住房成套改造和城中村改造。\n", "“两旧一村”"),
+        # a superscript cited, 「注1：」 defined after the part (a town's report)
+        ("一、回顾\n实施“三园一带”¹建设。\n注1：“三园一带”指三个园区和一条生态带。\n二、安排\n继续推进。\n", "“三园一带”"),
+    ],
+    ids=["bracket-note", "note-line", "superscript-note-line"],
+)
+def test_notes_typed_as_text_are_footnotes(raw: str, cited_at: str) -> None:
+    """Reports that type their notes — 「注1：」 lines, 「[1]」 markers — have them read as footnotes, cited where
+    the marker stands, not left as body text (tests/fixtures/unseen: 罗泾, 友谊路 and 杨行 read so)."""
+    clean = clean_text(raw)
+    assert [f.n for f in clean.footnotes] == [1] and "指" in clean.footnotes[0].text
+    assert "[1]" not in clean.text and "［1］" not in clean.text and "注1" not in clean.text
+    assert clean.markers == ((1, clean.text.index(cited_at) + len(cited_at)),)
+
+
+def test_a_bracketed_number_of_no_note_stays_text() -> None:
+    clean = clean_text("一、回顾\n参考文献[2]所列的做法。\n[1] 一行以编号开头的正文，文中没有引用它。\n")
+    assert clean.footnotes == () and "[2]" in clean.text and "[1] 一行" in clean.text
+
+
 def test_superscript_units_stay() -> None:
     clean = clean_text("今年新增绿地 5000m²，建成步道³。\n³ 沿河步道。\n")
     assert "5000m²" in clean.text
