@@ -53,6 +53,8 @@ COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间�
 _COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNITS}]"
 _MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"
 _RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
+#: Weights, volumes and energy: 「湿垃圾日均分出量41.6吨」 answers 「每天能分出多少湿垃圾」.
+_MEASURE = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万?吨|千克|公斤|立方米|万?千瓦时|度电|升)")
 _AREA_UNIT = r"万平方米|平方米|平方公里|平方千米|公顷|亩|万亩|万方|公里|千米|米|km|m²|㎡"  # 万方: 万平方米 as spoken
 
 _SPAN_PATTERNS = {
@@ -293,9 +295,10 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         units = next((same for same in (_PEOPLE, _CASES) if answer.unit in same), answer.unit)
         found = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
     elif answer.kind == "count" and not answer.unit:
-        # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area)
+        # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area, a weight)
         for kind in ("money", "rate", "area"):
             found += [(m.start(), m.end()) for m in _SPAN_PATTERNS[kind].finditer(text)]
+        found += [(m.start(), m.end()) for m in _MEASURE.finditer(text)]
     if answer.kind == "list":
         if answer.items and enumerated_items(text) < answer.items:
             return []  # 「分别是哪五个」: a sentence naming fewer members does not list the set

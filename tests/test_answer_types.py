@@ -70,6 +70,10 @@ def test_spans_of_money_rate_area_and_date() -> None:
 
 def test_a_count_without_a_measure_word_accepts_any_quantity() -> None:
     assert has_span("完成全社会固定资产投资 60 亿元", AnswerType("count"))
+    # a weight or a volume too: 「每天能分出多少湿垃圾」, 「每年处理多少吨」 (吨 is no measure word of a count)
+    assert has_span("居住区湿垃圾日均分出量达到41.6吨", expected_answer("小区里每天能分出多少湿垃圾？"))
+    assert has_span("年处理能力 1.2 万吨", expected_answer("每年能处理多少吨垃圾？"))
+    assert not has_span("居住区湿垃圾分类成效明显", AnswerType("count"))
 
 
 def test_general_and_name_need_no_span() -> None:
