@@ -78,6 +78,9 @@ _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示�
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
 _ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
+#: Time and pointing words a would-be place name may open with: 「去年镇里」「今年全镇」 name no 「去年镇」, and
+#: 「去年罗店镇」 names 罗店镇. What is left after them is the name, two characters at least.
+_BEFORE_A_PLACE = re.compile(r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|现在|目前|整个|这个|那个|全|本|该|各|我)+")
 
 
 @dataclass(frozen=True)
@@ -151,7 +154,9 @@ def read_question(
         # (「公交从瀛湖景区」): a shorter tail the reports hold (「瀛湖景区」) is the place they speak of
         tails = [name[start:] for start in range(len(core) - 1)]
         known = any(core in t or t.startswith(core) for t in known_towns) or any(tail in corpus_text for tail in tails)
-        if not known and not name.endswith(_NOT_PLACES) and not _ASKING_WHICH.search(name):
+        lead = _BEFORE_A_PLACE.match(core)
+        name, core = (name[lead.end():], core[lead.end():]) if lead else (name, core)
+        if len(core) >= 2 and not known and not name.endswith(_NOT_PLACES) and not _ASKING_WHICH.search(name):
             unknown.append(name)
     for match in PLACE_NAME_EN.finditer(text):  # "Luodian Town": not the pinyin of an indexed town
         name = match.group(1)

@@ -78,6 +78,13 @@ def test_english_place_that_is_no_indexed_town_is_unknown() -> None:
     assert read_question("Which Town built the most parks in 2025?", TOWNS).unknown_places == ()
 
 
+def test_a_time_word_before_镇_is_no_place_name() -> None:
+    """「去年镇里一共兑现了多少…」 (an unseen report's question) had been refused as asking about a 「去年镇」."""
+    assert read_question("去年镇里一共兑现了多少产业扶持资金？", TOWNS).unknown_places == ()
+    assert read_question("今年全镇新建多少个口袋公园？", TOWNS).unknown_places == ()
+    assert read_question("去年罗店镇引进了多少企业？", TOWNS).unknown_places == ("罗店镇",)
+
+
 def test_plan_words_want_plans_unless_the_question_looks_back() -> None:
     assert read_question("大场镇明年的目标是什么？", TOWNS).wants_plan
     assert not read_question("大场镇去年完成了哪些目标？", TOWNS).wants_plan
