@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pytest
+
 from qa.readers import Limits
 from qa.readers.html import read as read_html
 from qa.readers.tables import table_sentences
@@ -72,3 +74,51 @@ def test_pipe_tables_in_text_are_read_row_by_row() -> None:
     text = "前文。\n| 指标 | 单位 | 2024年 |\n|---|:---:|---:|\n| 税收 | 亿元 | 8.6 |\n后文。"
     assert pipe_tables_as_sentences(text) == "前文。\n税收：2024年8.6亿元。\n后文。"
     assert pipe_tables_as_sentences("a | b\n|c|") == "a | b\n|c|"  # one line is no table
+
+
+MERGED_HEADER = (
+    "<table><tr><td colspan='5'>表1 主要指标</td></tr>"
+    "<tr><th rowspan='2'>指标</th><th rowspan='2'>单位</th><th colspan='2'>2025年</th><th rowspan='2'>2026年目标</th></tr>"
+    "<tr><th>完成值</th><th>同比增长</th></tr>"
+    "<tr><td>税收</td><td>亿元</td><td>18.6</td><td>6.3%</td><td>19.5</td></tr></table>"
+)
+MERGED_STATUS = (
+    "<table><tr><td>项目名称</td><td>建设地点</td><td>进度</td></tr>"
+    "<tr><td>沪太路拓宽</td><td>罗店</td><td rowspan='2'>已完工</td></tr><tr><td>美丽家园</td><td>顾村</td></tr></table>"
+)
+
+
+@pytest.mark.parametrize(
+    ("table", "sentences"),
+    [
+        (MERGED_HEADER, ["表1 主要指标。", "税收：2025年完成值18.6亿元 2025年同比增长6.3% 2026年目标19.5亿元。"]),
+        (MERGED_STATUS, ["沪太路拓宽：建设地点罗店 进度已完工。", "美丽家园：建设地点顾村 进度已完工。"]),
+    ],
+    ids=["two-row-header", "status-over-two-rows"],
+)
+def test_merged_cells_belong_to_every_place_they_cover(table: str, sentences: list[str], tmp_path: Path) -> None:
+    """A header grouping columns under 「2025年」, a title across the table, a status spanning two projects."""
+    page = f"<html><body><div class='article-content'><p>一、2025年工作回顾</p><p>全年完成税收18.6亿元。</p>{table}</div></body></html>"
+    lines = read_html(tmp_path / "report.html", page.encode("utf-8"), Limits()).text.split("\n")
+    assert lines[-len(sentences):] == sentences
+
+
+def test_word_merged_cells_are_read_as_the_web_page_s(tmp_path: Path) -> None:
+    import docx
+
+    from qa.readers.docx import read as read_docx
+
+    document = docx.Document()
+    document.add_paragraph("一、2025年工作回顾")
+    values = [["指标", "单位", "2025年", "", "2026年目标"], ["", "", "完成值", "同比增长", ""], ["税收", "亿元", "18.6", "6.3%", "19.5"]]
+    table = document.add_table(rows=3, cols=5)
+    for r, row in enumerate(values):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    table.cell(0, 2).merge(table.cell(0, 3))  # gridSpan
+    for column in (0, 1, 4):
+        table.cell(0, column).merge(table.cell(1, column))  # vMerge
+    buffer = io.BytesIO()
+    document.save(buffer)
+    text = read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
+    assert text.split("\n")[-1] == "税收：2025年完成值18.6亿元 2025年同比增长6.3% 2026年目标19.5亿元。"

@@ -121,13 +121,21 @@ class _Reader:
         return lines
 
     def table(self, table) -> list[str]:
-        """A row a sentence (`qa.readers.tables`)."""
-        rows = []
+        """A row a sentence (`qa.readers.tables`); a merged cell's text in every place it covers (Word
+        spans columns with gridSpan, and continues a cell down with vMerge)."""
+        rows: list[list[str]] = []
         for row in table.iter(_q("tr")):
-            cells = []
+            cells: list[str] = []
             for cell in row.findall(_q("tc")):
+                props = cell.find(_q("tcPr"))
+                span = props.find(_q("gridSpan")) if props is not None else None
+                merge = props.find(_q("vMerge")) if props is not None else None
                 text = "".join(self.paragraph(p, plain=True) for p in cell.findall(_q("p"))).strip()
-                cells.append(text)
+                if merge is not None and merge.get(_q("val")) in (None, "continue") and rows:
+                    above = rows[-1]
+                    text = above[len(cells)] if len(cells) < len(above) else text
+                width = int(span.get(_q("val"))) if span is not None and (span.get(_q("val")) or "").isdigit() else 1
+                cells += [text] * max(1, width)
             rows.append(cells)
         return table_sentences(rows)
 

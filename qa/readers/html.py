@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import table_sentences
+from qa.readers.tables import grid, table_sentences
 from qa.readers.text import decode_text
 
 #: Never part of the article.
@@ -208,9 +208,13 @@ def _table(table) -> list[str]:
     def text(node) -> str:
         return " ".join((node.text(deep=True) or "").split())
 
+    def span(cell, name: str) -> int:
+        value = (cell.attributes.get(name) or "1").strip()
+        return int(value) if value.isdigit() else 1
+
     caption = [text(node) for node in table.css("caption") if text(node)]
-    rows = [[text(cell) for cell in row.css("th, td")] for row in table.css("tr")]
-    return caption + table_sentences(rows)
+    rows = [[(text(cell), span(cell, "rowspan"), span(cell, "colspan")) for cell in row.css("th, td")] for row in table.css("tr")]
+    return caption + table_sentences(grid(rows))
 
 
 def _numbered(text: str) -> bool:

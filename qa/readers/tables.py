@@ -14,6 +14,7 @@ where 「同比增长17.5%」 alone would name nothing. Every cell's text is kep
 
 from __future__ import annotations
 
+import itertools
 import re
 
 #: A header naming the unit column.
@@ -32,14 +33,18 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     """The rows of a table (cells as text, the header row first when it has one) as one sentence each."""
     rows = [[" ".join(cell.split()) for cell in row] for row in rows]
     rows = [row for row in rows if any(row)]
+    titles = []
+    while rows and len(rows[0]) >= 2 and len(set(rows[0])) == 1:  # a title merged across the table
+        titles.append(_sentence(rows.pop(0)[:1]))
     if not rows:
-        return []
-    header = rows[0] if _is_header(rows) else None
-    body = rows[1:] if header else rows
+        return titles
+    depth = _header_depth(rows)
+    header = _column_names(rows[:depth]) if depth else None
+    body = rows[depth:]
     if header is None:
-        return [_sentence([cell for cell in row if cell]) for row in body]
+        return [*titles, *(_sentence([cell for cell in row if cell]) for row in body)]
     unit_column = next((i for i, name in enumerate(header) if _UNIT_HEADER.match(name)), None)
-    sentences = [_sentence([cell for cell in header if cell])] if not body else []
+    sentences = [*titles, _sentence([cell for cell in header if cell])] if not body else list(titles)
     for row in body:
         label, row_unit = _split_unit(row[0])
         if unit_column is not None and unit_column < len(row) and _UNIT.match(row[unit_column]):
@@ -59,9 +64,52 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     return sentences
 
 
-def _is_header(rows: list[list[str]]) -> bool:
-    """Whether the first row names the columns: two rows at least, and no bare number among its cells."""
-    return len(rows) >= 2 and len(rows[0]) >= 2 and not any(_BARE_NUMBER.match(cell.rstrip("%％")) for cell in rows[0] if cell)
+#: How many rows a header may take (「2025年」 over 「完成值 | 同比增长」).
+MAX_HEADER_ROWS = 3
+
+
+def _header_depth(rows: list[list[str]]) -> int:
+    """How many rows at the top name the columns: the first, when it holds no bare number (else the
+    table has no header), and below it a row more for each header row that groups columns under one
+    merged cell (「2025年」 over 「完成值 | 同比增长」), leaving a row of data at least."""
+    def names_columns(row: list[str]) -> bool:
+        return len(row) >= 2 and not any(_BARE_NUMBER.match(cell.rstrip("%％")) for cell in row if cell)
+
+    def groups(row: list[str]) -> bool:
+        return any(a and a == b for a, b in itertools.pairwise(row))
+
+    depth = 1 if len(rows) >= 2 and names_columns(rows[0]) else 0
+    while depth and depth < min(MAX_HEADER_ROWS, len(rows) - 1) and groups(rows[depth - 1]) and names_columns(rows[depth]):
+        depth += 1
+    return depth
+
+
+def _column_names(header_rows: list[list[str]]) -> list[str]:
+    """Each column's name: its header cells top to bottom, a cell repeated by a merge said once
+    (「2025年」 over 「完成值」 → 「2025年完成值」; 「指标」 spanning both rows → 「指标」)."""
+    width = max(len(row) for row in header_rows)
+    names = []
+    for column in range(width):
+        cells = [row[column] for row in header_rows if column < len(row) and row[column]]
+        names.append("".join(dict.fromkeys(cells)))
+    return names
+
+
+def grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """Rows of (text, rowspan, colspan) cells → rows of texts, a merged cell's text in every place it
+    covers (a status spanning two projects' rows belongs to both)."""
+    table: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in row:
+            while (r, c) in table:
+                c += 1
+            for dr in range(max(1, rowspan)):
+                for dc in range(max(1, colspan)):
+                    table[(r + dr, c + dc)] = text
+            c += max(1, colspan)
+    width = 1 + max((c for _, c in table), default=-1)
+    return [[table.get((r, c), "") for c in range(width)] for r in range(len(rows))]
 
 
 def _split_unit(text: str) -> tuple[str, str | None]:
