@@ -85,10 +85,10 @@ _DEF_MD = re.compile(r"^\[\^(\d+)\]:\s*(.+)$")
 _DEF_SUPERSCRIPT = re.compile(rf"^([{_SUPERSCRIPT}]+)\s*(.+)$")
 _DEF_PLAIN = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 #: Notes as reports type them (no superscript at all): a line 「注1：…」, or 「[1] …」 when the text cites
-#: 「[1]」 elsewhere; the citing marker is 「[1]」 (「［1］」「【1】」) or a superscript.
+#: 「[1]」 elsewhere; the citing marker is 「[1]」 (「［1］」「【1】」「（注1）」) or a superscript.
 _DEF_NOTE = re.compile(r"^注\s*(\d{1,3})\s*[：:]\s*(\S.*)$")
 _DEF_BRACKET = re.compile(r"^[\[［【](\d{1,3})[\]］】]\s*(\S.*)$")
-_BRACKET_REF = re.compile(r"[\[［【](\d{1,3})[\]］】]")
+_BRACKET_REF = re.compile(r"(?:[\[［【]|[（(]注\s*)(\d{1,3})[\]］】)）]")
 
 #: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
 _TERMINAL = set("。！？；：…!?;:」』）)】")

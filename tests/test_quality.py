@@ -118,6 +118,8 @@ def test_answerable_questions_over_news_articles_are_answered(tmp_path_factory: 
         ("yanghang_2025.docx", "杨行镇", "2026-01-08", "顾建明", range(26, 31), ("yh-01",), "2026-01-20"),
         ("zhangmiao_2023.html", "张庙街道", "2023-12-26", "顾晓峰", range(26, 31), ("zm-01",), "2024-01-10"),
         ("songnan_2024.pdf", "淞南镇", "2025-01-09", "陆文韬", range(26, 31), ("sn-05",), "2025-01-20"),
+        ("gucun_2025.html", "顾村镇", "2026-01-14", "沈立新", range(26, 31), ("gc-08",), "2026-01-25"),
+        ("luodian_2024.pdf", "罗店镇", "2025-01-09", "欧阳建平", range(26, 31), ("ld-01",), "2025-01-20"),
     ],
 )
 def test_a_report_in_a_layout_never_seen_is_read_and_answered(
@@ -134,7 +136,9 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     district portal publishes it (张庙街道: navigation, an info line with the publishing date, part
     headings in <strong>, a table with a unit column, <sup> notes, related links, footer) and a town in a
     PDF made with reportlab (淞南镇: running header, 「— 3 —」 page numbers, page-foot notes whose number
-    is set above their text). Measured on each alone (README "Retrieval"). Asked a few weeks after the
+    is set above their text); then a town's report on a portal page with tables of merged cells (顾村镇: a
+    two-row header, a status spanning two projects, 「（注1）」 and an unnumbered 「注：」) and a scanned town
+    report (罗店镇: six pages of images, read by OCR). Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
     from qa.index import build_index, load_index

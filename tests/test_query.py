@@ -83,6 +83,7 @@ def test_a_time_word_before_镇_is_no_place_name() -> None:
     assert read_question("去年镇里一共兑现了多少产业扶持资金？", TOWNS).unknown_places == ()
     assert read_question("今年全镇新建多少个口袋公园？", TOWNS).unknown_places == ()
     assert read_question("去年罗店镇引进了多少企业？", TOWNS).unknown_places == ("罗店镇",)
+    assert read_question("去年哪几个村通过了区里的美丽乡村示范村验收？", TOWNS).unknown_places == ()
 
 
 def test_plan_words_want_plans_unless_the_question_looks_back() -> None:
