@@ -240,7 +240,7 @@ def _extract_markers(line: str, word_base: int, typed_notes: frozenset[int] = fr
         rf"|{_HTML_TAG.pattern}|{_BOLD.pattern}",
         re.IGNORECASE,
     )
-    if typed_notes:
+    if typed_notes:  # 「[1]」 last, so that its number is the pattern's last group
         marker = re.compile(f"{marker.pattern}|{_BRACKET_REF.pattern}", re.IGNORECASE)
     for match in marker.finditer(line):
         bracketed = match.group(match.re.groups) if typed_notes else None

@@ -25,12 +25,12 @@ _BRACKETED_UNIT = re.compile(r"[（(]\s*([^（）()]{1,6}?)\s*[)）]$")
 _BARE_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)*$")
 #: Headers of columns whose numbers are changes or shares, never in the row's unit: 「同比增长」「完成率」.
 _RELATIVE = re.compile(r"增长|增幅|增速|增减|下降|率|比|%|％")
-#: A unit that is a measure, not a currency, count or size: brackets holding 「%」 or words like 「说明」 are no unit.
+#: What a unit is: a share, a currency, a count, a size or a weight; brackets holding other words (「通河路（一期）」) hold no unit.
 _UNIT = re.compile(r"^(?:[%％‰]|[万亿千百]?(?:元|美元|平方米|平方公里|公里|米|吨|亩|公顷|家|个|人|人次|户|台|套|件|项|所|张|辆|座|条|幢|栋|处|场|次|份|名|位|间|床|千瓦|兆瓦|立方米)(?:次)?)$")
 
 
 def table_sentences(rows: list[list[str]]) -> list[str]:
-    """The rows of a table (cells as text, the header row first when it has one) as one sentence each."""
+    """The rows of a table (cells as text, its header rows first when it has them) as one sentence each."""
     rows = [[" ".join(cell.split()) for cell in row] for row in rows]
     rows = [row for row in rows if any(row)]
     titles = []
@@ -44,7 +44,7 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     if header is None:
         return [*titles, *(_sentence([cell for cell in row if cell]) for row in body)]
     unit_column = next((i for i, name in enumerate(header) if _UNIT_HEADER.match(name)), None)
-    sentences = [*titles, _sentence([cell for cell in header if cell])] if not body else list(titles)
+    sentences = list(titles)
     for row in body:
         label, row_unit = _split_unit(row[0])
         if unit_column is not None and unit_column < len(row) and _UNIT.match(row[unit_column]):
@@ -56,7 +56,7 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
             name, column_unit = _split_unit(header[index]) if index < len(header) else ("", None)
             unit = column_unit or (row_unit if not _RELATIVE.search(name) else None)
             value = f"{cell}{unit}" if unit and _BARE_NUMBER.match(cell) else cell
-            parts.append(f"{name}{value}" if name and name != label else value)
+            parts.append(f"{name}{value}")
         if label and parts:
             sentences.append(f"{label}：{' '.join(parts)}。")
         elif label or parts:
