@@ -49,7 +49,7 @@ MISSING = {
 #: A number in digits or in Chinese numerals; the latter hold a digit (「十二」「三千」), not a bare magnitude
 #: (「万家」「千家万户」 count nothing)
 _NUMBER = r"(?:\d+(?:[.,]\d+)*\s*[十百千万亿]*|[零一二两三四五六七八九十百千万]*[一二两三四五六七八九十][零一二两三四五六七八九十百千万]*)"
-COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间张份批幢块株棵批类支批期届门户对组篇部辆"
+COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间张份批幢块株棵批类支批期届门户对组篇部辆趟宗"
 _COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNITS}]"
 _MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"
 _RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
@@ -137,7 +137,14 @@ _ASKS = [
         ),
     ),
     ("person", re.compile(r"谁|哪位|何人|\bwho\b", re.I)),
-    ("date", re.compile(r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|几号|什么时间|多久|\bwhen\b|\bwhat year\b", re.I)),
+    (
+        "date",
+        re.compile(
+            r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|几号|什么时间|多久"
+            r"|\bwhen\b|\b(?:what|which) (?:year|month|date|day)\b",  # as 哪一年、哪个月、哪一天
+            re.I,
+        ),
+    ),
     ("address", re.compile(r"哪条(?:路|街|马路|道)|什么路|哪个路|地址|门牌|\bwhich (?:road|street)\b|\baddress\b", re.I)),
     (
         "place",
@@ -151,7 +158,7 @@ _ASKS = [
         "rate",
         re.compile(
             r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
-            r"|\bpercent|\brate\b|\bgrowth\b|%"
+            r"|\bpercent|\brate\b|\bgrowth\b|%|\bwhat (?:share|proportion|fraction)\b"  # as 比例、占比
             # as 增长了多少: "grew by how much", "how much did it increase"
             r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
             re.I,
@@ -161,8 +168,10 @@ _ASKS = [
         "money",
         re.compile(
             r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额"
-            r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost)|\byuan\b|\brevenue\b|\bbudget\b"
-            r"|\binvestment\b|\bfunding\b|\bsales\b",  # as 投资、资金、销售额
+            # "how much" with a verb of money, as 花了多少、卖了多少、交了多少: "how much did the store sell"
+            r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost|sell|sold|pay|paid|earn|collect|raise|sav[ei])"
+            r"|\byuan\b|\brevenue\b|\bbudget\b|\bprices?\b|\boutput value\b"  # as 价格、产值
+            r"|\binvestment\b|\bfunding\b|\bsales\b|\bhow (?:large|big) (?:is|was) [^?]*\bfund\b",  # as 投资、资金、销售额、基金规模
             re.I,
         ),
     ),
@@ -172,7 +181,8 @@ _ASKS = [
         # a place's name ("in the Nanda area", "which residential area")
         re.compile(
             r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多少米|多少公里|\bsquare\b|\bhectares?\b|\bhow long\b"
-            r"|\bhow (?:large|big|much)\b[^?]*\barea\b|\b(?:what|total|floor|land|green|greening|building) area\b|\barea of\b",
+            r"|\bhow (?:large|big|much)\b[^?]*\barea\b|\b(?:what|total|floor|land|green|greening|building) area\b|\barea of\b"
+            r"|\bhow much\b[^?]*\b(?:space|land)\b",  # as 多少绿地、多少土地: a size
             re.I,
         ),
     ),
@@ -224,10 +234,9 @@ def period_marks(text: str) -> frozenset[str]:
     return frozenset(mark for mark, pattern in _PERIOD_MARKS if pattern.search(text))
 
 
-#: Measure words of people, one as good as another: 「多少人」 is answered by 「144 名」.
-_PEOPLE = "人名位"
-#: Measure words of cases and incidents, one as good as another: 「多少件工单」 is answered by 「1142 起」.
-_CASES = "件起"
+#: Measure words that stand for one another, as people speak: 「多少人」 is answered by 「144 名」, 「多少件工单」
+#: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」.
+_SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
@@ -251,10 +260,15 @@ _DAY_OR_MONTH = re.compile(r"月|日|号")
 _CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下降|降低|多|少|增)[^，,；;。]{0,12}$")
 
 
+#: Two members joined by 和/与/及 and counted as two (「游戏动漫电竞和宠物经济两大新兴赛道」).
+_PAIR = re.compile(r"[^、，,；;。：:]{1,30}(?:和|与|及)[^、，,；;。：:和与及]{1,30}?[两二](?:大|个|类|项|种|条|方面)")
+
+
 def enumerated_items(text: str) -> int:
     """The most members `text` lists in one go: the longest 「A、B、C和D」 run (a final 和/及/与 joins one
-    more), or its numbered items (「（1）…（2）…」「一是…二是…」)."""
-    longest = 0
+    more), two members joined by 和 and counted as two (「A和B两大…」), or its numbered items
+    (「（1）…（2）…」「一是…二是…」)."""
+    longest = 2 if _PAIR.search(text) else 0
     for match in _ENUMERATION.finditer(text):
         run = match.group(0)
         longest = max(longest, run.count("、") + 1 + (1 if re.search(r"[^、]{1,30}(?:和|及|与)[^、]{1,30}$", run) else 0))
@@ -291,8 +305,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "count" and answer.unit and answer.unit != "个":
-        # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), cases in 件 or 起
-        units = next((same for same in (_PEOPLE, _CASES) if answer.unit in same), answer.unit)
+        # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), machines in 台 or 部 (`_SAME_MEASURE`)
+        units = next((same for same in _SAME_MEASURE if answer.unit in same), answer.unit)
         found = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
     elif answer.kind == "count" and not answer.unit:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area, a weight)
@@ -304,6 +318,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
             return []  # 「分别是哪五个」: a sentence naming fewer members does not list the set
         if answer.items:  # 「哪两个」 is answered by 「A、B」, which the pattern (three members) does not take
             found += [m.span() for m in _ENUMERATION.finditer(text) if m.group(0).count("、") + 1 >= answer.items]
+            if answer.items == 2:
+                found += [m.span() for m in _PAIR.finditer(text)]
         if len(_NUMBERED.findall(text)) >= 2:
             found += [m.span() for m in _NUMBERED.finditer(text)]
         if not answer.items and (opening := _OPENS_LIST.search(text)):

@@ -41,6 +41,14 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("What is the total area of the new park?", "area", None),
         ("Which residential area in Gaojing was named elderly-friendly?", "general", None),
         ("What did Dachang finish in the Nanda area in 2023?", "general", None),
+        # English question words of a kind, as 卖了多少、哪个月、占比、多少绿地 ask it
+        ("How much did the Sam's Club store sell in 2022?", "money", None),
+        ("How much did households pay for tap water per cubic meter?", "money", None),
+        ("What was the gross output value of its industry?", "money", None),
+        ("How large is the future industry fund that Dachang set up?", "money", None),
+        ("In which month did the outbreak begin?", "date", None),
+        ("What share of the land clearance had been completed?", "rate", None),
+        ("How much public green space per resident did Dachang have?", "area", None),
         ("大场镇有什么新变化", "general", None),
     ],
 )
@@ -126,6 +134,9 @@ def test_a_list_of_n_needs_a_sentence_naming_n_members() -> None:
     two = AnswerType("list", items=2)  # 「哪两个」: two members joined by 「、」 are the whole set
     assert has_span("年内建成东区“乐龄苑”、西区“颐康苑”两个服务站", two)
     assert not has_span("年内建成东区“乐龄苑”服务站", two)
+    # two members joined by 和 and counted as two by the sentence itself
+    assert has_span("围绕游戏动漫电竞和宠物经济两大新兴赛道，制定专项扶持政策", two)
+    assert not has_span("围绕游戏动漫电竞产业，制定专项扶持政策", two)
 
 
 def test_a_number_the_question_states_is_not_its_answer() -> None:
@@ -179,12 +190,16 @@ def test_a_place_the_question_names_is_no_answer_to_where_it_is() -> None:
     assert expected_answer("德必WE数字文化创意产业园在大场哪个位置？").kind == "place"  # not a name
 
 
-def test_people_and_cases_are_counted_in_any_of_their_measure_words() -> None:
+def test_people_cases_machines_and_times_are_counted_in_any_of_their_measure_words() -> None:
     asked = expected_answer("派了多少人下到社区？")
     assert has_span("率先启动 144 名“四类人员”下沉社区", asked) and has_span("服务老人 300 位", asked)
     assert not has_span("建成活力楼组 80 个", expected_answer("有多少位老人？"))
     assert has_span("办理热线工单 1142 起", AnswerType("count", "件"))  # cases are counted in 件 or 起 alike
     assert not has_span("办理热线工单 1142 起", AnswerType("count", "家"))
+    # machines in 台 or 部, times in 次 or 趟: 「装好了几部电梯」「跑了多少趟」
+    assert has_span("全年完工 38 台、新增立项 108 台", expected_answer("全年装好了几部电梯？"))
+    assert has_span("政府口累计走访基层 460 余次", expected_answer("下基层跑了多少趟？"))
+    assert not has_span("政府口累计走访基层 460 余次", expected_answer("装好了几部电梯？"))
 
 
 def test_a_sentence_opening_with_another_year_is_about_that_year() -> None:
