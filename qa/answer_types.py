@@ -57,6 +57,12 @@ _RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
 _MEASURE = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万?吨|千克|公斤|立方米|万?千瓦时|度电|升)")
 _AREA_UNIT = r"万平方米|平方米|平方公里|平方千米|公顷|亩|万亩|万方|公里|千米|米|km|m²|㎡"  # 万方: 万平方米 as spoken
 
+#: A weekday or a time of day: 「每周三」「7:30」「上午9点」「9时55分」「9点半」 (not a bare 「3点」: 「提出3点意见」).
+_CLOCK_PATTERN = (
+    r"(?:星期|周|礼拜)[一二三四五六日天1-7](?![次回遍])|\d{1,2}\s*[:：]\s*\d{2}"
+    r"|(?:上午|下午|早上|晚上|凌晨|中午|傍晚)\s*\d{1,2}\s*[点时](?:\s*\d{1,2}\s*分|半)?|\d{1,2}\s*[点时]\s*\d{1,2}\s*分|\d{1,2}\s*点\s*(?:半|钟)"
+)
+
 _SPAN_PATTERNS = {
     "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})"),
     "money": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MONEY_UNIT})"),
@@ -65,6 +71,7 @@ _SPAN_PATTERNS = {
     "date": re.compile(
         r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月(?:底|初|份|中旬|上旬|下旬|\s*\d{1,2}\s*日)?"
         r"|(?:19|20)\d{2}\s*年(?:底|初|内|前|起)?|年底|年内|年初|上半年|下半年|今年|明年"  # not 即将, 近期: "soon" is no time
+        rf"|{_CLOCK_PATTERN}"
     ),
     # a named road (not 道路/马路, road in general), street, lane or house number
     "address": re.compile(r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:(?<![道马])路|街|弄|号|大道|公路)(?![口段线])"),
@@ -113,6 +120,8 @@ class AnswerType:
     years: frozenset[str] = frozenset()
     #: a date question asking a month or a day (「哪一天通车」): a year or 「年底」 does not answer it
     asks_day: bool = False
+    #: a date question asking a weekday or a time of day (「星期几」「几点开门」): a date does not answer it
+    asks_clock: bool = False
 
     @property
     def missing(self) -> str:
@@ -140,8 +149,8 @@ _ASKS = [
     (
         "date",
         re.compile(
-            r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|几号|什么时间|多久"
-            r"|\bwhen\b|\b(?:what|which) (?:year|month|date|day)\b",  # as 哪一年、哪个月、哪一天
+            r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|几号|什么时间|多久|星期几|周几|礼拜几|几点"
+            r"|\bwhen\b|\b(?:what|which) (?:year|month|date|day)\b|\bwhat time\b",  # as 哪一年、哪个月、哪一天、几点
             re.I,
         ),
     ),
@@ -202,6 +211,9 @@ _AHEAD = re.compile(
 )
 #: Words asking a finer date than a year or half-year.
 _FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
+#: Words asking a weekday or a time of day (「星期几」「几点开门」): only a weekday or a clock time answers.
+_ASKS_CLOCK = re.compile(r"星期几|周几|礼拜几|几点|\bwhat time\b|\bwhich (?:weekday|day of the week)\b|\bwhat day of the week\b", re.I)
+_CLOCK = re.compile(_CLOCK_PATTERN)
 #: A sentence that opens with a year (「2024 年全镇…」); a question's years are read as `qa.query` reads
 #: them (`qa.patterns.YEAR`: not 「2000余人」).
 _OPENING_YEAR = re.compile(rf"\s*{YEAR_WITH_UNIT.pattern}")
@@ -293,7 +305,8 @@ def expected_answer(question: str) -> AnswerType:
             given = frozenset(_DIGITS.findall(question))
             named = question if kind in ("place", "address") else ""
             years = frozenset(YEAR.findall(question))
-            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day)
+            asks_clock = kind == "date" and bool(_ASKS_CLOCK.search(question))
+            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock)
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
 
@@ -328,7 +341,9 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         # an increase asked without a unit may be given as an amount, said to be one (「增加 2 亿元」): not a
         # level (「固定资产投资额约 56 亿元」 does not say how much it grew)
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text) if _CHANGE_BEFORE.search(text[: m.start()])]
-    if answer.asks_day:
+    if answer.asks_clock:
+        found = [(s, e) for s, e in found if _CLOCK.fullmatch(text[s:e].strip())]
+    elif answer.asks_day:
         found = [(s, e) for s, e in found if _DAY_OR_MONTH.search(text[s:e])]
     if answer.given and answer.kind not in ("list", "definition"):
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]

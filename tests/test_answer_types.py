@@ -219,6 +219,15 @@ def test_a_question_asking_a_day_is_not_answered_by_a_year_or_soon() -> None:
     assert has_span("产业园区年内开园", AnswerType("date"))
 
 
+def test_a_question_asking_a_weekday_or_a_time_of_day_is_answered_by_one() -> None:
+    weekday, clock = expected_answer("文明行动日安排在星期几？"), expected_answer("助餐点早饭几点开始供应？")
+    assert weekday.kind == clock.kind == "date" and weekday.asks_clock and clock.asks_clock
+    assert has_span("每周三为文明行动日", weekday) and not has_span("每周一次文明行动日", weekday)
+    assert has_span("每天上午7:30开始供应早餐", clock) and has_span("早上7点半开饭", clock) and has_span("于28日9时55分登陆", clock)
+    assert not has_span("2023年9月起供应早餐", clock)  # a date is no time of day
+    assert not has_span("提出3点意见", expected_answer("什么时候提出的？"))  # 「3点」 alone is no time
+
+
 def test_an_amount_answers_a_change_only_when_said_to_be_one() -> None:
     change = expected_answer("固定资产投资同比增长了多少？")
     assert change.kind == "rate"
