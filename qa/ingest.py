@@ -28,9 +28,9 @@ from qa.patterns import (
     CN_DIGIT_VALUES,
     FIVE_YEAR_PLAN_ORDINAL,
     REVIEW_HEADING,
-    YEAR_WITH_UNIT,
     admin_units,
     five_year_plan_name,
+    years_with_unit,
 )
 from qa.readers import Limits, read_report
 from qa.readers.base import IngestError
@@ -89,6 +89,15 @@ _DEF_PLAIN = re.compile(r"^(\d{1,3})\s+(\S.*)$")
 _DEF_NOTE = re.compile(r"^注\s*(\d{1,3})\s*[：:]\s*(\S.*)$")
 _DEF_BRACKET = re.compile(r"^[\[［【](\d{1,3})[\]］】]\s*(\S.*)$")
 _BRACKET_REF = re.compile(r"(?:[\[［【]|[（(]注\s*)(\d{1,3})[\]］】)）]")
+#: Notes numbered with circled numbers: a term marked 「“共富工坊”①」 in the text and explained at the end,
+#: often under 「名词解释」, by a line 「①共富工坊：指…」 (the term, a colon, its meaning). Circled numbers also
+#: number items inside a paragraph (「：①…；②…」), so a line opening with one is a note only when it opens
+#: with a term and a colon and the text cites its number inside a line.
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+_DEF_CIRCLED = re.compile(rf"^([{_CIRCLED}])\s*(\S[^：:。，]{{0,24}}[：:]\s*\S.*)$")
+_CIRCLED_REF = re.compile(rf"([{_CIRCLED}])")
+#: The bare heading over a report's typed notes (「名词解释」「注释」): no text of the report's own.
+_NOTES_HEADING = re.compile(r"^(?:名词解释|注释|附注|注)[：:]?$")
 
 #: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
 _TERMINAL = set("。！？；：…!?;:」』）)】")
@@ -136,7 +145,7 @@ def clean_text(raw: str) -> CleanText:
     typed_notes = typed_note_numbers(raw)
     physical_lines = (_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n"))
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
-        if not line or _MD_RULE.match(line):
+        if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
             continue
         definition = _footnote_definition(line, highest_marker, last_footnote, last_was_footnote, lines, typed_notes)
         if definition is not None:
@@ -189,7 +198,13 @@ def typed_note_numbers(raw: str) -> frozenset[int]:
     noted = {int(m.group(1)) for line in lines if (m := _DEF_NOTE.match(line))}
     bracketed = {int(m.group(1)) for line in lines if (m := _DEF_BRACKET.match(line))}
     cited = {int(m.group(1)) for line in lines for m in _BRACKET_REF.finditer(line) if m.start() > 0}
-    return frozenset(noted | (bracketed & cited))
+    circled = {_circled_number(m.group(1)) for line in lines if (m := _DEF_CIRCLED.match(line))}
+    circled_cited = {_circled_number(m.group(1)) for line in lines for m in _CIRCLED_REF.finditer(line) if m.start() > 0}
+    return frozenset(noted | (bracketed & cited) | (circled & circled_cited))
+
+
+def _circled_number(character: str) -> int:
+    return _CIRCLED.index(character) + 1
 
 
 def _footnote_definition(
@@ -205,6 +220,9 @@ def _footnote_definition(
         match = pattern.match(line)
         if match and int(match.group(1)) in typed_notes:
             return int(match.group(1)), match.group(2)
+    match = _DEF_CIRCLED.match(line)
+    if match and _circled_number(match.group(1)) in typed_notes:
+        return _circled_number(match.group(1)), match.group(2)
     match = _DEF_SUPERSCRIPT.match(line)
     if match and highest_marker:
         return int(match.group(1).translate(_SUPERSCRIPT_DIGITS)), match.group(2)
@@ -240,12 +258,16 @@ def _extract_markers(line: str, word_base: int, typed_notes: frozenset[int] = fr
         rf"|{_HTML_TAG.pattern}|{_BOLD.pattern}",
         re.IGNORECASE,
     )
-    if typed_notes:  # 「[1]」 last, so that its number is the pattern's last group
-        marker = re.compile(f"{marker.pattern}|{_BRACKET_REF.pattern}", re.IGNORECASE)
+    if typed_notes:  # 「[1]」 and 「①」 last, so that their numbers are the pattern's last two groups
+        marker = re.compile(f"{marker.pattern}|{_BRACKET_REF.pattern}|{_CIRCLED_REF.pattern}", re.IGNORECASE)
     for match in marker.finditer(line):
-        bracketed = match.group(match.re.groups) if typed_notes else None
+        bracketed = None
+        if typed_notes and (circled := match.group(match.re.groups)) is not None:
+            bracketed = str(_circled_number(circled))
+        elif typed_notes:
+            bracketed = match.group(match.re.groups - 1)
         if bracketed is not None and int(bracketed) not in typed_notes:
-            continue  # 「[3]」 of no note: text
+            continue  # 「[3]」 or 「③」 of no note: text
         piece = line[position : match.start()]
         out.append(piece)
         length += len(piece)
@@ -419,7 +441,7 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
     for index, heading in enumerate(parts):
         looks_back = bool(REVIEW_HEADING.search(heading)) or (index == 0 and not AHEAD_HEADING.search(heading))
         target = reviewed if looks_back else planned
-        for year in YEAR_WITH_UNIT.findall(heading):
+        for year in years_with_unit(heading):
             target.append(Period("year", year, int(year), int(year)))
         if report_year is not None:
             for word, half in (("上半年", "H1"), ("下半年", "H2")):

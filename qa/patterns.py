@@ -24,14 +24,15 @@ def is_report_file(path: PurePath | str) -> bool:
 
 # ---------------------------------------------------------------- places
 
-#: What ends the name of a town-level place: 大场镇, 淞南街道, 某某乡, 宝山区.
-TOWN_SUFFIX = r"镇|街道|乡|区"
+#: What ends the name of a place a report may be of: 大场镇, 淞南街道, 某某乡, 云溪县, 宝山区.
+TOWN_SUFFIX = r"镇|街道|乡|县|区"
 _TOWN_SUFFIX_AT_END = re.compile(rf"(?:{TOWN_SUFFIX})$")
-#: A town-level place named in running text: two to four characters, then the suffix (group 1: the core).
-PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})")
+#: A town-level place named in running text: two to four characters, then the suffix (group 1: the core);
+#: not a level (「宁夏县级机构」「区级财政」).
+PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})(?!级)")
 #: A town-level place named in English: one or two capitalized words, then Town / Township / Subdistrict
 #: ("Luodian Town"; group 1: the name, matched against the indexed towns' pinyin).
-PLACE_NAME_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) (?:Town|Township|Subdistrict|Sub-district)\b")
+PLACE_NAME_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) (?:Town|Township|Subdistrict|Sub-district|County)\b")
 #: An administrative unit of any level, as a report's front matter names it (「上海市宝山区大场镇」).
 ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道)")
 
@@ -56,6 +57,20 @@ YEAR_DIGITS = r"(?:19|20)\d{2}"
 YEAR = re.compile(rf"(?<!\d)(?<!\d\.)({YEAR_DIGITS})(?!\d|\.\d|\s*[多余万亿千百元个人家台套项件%％])\s*年?")
 #: A year written with 年, as headings write it (「2022年工作回顾」); group 1: the digits.
 YEAR_WITH_UNIT = re.compile(rf"({YEAR_DIGITS})\s*年")
+#: A year in Chinese numerals, as some reports write every year (「二〇二四年工作回顾」); group 1: the numerals.
+CN_YEAR_WITH_UNIT = re.compile(r"([一二九][〇零○Ｏ一二三四五六七八九]{3})\s*年")
+_CN_YEAR_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+
+
+def years_with_unit(text: str) -> list[str]:
+    """The years `text` writes with 年, in digits (「2024年」, and 「二〇二四年」 read as 2024), in the order
+    they stand."""
+    found = [(m.start(), m.group(1)) for m in YEAR_WITH_UNIT.finditer(text)]
+    for match in CN_YEAR_WITH_UNIT.finditer(text):
+        digits = match.group(1).translate(_CN_YEAR_DIGITS)
+        if re.fullmatch(YEAR_DIGITS, digits):
+            found.append((match.start(), digits))
+    return [year for _, year in sorted(found)]
 #: A half-year; group 1: 上 or 下.
 HALF_YEAR = re.compile(r"(上|下)半年")
 #: A half-year in English: "first half", "H2"; group 1 the word, group 2 the number.

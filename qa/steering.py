@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.documents import Chunk, Metadata, document_years
-from qa.patterns import FIVE_YEAR_PLAN, PLAN_PART, REVIEW_PART, YEAR_WITH_UNIT
+from qa.patterns import FIVE_YEAR_PLAN, PLAN_PART, REVIEW_PART, years_with_unit
 from qa.query import QueryReading
 
 if TYPE_CHECKING:
@@ -54,7 +54,7 @@ def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
     meta = document.metadata
     part, is_plan = top_part(chunk.section_path, document)
     periods = meta.periods_planned if is_plan else meta.periods_reviewed
-    years = {int(y) for y in YEAR_WITH_UNIT.findall(part)}
+    years = {int(y) for y in years_with_unit(part)}
     labels = set(FIVE_YEAR_PLAN.findall(part))
     if not years:
         for period in periods:
@@ -77,7 +77,7 @@ def reviewed_period(section_path: tuple[str, ...], document: IndexedDocument) ->
     part, is_plan = top_part(section_path, document)
     if is_plan:
         return None
-    named = set(YEAR_WITH_UNIT.findall(part))
+    named = set(years_with_unit(part))
     if len(named) == 1:
         return f"{named.pop()}年" + ("上半年" if "上半年" in part else "下半年" if "下半年" in part else "")
     periods = [p for p in document.metadata.periods_reviewed if p.kind != "plan"]
@@ -95,7 +95,7 @@ def spoken_years(document: IndexedDocument) -> frozenset[int]:
     for period in (*meta.periods_reviewed, *meta.periods_planned):
         if period.kind != "plan":
             years.update(range(period.start_year, period.end_year + 1))
-    years.update(int(y) for y in YEAR_WITH_UNIT.findall(document.text))
+    years.update(int(y) for y in years_with_unit(document.text))
     return frozenset(years)
 
 

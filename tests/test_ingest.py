@@ -150,8 +150,10 @@ def test_lost_superscripts_are_still_footnotes() -> None:
         ("一、回顾\n推进“两旧一村”［1］改造。\n注1：“两旧一村”是指旧区改造、旧住房成套改造和城中村改造。\n", "“两旧一村”"),
         # a superscript cited, 「注1：」 defined after the part (a town's report)
         ("一、回顾\n实施“三园一带”¹建设。\n注1：“三园一带”指三个园区和一条生态带。\n二、安排\n继续推进。\n", "“三园一带”"),
+        # a circled number cited, the note explained under 「名词解释」 at the end (a county's report)
+        ("一、回顾\n建成“共富工坊”①126家。\n二、安排\n继续推进。\n名词解释\n①共富工坊：指村里设立的生产车间。\n", "“共富工坊”"),
     ],
-    ids=["bracket-note", "note-line", "superscript-note-line"],
+    ids=["bracket-note", "note-line", "superscript-note-line", "circled-note"],
 )
 def test_notes_typed_as_text_are_footnotes(raw: str, cited_at: str) -> None:
     """Reports that type their notes — 「注1：」 lines, 「[1]」 markers — have them read as footnotes, cited where
@@ -165,6 +167,25 @@ def test_notes_typed_as_text_are_footnotes(raw: str, cited_at: str) -> None:
 def test_a_bracketed_number_of_no_note_stays_text() -> None:
     clean = clean_text("一、回顾\n参考文献[2]所列的做法。\n[1] 一行以编号开头的正文，文中没有引用它。\n")
     assert clean.footnotes == () and "[2]" in clean.text and "[1] 一行" in clean.text
+
+
+def test_circled_numbers_numbering_items_stay_text() -> None:
+    """「①…；②…」 number a paragraph's items: no line explains a term under them, so they are no notes."""
+    raw = "一、回顾\n重点抓好三件事：①稳增长；②促改革；③惠民生。\n①加快产业发展，推动转型升级。\n"
+    clean = clean_text(raw)
+    assert clean.footnotes == () and "①稳增长" in clean.text and "①加快产业发展" in clean.text
+
+
+def test_years_in_chinese_numerals_date_the_parts() -> None:
+    """「一、二〇二四年工作回顾」「二、二〇二五年工作安排」: a report writing its years in Chinese numerals
+    reviews 2024 and plans 2025 as one writing 「2024年」 does (coverage and steering read these)."""
+    raw = (
+        "政府工作报告\n（二〇二五年一月十五日在云溪县第十八届人民代表大会第五次会议上）\n云溪县人民政府县长 林书航\n各位代表：\n"
+        "一、二〇二四年工作回顾\n全年实现地区生产总值286.4亿元。\n二、二〇二五年工作安排\n地区生产总值增长6.5%左右。\n"
+    )
+    meta = parse_document(raw, "yunxi.txt").metadata
+    assert meta.town == "云溪县" and meta.date == "2025-01-15"
+    assert [p.label for p in meta.periods_reviewed] == ["2024"] and [p.label for p in meta.periods_planned] == ["2025"]
 
 
 def test_superscript_units_stay() -> None:

@@ -1,0 +1,18 @@
+"""Shared patterns: years as reports write them, and the names of places a report may be of."""
+
+from __future__ import annotations
+
+from qa.patterns import PLACE_NAME, short_town_name, years_with_unit
+
+
+def test_years_in_digits_and_in_chinese_numerals_in_the_order_they_stand() -> None:
+    assert years_with_unit("二、二〇二五年工作安排") == ["2025"]
+    assert years_with_unit("2022年和二○二三年相比") == ["2022", "2023"]
+    assert years_with_unit("一九九八年") == ["1998"]
+    assert years_with_unit("全年二十四节气") == [] and years_with_unit("三二二一年") == []  # no year
+
+
+def test_a_county_is_a_place_a_report_may_be_of() -> None:
+    assert short_town_name("云溪县") == "云溪" and short_town_name("大场镇") == "大场"
+    assert [m.group(0) for m in PLACE_NAME.finditer("今年云溪县的GDP")] == ["今年云溪县"]
+    assert not PLACE_NAME.search("宁夏县级未成年人救助保护机构")  # a level, not a place
