@@ -33,6 +33,17 @@ _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 _NOT_TOPICS = frozenset({"town", "towns", "district", "report", "reports", "government", "work", "year", "years"})
 #: Suffixes tried, in order, when a word is not a headword itself ("enterprises" → "enterprise").
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
+#: Phrasal verbs, which the dictionary has no headword for ("bring in" is not "bring"): read as the one
+#: word of the same meaning that it has ("introduce" → 引进, "set up" → "establish" → 设立).
+_PHRASAL_VERBS = (
+    (re.compile(r"\b(?:bring|brings|brought|bringing) in\b"), "introduce"),
+    (re.compile(r"\b(?:set|sets|setting) up\b"), "establish"),
+    (re.compile(r"\b(?:carry|carries|carried|carrying) out\b"), "implement"),
+    (re.compile(r"\b(?:hand|hands|handed|handing) over\b"), "deliver"),
+    (re.compile(r"\b(?:take|takes|took|taken|taking) part\b"), "participate"),
+    (re.compile(r"\b(?:put|puts|putting) forward\b"), "propose"),
+    (re.compile(r"\b(?:sign|signs|signed|signing) up\b"), "register"),
+)
 #: A run of capitalized words, as names are written in English ("Zhu Junfeng", "Hongguang Village").
 _CAPITALIZED_RUN = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 #: A Chinese word a name can be: two to six characters.
@@ -74,7 +85,10 @@ def translated_tokens(
     (`transliterated_tokens`, given the index's `names`)."""
     glosses = english_glosses()
     tokens: list[str] = []
-    for word in _WORD.findall(question.lower()):
+    lowered = question.lower()
+    for phrasal, word in _PHRASAL_VERBS:
+        lowered = phrasal.sub(word, lowered)
+    for word in _WORD.findall(lowered):
         if word in STOPWORDS or word in _NOT_TOPICS:
             continue
         for form in word_forms(word):

@@ -34,6 +34,14 @@ def test_only_tokens_of_the_corpus_vocabulary_are_kept() -> None:
     assert translated_tokens("How many in the town?", tokenize, vocabulary) == []
 
 
+def test_a_phrasal_verb_is_read_as_the_word_of_its_meaning() -> None:
+    """"bring in" has no headword and "bring" means 带来: it is read as "introduce" (引进)."""
+    tokenize = BM25Tokenizer([]).tokenize
+    vocabulary = {"引进", "企业", "设立", "带来"}
+    assert set(translated_tokens("How many enterprises did Dachang bring in?", tokenize, vocabulary)) == {"企业", "引进"}
+    assert "设立" in translated_tokens("Which fund did the town set up?", tokenize, vocabulary)
+
+
 def test_names_spelled_in_pinyin_are_matched_by_sound_to_the_corpus_words() -> None:
     """"Hongguang Village" → 红光 ("Village" is left to the dictionary), "Zhu Junfeng" → 朱峻峰 as one
     name, every reading of a heteronym (庙行 is "miaohang"); English words and words the corpus lacks
