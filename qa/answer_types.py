@@ -149,7 +149,8 @@ _ASKS = [
     (
         "date",
         re.compile(
-            r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|几号|什么时间|多久|星期几|周几|礼拜几|几点"
+            # 几号 a day, not a house number (「在哪条路几号」)
+            r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|(?<![路街弄巷楼栋])几号|什么时间|多久|星期几|周几|礼拜几|几点"
             r"|\bwhen\b|\b(?:what|which) (?:year|month|date|day)\b|\bwhat time\b",  # as 哪一年、哪个月、哪一天、几点
             re.I,
         ),
@@ -210,7 +211,7 @@ _AHEAD = re.compile(
     re.I,
 )
 #: Words asking a finer date than a year or half-year.
-_FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
+_FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|(?<![路街弄巷楼栋])几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
 #: Words asking a weekday or a time of day (「星期几」「几点开门」): only a weekday or a clock time answers.
 _ASKS_CLOCK = re.compile(r"星期几|周几|礼拜几|几点|\bwhat time\b|\bwhich (?:weekday|day of the week)\b|\bwhat day of the week\b", re.I)
 _CLOCK = re.compile(_CLOCK_PATTERN)

@@ -96,9 +96,16 @@ _BRACKET_REF = re.compile(r"(?:[\[［【]|[（(]注\s*)(\d{1,3})[\]］】)）]")
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 _DEF_CIRCLED = re.compile(rf"^([{_CIRCLED}])\s*(\S[^：:。，]{{0,24}}[：:]\s*\S.*)$")
 _CIRCLED_REF = re.compile(rf"([{_CIRCLED}])")
+#: A table of contents: a bare 「目录」 line, and entries ending in dot leaders and a page number
+#: (「一、2024年工作回顾 ........ 3」, two run into one line as PDFs extract them). Read as text, its entries
+#: were headings with nothing under them, and it pushed the front matter out of reach.
+_CONTENTS_TITLE = re.compile(r"^目\s*录$")
+_CONTENTS_ENTRY = re.compile(r"^(?:[^.…·．]{1,80}?\s*[.…·．]{4,}\s*\d{1,3}\s*)+$")
 #: The bare heading over a report's typed notes (「名词解释」「注释」): no text of the report's own.
 _NOTES_HEADING = re.compile(r"^(?:名词解释|注释|附注|注)[：:]?$")
 
+#: What ends a bold lead sentence, inside its bold or right after it.
+_LEAD_END = set("。！？：:；;，,")
 #: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
 _TERMINAL = set("。！？；：…!?;:」』）)】")
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+)+[\u4e00-\u9fff]$")
@@ -143,9 +150,12 @@ def clean_text(raw: str) -> CleanText:
     highest_marker = 0
 
     typed_notes = typed_note_numbers(raw)
+    follows: dict[int, int] = {}  # a typed note → how many lines stood before it (`_cite_uncited_notes`)
     physical_lines = (_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n"))
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
+            continue
+        if _CONTENTS_TITLE.match(line) or _CONTENTS_ENTRY.match(line):
             continue
         definition = _footnote_definition(line, highest_marker, last_footnote, last_was_footnote, lines, typed_notes)
         if definition is not None:
@@ -156,6 +166,8 @@ def clean_text(raw: str) -> CleanText:
             else:
                 footnotes[n] = _strip_markup(note)
                 last_footnote = max(last_footnote, n)
+                if n in typed_notes:
+                    follows.setdefault(n, len(lines))
             last_was_footnote = True
             continue
         last_was_footnote = False
@@ -177,7 +189,10 @@ def clean_text(raw: str) -> CleanText:
         bold_lead = 0
         if line.startswith(("**", "__")):
             close = line.find(line[:2], 2)
-            if close > 2:
+            # a lead sentence ends where its bold ends (「**楼宇经济提档升级。**」「**区域发展协同推进**。」);
+            # a bold run inside a word is emphasis (「**2024**年是…」「**6.48亿元**」 highlighted)
+            after = line[close + 2 : close + 3]
+            if close > 2 and (line[close - 1] in _LEAD_END or not after or after in _LEAD_END or after.isspace()):
                 bold_lead = len(_strip_markup(line[2:close]))
         parsed = _extract_markers(line, word_base, typed_notes)
         parsed.markup_level = markup_level
@@ -187,8 +202,24 @@ def clean_text(raw: str) -> CleanText:
         highest_marker = max([highest_marker, *(n for n, _ in parsed.markers)])
         lines.append(parsed)
 
+    _cite_uncited_notes(lines, footnotes, follows)
     paragraphs = _join_paragraphs(lines)
     return _assemble(paragraphs, footnotes, style)
+
+
+def _cite_uncited_notes(lines: list[_Line], footnotes: dict[int, str], follows: dict[int, int]) -> None:
+    """A typed note that no marker cites (「注3：“澜邻议事厅”是…」 set right under its paragraph, as web pages
+    often do) explains the paragraph it follows: it is cited there, after the term it opens with when that
+    paragraph names it (its anchor), else at the paragraph's end. Without a citation a note reached no
+    passage, and what it says could not be found."""
+    cited = {n for line in lines for n, _ in line.markers}
+    for n, before in follows.items():
+        if n in cited or before == 0 or n not in footnotes:
+            continue
+        paragraph = next((line for line in reversed(lines[:before]) if not line.markup_level), lines[before - 1])
+        term = re.match(r"\s*([“「《\"][^”」》\"]{1,24}[”」》\"])", footnotes[n])
+        at = paragraph.text.find(term.group(1)) if term else -1
+        paragraph.markers.append((n, at + len(term.group(1)) if at >= 0 else len(paragraph.text)))
 
 
 def typed_note_numbers(raw: str) -> frozenset[int]:
@@ -319,9 +350,15 @@ def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool) 
         return previous.text.startswith(("——", "—")) and "会议" not in previous.text and "会议" in line.text
     if previous.markup_level or previous.text[-1] in _TERMINAL or _title_like(previous.text):
         return False
+    if _CAPTION.match(previous.text) or _CAPTION.match(line.text):
+        return False  # a picture's caption (「图为…」) is a line of its own, ended or not
     if is_heading_line(previous.text) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
         return False
     return not ADDRESS.match(line.text)
+
+
+#: A picture's caption, as web pages and reports set one under an image: 「图为…」「图：…」「（图为…）」.
+_CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])")
 
 
 def _title_like(text: str) -> bool:

@@ -20,6 +20,7 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("这个园区计划啥时候开园？", "date", None),
         ("这个幼儿园的地址在哪里？", "address", None),  # a road or a number, not any place
         ("万界数字产业园在哪条路上？", "address", None),
+        ("新开的为老服务中心在哪条路几号？", "address", None),  # 几号 here a house number, not a day
         ("这所学校落在哪个片区？", "place", None),  # not a name: 哪个 asks for a place here
         ("作报告的镇长是谁？", "person", None),
         ("“五宜”目标分别是哪五宜？", "list", None),

@@ -169,6 +169,34 @@ def test_a_bracketed_number_of_no_note_stays_text() -> None:
     assert clean.footnotes == () and "[2]" in clean.text and "[1] 一行" in clean.text
 
 
+def test_a_typed_note_no_marker_cites_explains_the_paragraph_it_follows() -> None:
+    """A web page sets 「注3：…」 right under its paragraph and cites it nowhere: the note belongs to that
+    paragraph, after the term it opens with (before, it reached no passage at all)."""
+    raw = "一、回顾\n在21个居民区建立“澜邻议事厅”，开展议事340场。\n注3：“澜邻议事厅”是居民区协商议事平台。\n二、安排\n继续推进。\n"
+    clean = clean_text(raw)
+    assert [f.n for f in clean.footnotes] == [3] and "注3" not in clean.text
+    assert clean.markers == ((3, clean.text.index("“澜邻议事厅”") + len("“澜邻议事厅”")),)
+
+
+def test_a_table_of_contents_is_no_text_and_a_caption_is_a_line_of_its_own() -> None:
+    raw = (
+        "政府工作报告\n——二〇二五年一月十六日在白石乡第十九届人民代表大会第四次会议上\n白石乡人民政府乡长 罗志远\n目录\n"
+        + "".join(f"（{n}）聚焦第{n}项工作 ............ {page}\n" for page, n in enumerate("一二三四五六七八九十", start=3))
+        + "三、全面加强政府自身建设 ........ 14附件：名词解释 ........ 16\n各位代表：\n一、2024年工作回顾\n"
+        + "图为街道综合为老服务中心内，老人们在长者食堂用餐\n“一刻钟便民生活圈”建设成效明显。\n"
+    )
+    document = parse_document(raw, "baishi.txt")
+    assert "目录" not in document.text and "......" not in document.text
+    assert (document.metadata.town, document.metadata.date, document.metadata.speaker) == ("白石乡", "2025-01-16", "罗志远")
+    assert "用餐\n“一刻钟" in document.text  # the caption is not run into the next paragraph
+
+
+def test_a_bold_run_inside_a_word_is_emphasis_not_a_lead_sentence() -> None:
+    assert clean_text("一、回顾\n**2024**年是关键一年。\n").paragraphs[-1].bold_lead == 0
+    assert clean_text("一、回顾\n**楼宇经济提档升级。**全年实现楼宇税收3.21亿元。\n").paragraphs[-1].bold_lead == 9
+    assert clean_text("一、回顾\n**区域发展协同推进**。充分把握机遇。\n").paragraphs[-1].bold_lead == 8
+
+
 def test_circled_numbers_numbering_items_stay_text() -> None:
     """「①…；②…」 number a paragraph's items: no line explains a term under them, so they are no notes."""
     raw = "一、回顾\n重点抓好三件事：①稳增长；②促改革；③惠民生。\n①加快产业发展，推动转型升级。\n"

@@ -121,6 +121,8 @@ def test_answerable_questions_over_news_articles_are_answered(tmp_path_factory: 
         ("gucun_2025.html", "顾村镇", "2026-01-14", "沈立新", range(26, 31), ("gc-08",), "2026-01-25"),
         ("luodian_2024.pdf", "罗店镇", "2025-01-09", "欧阳建平", range(26, 31), ("ld-01",), "2025-01-20"),
         ("yunxi_2024.txt", "云溪县", "2025-01-15", "林书航", range(26, 31), ("yx-01",), "2025-02-10"),
+        ("guanlan_2024.html", "观澜街道", "2025-01-08", "沈嘉禾", range(26, 31), ("gl-01",), "2025-02-10"),
+        ("baishi_2024.pdf", "白石乡", "2025-01-16", "罗志远", range(26, 31), ("bs-01",), "2025-02-20"),
     ],
 )
 def test_a_report_in_a_layout_never_seen_is_read_and_answered(
@@ -140,7 +142,10 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     is set above their text); then a town's report on a portal page with tables of merged cells (顾村镇: a
     two-row header, a status spanning two projects, 「（注1）」 and an unnumbered 「注：」) and a scanned town
     report (罗店镇: six pages of images, read by OCR). Session 19: a county outside Shanghai (云溪县: years in
-    Chinese numerals, 「前三季度」, full-width figures, terms marked 「①」 and explained under 「名词解释」). Measured on each alone (README "Retrieval"). Asked a few weeks after the
+    Chinese numerals, 「前三季度」, full-width figures, terms marked 「①」 and explained under 「名词解释」), a
+    subdistrict's report as a WeChat article (观澜街道: spans splitting sentences, an editor's note, captions, a
+    「数说2024」 card, 「注3：」 notes under their paragraphs and cited nowhere, the account's footer) and a
+    township's PDF with a cover, a table of contents with dot leaders and hard-wrapped lines (白石乡). Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
     from qa.index import build_index, load_index
