@@ -104,6 +104,8 @@ _CONTENTS_ENTRY = re.compile(r"^(?:[^.…·．]{1,80}?\s*[.…·．]{4,}\s*\d{1,
 #: The bare heading over a report's typed notes (「名词解释」「注释」): no text of the report's own.
 _NOTES_HEADING = re.compile(r"^(?:名词解释|注释|附注|注)[：:]?$")
 
+#: A picture's caption, as web pages and reports set one under an image: 「图为…」「图：…」「（图为…）」.
+_CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])")
 #: What ends a bold lead sentence, inside its bold or right after it.
 _LEAD_END = set("。！？：:；;，,")
 #: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
@@ -355,10 +357,6 @@ def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool) 
     if is_heading_line(previous.text) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
         return False
     return not ADDRESS.match(line.text)
-
-
-#: A picture's caption, as web pages and reports set one under an image: 「图为…」「图：…」「（图为…）」.
-_CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])")
 
 
 def _title_like(text: str) -> bool:

@@ -71,6 +71,8 @@ def years_with_unit(text: str) -> list[str]:
         if re.fullmatch(YEAR_DIGITS, digits):
             found.append((match.start(), digits))
     return [year for _, year in sorted(found)]
+
+
 #: A half-year; group 1: 上 or 下.
 HALF_YEAR = re.compile(r"(上|下)半年")
 #: A half-year in English: "first half", "H2"; group 1 the word, group 2 the number.
