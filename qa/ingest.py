@@ -26,6 +26,7 @@ from qa.documents import Document, Footnote, Metadata, Paragraph, Period, Sectio
 from qa.patterns import (
     AHEAD_HEADING,
     CN_DIGIT_VALUES,
+    CN_NUMERAL_DIGITS,
     FIVE_YEAR_PLAN_ORDINAL,
     REVIEW_HEADING,
     admin_units,
@@ -291,16 +292,14 @@ def _extract_markers(line: str, word_base: int, typed_notes: frozenset[int] = fr
         rf"|{_HTML_TAG.pattern}|{_BOLD.pattern}",
         re.IGNORECASE,
     )
-    if typed_notes:  # 「[1]」 and 「①」 last, so that their numbers are the pattern's last two groups
-        marker = re.compile(f"{marker.pattern}|{_BRACKET_REF.pattern}|{_CIRCLED_REF.pattern}", re.IGNORECASE)
+    if typed_notes:  # 「[1]」 last, so that its number is the pattern's last group
+        marker = re.compile(f"{marker.pattern}|{_BRACKET_REF.pattern}", re.IGNORECASE)
+        # 「①」 citing a typed note is its 「[1]」
+        line = _CIRCLED_REF.sub(lambda m: f"[{n}]" if (n := _circled_number(m.group(1))) in typed_notes else m.group(1), line)
     for match in marker.finditer(line):
-        bracketed = None
-        if typed_notes and (circled := match.group(match.re.groups)) is not None:
-            bracketed = str(_circled_number(circled))
-        elif typed_notes:
-            bracketed = match.group(match.re.groups - 1)
+        bracketed = match.group(match.re.groups) if typed_notes else None
         if bracketed is not None and int(bracketed) not in typed_notes:
-            continue  # 「[3]」 or 「③」 of no note: text
+            continue  # 「[3]」 of no note: text
         piece = line[position : match.start()]
         out.append(piece)
         length += len(piece)
@@ -391,7 +390,6 @@ def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) ->
 _DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日")
 #: A year and month with no day (「——2024年1月在嘉定区…会议上」): the report's date to the month.
 _MONTH_DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月(?!\s*[\d一二三四五六七八九十]{1,3}\s*日)")
-_CN_DIGIT = {d: str(v) for v, d in enumerate("〇一二三四五六七八九")} | {"○": "0", "零": "0"}
 _MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
 _GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
 
@@ -401,9 +399,9 @@ def _date_number(text: str) -> int:
     if text.isdigit():  # str.isdigit is False for Chinese numerals
         return int(text)
     if "十" not in text:
-        return int("".join(_CN_DIGIT[c] for c in text))
+        return int(text.translate(CN_NUMERAL_DIGITS))
     tens, _, units = text.partition("十")
-    return int(_CN_DIGIT[tens] if tens else 1) * 10 + (int(_CN_DIGIT[units]) if units else 0)
+    return int(tens.translate(CN_NUMERAL_DIGITS) if tens else 1) * 10 + (int(units.translate(CN_NUMERAL_DIGITS)) if units else 0)
 
 
 def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:

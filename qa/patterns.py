@@ -59,7 +59,8 @@ YEAR = re.compile(rf"(?<!\d)(?<!\d\.)({YEAR_DIGITS})(?!\d|\.\d|\s*[多余万亿�
 YEAR_WITH_UNIT = re.compile(rf"({YEAR_DIGITS})\s*年")
 #: A year in Chinese numerals, as some reports write every year (「二〇二四年工作回顾」); group 1: the numerals.
 CN_YEAR_WITH_UNIT = re.compile(r"([一二九][〇零○Ｏ一二三四五六七八九]{3})\s*年")
-_CN_YEAR_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+#: Chinese numerals written digit by digit (「二〇二四」) → Arabic digits, with `str.translate`.
+CN_NUMERAL_DIGITS = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
 
 
 def years_with_unit(text: str) -> list[str]:
@@ -67,7 +68,7 @@ def years_with_unit(text: str) -> list[str]:
     they stand."""
     found = [(m.start(), m.group(1)) for m in YEAR_WITH_UNIT.finditer(text)]
     for match in CN_YEAR_WITH_UNIT.finditer(text):
-        digits = match.group(1).translate(_CN_YEAR_DIGITS)
+        digits = match.group(1).translate(CN_NUMERAL_DIGITS)
         if re.fullmatch(YEAR_DIGITS, digits):
             found.append((match.start(), digits))
     return [year for _, year in sorted(found)]
