@@ -88,7 +88,8 @@ _SPAN_PATTERNS = {
     ),
     "name": re.compile(r"[“\"「『《][^”\"」』》]{2,30}[”\"」』》]|[\u4e00-\u9fff\dA-Za-z]{2,12}(?:项目|工程|品牌|计划|行动|平台|基地|中心|工作室|联盟)"),
     # numbered items count when there are two of them (`spans`): one is a heading's number, 「（二）建管并举…」
-    "list": re.compile(r"[^、，；]{1,20}、[^、，；]{1,20}(?:、|和|及|与)|[一二三四五六七八九]是"),
+    # three members, or two that the sentence counts as two (「桃源路北段、澄江路东段两条断头路」), or items
+    "list": re.compile(rf"[^、，；]{{1,20}}、[^、，；]{{1,20}}(?:、|和|及|与)|[^、，；]{{1,20}}、[^、，；]{{1,20}}?[两二2]\s*(?:[{COUNT_UNITS}大种]|方面)|[一二三四五六七八九]是"),
     "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|：|:"),
 }
 
@@ -233,10 +234,10 @@ _CLAUSE = re.compile(r"[^，,；;。！？!?]+")
 _DIGITS = re.compile(r"\d+(?:\.\d+)?")
 #: Parts of a year a sentence or question can be about: a report says 「全年…」「上半年…」「1-11 月…」.
 _PERIOD_MARKS = (
-    ("H1", re.compile(r"上半年|前半年|一季度|(?<!\d)1\s*[-—~到至]\s*6\s*月")),
+    ("H1", re.compile(r"上半年|前半年|一季度|(?<!\d)1\s*[-—~～到至]\s*6\s*月")),
     ("H2", re.compile(r"下半年")),
     ("year", re.compile(r"全年")),
-    ("months", re.compile(r"(?<!\d)\d{1,2}\s*[-—~到至]\s*(?:[1-57-9]|1[0-2])\s*月")),
+    ("months", re.compile(r"(?<!\d)\d{1,2}\s*[-—~～到至]\s*(?:[1-57-9]|1[0-2])\s*月")),
     ("plan", re.compile(r"十[四五六]五|五年")),
 )
 

@@ -45,11 +45,14 @@ _REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*(\d{{1,2}})\s*月[^，,。�
 #: a question on what a report says, is not one. The three groups say what is asked.
 _ASKS = r"(?:(谁|哪位)|(哪天|哪一天|什么时候|何时|几月几[日号]|哪年哪个?月|哪个月|几月)|(哪次|哪一次|什么会|哪个会|哪届))"
 _GIVES = r"(?:作|做|宣读|发表)"
+#: What is given: a report, or a speech (「讲话」: a half-year review given at a working meeting, not a congress).
+_DELIVERED = r"(?:报告|讲话)"
 _ABOUT_REPORT = (
     # 报告是谁作的 / 是哪天在人代会上作的: the verb ends the question (「报告里…几月做完」 asks of a project)
-    re.compile(rf"报告[^，,。？?；;]{{0,12}}?{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}[的了]?(?:[？?。]|$)"),
-    re.compile(rf"{_GIVES}[^，,。？?；;]{{0,8}}报告的?[^，,。？?；;]{{0,6}}?(?:是)?{_ASKS}"),  # 作政府工作报告的镇长是谁
-    re.compile(rf"{_ASKS}{_GIVES}[^，,。？?；;]{{0,16}}报告"),  # 谁作的大场镇2026年政府工作报告
+    re.compile(rf"{_DELIVERED}[^，,。？?；;]{{0,12}}?{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}[的了]?(?:[？?。]|$)"),
+    re.compile(rf"{_GIVES}[^，,。？?；;]{{0,8}}{_DELIVERED}的?[^，,。？?；;]{{0,6}}?(?:是)?{_ASKS}"),  # 作政府工作报告的镇长是谁
+    # 谁作的大场镇2026年政府工作报告, 是谁代表街道办事处作的讲话
+    re.compile(rf"{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}[^，,。？?；;]{{0,16}}{_DELIVERED}"),
 )
 _ABOUT_REPORT_EN = re.compile(
     r"\b(?:(who)|(when|what date|which day)|(which|what) (?:meeting|session|congress))\b"
@@ -206,7 +209,7 @@ def read_question(
 def report_question(text: str) -> str | None:
     """What a question asks of the report itself (`REPORT_FACTS`: who gave it, on which day, at which
     meeting), or None when it asks what a report says (see `_ABOUT_REPORT`)."""
-    patterns = _ABOUT_REPORT if "报告" in text else ()
+    patterns = _ABOUT_REPORT if re.search(_DELIVERED, text) else ()
     if re.search(r"\breports?\b", text, re.I):
         patterns = (*patterns, _ABOUT_REPORT_EN)
     for pattern in patterns:

@@ -80,11 +80,24 @@ def replace_surrogates(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+#: Latin abbreviations a Chinese question uses for what the reports write out in Chinese (「GDP」: a
+#: town's or district's report says 地区生产总值). Read as the reports' words, else they match no token
+#: of any passage and the answer step finds none of the asked subject. An English question keeps them:
+#: its dictionary (`qa.crosslingual`) translates them with its other words.
+_CHINESE_FOR_ABBREVIATION = {"gdp": "地区生产总值", "cpi": "居民消费价格"}
+_ABBREVIATION = re.compile(rf"(?<![a-z])({'|'.join(_CHINESE_FOR_ABBREVIATION)})(?![a-z])", re.IGNORECASE)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def normalize_question(question: str) -> str:
-    """What the embedder and the query parser read: width-folded, simplified when traditional."""
+    """What the embedder and the query parser read: width-folded, simplified when traditional, with the
+    Latin abbreviations of a question written in Chinese in the reports' words."""
     text = unicodedata.normalize("NFKC", question).strip()
     text = re.sub(r"\s+", " ", text)
-    return to_simplified(text) if looks_traditional(text) else text
+    text = to_simplified(text) if looks_traditional(text) else text
+    if len(_CJK.findall(text)) > sum(ch.isascii() and ch.isalpha() for ch in text):
+        text = _ABBREVIATION.sub(lambda m: _CHINESE_FOR_ABBREVIATION[m.group(1).lower()], text)
+    return text
 
 
 #: A question's reference to the document itself (「…的政府工作报告里提到」「报告中」) says where to look,

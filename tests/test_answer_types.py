@@ -138,6 +138,10 @@ def test_a_list_of_n_needs_a_sentence_naming_n_members() -> None:
     # two members joined by 和 and counted as two by the sentence itself
     assert has_span("围绕游戏动漫电竞和宠物经济两大新兴赛道，制定专项扶持政策", two)
     assert not has_span("围绕游戏动漫电竞产业，制定专项扶持政策", two)
+    # 「哪几条」: two members the sentence counts as two are the whole list, as three members are
+    which = expected_answer("上半年打通了哪几条断头路？")
+    assert has_span("打通桃源路北段、澄江路东段两条断头路，新增通行里程1.26公里", which)
+    assert not has_span("打通桃源路北段、澄江路东段等断头路，新增通行里程1.26公里", which)
 
 
 def test_a_number_the_question_states_is_not_its_answer() -> None:

@@ -26,6 +26,14 @@ def test_simplified_place_name_with_one_mappable_character_is_kept() -> None:
     assert normalize_question("乾康苑交付使用了吗") == "乾康苑交付使用了吗"
 
 
+def test_a_chinese_question_says_gdp_as_the_reports_do() -> None:
+    assert normalize_question("澄浦镇去年GDP一共多少？") == "澄浦镇去年地区生产总值一共多少?"
+    assert normalize_question("去年gdp涨了多少") == "去年地区生产总值涨了多少"
+    # an English question keeps it (its dictionary translates it); a longer word is not the abbreviation
+    assert normalize_question("What was Dachang's GDP in 2025?") == "What was Dachang's GDP in 2025?"
+    assert normalize_question("GDPR是什么") == "GDPR是什么"
+
+
 def test_tokens_drop_stopwords_and_punctuation_and_keep_numbers() -> None:
     tokens = BM25Tokenizer().tokenize("全年完成地方财政收入8.37亿元，同比增长7.91%，是多少？")
     assert "8.37" in tokens and "7.91%" in tokens and "财政收入" in tokens

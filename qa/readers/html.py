@@ -28,7 +28,11 @@ _FURNITURE = re.compile(
 _BLOCKS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "section", "article", "main", "td",
            "blockquote", "pre", "center", "table", "tr", "tbody", "thead", "ul", "ol", "dl", "dd", "dt"}
 _FOOTNOTE_LIST = re.compile(r"footnote|endnote|notes|zhushi|注释", re.IGNORECASE)
-_NOTE_ID = re.compile(r"^(?:fn|footnote|note|endnote)[-_:]?(\d+)$", re.IGNORECASE)
+_NOTE_ID = re.compile(r"^(?:fn|ftn|footnote|note|endnote)[-_:]?(\d+)$", re.IGNORECASE)
+#: A link to a footnote as Microsoft Word writes one when it saves a report as a web page
+#: (`<a href="#_ftn3" name="_ftnref3"><span class=MsoFootnoteReference>[3]</span></a>`; the note is
+#: `<div style='mso-element:footnote' id=ftn3>`): the marker, whatever the link shows.
+_WORD_NOTE_LINK = re.compile(r"^#_?ftn(\d+)$", re.IGNORECASE)
 
 
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
@@ -182,6 +186,8 @@ def _lines(root) -> list[str]:
                 current.append((child.text_content or "", bold))
             elif tag == "br":
                 flush()
+            elif tag == "a" and (word_note := _WORD_NOTE_LINK.match(child.attributes.get("href") or "")):
+                current.append((f"<sup>{int(word_note.group(1))}</sup>", False))
             elif tag == "sup":
                 digits = re.sub(r"\D", "", child.text(deep=True) or "")
                 if digits:
