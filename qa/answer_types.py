@@ -88,8 +88,12 @@ _SPAN_PATTERNS = {
     ),
     "name": re.compile(r"[“\"「『《][^”\"」』》]{2,30}[”\"」』》]|[\u4e00-\u9fff\dA-Za-z]{2,12}(?:项目|工程|品牌|计划|行动|平台|基地|中心|工作室|联盟)"),
     # numbered items count when there are two of them (`spans`): one is a heading's number, 「（二）建管并举…」
-    # three members, or two that the sentence counts as two (「桃源路北段、澄江路东段两条断头路」), or items
-    "list": re.compile(rf"[^、，；]{{1,20}}、[^、，；]{{1,20}}(?:、|和|及|与)|[^、，；]{{1,20}}、[^、，；]{{1,20}}?[两二2]\s*(?:[{COUNT_UNITS}大种]|方面)|[一二三四五六七八九]是"),
+    # three members, or two that the sentence counts as two (「桃源路北段、澄江路东段两条断头路」), named in
+    # quotes one after another as reports write names (「“白沙米”“临湖青虾”两个区域公用品牌」), or items
+    "list": re.compile(
+        rf"[^、，；]{{1,20}}、[^、，；]{{1,20}}(?:、|和|及|与)|[^、，；]{{1,20}}、[^、，；]{{1,20}}?[两二2]\s*(?:[{COUNT_UNITS}大种]|方面)"
+        rf"|(?:“[^“”]{{1,20}}”\s*){{3,}}|(?:“[^“”]{{1,20}}”\s*){{2}}[两二2]\s*(?:[{COUNT_UNITS}大种]|方面)|[一二三四五六七八九]是"
+    ),
     "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|：|:"),
 }
 
@@ -123,6 +127,9 @@ class AnswerType:
     asks_day: bool = False
     #: a date question asking a weekday or a time of day (「星期几」「几点开门」): a date does not answer it
     asks_clock: bool = False
+    #: for a date question on a project, the stage it asks the date of (`PROJECT_STAGES`: 「哪天开工」 is
+    #: "start"): a date said of another stage only (「12月底前竣工」「3月18日封顶」) does not answer it
+    stage: str | None = None
 
     @property
     def missing(self) -> str:
@@ -219,13 +226,29 @@ _CLOCK = re.compile(_CLOCK_PATTERN)
 #: A sentence that opens with a year (「2024 年全镇…」); a question's years are read as `qa.query` reads
 #: them (`qa.patterns.YEAR`: not 「2000余人」).
 _OPENING_YEAR = re.compile(rf"\s*{YEAR_WITH_UNIT.pattern}")
+#: The stages of a project whose dates a report gives, by the words that name them: the works begin,
+#: the structure is topped out, the works end (finished, handed over, opened, in use), a deal is signed.
+#: A date question on one stage is not answered by the date of another (「哪天开工」 by 「12月底前竣工」).
+PROJECT_STAGES = {
+    "start": re.compile(r"开工|动工|开建|开始建设|启动建设|破土|进场施工"),
+    "topping": re.compile(r"封顶"),
+    "finish": re.compile(
+        r"竣工|完工|建成|建好|落成|交付|投用|投入使用|启用|修通|贯通|通车|开通|开业|开园|开街|开市|开张|开放|开馆|投产|运营|开学|入住"
+    ),
+    "signing": re.compile(r"签约|签订|签署"),
+}
 #: Kinds whose answer is a figure.
 _FIGURES = ("count", "money", "rate", "area")
 #: A total the question states, then a part of it asked: 「2554家企业里，生物医药企业有多少家」
 #: 「9693万元救助资金里，低保金占了多少」; group "part": the words between the two.
-_PART_OF_TOTAL = re.compile(
+_STATED_TOTAL = (
     rf"\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|平方米|元|[{COUNT_UNITS}])[^\d，,。？?！!]{{0,10}}?"
-    r"(?:里头|里面|里边|当中|之中|其中|里|中)[，,]?\s*(?P<part>[^，,。？?！!]{2,24}?)(?:多少|几|百分之|占比)"
+    r"(?:里头|里面|里边|当中|之中|其中|里|中)[，,]?\s*"
+)
+_PART_OF_TOTAL = re.compile(
+    rf"{_STATED_TOTAL}(?P<part>[^，,。？?！!]{{2,24}}?)(?:多少|几|百分之|占比)"
+    # or the part after the question word: 「186家企业里有多少家是外资企业」「14家企业中，有几家在智造港」
+    rf"|{_STATED_TOTAL}有?(?:多少|几)\s*(?:[{COUNT_UNITS}]|成)?\s*(?:是|在|属于|来自|为)(?P<part_after>[^，,。？?！!]{{2,24}})"
 )
 #: Characters of a question's wording, not of what it names (「…的有」「…占了」「那块」「自己就」).
 _WORDING = frozenset("的了有那这自己就光占是为单独块些")
@@ -303,13 +326,20 @@ def expected_answer(question: str) -> AnswerType:
                 items = _SET_SIZES.get(match.group(1) or match.group(2) or "") or _ENGLISH_SET_SIZES[match.group(3).lower()]
             asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
             period_answers = kind == "date" and not _AHEAD.search(question) and not asks_day
-            part = match.group("part") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
+            part = match.group("part") or match.group("part_after") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
             given = frozenset(_DIGITS.findall(question))
             named = question if kind in ("place", "address") else ""
             years = frozenset(YEAR.findall(question))
             asks_clock = kind == "date" and bool(_ASKS_CLOCK.search(question))
-            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock)
+            stage = _stage(question) if kind == "date" else None
+            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage)
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
+
+
+def _stage(text: str) -> str | None:
+    """The one project stage `text` names (`PROJECT_STAGES`), None when it names none or several."""
+    named = [stage for stage, words in PROJECT_STAGES.items() if words.search(text)]
+    return named[0] if len(named) == 1 else None
 
 
 def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
@@ -351,10 +381,23 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
     if answer.named:  # a place the question names itself is its premise
         found = [(s, e) for s, e in found if text[s:e].strip() not in answer.named]
+    if answer.stage:  # a date of the asked stage: not one whose clause names only other stages
+        found = [(s, e) for s, e in found if _stage_allows(_clause_at(text, s), answer.stage)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
     return found
+
+
+def _clause_at(text: str, offset: int) -> str:
+    """The clause of `text` (between 「，」「；」「。」) holding `offset`."""
+    return next((m.group(0) for m in _CLAUSE.finditer(text) if m.start() <= offset < m.end()), text)
+
+
+def _stage_allows(clause: str, stage: str) -> bool:
+    """Whether a date in `clause` may be the date of `stage`: the clause names that stage, or none."""
+    named = {name for name, words in PROJECT_STAGES.items() if words.search(clause)}
+    return not named or stage in named
 
 
 def names_the_part(clause: str, part: str) -> bool:

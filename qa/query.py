@@ -81,8 +81,9 @@ _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示�
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
 _ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
-#: Particles and verbs no place name holds: 「几个村通过了区里的…」 names no 「村通过了区」.
-_NOT_IN_A_NAME = re.compile(r"[了的是把被]|通过")
+#: Particles, verbs and parts of a year no place name holds: 「几个村通过了区里的…」 names no 「村通过了区」,
+#: 「今年上半年街道帮…」 no 「年上半年街道」, 「去年5月份镇上…」 no 「月份镇」.
+_NOT_IN_A_NAME = re.compile(r"[了的是把被]|通过|[上下]半年|季度|月份")
 #: Time and pointing words a would-be place name may open with: 「去年镇里」「今年全镇」 name no 「去年镇」, and
 #: 「去年罗店镇」 names 罗店镇. What is left after them is the name, two characters at least.
 _BEFORE_A_PLACE = re.compile(r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|现在|目前|整个|这个|那个|全|本|该|各|我)+")

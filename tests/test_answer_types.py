@@ -142,6 +142,9 @@ def test_a_list_of_n_needs_a_sentence_naming_n_members() -> None:
     which = expected_answer("上半年打通了哪几条断头路？")
     assert has_span("打通桃源路北段、澄江路东段两条断头路，新增通行里程1.26公里", which)
     assert not has_span("打通桃源路北段、澄江路东段等断头路，新增通行里程1.26公里", which)
+    brands = expected_answer("有哪几个农产品区域公用品牌？")
+    assert has_span("“白沙米”“临湖青虾”两个区域公用品牌年销售额突破6亿元", brands)
+    assert not has_span("做响“白沙米”品牌，建设农产品冷链物流中心", brands)
 
 
 def test_a_number_the_question_states_is_not_its_answer() -> None:
@@ -186,6 +189,12 @@ def test_a_part_of_a_stated_total_is_answered_in_a_clause_that_names_the_part() 
     assert has_span("投产项目 1 个、续建项目 5 个、新开工项目 3 个、预备项目 5 个", projects)
     assert expected_answer("2023年1月的报告里，盗窃类案件接警数下降了多少？").part is None  # a date is no total
     assert expected_answer("大场镇2022年引进了多少家企业？").part is None
+    # the part named after the question word: 「186家企业里有多少家是外资企业」
+    foreign = expected_answer("上半年新引进的186家企业里有多少家是外资企业？")
+    assert foreign.part == "外资企业"
+    assert not has_span("1—6月，新引进企业186家，同比增加21家，其中注册资本1000万元以上的23家。", foreign)
+    assert has_span("其中外资企业12家", foreign)
+    assert expected_answer("去年新认定的14家高新技术企业中，有几家在智造港？").part == "智造港"
 
 
 def test_a_place_the_question_names_is_no_answer_to_where_it_is() -> None:
@@ -260,3 +269,17 @@ def test_a_number_holds_a_digit_and_may_end_in_a_magnitude() -> None:
     assert not has_span("点亮万家灯火", AnswerType("count", "家"))  # 万 alone counts nothing
     assert has_span("全镇6万余套智慧消防物联感知设备", AnswerType("count", "套"))
     assert has_span("新建三所学校", AnswerType("count", "所"))
+
+
+def test_a_date_question_on_a_project_stage_is_answered_by_a_date_of_that_stage() -> None:
+    """「哪天开工」 asks when the works began: a date the clause gives for the topping-out or the handover
+    is another date; a clause naming no stage may still be the one asked."""
+    begun = expected_answer("鹭洲湾科创园二期是哪天开工的？")
+    assert begun.stage == "start"
+    assert not has_span("确保鹭洲湾科创园二期12月底前竣工交付，西塘路商业综合体国庆节前开业运营", begun)
+    assert not has_span("3月18日实现主体结构封顶，目前正在进行幕墙和机电安装", begun)
+    assert has_span("澜芯半导体二期于2025年3月开工建设", begun)
+    assert has_span("项目于3月18日正式启动", begun)  # no stage named
+    opened = expected_answer("桃源路南段什么时候能修通？")
+    assert opened.stage == "finish" and has_span("该路段全长0.6公里，确保11月底前建成通车", opened)
+    assert expected_answer("项目什么时候开工、什么时候竣工？").stage is None  # two stages asked

@@ -123,6 +123,12 @@ def test_answerable_questions_over_news_articles_are_answered(tmp_path_factory: 
         ("yunxi_2024.txt", "云溪县", "2025-01-15", "林书航", range(26, 31), ("yx-01",), "2025-02-10"),
         ("guanlan_2024.html", "观澜街道", "2025-01-08", "沈嘉禾", range(26, 31), ("gl-01",), "2025-02-10"),
         ("baishi_2024.pdf", "白石乡", "2025-01-16", "罗志远", range(26, 31), ("bs-01",), "2025-02-20"),
+        ("maoxi_2024.htm", "泖溪镇", "2025-01-09", "钱立群", range(26, 31), ("ma-01",), "2025-02-15"),
+        ("chengpu_2024.htm", "澄浦镇", "2025-01-10", "陆晓辉", range(26, 31), ("cp-01",), "2025-02-15"),
+        ("luzhou_2025h1.txt", "鹭洲街道", "2025-07-08", "陈立峰", range(26, 31), ("lz-01",), "2025-08-20"),
+        ("chengwan_2025h1.txt", "澄湾街道", "2025-07-08", "沈晓岚", range(26, 31), ("cw-01",), "2025-08-20"),
+        ("zechuan_2025.docx", "泽川区", "2026-01-12", "邵景和", range(26, 31), ("ze-01",), "2026-02-10"),
+        ("yuwan_2025.docx", "榆湾区", "2026-01-12", "韩立中", range(26, 31), ("yw-01",), "2026-02-10"),
     ],
 )
 def test_a_report_in_a_layout_never_seen_is_read_and_answered(
@@ -145,7 +151,12 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     Chinese numerals, 「前三季度」, full-width figures, terms marked 「①」 and explained under 「名词解释」), a
     subdistrict's report as a WeChat article (观澜街道: spans splitting sentences, an editor's note, captions, a
     「数说2024」 card, 「注3：」 notes under their paragraphs and cited nowhere, the account's footer) and a
-    township's PDF with a cover, a table of contents with dot leaders and hard-wrapped lines (白石乡). Measured on each alone (README "Retrieval"). Asked a few weeks after the
+    township's PDF with a cover, a table of contents with dot leaders and hard-wrapped lines (白石乡). Session 20:
+    two town reports as Microsoft Word saves a web page (泖溪镇, 澄浦镇: GBK bytes declared gb2312, spans
+    splitting words, Word's footnotes), two subdistricts' half-year reviews given as speeches at a working
+    meeting (鹭洲街道, 澄湾街道: 1—6月 figures, the plan for 下半年, a GBK Notepad file, 「附注：」 with ①) and two
+    districts' reports in Word with automatic heading numbers, Word footnotes and a table grouped by merged
+    rows (泽川区, 榆湾区). Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
     from qa.index import build_index, load_index

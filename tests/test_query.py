@@ -53,6 +53,9 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     assert reading.unknown_places == ("淞南镇",)
     assert read_question("顾村镇的情况", TOWNS, corpus_text="与顾村镇合作").unknown_places == ()
     assert read_question("社区有哪些变化", TOWNS).unknown_places == ()
+    # a part of the year before 「街道」 (the questioner's own subdistrict) names no place
+    assert read_question("今年上半年街道帮多少个长期失业的人重新上了岗？", TOWNS).unknown_places == ()
+    assert read_question("去年5月份镇上开业的那个商业综合体叫什么名字？", TOWNS).unknown_places == ()
 
 
 def test_a_question_asking_which_place_names_none() -> None:

@@ -122,3 +122,24 @@ def test_word_merged_cells_are_read_as_the_web_page_s(tmp_path: Path) -> None:
     document.save(buffer)
     text = read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
     assert text.split("\n")[-1] == "税收：2025年完成值18.6亿元 2025年同比增长6.3% 2026年目标19.5亿元。"
+
+
+def test_a_row_merged_across_the_table_names_the_rows_below_it() -> None:
+    """A group row (one cell spanning every column, as Word and web tables group indicators) is no data
+    row: its name once, as a lead-in, without the table's own numbering — 「一、经济规模」 at the head of a
+    line would open a part of the report."""
+    rows = [
+        ["指标", "单位", "2025年完成", "增长(%)"],
+        ["一、经济规模", "一、经济规模", "一、经济规模", "一、经济规模"],
+        ["地区生产总值", "亿元", "1286.4", "5.6"],
+        ["民生与就业", "民生与就业", "民生与就业", "民生与就业"],
+        ["城镇调查失业率", "%", "4.6", ""],
+        ["注：增长按可比价计算。", "注：增长按可比价计算。", "注：增长按可比价计算。", "注：增长按可比价计算。"],
+    ]
+    assert table_sentences(rows) == [
+        "经济规模：",
+        "地区生产总值：2025年完成1286.4亿元 增长5.6%。",
+        "民生与就业：",
+        "城镇调查失业率：2025年完成4.6%。",
+        "注：增长按可比价计算。",
+    ]

@@ -46,6 +46,9 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     unit_column = next((i for i, name in enumerate(header) if _UNIT_HEADER.match(name)), None)
     sentences = list(titles)
     for row in body:
+        if len(row) >= 2 and len(set(row)) == 1:  # one cell merged across the table: a group's name, or a note
+            sentences.append(_group_label(row[0]))
+            continue
         label, row_unit = _split_unit(row[0])
         if unit_column is not None and unit_column < len(row) and _UNIT.match(row[unit_column]):
             row_unit = row[unit_column]
@@ -118,6 +121,18 @@ def _split_unit(text: str) -> tuple[str, str | None]:
     if match and _UNIT.match(match.group(1)):
         return text[: match.start()].strip(), match.group(1)
     return text, None
+
+
+#: The numbering a group of rows may carry (「一、经济规模」「（二）民生」): a table's own, not the report's.
+_GROUP_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))\s*")
+
+
+def _group_label(text: str) -> str:
+    """A row merged across the table names the rows below it (「经济总量与效益」, 「一、经济规模」): a line of
+    its own, ending in 「：」 as a lead-in, without the table's numbering — at the head of a line, 「一、」
+    would read as a part of the report. A note merged across (「注：…。」) stays a sentence."""
+    label = _GROUP_NUMBERING.sub("", text)
+    return label if label[-1:] in "。；！？：:" else f"{label}："
 
 
 def _sentence(cells: list[str]) -> str:
