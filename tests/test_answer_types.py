@@ -31,6 +31,11 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("园区的税收一共涨了多少？", "rate", None),  # as 增长了多少
         ("全镇的绿化覆盖率达到了多少？", "rate", None),  # a rate, though 多少 alone asks a count
         ("那家新能源企业的年产值是多少？", "money", None),
+        # an investment or a subsidy asked without 钱 is money; a count of investment projects is a count
+        ("区人民医院新院区总投资是多少？", "money", None),
+        ("去年白沙镇综合客运枢纽完成了多少投资？", "money", None),
+        ("以旧换新一共发放了多少补贴？", "money", None),
+        ("去年新签约的投资项目有多少个？", "count", "个"),
         ("How many kindergartens did Miaohang build?", "count", None),
         ("What was the total investment in the project?", "money", None),
         # a change asked in English, as 增长了多少 is: "by how much", "how much did … grow"
