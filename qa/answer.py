@@ -22,7 +22,7 @@ from qa.query import QueryReading, comparison_sides, is_foreign, town_spellings
 from qa.search import Hit, Retriever, get_retriever
 from qa.sections import ADDRESS
 from qa.steering import is_opening, reviewed_period
-from qa.text import normalize_for_matching, replace_surrogates
+from qa.text import abbreviations, normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
 #: When the best passages hold not one character of what the question asks about (「GDP」), whatever they
@@ -501,6 +501,11 @@ def read(
     if subject.terms and features["passage_coverage"] == 0.0:
         named = "、".join(f"“{as_asked(term, question)}”" for term in subject.terms)
         return replace(reading, settled=not_covered(question, hits, evidence, answer, ABSENT_SUBJECT.format(named), named))
+    # an abbreviation stands for one term (「GDP」, 生产总值): passages that do not hold it do not speak of it
+    best = [normalize_for_matching(h.text) for h in hits[:EVIDENCE_PASSAGES]]
+    if absent := [written for written, core in abbreviations(question) if not any(core in text for text in best)]:
+        named = "、".join(f"“{written}”" for written in absent)
+        return replace(reading, settled=not_covered(question, hits, evidence, answer, ABSENT_SUBJECT.format(named), named))
     return reading
 
 
@@ -521,12 +526,12 @@ def report_facts(question: str, hits: list[Hit], answer: AnswerType, asked: str,
             break
         if line and line != meta.title:
             lines.append(line)
-    holds = {
-        "speaker": lambda line: bool(meta.speaker) and meta.speaker in re.sub(r"\s+", "", line),
+    holds = {  # lines compared as matched (a report in traditional script has its metadata read in simplified)
+        "speaker": lambda line: bool(meta.speaker) and normalize_for_matching(meta.speaker) in re.sub(r"\s+", "", line),
         "date": lambda line: bool(meta.date) and re.search(r"年.{0,3}月", line) is not None,
         "meeting": lambda line: bool(meta.meeting) and ("会议" in line or "大会" in line),
     }[asked]
-    found = next((line for line in lines if holds(line)), None)
+    found = next((line for line in lines if holds(normalize_for_matching(line))), None)
     if found is None:
         return None
     text = "\n".join(f"{line} [1]" for line in (found, *(line for line in lines if line != found)))

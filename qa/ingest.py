@@ -39,6 +39,7 @@ from qa.readers.pages import with_pages
 from qa.readers.text import read_text as read_text  # re-exported: the decoder of .txt/.md
 from qa.sections import ADDRESS, ENUMERATED_START, build_sections, is_heading_line
 from qa.storage import file_sha256
+from qa.text import looks_traditional, to_simplified
 
 # ---------------------------------------------------------------- cleaning
 
@@ -406,7 +407,14 @@ def _date_number(text: str) -> int:
 
 def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     """What the report says about itself: title, town, date, meeting, speaker and role (front matter),
-    and the periods reviewed and planned (from the top-level part headings)."""
+    and the periods reviewed and planned (from the top-level part headings).
+
+    A report in traditional script (「檀溪縣…人民代表大會…」) is read in simplified, as questions are
+    (`qa.text.normalize_question`): its town, meeting and speaker are then named as a question names them
+    (「檀溪县」), and the patterns below, written in simplified, find them. Its text stays as written."""
+    if looks_traditional(clean.text[:_TRADITIONAL_SAMPLE]):
+        clean = replace(clean, text=to_simplified(clean.text))
+        sections = [replace(section, heading=to_simplified(section.heading)) for section in sections]
     front = clean.text[: clean.body_start].split("\n") if clean.body_start else []
     front_text = "\n".join(front)
     title = next((line for line in front if "报告" in line and len(line) <= 40), None)
@@ -446,6 +454,8 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     return Metadata(title, town, date, meeting, speaker, role, reviewed, planned)
 
 
+#: How much of a report's text tells whether it is written in traditional script.
+_TRADITIONAL_SAMPLE = 2000
 _ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
 
 

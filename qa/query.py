@@ -27,7 +27,7 @@ from qa.patterns import (
     five_year_plan_name,
     short_town_name,
 )
-from qa.text import normalize_question, strip_meta_reference
+from qa.text import normalize_question, strip_meta_reference, to_traditional
 
 #: Words of a question asking about plans, unless it also looks back (then it asks about results).
 _PLAN_WORDS = re.compile(r"计划|打算|将要|准备|目标|预期|力争|安排|今后|明年|下半年|规划|\bplan(?:s|ned|ning)?\b|\btargets?\b|\bwill\b|\bwould\b|\bset out to\b|\baim(?:s|ed)? (?:to|at|for)\b|\bexpect(?:s|ed)? to\b|\bintend(?:s|ed)? to\b", re.I)
@@ -81,9 +81,12 @@ _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示�
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
 _ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
-#: Particles, verbs and parts of a year no place name holds: 「几个村通过了区里的…」 names no 「村通过了区」,
-#: 「今年上半年街道帮…」 no 「年上半年街道」, 「去年5月份镇上…」 no 「月份镇」.
-_NOT_IN_A_NAME = re.compile(r"[了的是把被]|通过|[上下]半年|季度|月份")
+#: The longest name a place spoken of as 「X镇里」「X镇上」 has (「淞南镇里」 names 淞南镇).
+_IN_TOWN_NAME_MAX = 3
+#: Particles, prepositions, verbs and parts of a year no place name holds: 「几个村通过了区里的…」 names no
+#: 「村通过了区」, 「综合体在镇上…」 no 「综合体在镇」, 「今年上半年街道帮…」 no 「年上半年街道」, 「去年5月份镇上…」
+#: no 「月份镇」.
+_NOT_IN_A_NAME = re.compile(r"[了的是把被在]|通过|[上下]半年|季度|月份")
 #: Time and pointing words a would-be place name may open with: 「去年镇里」「今年全镇」 name no 「去年镇」, and
 #: 「去年罗店镇」 names 罗店镇. What is left after them is the name, two characters at least.
 _BEFORE_A_PLACE = re.compile(r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|现在|目前|整个|这个|那个|全|本|该|各|我)+")
@@ -159,11 +162,16 @@ def read_question(
         # the match starts where the sentence allows, so its first characters may not be the name's
         # (「公交从瀛湖景区」): a shorter tail the reports hold (「瀛湖景区」) is the place they speak of
         tails = [name[start:] for start in range(len(core) - 1)]
-        known = any(core in t or t.startswith(core) for t in known_towns) or any(tail in corpus_text for tail in tails)
+        # as the reports spell it, in simplified or in traditional script (「开发区」, 「開發區」)
+        spelt = [*tails, *(to_traditional(tail) for tail in tails)]
+        known = any(core in t or t.startswith(core) for t in known_towns) or any(tail in corpus_text for tail in spelt)
         lead = _BEFORE_A_PLACE.match(core)
         name, core = (name[lead.end():], core[lead.end():]) if lead else (name, core)
         wording = _NOT_IN_A_NAME.search(core)
-        if len(core) >= 2 and not wording and not known and not name.endswith(_NOT_PLACES) and not _ASKING_WHICH.search(name):
+        # 「镇上」「镇里」 is "in town", the questioner's own: after more than a name's three characters
+        # (「…民生实事镇里准备投多少钱」) it names no place
+        in_town = text[match.end() : match.end() + 1] in ("上", "里") and len(core) > _IN_TOWN_NAME_MAX
+        if len(core) >= 2 and not wording and not in_town and not known and not name.endswith(_NOT_PLACES) and not _ASKING_WHICH.search(name):
             unknown.append(name)
     for match in PLACE_NAME_EN.finditer(text):  # "Luodian Town": not the pinyin of an indexed town
         name = match.group(1)

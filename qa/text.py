@@ -55,6 +55,16 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text)
 
 
+@cache
+def _s2t() -> opencc.OpenCC:
+    return opencc.OpenCC("s2t")
+
+
+def to_traditional(text: str) -> str:
+    """`text` in traditional script: how a report written so spells a name a question gives in simplified."""
+    return _s2t().convert(text)
+
+
 def normalize_for_matching(text: str) -> str:
     """The form tokens are made from (simplified, width-folded, lower case): text normalized so that it
     can be searched for tokens directly."""
@@ -81,12 +91,26 @@ def replace_surrogates(text: str) -> str:
 
 
 #: Latin abbreviations a Chinese question uses for what the reports write out in Chinese (「GDP」: a
-#: town's or district's report says 地区生产总值). Read as the reports' words, else they match no token
-#: of any passage and the answer step finds none of the asked subject. An English question keeps them:
-#: its dictionary (`qa.crosslingual`) translates them with its other words.
-_CHINESE_FOR_ABBREVIATION = {"gdp": "地区生产总值", "cpi": "居民消费价格"}
+#: town's or district's report says 地区生产总值): the words it is read as, and the core of them that a
+#: passage speaking of it holds (a national report says 国内生产总值). Read as the reports' words, else
+#: they match no token of any passage. An English question keeps them: its dictionary
+#: (`qa.crosslingual`) translates them with its other words.
+_CHINESE_FOR_ABBREVIATION = {"gdp": ("地区生产总值", "生产总值"), "cpi": ("居民消费价格", "消费价格")}
 _ABBREVIATION = re.compile(rf"(?<![a-z])({'|'.join(_CHINESE_FOR_ABBREVIATION)})(?![a-z])", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _written_in_chinese(text: str) -> bool:
+    return len(_CJK.findall(text)) > sum(ch.isascii() and ch.isalpha() for ch in text)
+
+
+def abbreviations(question: str) -> tuple[tuple[str, str], ...]:
+    """(as the question writes it, the core words a passage on it holds) for each Latin abbreviation a
+    question written in Chinese uses (`normalize_question` reads it as the reports' words)."""
+    text = unicodedata.normalize("NFKC", question)
+    if not _written_in_chinese(text):
+        return ()
+    return tuple((m.group(1), _CHINESE_FOR_ABBREVIATION[m.group(1).lower()][1]) for m in _ABBREVIATION.finditer(text))
 
 
 def normalize_question(question: str) -> str:
@@ -95,8 +119,8 @@ def normalize_question(question: str) -> str:
     text = unicodedata.normalize("NFKC", question).strip()
     text = re.sub(r"\s+", " ", text)
     text = to_simplified(text) if looks_traditional(text) else text
-    if len(_CJK.findall(text)) > sum(ch.isascii() and ch.isalpha() for ch in text):
-        text = _ABBREVIATION.sub(lambda m: _CHINESE_FOR_ABBREVIATION[m.group(1).lower()], text)
+    if _written_in_chinese(text):
+        text = _ABBREVIATION.sub(lambda m: _CHINESE_FOR_ABBREVIATION[m.group(1).lower()][0], text)
     return text
 
 

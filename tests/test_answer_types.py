@@ -288,3 +288,11 @@ def test_a_date_question_on_a_project_stage_is_answered_by_a_date_of_that_stage(
     opened = expected_answer("桃源路南段什么时候能修通？")
     assert opened.stage == "finish" and has_span("该路段全长0.6公里，确保11月底前建成通车", opened)
     assert expected_answer("项目什么时候开工、什么时候竣工？").stage is None  # two stages asked
+
+
+def test_a_span_in_traditional_script_is_found_where_it_stands() -> None:
+    """The patterns are written in simplified; a report in traditional script writes 「3.2萬畝」."""
+    text = "全縣新建高標準農田3.2萬畝，建成後畝均增產10%以上。"
+    asked = expected_answer("去年全县新建了多少亩高标准农田？")
+    assert spans(text, asked) == [(9, 14)] and text[9:14] == "3.2萬畝"
+

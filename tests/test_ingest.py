@@ -338,3 +338,18 @@ def test_inspect_bad_file_is_a_clear_error(tmp_path: Path, capsys: pytest.Captur
     path.write_bytes(b"\xff\xfe\x00")
     assert main(["inspect", str(path)]) == 1
     assert "错误" in capsys.readouterr().err
+
+
+def test_a_report_in_traditional_script_is_read_as_a_question_names_it() -> None:
+    """Its text stays as written; its town, meeting and speaker are read in simplified, as questions are,
+    so that 「檀溪县」 names it and its front matter is found at all (the patterns are simplified)."""
+    raw = (
+        "2025年檀溪縣人民政府工作報告\n——2025年1月14日在檀溪縣第十八屆人民代表大會第五次會議上\n檀溪縣縣長　葉承澤\n"
+        "各位代表：\n現在，我代表縣人民政府向大會報告工作，請予審議。\n一、2024年工作回顧\n全縣實現地區生產總值312.6億元，同比增長5.8%。\n"
+        "二、2025年工作安排\n新建高標準農田2.5萬畝。\n"
+    )
+    document = parse_document(raw, "tanxi.txt")
+    meta = document.metadata
+    assert (meta.town, meta.meeting, meta.speaker, meta.role) == ("檀溪县", "檀溪县第十八届人民代表大会第五次会议", "叶承泽", "县长")
+    assert [p.label for p in meta.periods_reviewed] == ["2024"] and [p.label for p in meta.periods_planned] == ["2025"]
+    assert "全縣實現地區生產總值312.6億元" in document.text

@@ -129,6 +129,9 @@ def test_answerable_questions_over_news_articles_are_answered(tmp_path_factory: 
         ("chengwan_2025h1.txt", "澄湾街道", "2025-07-08", "沈晓岚", range(26, 31), ("cw-01",), "2025-08-20"),
         ("zechuan_2025.docx", "泽川区", "2026-01-12", "邵景和", range(26, 31), ("ze-01",), "2026-02-10"),
         ("yuwan_2025.docx", "榆湾区", "2026-01-12", "韩立中", range(26, 31), ("yw-01",), "2026-02-10"),
+        ("helin_2025.txt", "鹤林镇", "2026-01-08", "沈立群", range(26, 31), ("hl-01",), "2026-02-12"),
+        ("tingqiao_2025.docx", "汀桥街道", "2026-01-15", "周立勤", range(26, 31), ("tq-01",), "2026-02-12"),
+        ("tanxi_2024.html", "檀溪县", "2025-01-14", "叶承泽", range(26, 31), ("tx-01",), "2025-02-10"),
     ],
 )
 def test_a_report_in_a_layout_never_seen_is_read_and_answered(
@@ -156,7 +159,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     splitting words, Word's footnotes), two subdistricts' half-year reviews given as speeches at a working
     meeting (鹭洲街道, 澄湾街道: 1—6月 figures, the plan for 下半年, a GBK Notepad file, 「附注：」 with ①) and two
     districts' reports in Word with automatic heading numbers, Word footnotes and a table grouped by merged
-    rows (泽川区, 榆湾区). Measured on each alone (README "Retrieval"). Asked a few weeks after the
+    rows (泽川区, 榆湾区); then a town's report copied out of a PDF into a text file (鹤林镇: lines wrapped
+    inside words and numbers, running headers, page numbers and page-foot notes left in), a subdistrict's
+    report in Word laid out in tables (汀桥街道: the title block in a box, the whole body in one cell with the
+    table of indicators inside it) and a county's report in traditional script asked in simplified (檀溪縣).
+    Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
     from qa.index import build_index, load_index

@@ -56,6 +56,9 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     # a part of the year before 「街道」 (the questioner's own subdistrict) names no place
     assert read_question("今年上半年街道帮多少个长期失业的人重新上了岗？", TOWNS).unknown_places == ()
     assert read_question("去年5月份镇上开业的那个商业综合体叫什么名字？", TOWNS).unknown_places == ()
+    assert read_question("新开的“湖畔汇”商业综合体在镇上哪个片区？", TOWNS).unknown_places == ()
+    assert read_question("今年的10件民生实事镇里准备投多少钱？", TOWNS).unknown_places == ()
+    assert read_question("淞南镇里新建了几个公园？", TOWNS).unknown_places == ("淞南镇",)
 
 
 def test_a_question_asking_which_place_names_none() -> None:

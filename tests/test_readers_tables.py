@@ -143,3 +143,37 @@ def test_a_row_merged_across_the_table_names_the_rows_below_it() -> None:
         "城镇调查失业率：2025年完成4.6%。",
         "注：增长按可比价计算。",
     ]
+
+
+def test_a_word_table_of_one_column_lays_out_the_page_and_its_cells_are_text(tmp_path: Path) -> None:
+    """Office templates put the title block in a borderless box and the whole body in one cell: read as
+    paragraphs (headings, the speaker's line), with the table of data inside the cell a row a sentence."""
+    import docx
+
+    document = docx.Document()
+    title = document.add_table(rows=2, cols=1)
+    title.cell(0, 0).text = "汀桥街道办事处工作报告"
+    title.cell(1, 0).text = "——2026年1月15日在汀桥街道社区代表会议上"
+    title.cell(1, 0).add_paragraph("汀桥街道办事处主任　周立勤")
+    body = document.add_table(rows=1, cols=1).cell(0, 0)
+    body.text = "一、2025年工作回顾"
+    body.add_paragraph("全年新增注册企业1236家，同比增长12.4%。")
+    indicators = body.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0]))
+    for row, cells in zip(indicators.rows, INDICATORS, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+    body.add_paragraph("二、2026年工作安排")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    from qa.readers.docx import read as read_docx
+
+    lines = read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text.split("\n")
+    assert lines[:5] == [
+        "汀桥街道办事处工作报告",
+        "——2026年1月15日在汀桥街道社区代表会议上",
+        "汀桥街道办事处主任　周立勤",
+        "一、2025年工作回顾",
+        "全年新增注册企业1236家，同比增长12.4%。",
+    ]
+    assert "新引进企业：年度目标400家 完成值426家 完成率106.5%。" in lines
+    assert lines[-1] == "二、2026年工作安排"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from qa.text import (
     BM25Tokenizer,
+    abbreviations,
     fold_width,
     looks_traditional,
     mine_user_words,
@@ -32,6 +33,9 @@ def test_a_chinese_question_says_gdp_as_the_reports_do() -> None:
     # an English question keeps it (its dictionary translates it); a longer word is not the abbreviation
     assert normalize_question("What was Dachang's GDP in 2025?") == "What was Dachang's GDP in 2025?"
     assert normalize_question("GDPR是什么") == "GDPR是什么"
+    # the core of the words a passage speaking of it holds, for the answer step to look for
+    assert abbreviations("澄浦镇去年GDP一共多少？") == (("GDP", "生产总值"),)
+    assert abbreviations("What was Dachang's GDP in 2025?") == ()
 
 
 def test_tokens_drop_stopwords_and_punctuation_and_keep_numbers() -> None:

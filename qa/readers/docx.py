@@ -122,11 +122,20 @@ class _Reader:
 
     def table(self, table) -> list[str]:
         """A row a sentence (`qa.readers.tables`); a merged cell's text in every place it covers (Word
-        spans columns with gridSpan, and continues a cell down with vMerge)."""
+        spans columns with gridSpan, and continues a cell down with vMerge). A table of one column holds
+        no data: office templates lay out a page with it (the title and dateline in a borderless box, the
+        whole body in one cell), so its cells are read as the text they hold, paragraph by paragraph, with
+        the tables inside them. A table inside a cell of a table of data follows that table."""
+        rows_in_order = table.findall(_q("tr"))
+        if all(len(row.findall(_q("tc"))) <= 1 for row in rows_in_order):
+            return [line for row in rows_in_order for cell in row.findall(_q("tc")) for line in self.body_lines(cell)]
         rows: list[list[str]] = []
-        for row in table.iter(_q("tr")):
+        inner: list[str] = []
+        for row in rows_in_order:
             cells: list[str] = []
             for cell in row.findall(_q("tc")):
+                for nested in cell.findall(_q("tbl")):
+                    inner += self.table(nested)
                 props = cell.find(_q("tcPr"))
                 span = props.find(_q("gridSpan")) if props is not None else None
                 merge = props.find(_q("vMerge")) if props is not None else None
@@ -137,7 +146,7 @@ class _Reader:
                 width = int(span.get(_q("val"))) if span is not None and (span.get(_q("val")) or "").isdigit() else 1
                 cells += [text] * max(1, width)
             rows.append(cells)
-        return table_sentences(rows)
+        return table_sentences(rows) + inner
 
     def paragraph(self, p, *, plain: bool = False) -> str:
         ppr = p.find(_q("pPr"))
@@ -186,8 +195,13 @@ class _Reader:
             if tag == _q("r"):
                 rpr = child.find(_q("rPr"))
                 bold = _on(rpr.find(_q("b"))) if rpr is not None and rpr.find(_q("b")) is not None else bold_default
+                align = rpr.find(_q("vertAlign")) if rpr is not None else None
+                raised = align is not None and align.get(_q("val")) == "superscript"
                 for part in child.iterchildren():
-                    if part.tag == _q("t"):
+                    if part.tag == _q("t") and raised and (part.text or "").strip().isdigit():
+                        # a note's number set above the line by hand, as the HTML reader's <sup>
+                        pieces.append((f"<sup>{int(part.text)}</sup>", False))
+                    elif part.tag == _q("t"):
                         pieces.append((part.text or "", bold))
                     elif part.tag == _q("tab"):
                         pieces.append(("\t", bold))
