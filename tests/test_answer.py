@@ -196,8 +196,8 @@ def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> 
 
 @pytest.mark.slow
 def test_a_subject_the_passages_hold_nothing_of_is_not_covered_and_named() -> None:
-    """Not one character of 「GDP」 is in the best passages: no labelled question is like it, and the
-    reply names what the reports do not mention instead of quoting a figure about something else."""
+    """「GDP」 is read as 地区生产总值, and no passage of the best holds 生产总值: the reply names what the
+    reports do not mention instead of quoting a figure about something else."""
     from qa.answer import ask
 
     answer = ask("高境镇2023年的GDP是多少？")
