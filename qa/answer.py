@@ -25,9 +25,10 @@ from qa.steering import is_opening, reviewed_period
 from qa.text import abbreviations, normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
-#: When the best passages hold not one character of what the question asks about (「GDP」), whatever they
-#: say is about something else. No labelled question has such passages, so the answer model, fitted where
-#: the subject is at least partly found, has nothing to say about them: the reports do not speak of it.
+#: When the best passages hold not one character of what the question asks about (a word in Latin letters
+#: they never use), or not the term an abbreviation stands for (「GDP」, 生产总值), whatever they say is about
+#: something else. No labelled question has such passages, so the answer model, fitted where the subject is
+#: at least partly found, has nothing to say about them: the reports do not speak of it.
 ABSENT_SUBJECT = "最相关的报告段落里没有提到{}，找不到能回答这个问题的内容。"
 
 #: The fitted answer decision (`bench/fit_answer.py` writes it).
