@@ -350,11 +350,12 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     """Offsets of the spans of `text` that are of the answer's kind (for a count with a named unit,
     that unit; 「个」 stands for any measure word, as in everyday speech). A general answer has none.
     A span made only of numbers the question states is the question's premise, not its answer. Read in
-    simplified script, as the patterns are written (a report in traditional script writes 「3.2萬畝」); the
-    conversion keeps every character's place, so the offsets are the text's own."""
+    simplified script, as the patterns are written (a report in traditional script writes 「3.2萬畝」), when
+    the conversion keeps every character's place, so that the offsets are the text's own."""
     if answer.kind in ("general", "name"):
         return []
-    text = to_simplified(text)
+    if len(simplified := to_simplified(text)) == len(text):
+        text = simplified
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "count" and answer.unit and answer.unit != "个":
         # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), machines in 台 or 部 (`_SAME_MEASURE`)

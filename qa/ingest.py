@@ -405,6 +405,10 @@ def _date_number(text: str) -> int:
     return int(tens.translate(CN_NUMERAL_DIGITS) if tens else 1) * 10 + (int(units.translate(CN_NUMERAL_DIGITS)) if units else 0)
 
 
+#: How much of a report's text tells whether it is written in traditional script.
+_TRADITIONAL_SAMPLE = 2000
+
+
 def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     """What the report says about itself: title, town, date, meeting, speaker and role (front matter),
     and the periods reviewed and planned (from the top-level part headings).
@@ -454,8 +458,6 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     return Metadata(title, town, date, meeting, speaker, role, reviewed, planned)
 
 
-#: How much of a report's text tells whether it is written in traditional script.
-_TRADITIONAL_SAMPLE = 2000
 _ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
 
 

@@ -131,7 +131,7 @@ def _group_label(text: str) -> str:
     """A row merged across the table names the rows below it (「经济总量与效益」, 「一、经济规模」): a line of
     its own, ending in 「：」 as a lead-in, without the table's numbering — at the head of a line, 「一、」
     would read as a part of the report. A note merged across (「注：…。」) stays a sentence."""
-    label = _GROUP_NUMBERING.sub("", text)
+    label = _GROUP_NUMBERING.sub("", text) or text
     return label if label[-1:] in "。；！？：:" else f"{label}："
 
 
