@@ -40,21 +40,30 @@ def test_a_table_without_a_header_keeps_its_cells_in_order() -> None:
     assert table_sentences([]) == [] and table_sentences([["", ""]]) == []
 
 
+def _fill(table, rows: list[list[str]]) -> None:
+    """A python-docx table's cells set to `rows`."""
+    for row, cells in zip(table.rows, rows, strict=True):
+        for cell, text in zip(row.cells, cells, strict=True):
+            cell.text = text
+
+
+def _read_word(document, tmp_path: Path) -> str:
+    """A python-docx document as the Word reader reads it."""
+    from qa.readers.docx import read as read_docx
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
+
+
 def test_word_tables_are_read_row_by_row(tmp_path: Path) -> None:
     import docx
 
     document = docx.Document()
     document.add_paragraph("一、2023年工作回顾")
-    table = document.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0]))
-    for row, cells in zip(table.rows, INDICATORS, strict=True):
-        for cell, text in zip(row.cells, cells, strict=True):
-            cell.text = text
+    _fill(document.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0])), INDICATORS)
     document.add_paragraph("各位代表，过去一年取得的成绩来之不易。")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    from qa.readers.docx import read as read_docx
-
-    text = read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
+    text = _read_word(document, tmp_path)
     assert "新引进企业：年度目标400家 完成值426家 完成率106.5%。\n" in text
     assert "各位代表" in text.split("\n")[-1]  # the rows end in a full stop: nothing runs on into them
 
@@ -106,21 +115,15 @@ def test_merged_cells_belong_to_every_place_they_cover(table: str, sentences: li
 def test_word_merged_cells_are_read_as_the_web_page_s(tmp_path: Path) -> None:
     import docx
 
-    from qa.readers.docx import read as read_docx
-
     document = docx.Document()
     document.add_paragraph("一、2025年工作回顾")
     values = [["指标", "单位", "2025年", "", "2026年目标"], ["", "", "完成值", "同比增长", ""], ["税收", "亿元", "18.6", "6.3%", "19.5"]]
     table = document.add_table(rows=3, cols=5)
-    for r, row in enumerate(values):
-        for c, value in enumerate(row):
-            table.cell(r, c).text = value
+    _fill(table, values)
     table.cell(0, 2).merge(table.cell(0, 3))  # gridSpan
     for column in (0, 1, 4):
         table.cell(0, column).merge(table.cell(1, column))  # vMerge
-    buffer = io.BytesIO()
-    document.save(buffer)
-    text = read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
+    text = _read_word(document, tmp_path)
     assert text.split("\n")[-1] == "税收：2025年完成值18.6亿元 2025年同比增长6.3% 2026年目标19.5亿元。"
 
 
@@ -158,16 +161,9 @@ def test_a_word_table_of_one_column_lays_out_the_page_and_its_cells_are_text(tmp
     body = document.add_table(rows=1, cols=1).cell(0, 0)
     body.text = "一、2025年工作回顾"
     body.add_paragraph("全年新增注册企业1236家，同比增长12.4%。")
-    indicators = body.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0]))
-    for row, cells in zip(indicators.rows, INDICATORS, strict=True):
-        for cell, text in zip(row.cells, cells, strict=True):
-            cell.text = text
+    _fill(body.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0])), INDICATORS)
     body.add_paragraph("二、2026年工作安排")
-    buffer = io.BytesIO()
-    document.save(buffer)
-    from qa.readers.docx import read as read_docx
-
-    lines = read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text.split("\n")
+    lines = _read_word(document, tmp_path).split("\n")
     assert lines[:5] == [
         "汀桥街道办事处工作报告",
         "——2026年1月15日在汀桥街道社区代表会议上",
