@@ -26,15 +26,19 @@ def is_report_file(path: PurePath | str) -> bool:
 
 #: What ends the name of a place a report may be of: 大场镇, 淞南街道, 某某乡, 云溪县, 宝山区.
 TOWN_SUFFIX = r"镇|街道|乡|县|区"
-_TOWN_SUFFIX_AT_END = re.compile(rf"(?:{TOWN_SUFFIX})$")
+#: A village and a city give reports too (「青石湾村村民委员会2025年工作报告」, 溱川市's): their names end in 村 and
+#: 市, and a question names them without it (「溱川2016年…」). Only a report's own place is read so; in a
+#: question 「…村」「…市」 are as often words as places (「美丽乡村」「超市」).
+_TOWN_SUFFIX_AT_END = re.compile(rf"(?:{TOWN_SUFFIX}|村|市)$")
 #: A town-level place named in running text: two to four characters, then the suffix (group 1: the core);
 #: not a level (「宁夏县级机构」「区级财政」).
 PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})(?!级)")
 #: A town-level place named in English: one or two capitalized words, then Town / Township / Subdistrict
 #: ("Luodian Town"; group 1: the name, matched against the indexed towns' pinyin).
 PLACE_NAME_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) (?:Town|Township|Subdistrict|Sub-district|County)\b")
-#: An administrative unit of any level, as a report's front matter names it (「上海市宝山区大场镇」).
-ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道)")
+#: An administrative unit of any level, as a report's front matter names it (「上海市宝山区大场镇」), down to
+#: a village (「青石湾村」; a 村 inside a town's name, 「顾村镇」, ends no unit).
+ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道|村(?![镇乡街]))")
 
 
 def admin_units(text: str) -> list[str]:

@@ -81,6 +81,9 @@ _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示�
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
 _ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
+#: A place's name in pinyin as the index's words read, alone or with the suffix an English place word
+#: stands for (County 县, Town 镇, Township 乡, Subdistrict 街道, District 区).
+_PLACE_SUFFIXES_PINYIN = ("", "xian", "zhen", "xiang", "jiedao", "qu")
 #: The longest name a place spoken of as 「X镇里」「X镇上」 has (「淞南镇里」 names 淞南镇).
 _IN_TOWN_NAME_MAX = 3
 #: Particles, prepositions, verbs and parts of a year no place name holds: 「几个村通过了区里的…」 names no
@@ -176,7 +179,9 @@ def read_question(
     for match in PLACE_NAME_EN.finditer(text):  # "Luodian Town": not the pinyin of an indexed town
         name = match.group(1)
         letters = re.sub(r"[^a-z]", "", name.lower())
-        if name.split()[0] not in _NOT_NAMES_EN and not any(letters in town_spellings(t) for t in known_towns):
+        # nor of a place the reports name ("Huaichuan County": a county of the city whose report is indexed)
+        spelt = pinyin_names is not None and any(letters + suffix in pinyin_names() for suffix in _PLACE_SUFFIXES_PINYIN)
+        if name.split()[0] not in _NOT_NAMES_EN and not spelt and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
     mentions = [int(y) for y in YEAR.findall(text)]
     relative: dict[tuple[str, int], None] = {}

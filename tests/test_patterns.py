@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.patterns import PLACE_NAME, short_town_name, years_with_unit
+from qa.patterns import PLACE_NAME, admin_units, short_town_name, years_with_unit
 
 
 def test_years_in_digits_and_in_chinese_numerals_in_the_order_they_stand() -> None:
@@ -16,3 +16,11 @@ def test_a_county_is_a_place_a_report_may_be_of() -> None:
     assert short_town_name("云溪县") == "云溪" and short_town_name("大场镇") == "大场"
     assert [m.group(0) for m in PLACE_NAME.finditer("今年云溪县的GDP")] == ["今年云溪县"]
     assert not PLACE_NAME.search("宁夏县级未成年人救助保护机构")  # a level, not a place
+
+
+def test_a_village_and_a_city_are_places_a_report_may_be_of() -> None:
+    """Their reports name them in the front matter; a question names them without 村 or 市."""
+    assert admin_units("青石湾村村民代表会议") == ["青石湾村"] and short_town_name("青石湾村") == "青石湾"
+    assert admin_units("上海市宝山区顾村镇第十八届") == ["上海市", "宝山区", "顾村镇"]  # a 村 inside a town's name
+    assert short_town_name("溱川市") == "溱川"
+    assert not PLACE_NAME.search("新农村建设和新开的超市")  # in a question, words

@@ -132,6 +132,8 @@ def test_answerable_questions_over_news_articles_are_answered(tmp_path_factory: 
         ("helin_2025.txt", "鹤林镇", "2026-01-08", "沈立群", range(26, 31), ("hl-01",), "2026-02-12"),
         ("tingqiao_2025.docx", "汀桥街道", "2026-01-15", "周立勤", range(26, 31), ("tq-01",), "2026-02-12"),
         ("tanxi_2024.html", "檀溪县", "2025-01-14", "叶承泽", range(26, 31), ("tx-01",), "2025-02-10"),
+        ("qingshiwan_2025.txt", "青石湾村", "2026-01-20", "周建华", range(26, 31), ("qs-01",), "2026-02-15"),
+        ("qinchuan_2025.pdf", "溱川市", "2026-01-15", "沈立衡", range(26, 31), ("qc-01",), "2026-02-20"),
     ],
 )
 def test_a_report_in_a_layout_never_seen_is_read_and_answered(
@@ -162,7 +164,9 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     rows (泽川区, 榆湾区); then a town's report copied out of a PDF into a text file (鹤林镇: lines wrapped
     inside words and numbers, running headers, page numbers and page-foot notes left in), a subdistrict's
     report in Word laid out in tables (汀桥街道: the title block in a box, the whole body in one cell with the
-    table of indicators inside it) and a county's report in traditional script asked in simplified (檀溪縣).
+    table of indicators inside it) and a county's report in traditional script asked in simplified (檀溪縣);
+    then a village's report at its 村民代表会议 with a table laid out with spaces (青石湾村) and a city's PDF
+    whose questions name its districts and counties (溱川市).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""

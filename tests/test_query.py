@@ -78,6 +78,11 @@ def test_a_place_the_reports_hold_is_known_whatever_the_words_before_it() -> Non
 def test_english_place_that_is_no_indexed_town_is_unknown() -> None:
     reading = read_question("How many companies did Luodian Town attract in 2025?", TOWNS)
     assert reading.unknown_places == ("Luodian Town",) and reading.towns == ()
+    # a county the reports name, spelt in pinyin: known, though no report is its own
+    names = {"huaichuan": ("槐川",), "huaichuanxian": ("槐川县",)}
+    question = "When will the high-speed railway reach Huaichuan County?"
+    assert read_question(question, TOWNS, pinyin_names=lambda: names).unknown_places == ()
+    assert read_question(question, TOWNS, pinyin_names=lambda: {}).unknown_places == ("Huaichuan County",)
     assert read_question("What did Gaojing Town and Miao-hang Town plan?", TOWNS).unknown_places == ()
     assert read_question("What did Gaojing Town plan in Baoshan District?", TOWNS).unknown_places == ()
     assert read_question("How did the Town Hall respond?", TOWNS).unknown_places == ()

@@ -173,3 +173,25 @@ def test_a_word_table_of_one_column_lays_out_the_page_and_its_cells_are_text(tmp
     ]
     assert "新引进企业：年度目标400家 完成值426家 完成率106.5%。" in lines
     assert lines[-1] == "二、2026年工作安排"
+
+
+def test_a_table_laid_out_with_spaces_in_text_is_read_row_by_row() -> None:
+    """Columns parted by full-width spaces (a village's report typed in a text editor): the rows as
+    sentences, as a pipe table's; a role and a name parted by one space, or an indented paragraph, stay text."""
+    from qa.readers.text import aligned_tables_as_sentences
+
+    text = (
+        "青石湾村村民委员会主任　周建华\n"
+        "指标　　　　　　　　　　　　　2024年　　2025年　　增减\n"
+        "村集体经济总收入（万元）　　　241.3　　　286.4　　　+18.7%\n"
+        "农村居民人均可支配收入（元）　30280　　　32460　　　+7.2%\n"
+        "民宿数量（家）　　　　　　　　16　　　　 23　　　　 +7\n"
+        "　　全年村集体经营性收入198.6万元。"
+    )
+    assert aligned_tables_as_sentences(text).split("\n") == [
+        "青石湾村村民委员会主任　周建华",
+        "村集体经济总收入：2024年241.3万元 2025年286.4万元 增减+18.7%。",
+        "农村居民人均可支配收入：2024年30280元 2025年32460元 增减+7.2%。",
+        "民宿数量：2024年16家 2025年23家 增减+7。",
+        "　　全年村集体经营性收入198.6万元。",
+    ]

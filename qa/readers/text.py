@@ -1,5 +1,5 @@
-"""Plain text and markdown reports (.txt, .md): decoding, and pipe tables (「| 指标 | 完成值 |」) written out a
-row a sentence (`qa.readers.tables`); the cleaner does the rest."""
+"""Plain text and markdown reports (.txt, .md): decoding, and tables — pipe tables (「| 指标 | 完成值 |」) and tables
+laid out with spaces — written out a row a sentence (`qa.readers.tables`); the cleaner does the rest."""
 
 from __future__ import annotations
 
@@ -78,5 +78,37 @@ def pipe_tables_as_sentences(text: str) -> str:
     return "\n".join(out)
 
 
+#: What parts the columns of a table laid out with spaces: full-width spaces, or two ASCII spaces or more.
+_COLUMN_GAP = re.compile(r"(?:\u3000|\s{2,})+")
+#: A table laid out with spaces has this many columns and rows at least: a line with one gap is a label
+#: and its value, or a role and a name (「村民委员会主任　周建华」), not a table.
+_ALIGNED_MIN_COLUMNS, _ALIGNED_MIN_ROWS = 3, 3
+_NUMBER_CELL = re.compile(r"^[-+]?\d")
+
+
+def aligned_tables_as_sentences(text: str) -> str:
+    """Each run of lines that are a table laid out with spaces (「指标　　2024年　　2025年」 over
+    「村集体经济总收入（万元）　　241.3　　286.4」: the same number of columns in every line, three at least,
+    numbers after the first) → its rows as sentences, as a pipe table's are. Read as text, the lines ran
+    together into one paragraph of figures apart from what they count."""
+    lines = text.split("\n")
+    cells = [_COLUMN_GAP.split(line.strip()) for line in lines]
+    out: list[str] = []
+    start = 0
+    while start < len(lines):
+        width = len(cells[start])
+        end = start
+        while end < len(lines) and width >= _ALIGNED_MIN_COLUMNS and len(cells[end]) == width:
+            end += 1
+        rows = cells[start:end]
+        if end - start >= _ALIGNED_MIN_ROWS and all(_NUMBER_CELL.match(row[-1]) or _NUMBER_CELL.match(row[1]) for row in rows[1:]):
+            out += table_sentences(rows)
+            start = end
+        else:
+            out.append(lines[start])
+            start += 1
+    return "\n".join(out)
+
+
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
-    return Decoded(pipe_tables_as_sentences(decode_text(data, path)), "text")
+    return Decoded(aligned_tables_as_sentences(pipe_tables_as_sentences(decode_text(data, path))), "text")
