@@ -81,9 +81,8 @@ _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示�
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
 _ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
-#: A place's name in pinyin as the index's words read, alone or with the suffix an English place word
-#: stands for (County 县, Town 镇, Township 乡, Subdistrict 街道, District 区).
-_PLACE_SUFFIXES_PINYIN = ("", "xian", "zhen", "xiang", "jiedao", "qu")
+#: The suffix an English place word stands for, in pinyin (County 县, Town 镇, Township 乡, Subdistrict 街道).
+_PLACE_SUFFIX_PINYIN = {"county": "xian", "town": "zhen", "township": "xiang", "subdistrict": "jiedao", "sub-district": "jiedao"}
 #: The longest name a place spoken of as 「X镇里」「X镇上」 has (「淞南镇里」 names 淞南镇).
 _IN_TOWN_NAME_MAX = 3
 #: Particles, prepositions, verbs and parts of a year no place name holds: 「几个村通过了区里的…」 names no
@@ -179,8 +178,10 @@ def read_question(
     for match in PLACE_NAME_EN.finditer(text):  # "Luodian Town": not the pinyin of an indexed town
         name = match.group(1)
         letters = re.sub(r"[^a-z]", "", name.lower())
-        # nor of a place the reports name ("Huaichuan County": a county of the city whose report is indexed)
-        spelt = pinyin_names is not None and any(letters + suffix in pinyin_names() for suffix in _PLACE_SUFFIXES_PINYIN)
+        # nor of a place the reports name, with its suffix as the question gives it ("Huaichuan County" is
+        # 槐川县, a county of the city whose report is indexed; "Gucun Town" is not the park 顾村公园)
+        suffix = _PLACE_SUFFIX_PINYIN[match.group(0).rsplit(" ", 1)[-1].lower()]
+        spelt = pinyin_names is not None and letters + suffix in pinyin_names()
         if name.split()[0] not in _NOT_NAMES_EN and not spelt and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
     mentions = [int(y) for y in YEAR.findall(text)]
@@ -295,7 +296,7 @@ def town_spellings(town: str) -> frozenset[str]:
     Every reading of each character is tried (行 → xing/hang/heng), since place names often use the
     rarer one."""
     core = short_town_name(town)
-    if not core:
+    if len(core) < 2:  # one character's pinyin (「的市」 → "de") is in every other English word
         return frozenset()
     readings = pinyin(core, style=Style.NORMAL, heteronym=True)
     return frozenset("".join(combo) for combo in itertools.product(*readings))
