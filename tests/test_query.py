@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from qa.crosslingual import pinyin_names
-from qa.query import anchored_query, comparison_sides, is_foreign, read_question, report_question, town_spellings
+from qa.query import (
+    anchored_query,
+    comparison_sides,
+    is_foreign,
+    read_question,
+    report_question,
+    town_spellings,
+)
 
 TOWNS = ["大场镇", "庙行镇", "高境镇"]
 
