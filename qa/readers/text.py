@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
@@ -59,23 +60,40 @@ _PIPE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 _PIPE_RULE = re.compile(r"^\s*\|?(?:\s*:?-{3,}:?\s*\|)+\s*:?-*:?\s*\|?\s*$")
 
 
-def pipe_tables_as_sentences(text: str) -> str:
-    """Each run of two or more pipe-table lines → its rows as sentences."""
+def _tables_as_sentences(
+    text: str, run_end: Callable[[list[str], int], int], rows_of: Callable[[list[str]], list[list[str]] | None]
+) -> str:
+    """Each run of lines that may be a table — from a line to `run_end(lines, start)` — whose rows
+    `rows_of` reads (None: no table after all) → its rows as sentences (`qa.readers.tables`)."""
     lines = text.split("\n")
     out: list[str] = []
     start = 0
     while start < len(lines):
-        end = start
-        while end < len(lines) and _PIPE_ROW.match(lines[end]):
-            end += 1
-        if end - start >= 2:
-            rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines[start:end] if not _PIPE_RULE.match(line)]
+        end = run_end(lines, start)
+        rows = rows_of(lines[start:end]) if end > start else None
+        if rows is not None:
             out += table_sentences(rows)
             start = end
         else:
             out.append(lines[start])
             start += 1
     return "\n".join(out)
+
+
+def pipe_tables_as_sentences(text: str) -> str:
+    """Each run of two or more pipe-table lines → its rows as sentences."""
+    def run_end(lines: list[str], start: int) -> int:
+        end = start
+        while end < len(lines) and _PIPE_ROW.match(lines[end]):
+            end += 1
+        return end
+
+    def rows_of(run: list[str]) -> list[list[str]] | None:
+        if len(run) < 2:
+            return None
+        return [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in run if not _PIPE_RULE.match(line)]
+
+    return _tables_as_sentences(text, run_end, rows_of)
 
 
 #: What parts the columns of a table laid out with spaces: full-width spaces, or two ASCII spaces or more.
@@ -86,28 +104,28 @@ _ALIGNED_MIN_COLUMNS, _ALIGNED_MIN_ROWS = 3, 3
 _NUMBER_CELL = re.compile(r"^[-+]?\d")
 
 
+def _columns(line: str) -> list[str]:
+    return _COLUMN_GAP.split(line.strip())
+
+
 def aligned_tables_as_sentences(text: str) -> str:
     """Each run of lines that are a table laid out with spaces (「指标　　2024年　　2025年」 over
     「村集体经济总收入（万元）　　241.3　　286.4」: the same number of columns in every line, three at least,
     numbers after the first) → its rows as sentences, as a pipe table's are. Read as text, the lines ran
     together into one paragraph of figures apart from what they count."""
-    lines = text.split("\n")
-    cells = [_COLUMN_GAP.split(line.strip()) for line in lines]
-    out: list[str] = []
-    start = 0
-    while start < len(lines):
-        width = len(cells[start])
+    def run_end(lines: list[str], start: int) -> int:
+        width = len(_columns(lines[start]))
         end = start
-        while end < len(lines) and width >= _ALIGNED_MIN_COLUMNS and len(cells[end]) == width:
+        while end < len(lines) and width >= _ALIGNED_MIN_COLUMNS and len(_columns(lines[end])) == width:
             end += 1
-        rows = cells[start:end]
-        if end - start >= _ALIGNED_MIN_ROWS and all(_NUMBER_CELL.match(row[-1]) or _NUMBER_CELL.match(row[1]) for row in rows[1:]):
-            out += table_sentences(rows)
-            start = end
-        else:
-            out.append(lines[start])
-            start += 1
-    return "\n".join(out)
+        return end
+
+    def rows_of(run: list[str]) -> list[list[str]] | None:
+        rows = [_columns(line) for line in run]
+        numbers = all(_NUMBER_CELL.match(row[-1]) or _NUMBER_CELL.match(row[1]) for row in rows[1:])
+        return rows if len(rows) >= _ALIGNED_MIN_ROWS and numbers else None
+
+    return _tables_as_sentences(text, run_end, rows_of)
 
 
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
