@@ -33,9 +33,12 @@ _TOWN_SUFFIX_AT_END = re.compile(rf"(?:{TOWN_SUFFIX}|村|市)$")
 #: A town-level place named in running text: two to four characters, then the suffix (group 1: the core);
 #: not a level (「宁夏县级机构」「区级财政」).
 PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})(?!级)")
-#: A town-level place named in English: one or two capitalized words, then Town / Township / Subdistrict
-#: ("Luodian Town"; group 1: the name, matched against the indexed towns' pinyin).
-PLACE_NAME_EN = re.compile(r"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) (?:Town|Township|Subdistrict|Sub-district|County)\b")
+#: The English words for the places a report may be of, with the pinyin of the suffix each stands for
+#: (Town 镇, County 县).
+PLACE_WORDS_EN = {"Town": "zhen", "Township": "xiang", "Subdistrict": "jiedao", "Sub-district": "jiedao", "County": "xian"}
+#: A town-level place named in English: one or two capitalized words, then one of `PLACE_WORDS_EN`
+#: ("Luodian Town"; group 1: the name, matched against the indexed towns' pinyin; group 2: the word).
+PLACE_NAME_EN = re.compile(rf"\b([A-Z][a-z]+(?:[ -][A-Z][a-z]+)?) ({'|'.join(PLACE_WORDS_EN)})\b")
 #: An administrative unit of any level, as a report's front matter names it (「上海市宝山区大场镇」), down to
 #: a village (「青石湾村」; a 村 inside a town's name, 「顾村镇」, ends no unit).
 ADMIN_UNIT = re.compile(r"[\u4e00-\u9fff]+?(?:自治区|省|市|区|县|镇|乡|街道|村(?![镇乡街]))")

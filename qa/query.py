@@ -22,6 +22,7 @@ from qa.patterns import (
     HALF_YEAR_EN,
     PLACE_NAME,
     PLACE_NAME_EN,
+    PLACE_WORDS_EN,
     YEAR,
     YEAR_DIGITS,
     five_year_plan_name,
@@ -81,8 +82,6 @@ _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示�
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
 _ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
-#: The suffix an English place word stands for, in pinyin (County 县, Town 镇, Township 乡, Subdistrict 街道).
-_PLACE_SUFFIX_PINYIN = {"county": "xian", "town": "zhen", "township": "xiang", "subdistrict": "jiedao", "sub-district": "jiedao"}
 #: The longest name a place spoken of as 「X镇里」「X镇上」 has (「淞南镇里」 names 淞南镇).
 _IN_TOWN_NAME_MAX = 3
 #: Particles, prepositions, verbs and parts of a year no place name holds: 「几个村通过了区里的…」 names no
@@ -180,8 +179,7 @@ def read_question(
         letters = re.sub(r"[^a-z]", "", name.lower())
         # nor of a place the reports name, with its suffix as the question gives it ("Huaichuan County" is
         # 槐川县, a county of the city whose report is indexed; "Gucun Town" is not the park 顾村公园)
-        suffix = _PLACE_SUFFIX_PINYIN[match.group(0).rsplit(" ", 1)[-1].lower()]
-        spelt = pinyin_names is not None and letters + suffix in pinyin_names()
+        spelt = pinyin_names is not None and letters + PLACE_WORDS_EN[match.group(2)] in pinyin_names()
         if name.split()[0] not in _NOT_NAMES_EN and not spelt and not any(letters in town_spellings(t) for t in known_towns):
             unknown.append(match.group(0))
     mentions = [int(y) for y in YEAR.findall(text)]
