@@ -49,13 +49,17 @@ MISSING = {
 
 #: A number in digits or in Chinese numerals; the latter hold a digit (「十二」「三千」), not a bare magnitude
 #: (「万家」「千家万户」 count nothing)
-_NUMBER = r"(?:\d+(?:[.,]\d+)*\s*[十百千万亿]*|[零一二两三四五六七八九十百千万]*[一二两三四五六七八九十][零一二两三四五六七八九十百千万]*)"
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)*\s*[十百千万亿]*"
+    r"|[零一二两三四五六七八九十百千万]*[一二两三四五六七八九十][零一二两三四五六七八九十百千万]*(?:点[零一二三四五六七八九]+)?[万亿]?)"
+)
 COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间张份批幢块株棵批类支批期届门户对组篇部辆趟宗"
 _COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNITS}]"
 _MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"
 _RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
 #: Weights, volumes and energy: 「湿垃圾日均分出量41.6吨」 answers 「每天能分出多少湿垃圾」.
-_MEASURE = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:万?吨|千克|公斤|立方米|万?千瓦时|度电|升)")
+_MEASURE_UNIT = r"万?吨|千克|公斤|立方米|万?千瓦时|度电|升|万?标箱"
+_MEASURE = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MEASURE_UNIT})")
 _AREA_UNIT = r"万平方米|平方米|平方公里|平方千米|公顷|亩|万亩|万方|公里|千米|米|km|m²|㎡"  # 万方: 万平方米 as spoken
 
 #: A weekday or a time of day: 「每周三」「7:30」「上午9点」「9时55分」「9点半」 (not a bare 「3点」: 「提出3点意见」).
@@ -67,7 +71,7 @@ _CLOCK_PATTERN = (
 _SPAN_PATTERNS = {
     "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})"),
     "money": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MONEY_UNIT})"),
-    "rate": re.compile(rf"{_NUMBER}\s*(?:{_RATE_UNIT})|百分之[零一二三四五六七八九十\d.]+|持平|翻一?番"),
+    "rate": re.compile(rf"{_NUMBER}\s*(?:{_RATE_UNIT})|百分之[零一二三四五六七八九十百点\d.]+|持平|翻一?番"),
     "area": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_AREA_UNIT})"),
     "date": re.compile(
         r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月(?:底|初|份|中旬|上旬|下旬|\s*\d{1,2}\s*日)?"
@@ -176,7 +180,7 @@ _ASKS = [
     (
         "rate",
         re.compile(
-            r"百分之几|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
+            r"百分之(?:几|多少)|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
             r"|\bpercent|\brate\b|\bgrowth\b|%|\bwhat (?:share|proportion|fraction)\b"  # as 比例、占比
             # as 增长了多少: "grew by how much", "how much did it increase"
             r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
@@ -279,6 +283,14 @@ def period_marks(text: str) -> frozenset[str]:
 #: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」.
 _SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
+#: A weight, volume or energy a question asks in (「一共产了多少吨」「多少标箱」): only a figure in it answers,
+#: not the area or the money the same sentence gives (「种植面积5200亩，年产值1.12亿元」).
+_ASKED_MEASURE = re.compile(r"(?:多少|几)\s*万?(吨|千克|公斤|立方米|千瓦时|度电|升|标箱)")
+#: An area question asking a length (「全长多少公里」「有多长」), or an area (「占地多少亩」): a figure of the
+#: other does not answer it.
+_ASKS_LENGTH = re.compile(r"长度|多长|多少米|多少公里|多少千米|几公里|\bhow long\b|\bhow far\b|\blength\b|\bkilomet", re.I)
+_ASKS_SURFACE = re.compile(r"面积|多少平方|多少公顷|多少亩|几亩|占地|\bsquare\b|\bhectares?\b|\barea\b|\bmu\b", re.I)
+_LENGTH_UNIT = re.compile(r"(?<!平方)(?:公里|千米)|(?<![平方])米|km(?!²)", re.I)  # not 平方公里, 平方米
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
 _ASKED_ITEMS = re.compile(
@@ -324,8 +336,11 @@ def expected_answer(question: str) -> AnswerType:
             continue
         if pattern.search(question):
             unit = items = None
-            if kind == "count" and (match := _ASKED_UNIT.search(question)):
+            if kind == "count" and (match := _ASKED_MEASURE.search(question) or _ASKED_UNIT.search(question)):
                 unit = match.group(1)
+            length, surface = bool(_ASKS_LENGTH.search(question)), bool(_ASKS_SURFACE.search(question))
+            if kind == "area" and length != surface:  # one of the two asked, not both
+                unit = "length" if length else "surface"
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
                 items = _SET_SIZES.get(match.group(1) or match.group(2) or "") or _ENGLISH_SET_SIZES[match.group(3).lower()]
             asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
@@ -357,7 +372,11 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if len(simplified := to_simplified(text)) == len(text):
         text = simplified
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
-    if answer.kind == "count" and answer.unit and answer.unit != "个":
+    if answer.kind == "area" and answer.unit:  # a length asked is not answered by an area, nor the other way
+        found = [(s, e) for s, e in found if bool(_LENGTH_UNIT.search(text[s:e])) == (answer.unit == "length")]
+    if answer.kind == "count" and answer.unit and answer.unit not in COUNT_UNITS:  # 「多少吨」: a weight in 吨
+        found = [m.span() for m in _MEASURE.finditer(text) if answer.unit in m.group(0)]
+    elif answer.kind == "count" and answer.unit and answer.unit != "个":
         # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), machines in 台 or 部 (`_SAME_MEASURE`)
         units = next((same for same in _SAME_MEASURE if answer.unit in same), answer.unit)
         found = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]

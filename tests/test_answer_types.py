@@ -14,7 +14,8 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("庙行镇今年打算新建几个口袋公园？", "count", "个"),
         ("高境镇2023年地方财政收入是多少？", "money", None),
         ("同比增长了百分之几？", "rate", None),
-        ("新境地公园占地多少平方米？", "area", None),
+        ("城镇登记失业率是百分之多少？", "rate", None),
+        ("新境地公园占地多少平方米？", "area", "surface"),  # an area, not a length
         ("南陈路跨线桥是哪一天通车的？", "date", None),
         ("报告是在哪天的人代会上作的？", "date", None),  # 哪天 as 哪一天, though 在哪 asks a place
         ("这个园区计划啥时候开园？", "date", None),
@@ -43,8 +44,8 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("How much did the number of firms grow year on year?", "rate", None),
         ("How much revenue did Gaojing collect?", "money", None),
         # "area" asks a size only as the thing measured, not in a place's name
-        ("How large an area of new greening did Gaojing plan?", "area", None),
-        ("What is the total area of the new park?", "area", None),
+        ("How large an area of new greening did Gaojing plan?", "area", "surface"),
+        ("What is the total area of the new park?", "area", "surface"),
         ("Which residential area in Gaojing was named elderly-friendly?", "general", None),
         ("What did Dachang finish in the Nanda area in 2023?", "general", None),
         # English question words of a kind, as 卖了多少、哪个月、占比、多少绿地 ask it
@@ -55,6 +56,8 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("In which month did the outbreak begin?", "date", None),
         ("What share of the land clearance had been completed?", "rate", None),
         ("How much public green space per resident did Dachang have?", "area", None),
+        ("“鹤林蜜梨”去年一共产了多少吨？", "count", "吨"),  # a weight
+        ("东溱高铁全长多少公里？", "area", "length"),
         ("大场镇有什么新变化", "general", None),
     ],
 )
@@ -68,6 +71,28 @@ def test_a_count_needs_its_measure_word_and_个_stands_for_any() -> None:
     assert [sentence[s:e] for s, e in spans(sentence, AnswerType("count", "家"))] == ["54 家"]
     assert has_span(sentence, AnswerType("count", "个"))
     assert not has_span("完成加装电梯 38 台。", AnswerType("count", "家"))
+
+
+def test_a_weight_asked_in_its_unit_is_answered_only_in_it() -> None:
+    """「一共产了多少吨」 is not answered by the area or the money the same sentence gives."""
+    sentence = "种植面积扩大到5200亩，年产值1.12亿元，总产量1.3万吨。"
+    assert [sentence[s:e] for s, e in spans(sentence, expected_answer("去年一共产了多少吨？"))] == ["1.3万吨"]
+    assert not has_span("种植面积扩大到5200亩，年产值1.12亿元。", expected_answer("去年一共产了多少吨？"))
+
+
+def test_a_length_is_not_answered_by_an_area_nor_an_area_by_a_length() -> None:
+    sentence = "新建道路全长3.4公里，占地120亩。"
+    assert [sentence[s:e] for s, e in spans(sentence, expected_answer("这条路全长多少公里？"))] == ["3.4公里"]
+    assert [sentence[s:e] for s, e in spans(sentence, expected_answer("项目占地多少亩？"))] == ["120亩"]
+    assert len(spans(sentence, expected_answer("这个项目有多大？"))) == 2  # neither said: both answer
+    assert has_span("规划面积28.6平方公里", expected_answer("产业园规划面积有多大？"))  # 平方公里 is an area
+
+
+def test_figures_in_chinese_words_with_a_decimal_point() -> None:
+    """A rural report writes 「百分之七十六点三」「十四点六公里」: the whole figure is the span."""
+    sentence = "新修道路十四点六公里，森林覆盖率达到百分之七十六点三。"
+    assert [sentence[s:e] for s, e in spans(sentence, AnswerType("area"))] == ["十四点六公里"]
+    assert [sentence[s:e] for s, e in spans(sentence, AnswerType("rate"))] == ["百分之七十六点三"]
 
 
 def test_spans_of_money_rate_area_and_date() -> None:
