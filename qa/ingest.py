@@ -29,6 +29,7 @@ from qa.patterns import (
     CN_NUMERAL_DIGITS,
     FIVE_YEAR_PLAN_ORDINAL,
     REVIEW_HEADING,
+    ZONE_NAME,
     admin_units,
     five_year_plan_name,
     years_with_unit,
@@ -92,11 +93,11 @@ _DEF_NOTE = re.compile(r"^注\s*(\d{1,3})\s*[：:]\s*(\S.*)$")
 _DEF_BRACKET = re.compile(r"^[\[［【](\d{1,3})[\]］】]\s*(\S.*)$")
 _BRACKET_REF = re.compile(r"(?:[\[［【]|[（(]注\s*)(\d{1,3})[\]］】)）]")
 #: Notes numbered with circled numbers: a term marked 「“共富工坊”①」 in the text and explained at the end,
-#: often under 「名词解释」, by a line 「①共富工坊：指…」 (the term, a colon, its meaning). Circled numbers also
+#: often under 「名词解释」, by a line 「①共富工坊：指…」 or 「注①…」 (the term, a colon, its meaning). Circled numbers also
 #: number items inside a paragraph (「：①…；②…」), so a line opening with one is a note only when it opens
 #: with a term and a colon and the text cites its number inside a line.
 _CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
-_DEF_CIRCLED = re.compile(rf"^([{_CIRCLED}])\s*(\S[^：:。，]{{0,24}}[：:]\s*\S.*)$")
+_DEF_CIRCLED = re.compile(rf"^注?\s*([{_CIRCLED}])\s*(\S[^：:。，]{{0,24}}[：:]\s*\S.*)$")
 _CIRCLED_REF = re.compile(rf"([{_CIRCLED}])")
 #: A table of contents: a bare 「目录」 line, and entries ending in dot leaders and a page number
 #: (「一、2024年工作回顾 ........ 3」, two run into one line as PDFs extract them). Read as text, its entries
@@ -450,6 +451,8 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
         if government:
             units = admin_units(government.group(1))
             town = units[-1] if units else government.group(1)
+    if town is None and title and (zone := ZONE_NAME.search(title)):  # 「梧港经济开发区管委会工作报告」
+        town = zone.group(0)
     if meeting:
         meeting = _DATE.sub("", meeting).lstrip("在")
 

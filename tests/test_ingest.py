@@ -197,6 +197,26 @@ def test_a_bold_run_inside_a_word_is_emphasis_not_a_lead_sentence() -> None:
     assert clean_text("一、回顾\n**区域发展协同推进**。充分把握机遇。\n").paragraphs[-1].bold_lead == 8
 
 
+def test_notes_typed_注_and_a_circled_number_explain_the_terms_it_marks() -> None:
+    """An old portal page ends its report with 「注①“工业上楼”：指…」, as 「①工业上楼：指…」 is written elsewhere."""
+    raw = "一、回顾\n推进“工业上楼”①试点，首栋厂房投入使用。\n名词解释\n注①“工业上楼”：指建设多层标准厂房。\n"
+    clean = clean_text(raw)
+    assert [(f.n, f.text) for f in clean.footnotes] == [(1, "“工业上楼”：指建设多层标准厂房。")]
+    assert "注①" not in clean.text
+
+
+def test_a_development_zone_s_report_at_its_working_meeting() -> None:
+    """A zone's committee reports to a working meeting, opening 「各位同志：」: its zone is the place the title
+    names, and its date, meeting and speaker are read as a town's are."""
+    raw = (
+        "梧港经济开发区管委会工作报告\n——2025年2月14日在开发区2025年工作会议上\n管委会主任　潘立衡\n各位同志：\n"
+        "一、2024年工作回顾\n全年签约项目74个。\n二、2025年工作安排\n力争签约项目80个以上。\n"
+    )
+    meta = parse_document(raw, "wugang.txt").metadata
+    assert (meta.town, meta.date, meta.speaker, meta.role) == ("梧港经济开发区", "2025-02-14", "潘立衡", "管委会主任")
+    assert meta.meeting == "开发区2025年工作会议"
+
+
 def test_circled_numbers_numbering_items_stay_text() -> None:
     """「①…；②…」 number a paragraph's items: no line explains a term under them, so they are no notes."""
     raw = "一、回顾\n重点抓好三件事：①稳增长；②促改革；③惠民生。\n①加快产业发展，推动转型升级。\n"

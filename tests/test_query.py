@@ -82,6 +82,14 @@ def test_a_place_the_reports_hold_is_known_whatever_the_words_before_it() -> Non
     assert read_question("公交从瀛湖景区出发要几块钱？", TOWNS).unknown_places == ("从瀛湖景区",)
 
 
+def test_a_development_zone_is_named_by_its_core_with_any_kind_of_zone() -> None:
+    """「梧港开发区」「梧港经济开发区」 and "the Wugang zone" name the indexed 梧港经济开发区."""
+    zone = ["梧港经济开发区"]
+    for question in ("梧港开发区2022年一共签约了多少个项目？", "2019年梧港经济开发区的一般公共预算收入有多少？",
+                     "How much industrial land did the Wugang zone supply in 2021?"):
+        assert read_question(question, zone).towns == ("梧港经济开发区",)
+
+
 def test_english_place_that_is_no_indexed_town_is_unknown() -> None:
     reading = read_question("How many companies did Luodian Town attract in 2025?", TOWNS)
     assert reading.unknown_places == ("Luodian Town",) and reading.towns == ()
