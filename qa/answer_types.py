@@ -135,6 +135,9 @@ class AnswerType:
     #: for a date question on a project, the stage it asks the date of (`PROJECT_STAGES`: 「哪天开工」 is
     #: "start"): a date said of another stage only (「12月底前竣工」「3月18日封顶」) does not answer it
     stage: str | None = None
+    #: the rate a rate question names by its word (「失业率是多少」 → 失业率): a sentence that does not hold the
+    #: word gives the rate of something else (「同比增长2.3%」「分别增长4.9%和6.8%」)
+    rate_word: str | None = None
 
     @property
     def missing(self) -> str:
@@ -283,6 +286,10 @@ def period_marks(text: str) -> frozenset[str]:
 #: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」.
 _SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢")
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
+#: A rate a question names by its word (「城镇登记失业率」「签约率」「森林覆盖率」): not a change or ratio in
+#: general (增长率, 比率), which any figure of the change answers.
+_NAMED_RATE = re.compile(r"[\u4e00-\u9fff]{2}率")
+_RATES_IN_GENERAL = ("增长率", "比率", "效率", "频率", "概率", "速率", "百分率")
 #: A weight, volume or energy a question asks in (「一共产了多少吨」「多少标箱」): only a figure in it answers,
 #: not the area or the money the same sentence gives (「种植面积5200亩，年产值1.12亿元」).
 _ASKED_MEASURE = re.compile(r"(?:多少|几)\s*万?(吨|千克|公斤|立方米|千瓦时|度电|升|标箱)")
@@ -351,8 +358,16 @@ def expected_answer(question: str) -> AnswerType:
             years = frozenset(YEAR.findall(question))
             asks_clock = kind == "date" and bool(_ASKS_CLOCK.search(question))
             stage = _stage(question) if kind == "date" else None
-            return AnswerType(kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage)
+            rate_word = _rate_word(question) if kind == "rate" else None
+            return AnswerType(
+                kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage, rate_word
+            )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
+
+
+def _rate_word(question: str) -> str | None:
+    """`AnswerType.rate_word`: the first rate the question names that is not a change in general."""
+    return next((m.group(0) for m in _NAMED_RATE.finditer(question) if m.group(0) not in _RATES_IN_GENERAL), None)
 
 
 def _stage(text: str) -> str | None:
@@ -371,6 +386,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         return []
     if len(simplified := to_simplified(text)) == len(text):
         text = simplified
+    if answer.rate_word and answer.rate_word not in text:
+        return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "area" and answer.unit:  # a length asked is not answered by an area, nor the other way
         found = [(s, e) for s, e in found if bool(_LENGTH_UNIT.search(text[s:e])) == (answer.unit == "length")]

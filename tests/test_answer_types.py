@@ -88,6 +88,15 @@ def test_a_length_is_not_answered_by_an_area_nor_an_area_by_a_length() -> None:
     assert has_span("规划面积28.6平方公里", expected_answer("产业园规划面积有多大？"))  # 平方公里 is an area
 
 
+def test_a_rate_named_by_its_word_is_answered_only_where_the_word_is() -> None:
+    """「失业率是多少」 is not answered by the growth of jobs beside it; a change in general (增长率) is."""
+    asked = expected_answer("杨行镇2025年的城镇登记失业率是多少？")
+    assert asked.rate_word == "失业率"
+    assert not has_span("新增就业岗位5860个，同比增长3.7%。", asked)
+    assert has_span("城镇登记失业率控制在3.5%以内。", asked)
+    assert expected_answer("税收增长率是多少？").rate_word is None
+
+
 def test_figures_in_chinese_words_with_a_decimal_point() -> None:
     """A rural report writes 「百分之七十六点三」「十四点六公里」: the whole figure is the span."""
     sentence = "新修道路十四点六公里，森林覆盖率达到百分之七十六点三。"
