@@ -305,6 +305,12 @@ def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, resu
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问一下)?[^，,。？?]{0,12}(?:呢|怎么样|如何)[？?]?$")
 
 
+def untranslated(subject: Subject, foreign: bool) -> bool:
+    """Whether the subject is only an English question's own words, none of which its dictionary turned
+    into the reports' words ("livelihood"): their absence from Chinese passages says nothing."""
+    return foreign and all(term.isascii() for term in subject.terms)
+
+
 def needs_context(intent: QueryReading, subject: Subject) -> bool:
     """A follow-up with nothing to follow (「那2025年呢？」 as a first question): no subject of its own."""
     return not subject.terms and bool(_BARE_FOLLOW_UP.match(intent.text.strip()))
@@ -499,7 +505,7 @@ def read(
         return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, missing))
     if intent.about_report and (facts := report_facts(question, hits, answer, intent.about_report, retriever, evidence)):
         return replace(reading, settled=facts)
-    if subject.terms and features["passage_coverage"] == 0.0:
+    if subject.terms and features["passage_coverage"] == 0.0 and not untranslated(subject, intent.foreign):
         named = "、".join(f"“{as_asked(term, question)}”" for term in subject.terms)
         return replace(reading, settled=not_covered(question, hits, evidence, answer, ABSENT_SUBJECT.format(named), named))
     # an abbreviation stands for one term (「GDP」, 生产总值): passages that do not hold it do not speak of it

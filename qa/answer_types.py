@@ -148,7 +148,7 @@ _ASKS = [
     (
         "definition",
         re.compile(
-            r"指的?是什么|是指什么|指什么|什么意思|啥意思|含义|是什么概念|指的?是哪|具体指"
+            r"指的?是什么|是指什么|指什么|什么意思|啥意思|含义|是什么概念|指的?是哪|具体指|是(?:一?个|一种)?什么样的"
             r"|\bwhat (?:does|do)\b.*\b(?:mean|stand for|refer to)\b|\bmeaning of\b",
             re.I,
         ),
@@ -285,6 +285,9 @@ def period_marks(text: str) -> frozenset[str]:
 #: Measure words that stand for one another, as people speak: 「多少人」 is answered by 「144 名」, 「多少件工单」
 #: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」.
 _SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢")
+#: Measure words a report may write 个 for (「多少家长者食堂」 of 「长者食堂总数达到13个」): 个 answers them when
+#: the sentence counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
+_WRITTEN_AS_个 = "家"
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 #: A rate a question names by its word (「城镇登记失业率」「签约率」「森林覆盖率」): not a change or ratio in
 #: general (增长率, 比率), which any figure of the change answers.
@@ -396,7 +399,10 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     elif answer.kind == "count" and answer.unit and answer.unit != "个":
         # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), machines in 台 or 部 (`_SAME_MEASURE`)
         units = next((same for same in _SAME_MEASURE if answer.unit in same), answer.unit)
-        found = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
+        counted = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
+        if not counted and answer.unit in _WRITTEN_AS_个:
+            counted = [(s, e) for s, e in found if "个" in text[s:e]]
+        found = counted
     elif answer.kind == "count" and not answer.unit:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area, a weight)
         for kind in ("money", "rate", "area"):

@@ -25,7 +25,7 @@ from itertools import islice, product
 
 from pypinyin import Style, pinyin
 
-from qa.text import STOPWORDS
+from qa.text import CHINESE_FOR_ABBREVIATION, STOPWORDS
 
 _WORD = re.compile(r"[a-z]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -64,6 +64,8 @@ def english_glosses() -> dict[str, tuple[str, ...]]:
             runs = tuple(_CJK_RUN.findall(row.get("translation") or ""))
             if runs:
                 glosses[(row.get("word") or "").lower()] = runs
+    for abbreviation, (words, _) in CHINESE_FOR_ABBREVIATION.items():  # "GDP": no headword, the reports' 地区生产总值
+        glosses.setdefault(abbreviation, (words,))
     return glosses
 
 

@@ -94,9 +94,9 @@ def replace_surrogates(text: str) -> str:
 #: town's or district's report says 地区生产总值): the words it is read as, and the core of them that a
 #: passage speaking of it holds (a national report says 国内生产总值). Read as the reports' words, else
 #: they match no token of any passage. An English question keeps them: its dictionary
-#: (`qa.crosslingual`) translates them with its other words.
-_CHINESE_FOR_ABBREVIATION = {"gdp": ("地区生产总值", "生产总值"), "cpi": ("居民消费价格", "消费价格")}
-_ABBREVIATION = re.compile(rf"(?<![a-z])({'|'.join(_CHINESE_FOR_ABBREVIATION)})(?![a-z])", re.IGNORECASE)
+#: (`qa.crosslingual`) translates them with its other words, these among them.
+CHINESE_FOR_ABBREVIATION = {"gdp": ("地区生产总值", "生产总值"), "cpi": ("居民消费价格", "消费价格")}
+_ABBREVIATION = re.compile(rf"(?<![a-z])({'|'.join(CHINESE_FOR_ABBREVIATION)})(?![a-z])", re.IGNORECASE)
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -106,11 +106,10 @@ def _written_in_chinese(text: str) -> bool:
 
 def abbreviations(question: str) -> tuple[tuple[str, str], ...]:
     """(as the question writes it, the core words a passage on it holds) for each Latin abbreviation a
-    question written in Chinese uses (`normalize_question` reads it as the reports' words)."""
+    question uses, in Chinese (`normalize_question` reads it as the reports' words) or in English (its
+    dictionary does)."""
     text = unicodedata.normalize("NFKC", question)
-    if not _written_in_chinese(text):
-        return ()
-    return tuple((m.group(1), _CHINESE_FOR_ABBREVIATION[m.group(1).lower()][1]) for m in _ABBREVIATION.finditer(text))
+    return tuple((m.group(1), CHINESE_FOR_ABBREVIATION[m.group(1).lower()][1]) for m in _ABBREVIATION.finditer(text))
 
 
 def normalize_question(question: str) -> str:
@@ -120,7 +119,7 @@ def normalize_question(question: str) -> str:
     text = re.sub(r"\s+", " ", text)
     text = to_simplified(text) if looks_traditional(text) else text
     if _written_in_chinese(text):
-        text = _ABBREVIATION.sub(lambda m: _CHINESE_FOR_ABBREVIATION[m.group(1).lower()][0], text)
+        text = _ABBREVIATION.sub(lambda m: CHINESE_FOR_ABBREVIATION[m.group(1).lower()][0], text)
     return text
 
 

@@ -23,6 +23,7 @@ from qa.answer import (
     not_covered,
     partial_answer,
     quoted_terms,
+    untranslated,
 )
 from qa.answer_types import AnswerType
 from qa.documents import Footnote
@@ -192,6 +193,14 @@ def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> 
     assert answer.status == "not_covered"
     assert "大场镇2024年" in answer.answer and "已收录的报告" in answer.answer
     assert "2022" in answer.answer and "2025" in answer.answer  # the periods the two Dachang reports review
+
+
+def test_an_english_question_s_untranslated_words_say_nothing_by_their_absence() -> None:
+    """"How much did Liaozhou spend on people's livelihood?": no dictionary entry gave 民生, so the
+    passages not holding "livelihood" is no sign that they do not speak of it."""
+    assert untranslated(Subject({"livelihood": 3.4, "spend": 3.4}), foreign=True)
+    assert not untranslated(Subject({"民生": 3.4, "spend": 3.4}), foreign=True)
+    assert not untranslated(Subject({"gdp": 5.0}), foreign=False)
 
 
 @pytest.mark.slow

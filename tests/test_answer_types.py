@@ -26,6 +26,7 @@ from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_s
         ("作报告的镇长是谁？", "person", None),
         ("“五宜”目标分别是哪五宜？", "list", None),
         ("“三站一场”指的是什么？", "definition", None),
+        ("“强村公司”是个什么样的公司？", "definition", None),  # what it is, not its name
         ("那个助老打车的服务点叫什么？", "name", None),
         # which one, no quantity: the money word describes what is asked about, the answer is a name
         ("年产值超过5亿元的那家新能源企业是哪家？", "name", None),
@@ -71,6 +72,7 @@ def test_a_count_needs_its_measure_word_and_个_stands_for_any() -> None:
     assert [sentence[s:e] for s, e in spans(sentence, AnswerType("count", "家"))] == ["54 家"]
     assert has_span(sentence, AnswerType("count", "个"))
     assert not has_span("完成加装电梯 38 台。", AnswerType("count", "家"))
+    assert has_span("全镇长者食堂总数达到13个。", AnswerType("count", "家"))  # 「多少家食堂」 is answered in 个 too
 
 
 def test_a_weight_asked_in_its_unit_is_answered_only_in_it() -> None:
