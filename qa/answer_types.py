@@ -138,6 +138,8 @@ class AnswerType:
     #: the rate a rate question names by its word (「失业率是多少」 → 失业率): a sentence that does not hold the
     #: word gives the rate of something else (「同比增长2.3%」「分别增长4.9%和6.8%」)
     rate_word: str | None = None
+    #: a rate question asking how much something changed (`_ASKS_CHANGE`): a share (「占…的72.4%」) does not answer
+    change: bool = False
 
     @property
     def missing(self) -> str:
@@ -321,6 +323,10 @@ _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
 _DAY_OR_MONTH = re.compile(r"月|日|号")
 #: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).
 _CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下降|降低|多|少|增)[^，,；;。]{0,12}$")
+#: A question asking how much something changed (「涨了多少」「增长了多少」「增幅」「增速」), not a share or a level.
+_ASKS_CHANGE = re.compile(r"[增降涨]幅|增速|增长率|(?:增长|增加|上涨|涨|提高|提升|下降|减少|降低)了?(?:多少|几)|\bgrow|\bincrease|\bby how much\b", re.I)
+#: A share said just before a percentage in its clause (「占规上工业总产值的72.4%」「比重达到38%」): not a change.
+_SHARE_BEFORE = re.compile(r"(?:占[^，,；;。]{0,20}的?|比重|占比)[^，,；;。增降涨提]{0,6}$")
 
 
 #: Two members joined by 和/与/及 and counted as two (「游戏动漫电竞和宠物经济两大新兴赛道」).
@@ -362,8 +368,10 @@ def expected_answer(question: str) -> AnswerType:
             asks_clock = kind == "date" and bool(_ASKS_CLOCK.search(question))
             stage = _stage(question) if kind == "date" else None
             rate_word = _rate_word(question) if kind == "rate" else None
+            change = kind == "rate" and bool(_ASKS_CHANGE.search(question))
             return AnswerType(
-                kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage, rate_word
+                kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
+                rate_word, change,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -423,6 +431,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         # an increase asked without a unit may be given as an amount, said to be one (「增加 2 亿元」): not a
         # level (「固定资产投资额约 56 亿元」 does not say how much it grew)
         found += [(m.start(), m.end()) for m in _SPAN_PATTERNS["money"].finditer(text) if _CHANGE_BEFORE.search(text[: m.start()])]
+    if answer.kind == "rate" and answer.change:  # a change asked: a share is not one
+        found = [(s, e) for s, e in found if not _SHARE_BEFORE.search(text[:s])]
     if answer.asks_clock:
         found = [(s, e) for s, e in found if _CLOCK.fullmatch(text[s:e].strip())]
     elif answer.asks_day:

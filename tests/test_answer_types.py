@@ -99,6 +99,15 @@ def test_a_rate_named_by_its_word_is_answered_only_where_the_word_is() -> None:
     assert expected_answer("税收增长率是多少？").rate_word is None
 
 
+def test_a_change_asked_is_not_answered_by_a_share() -> None:
+    """「产值涨了多少」: 「占规上工业总产值的72.4%」 is a share; the growth beside it answers."""
+    asked = expected_answer("2024年规上工业产值涨了多少？")
+    assert asked.change and not expected_answer("民生支出占比是多少？").change
+    sentence = "三大主导产业实现产值443.4亿元，占规上工业总产值的72.4%，其中新材料产业产值增长12.3%。"
+    assert [sentence[s:e] for s, e in spans(sentence, asked)] == ["12.3%"]
+    assert has_span("民生支出占比达到78%，比上年提高2个百分点。", asked)
+
+
 def test_figures_in_chinese_words_with_a_decimal_point() -> None:
     """A rural report writes 「百分之七十六点三」「十四点六公里」: the whole figure is the span."""
     sentence = "新修道路十四点六公里，森林覆盖率达到百分之七十六点三。"
