@@ -231,9 +231,15 @@ def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: 
     another clause gives one about something else (「家庭医生签约率持续提升，新建家庭病床 161 张」 for
     「签约率达到了多少」). So: the similarity to the question of the closest clause holding a span of
     the asked kind (0 when none does), and how far it falls below the closest clause of all. The
-    clauses' vectors are built with the index (`qa.highlight.answer_clauses`)."""
+    clauses' vectors are built with the index (`qa.highlight.answer_clauses`). A date's clause that goes
+    on about its sentence's subject is weighed with the opening clause that names it (`dated_in_context`)."""
     # a sentence dated by its passage's period (`Candidate.dated_by`) is dated in each of its clauses
-    pieces = [(clause, c.dated_by is not None or has_span(clause, answer)) for c in candidates for clause in clauses(c.text)]
+    pieces = [
+        (dated_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer))
+        for c in candidates
+        for parts in [clauses(c.text)]
+        for i in range(len(parts))
+    ]
     if not pieces:
         return {"clause_typed_similarity": 0.0, "clause_typed_gap": -0.1}
     similarities = retriever.sentence_similarities(query_vector, [text for text, _ in pieces])
@@ -243,6 +249,21 @@ def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: 
         "clause_typed_similarity": closest_typed,
         "clause_typed_gap": closest_typed - float(similarities.max()) if typed else -0.1,
     }
+
+
+#: How a clause that goes on about its sentence's subject opens: a preposition or an adverb of time
+#: (「港兴大道东延段全长6.8公里，于2024年12月26日建成通车」).
+_GOES_ON = re.compile(r"^(?:于|在|从|自|已|并|将|计划|预计|力争|定于|已于)")
+
+
+def dated_in_context(parts: list[str], i: int, answer: AnswerType) -> str:
+    """Clause `i` of a sentence's clauses `parts` as the answer decision weighs it: for a date question, a
+    clause that goes on about the sentence's subject (`_GOES_ON`: 「…，于2024年12月26日建成通车」) with the
+    sentence's opening clause before it, which names what the date is of. Both clauses' vectors are in
+    the index, and the pair's is composed from them as a sentence's is (`qa.highlight.sentence_vector`)."""
+    if answer.kind == "date" and i > 0 and _GOES_ON.match(parts[i]):
+        return parts[0] + parts[i]  # parts[0] ends in 「，」
+    return parts[i]
 
 
 @cache

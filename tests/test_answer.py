@@ -17,6 +17,7 @@ from qa.answer import (
     answering_footnote,
     clause_features,
     compose_answer,
+    dated_in_context,
     defines,
     evidence_score,
     footnote_leads,
@@ -193,6 +194,15 @@ def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> 
     assert answer.status == "not_covered"
     assert "大场镇2024年" in answer.answer and "已收录的报告" in answer.answer
     assert "2022" in answer.answer and "2025" in answer.answer  # the periods the two Dachang reports review
+
+
+def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it() -> None:
+    """「港兴大道东延段全长6.8公里，于2024年12月26日建成通车」: the date's clause names no subject of its own, so
+    its likeness to 「港兴大道东延段是哪天通车的」 is read with the opening clause; a figure's clause is not."""
+    parts = ["港兴大道东延段全长6.8公里，", "于2024年12月26日建成通车，", "打通了物流通道。"]
+    assert dated_in_context(parts, 1, AnswerType("date")) == "港兴大道东延段全长6.8公里，于2024年12月26日建成通车，"
+    assert dated_in_context(parts, 2, AnswerType("date")) == "打通了物流通道。"
+    assert dated_in_context(parts, 1, COUNT) == "于2024年12月26日建成通车，"
 
 
 def test_an_english_question_s_untranslated_words_say_nothing_by_their_absence() -> None:
