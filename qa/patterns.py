@@ -29,11 +29,11 @@ TOWN_SUFFIX = r"镇|街道|乡|县|区"
 #: A village and a city give reports too (「青石湾村村民委员会2025年工作报告」, 溱川市's): their names end in 村 and
 #: 市, and a question names them without it (「溱川2016年…」). Only a report's own place is read so; in a
 #: question 「…村」「…市」 are as often words as places (「美丽乡村」「超市」).
-_TOWN_SUFFIX_AT_END = re.compile(rf"(?:{TOWN_SUFFIX}|村|市)$")
 #: A development zone reports on its year as a town does (「梧港经济开发区管委会工作报告」, at the zone's
 #: 工作会议), and a question names it by its core with any of these (「梧港开发区」「梧港经开区」) or without.
 ZONE_SUFFIX = r"经济技术开发区|高新技术产业开发区|经济开发区|开发区|经开区|高新区"
-_ZONE_SUFFIX_AT_END = re.compile(rf"(?:{ZONE_SUFFIX})$")
+#: The suffix a place's name drops (the leftmost that ends it: a zone's whole kind, not its last 区).
+_SUFFIX_AT_END = re.compile(rf"(?:{ZONE_SUFFIX}|{TOWN_SUFFIX}|村|市)$")
 #: A zone named in a title (「梧港经济开发区管委会工作报告」): its core and its kind.
 ZONE_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,6}}?(?:{ZONE_SUFFIX})")
 #: A town-level place named in running text: two to four characters, then the suffix (group 1: the core);
@@ -55,12 +55,12 @@ def admin_units(text: str) -> list[str]:
     characters or more: 「社区」「小区」「园区」 end in 区 and are none (「友谊路街道社区代表会议」)."""
     units = ADMIN_UNIT.findall(text)
     # a zone's bare kind (「在开发区2025年工作会议上」) names none
-    return [unit for unit in units if not (len(unit) == 2 and unit.endswith("区")) and not _ZONE_SUFFIX_AT_END.fullmatch(unit)]
+    return [unit for unit in units if not (len(unit) == 2 and unit.endswith("区")) and not re.fullmatch(ZONE_SUFFIX, unit)]
 
 
 def short_town_name(town: str) -> str:
     """A town's name without its suffix (大场镇 → 大场), the way questions often write it."""
-    return _ZONE_SUFFIX_AT_END.sub("", town) if _ZONE_SUFFIX_AT_END.search(town) else _TOWN_SUFFIX_AT_END.sub("", town)
+    return _SUFFIX_AT_END.sub("", town)
 
 
 # ---------------------------------------------------------------- periods
