@@ -140,6 +140,11 @@ class AnswerType:
     rate_word: str | None = None
     #: a rate question asking how much something changed (`_ASKS_CHANGE`): a share (「占…的72.4%」) does not answer
     change: bool = False
+    #: for a question asking a part of a total, the words naming the total (「新增的养老床位里，护理型床位有多少张」
+    #: → 养老床位): they name the part no more than any other part of it (`names_the_part`)
+    whole: str = ""
+    #: a count or an area asked as it stands now (`_ASKS_STOCK`): a figure said to be added does not answer
+    stock: bool = False
 
     @property
     def missing(self) -> str:
@@ -253,15 +258,21 @@ PROJECT_STAGES = {
 #: Kinds whose answer is a figure.
 _FIGURES = ("count", "money", "rate", "area")
 #: A total the question states, then a part of it asked: 「2554家企业里，生物医药企业有多少家」
-#: 「9693万元救助资金里，低保金占了多少」; group "part": the words between the two.
+#: 「9693万元救助资金里，低保金占了多少」, or the total named without its figure, as what a clause of the
+#: question did (「去年引进的首店里，餐饮类首店有多少家」「来青石湾的游客中有多少人是住下来过夜的」: 「的」
+#: before it tells a total from a place, as in 「小区里新装了多少个充电桩」, and a pause or 「有」 after
+#: it tells 「里」 from a word's character, as in 「邻里中心」; the report itself is no total). Group
+#: "whole": the total's words; group "part": the words between it and the question word.
 _STATED_TOTAL = (
-    rf"\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|平方米|元|[{COUNT_UNITS}])[^\d，,。？?！!]{{0,10}}?"
-    r"(?:里头|里面|里边|当中|之中|其中|里|中)[，,]?\s*"
+    rf"(?:\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|平方米|元|[{COUNT_UNITS}])(?P<whole>[^\d，,。？?！!]{{0,10}}?)"
+    r"(?:里头|里面|里边|当中|之中|其中|里|中)"
+    r"|的(?![^，,的]*报告)(?P<named_whole>[^\d的，,。？?！!]{1,8}?)(?:里头|里面|里边|当中|之中|(?:里|中)(?=[，,有])))[，,]?\s*"
 )
 _PART_OF_TOTAL = re.compile(
     rf"{_STATED_TOTAL}(?P<part>[^，,。？?！!]{{2,24}}?)(?:多少|几|百分之|占比)"
     # or the part after the question word: 「186家企业里有多少家是外资企业」「14家企业中，有几家在智造港」
-    rf"|{_STATED_TOTAL}有?(?:多少|几)\s*(?:[{COUNT_UNITS}]|成)?\s*(?:是|在|属于|来自|为)(?P<part_after>[^，,。？?！!]{{2,24}})"
+    rf"|{_STATED_TOTAL.replace('?P<whole>', '?P<whole_after>').replace('?P<named_whole>', '?P<named_whole_after>')}"
+    rf"有?(?:多少|几)\s*(?:[{COUNT_UNITS}]|成)?\s*(?:是|在|属于|来自|为)(?P<part_after>[^，,。？?！!]{{2,24}})"
 )
 #: Characters of a question's wording, not of what it names (「…的有」「…占了」「那块」「自己就」).
 _WORDING = frozenset("的了有那这自己就光占是为单独块些")
@@ -323,6 +334,13 @@ _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
 _DAY_OR_MONTH = re.compile(r"月|日|号")
 #: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).
 _CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下降|降低|多|少|增)[^，,；;。]{0,12}$")
+#: A count or an area asked as it stands now (「现在一共有几家」「扩建后总共能提供多少个学位」), not as what
+#: a period added: a figure said to be added (「新增学位540个」「全年服务4.3万人次」) does not answer it,
+#: unless its clause also says where the total stands (「新增4家，累计达到9家」: 「累计达到9家」 is its own clause).
+_ASKS_STOCK = re.compile(r"现在|目前|如今|至今|眼下|[扩改]建后|建成后")
+_ASKS_FLOW = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地)|增加|多了|多招|去年|今年|上半年|全年|年内|\d{4}\s*年")
+_SAYS_FLOW = re.compile(r"新增|新建|新开|新认定|新引进|新招|新签|新装|引进|增加|全年|年内|上半年|人次")
+_SAYS_STOCK = re.compile(r"累计|总数|总量|总计|达到|共有|现有|拥有|保有")
 #: A question asking how much something changed (「涨了多少」「增长了多少」「增幅」「增速」), not a share or a level.
 _ASKS_CHANGE = re.compile(r"[增降涨]幅|增速|增长率|(?:增长|增加|上涨|涨|提高|提升|下降|减少|降低)了?(?:多少|几)|\bgrow|\bincrease|\bby how much\b", re.I)
 #: A share said just before a percentage in its clause (「占规上工业总产值的72.4%」「比重达到38%」): not a change.
@@ -361,7 +379,7 @@ def expected_answer(question: str) -> AnswerType:
                 items = _SET_SIZES.get(match.group(1) or match.group(2) or "") or _ENGLISH_SET_SIZES[match.group(3).lower()]
             asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
             period_answers = kind == "date" and not _AHEAD.search(question) and not asks_day
-            part = match.group("part") or match.group("part_after") if kind in _FIGURES and (match := _PART_OF_TOTAL.search(question)) else None
+            part, whole = _part_of_total(question) if kind in _FIGURES else (None, "")
             given = frozenset(_DIGITS.findall(question))
             named = question if kind in ("place", "address") else ""
             years = frozenset(YEAR.findall(question))
@@ -369,11 +387,21 @@ def expected_answer(question: str) -> AnswerType:
             stage = _stage(question) if kind == "date" else None
             rate_word = _rate_word(question) if kind == "rate" else None
             change = kind == "rate" and bool(_ASKS_CHANGE.search(question))
+            stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change,
+                rate_word, change, whole, stock,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
+
+
+def _part_of_total(question: str) -> tuple[str | None, str]:
+    """`AnswerType.part` and `AnswerType.whole` of a question asking a part of a total (`_PART_OF_TOTAL`)."""
+    if not (match := _PART_OF_TOTAL.search(question)):
+        return None, ""
+    groups = match.groupdict()
+    whole = next((groups[name] for name in ("whole", "named_whole", "whole_after", "named_whole_after") if groups[name]), "")
+    return groups["part"] or groups["part_after"], whole
 
 
 def _rate_word(question: str) -> str | None:
@@ -443,8 +471,10 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if text[s:e].strip() not in answer.named]
     if answer.stage:  # a date of the asked stage: not one whose clause names only other stages
         found = [(s, e) for s, e in found if _stage_allows(_clause_at(text, s), answer.stage)]
+    if answer.stock:  # a total as it stands: not a figure a period added
+        found = [(s, e) for s, e in found if not _SAYS_FLOW.search(clause := _clause_at(text, s)) or _SAYS_STOCK.search(clause)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
-        named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part)]
+        named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
     return found
 
@@ -460,11 +490,14 @@ def _stage_allows(clause: str, stage: str) -> bool:
     return not named or stage in named
 
 
-def names_the_part(clause: str, part: str) -> bool:
+def names_the_part(clause: str, part: str, whole: str = "") -> bool:
     """Whether a clause shares two adjacent characters of what names the part (「公益性就业」 for
-    「公益性岗位就业的有」), the question's own wording aside."""
-    pairs = {part[i : i + 2] for i in range(len(part) - 1)}
-    return any(pair in clause for pair in pairs if pair.strip() and not set(pair) & _WORDING)
+    「公益性岗位就业的有」), the question's own wording aside, and those with a character of the total's
+    name (「外资企业」 of 「186家企业里」: any part of the total is 企业; 「各类首店」 holds 「类首」 of
+    「餐饮类首店」) unless the part has no other."""
+    pairs = {pair for i in range(len(part) - 1) if (pair := part[i : i + 2]).strip() and not set(pair) & _WORDING}
+    own = {pair for pair in pairs if not set(pair) & set(whole)} or pairs
+    return any(pair in clause for pair in own)
 
 
 def about_asked_period(text: str, answer: AnswerType) -> bool:
@@ -483,13 +516,19 @@ def about_asked_period(text: str, answer: AnswerType) -> bool:
 _SEVERAL_YEARS = re.compile(r"十[三四五六]五|五年|年均")
 
 
-def dated_by_period(answer: AnswerType, period: str | None, passage: str = "") -> bool:
+def dated_by_period(answer: AnswerType, period: str | None, passage: str = "", sentence: str = "") -> bool:
     """Whether the period a passage looks back on (`qa.steering.reviewed_period`) answers a date
-    question about its sentences: 「首届社区服务节是什么时候办的？」 of the 2023 review's 「举办首届
+    question about `sentence`: 「首届社区服务节是什么时候办的？」 of the 2023 review's 「举办首届
     “社区服务节”」 is answered 「2023年」, though the sentence names no date. Not for a question about
     what is to come, nor for one asking a finer date than a period (a month, a day), nor in a passage
-    that speaks of several years."""
-    return answer.period_answers and period is not None and not _SEVERAL_YEARS.search(passage)
+    that speaks of several years, nor for a sentence that names only other stages of a project than the
+    one asked (「哪年开工的」 of 「…建成通车」)."""
+    return (
+        answer.period_answers
+        and period is not None
+        and not _SEVERAL_YEARS.search(passage)
+        and (answer.stage is None or _stage_allows(sentence, answer.stage))
+    )
 
 
 def has_span(text: str, answer: AnswerType) -> bool:

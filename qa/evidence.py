@@ -158,7 +158,7 @@ def candidate(
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
     spanned = has_span(text, answer)
-    dated = footnote is None and not spanned and dated_by_period(answer, period, f"{passage}\n{text}")
+    dated = footnote is None and not spanned and dated_by_period(answer, period, f"{passage}\n{text}", text)
     dated_by = period if dated else None
     typed = (explains or dated or spanned) and not other_town
     context = f"{passage}\n{text}" if footnote is not None else text

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_types import AnswerType, enumerated_items, expected_answer, has_span, period_marks, spans
+from qa.answer_types import (
+    AnswerType,
+    dated_by_period,
+    enumerated_items,
+    expected_answer,
+    has_span,
+    period_marks,
+    spans,
+)
 
 
 @pytest.mark.parametrize(
@@ -333,6 +341,43 @@ def test_a_date_question_on_a_project_stage_is_answered_by_a_date_of_that_stage(
     opened = expected_answer("桃源路南段什么时候能修通？")
     assert opened.stage == "finish" and has_span("该路段全长0.6公里，确保11月底前建成通车", opened)
     assert expected_answer("项目什么时候开工、什么时候竣工？").stage is None  # two stages asked
+    # the period a passage reviews dates its sentences, but not the stage of a project the sentence does not name
+    begun_when = expected_answer("白石到岭头的公路改建是什么时候开工的？")
+    assert begun_when.period_answers and begun_when.stage == "start"
+    assert not dated_by_period(begun_when, "2024年", sentence="白石至岭头公路改建工程全长6.8公里，于2024年10月28日建成通车")
+    assert dated_by_period(begun_when, "2024年", sentence="启动白石至岭头公路改建工程")
+    assert dated_by_period(expected_answer("公路改建是哪年办的？"), "2024年", sentence="公路改建工程建成通车")
+
+
+def test_a_part_of_a_total_named_without_its_figure_is_answered_where_the_part_is_named() -> None:
+    """「去年引进的首店里，餐饮类首店有多少家」 asks a part of a total the question names by what a clause
+    of it did; words the total's name holds (首店, 企业) name every part of it, not the one asked."""
+    shops = expected_answer("去年引进的首店里，餐饮类首店有多少家？")
+    assert (shops.part, shops.whole) == ("餐饮类首店有", "首店")
+    assert not has_span("全年引进各类首店78家，其中全国首店6家", shops)
+    assert has_span("其中餐饮类首店41家", shops)
+    foreign = expected_answer("去年新引进的1126家企业里，外资企业有多少家？")
+    assert foreign.whole == "企业" and not has_span("全年新引进企业1126家，其中注册资本亿元以上企业9家", foreign)
+    guests = expected_answer("去年来青石湾的游客中有多少人是住下来过夜的？")
+    assert guests.part == "住下来过夜的" and not has_span("全年接待游客18.6万人次，同比增长22.4%", guests)
+    # a place is no total (「小区里」 has no 「的」 before it), nor is a word that holds 「里」, nor the report itself
+    assert expected_answer("小区里去年新装了多少个电瓶车充电桩？").part is None
+    assert expected_answer("几个薄弱村抱团建的鹤林邻里中心投了多少钱？").part is None
+    assert expected_answer("庙行镇2023年1月的政府工作报告里，盗窃类案件接警数下降了多少？").part is None
+
+
+def test_a_count_asked_as_it_stands_now_is_not_answered_by_what_a_year_added() -> None:
+    """「现在总共有多少家」 asks where a total stands: 「新认定…11家」「新增学位540个」 are what a year added,
+    and a count in 人次 counts visits, not people; a clause saying where the total stands answers."""
+    now = expected_answer("鹤林镇现在总共有多少家专精特新中小企业？")
+    assert now.stock
+    assert not has_span("新认定市级专精特新中小企业11家；", now)
+    assert has_span("全镇专精特新中小企业累计达到52家", now)
+    assert has_span("新增“幸福食堂”4家，累计达到9家", expected_answer("全乡现在一共开了几家幸福食堂？"))
+    assert not has_span("新增学位540个", expected_answer("汀桥第二小学扩建后总共能提供多少个学位？"))
+    assert not has_span("全年举办各类文体活动860场，服务群众23万人次", expected_answer("罗店镇现在常住人口有多少？"))
+    # a question asking what a year added is no stock question
+    assert not expected_answer("去年檀溪新增了几家规上工业企业？现在一共有多少家？").stock
 
 
 def test_a_span_in_traditional_script_is_found_where_it_stands() -> None:
