@@ -212,11 +212,17 @@ def clean_text(raw: str) -> CleanText:
     return _assemble(paragraphs, footnotes, style)
 
 
+#: The term a note opens by defining: 「“一街两巷”：指…」「长者照护之家：指…」 (group 1, without its quotes).
+_NOTE_TERM = re.compile(r"\s*[“「《\"]?([^“”「」《》\"：:，,。；;\s]{2,24})[”」》\"]?\s*[：:]")
+
+
 def _cite_uncited_notes(lines: list[_Line], footnotes: dict[int, str], follows: dict[int, int]) -> None:
     """A typed note that no marker cites (「注3：“澜邻议事厅”是…」 set right under its paragraph, as web pages
     often do) explains the paragraph it follows: it is cited there, after the term it opens with when that
-    paragraph names it (its anchor), else at the paragraph's end. Without a citation a note reached no
-    passage, and what it says could not be found."""
+    paragraph names it (its anchor), else at the paragraph's end. Any other note no marker cites (a notes
+    list at the end of a page whose text marks no term) explains the term it opens by defining
+    (「“一街两巷”：指…」): it is cited after the term's first mention in the text. Without a citation a note
+    reached no passage, and what it says could not be found."""
     cited = {n for line in lines for n, _ in line.markers}
     for n, before in follows.items():
         if n in cited or before == 0 or n not in footnotes:
@@ -225,6 +231,14 @@ def _cite_uncited_notes(lines: list[_Line], footnotes: dict[int, str], follows: 
         term = re.match(r"\s*([“「《\"][^”」》\"]{1,24}[”」》\"])", footnotes[n])
         at = paragraph.text.find(term.group(1)) if term else -1
         paragraph.markers.append((n, at + len(term.group(1)) if at >= 0 else len(paragraph.text)))
+    for n, text in footnotes.items():
+        if n in cited or n in follows or not (term := _NOTE_TERM.match(text)):
+            continue
+        core = term.group(1)
+        if mention := next((line for line in lines if core in line.text), None):
+            at = mention.text.find(core) + len(core)
+            at += mention.text[at : at + 1] in "”」》\""  # after the term's closing quote
+            mention.markers.append((n, at))
 
 
 def typed_note_numbers(raw: str) -> frozenset[int]:

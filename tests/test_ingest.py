@@ -178,6 +178,23 @@ def test_a_typed_note_no_marker_cites_explains_the_paragraph_it_follows() -> Non
     assert clean.markers == ((3, clean.text.index("“澜邻议事厅”") + len("“澜邻议事厅”")),)
 
 
+def test_a_note_no_marker_cites_explains_the_term_it_defines() -> None:
+    """A portal page lists its notes at the end and marks no term in the text (「<ol class="notes">」): each
+    note is cited after the first mention of the term it opens by defining, quoted or not, and a note
+    whose term the text never names stays uncited."""
+    raw = (
+        "一、回顾\n完成“一街两巷”改造，新建长者照护之家1家。\n二、安排\n继续建设长者照护之家。\n"
+        "[^1]: “一街两巷”：指菱溪路步行街、槐荫巷和织锦巷。\n[^2]: 长者照护之家：指嵌入社区的小型养老机构。\n"
+        "[^3]: 时间银行：指互助养老模式。\n"
+    )
+    clean = clean_text(raw)
+    assert [f.n for f in clean.footnotes] == [1, 2, 3]
+    assert dict(clean.markers) == {
+        1: clean.text.index("“一街两巷”") + len("“一街两巷”"),
+        2: clean.text.index("长者照护之家") + len("长者照护之家"),
+    }
+
+
 def test_a_table_of_contents_is_no_text_and_a_caption_is_a_line_of_its_own() -> None:
     raw = (
         "政府工作报告\n——二〇二五年一月十六日在白石乡第十九届人民代表大会第四次会议上\n白石乡人民政府乡长 罗志远\n目录\n"

@@ -155,7 +155,10 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     of the year's 民生实事, terms marked 「*」; 苇塘区), an old portal page in GB18030 with the report in one
     table cell, lines parted by <br> and 「注①」 notes (杉浦镇), a township writing its figures in Chinese words
     (岚水乡: 「百分之七十六点三」「十四点六公里」), a subdistrict asked mostly in English (桐林街道) and a
-    district's Word file with no heading styles, its headings bold runs (琅溪区).
+    district's Word file with no heading styles, its headings bold runs (琅溪区). Session 22: a town's plain
+    text with 「名词解释」 (柘塘镇), a subdistrict's portal page whose notes are a list at the end citing no
+    term (菱溪街道), a township's Word file with real footnotes and a table of 民生实事 (槎浦乡) and a county's
+    Markdown with a bullet list of targets and a pipe table (沅湖县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
