@@ -339,12 +339,34 @@ def _extract_markers(line: str, word_base: int, typed_notes: frozenset[int] = fr
     return _Line(stripped, markers)
 
 
+#: How many lines into a text its front matter may run (title, dateline, speaker, a portal's or an
+#: article's lines before them).
+_FRONT_LINES = 40
+#: An address to the meeting ending a line it was run into (「…镇长顾文涛各位代表：」, a PDF's right-aligned
+#: speaker line and the address below it read as one line).
+_ADDRESS_AT_END = re.compile(r"(?<=[\u4e00-\u9fff])(各位(?:[\u4e00-\u9fff]{1,4})?代表|各位委员|各位同志|同志们)[：:]$")
+
+
+def _address_apart(lines: list[_Line]) -> list[_Line]:
+    """The front matter's lines with an address run into the line before it (`_ADDRESS_AT_END`) set on a
+    line of its own, as the report sets it: the address is where the report's body begins."""
+    apart: list[_Line] = []
+    for index, line in enumerate(lines):
+        found = _ADDRESS_AT_END.search(line.text) if index < _FRONT_LINES and not line.markers else None
+        if found is None:
+            apart.append(line)
+            continue
+        apart += [_Line(line.text[: found.start()], [], line.markup_level), _Line(line.text[found.start() :])]
+    return apart
+
+
 def _join_paragraphs(lines: list[_Line]) -> list[_Line]:
     """Rejoin what page breaks and hard wraps cut: a body line that does not end a sentence continues on
     the next line unless either is a heading. Front-matter lines are joined only where a bracket or the
     「在…会议上」 phrase is left open; letter-spaced titles and names lose their spaces."""
+    lines = _address_apart(lines)
     body_from = next((i for i, line in enumerate(lines) if ADDRESS.match(line.text)), None)
-    if body_from is None or body_from > 12:
+    if body_from is None or body_from > _FRONT_LINES:
         body_from = 0
     joined: list[_Line] = []
     for index, line in enumerate(lines):
@@ -361,6 +383,8 @@ def _join_paragraphs(lines: list[_Line]) -> list[_Line]:
 def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool) -> bool:
     if starts_body or line.markup_level:
         return False
+    if previous.text.startswith(("——", "—")) and _MEETING.search(previous.text) and "会议" not in line.text:
+        return False  # the dateline (「——2026年1月14日在…会议上」) is a line of its own, wherever the front matter ends
     if _open_bracket(previous.text) and (is_heading_line(previous.text) or in_front) and len(line.text) <= 40:
         return True  # 「二、关于《…第十五个」 + 「五年规划纲要（草案）》的说明」
     if in_front:
@@ -390,7 +414,7 @@ def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) ->
     offset = 0
     body_start = 0
     for paragraph in paragraphs:
-        if ADDRESS.match(paragraph.text) and not body_start and len(spans) <= 12:
+        if ADDRESS.match(paragraph.text) and not body_start and len(spans) <= _FRONT_LINES:
             body_start = offset
         spans.append(Paragraph(offset, offset + len(paragraph.text), paragraph.markup_level, paragraph.bold_lead))
         markers.extend((n, offset + at) for n, at in paragraph.markers if n in footnotes)
@@ -406,7 +430,9 @@ def _assemble(paragraphs: list[_Line], footnotes: dict[int, str], style: str) ->
 _DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月\s*([\d一二三四五六七八九十]{1,3})\s*日")
 #: A year and month with no day (「——2024年1月在嘉定区…会议上」): the report's date to the month.
 _MONTH_DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月(?!\s*[\d一二三四五六七八九十]{1,3}\s*日)")
-_MEETING = re.compile(r"在(.{4,60}?(?:会议|大会))上")
+#: The meeting a report was given at: a congress (「…人民代表大会第五次会议」) or a working meeting
+#: (「在棠浦街道2025年年中工作推进会上」「在开发区2025年工作会议上」).
+_MEETING = re.compile(r"在(.{4,60}?(?:会议|大会|(?:推进|动员|总结|部署|工作)会))上")
 _GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
 
 
@@ -479,7 +505,10 @@ _ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
 
 
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
-    for line in front:
+    """The speaker's name and role from the front matter's lines: a line naming a role (「区长 沈嘉言」)
+    first, so that an article's lines before the report (「编者按」) are not read as a name."""
+    with_role = [line for line in front if re.search(_ROLE_END, line)]
+    for line in [*with_role, *(line for line in front if line not in with_role)]:
         if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):
             continue
         match = re.fullmatch(r"(?:(.{2,30}?)[ \t\u3000]+)?((?:[\u4e00-\u9fff·][ \t\u3000]*){1,4}[\u4e00-\u9fff])", line)

@@ -52,8 +52,9 @@ _ABOUT_REPORT = (
     # 报告是谁作的 / 是哪天在人代会上作的: the verb ends the question (「报告里…几月做完」 asks of a project)
     re.compile(rf"{_DELIVERED}[^，,。？?；;]{{0,12}}?{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}[的了]?(?:[？?。]|$)"),
     re.compile(rf"{_GIVES}[^，,。？?；;]{{0,8}}{_DELIVERED}的?[^，,。？?；;]{{0,6}}?(?:是)?{_ASKS}"),  # 作政府工作报告的镇长是谁
-    # 谁作的大场镇2026年政府工作报告, 是谁代表街道办事处作的讲话
+    # 谁作的大场镇2026年政府工作报告, 是谁代表街道办事处作的讲话, 谁在竹岙村村民代表会议上作的这份报告
     re.compile(rf"{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}[^，,。？?；;]{{0,16}}{_DELIVERED}"),
+    re.compile(rf"{_ASKS}在[^，,。？?；;]{{2,24}}?(?:会议|大会|会)上{_GIVES}[^，,。？?；;]{{0,16}}{_DELIVERED}"),
 )
 _ABOUT_REPORT_EN = re.compile(
     r"\b(?:(who)|(when|what date|which day)|(which|what) (?:meeting|session|congress))\b"

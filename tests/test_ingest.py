@@ -178,6 +178,37 @@ def test_a_typed_note_no_marker_cites_explains_the_paragraph_it_follows() -> Non
     assert clean.markers == ((3, clean.text.index("“澜邻议事厅”") + len("“澜邻议事厅”")),)
 
 
+def test_the_front_matter_is_read_where_a_pdf_or_an_article_runs_its_lines_together() -> None:
+    """A PDF's right-aligned speaker line and the address under it come out as one line
+    (「…镇长顾文涛各位代表：」); an article puts an editor's note and a data card before the report, so that
+    the address is far down. The dateline, the speaker and the address are still lines of their own, and
+    the speaker is the line naming a role, not the editor's note's heading."""
+    pdf = parse_document(
+        "黛溪镇人民政府工作报告\n——2025年1月10日在黛溪镇第十八届人民代表大会第五次会议上\n"
+        "黛溪镇人民政府镇长顾文涛各位代表：\n现在，我代表镇人民政府，向大会报告工作。\n一、2024年工作回顾\n全年完成投资21.8亿元。\n",
+        "daixi.txt",
+    ).metadata
+    assert (pdf.town, pdf.date, pdf.speaker) == ("黛溪镇", "2025-01-10", "顾文涛")
+    card = "".join(f"{n}亿元\n同比增长{n}%\n" for n in range(1, 9))
+    article = parse_document(
+        f"全文来了！2026年澧川区政府工作报告\n编者按\n1月14日上午，澧川区人代会开幕。\n数说2025\n{card}政府工作报告\n"
+        "——2026年1月14日在澧川区第五届人民代表大会第六次会议上\n澧川区人民政府区长 沈嘉言\n各位代表：\n现在，我代表区人民政府报告工作。\n"
+        "一、2025年工作回顾\n全年地区生产总值1286.4亿元。\n",
+        "lichuan.html",
+    ).metadata
+    assert (article.town, article.date, article.speaker) == ("澧川区", "2026-01-14", "沈嘉言")
+
+
+def test_a_working_meeting_names_the_place_that_reports_to_it() -> None:
+    """A subdistrict's half-year review is given at its own working meeting (「推进会」), not a congress."""
+    meta = parse_document(
+        "棠浦街道2025年上半年工作回顾和下半年工作安排\n——2025年7月10日在棠浦街道2025年年中工作推进会上\n街道办事处主任 邵明远\n"
+        "同志们：\n一、上半年工作回顾\n1—6月完成税收3.2亿元。\n",
+        "tangpu.txt",
+    ).metadata
+    assert (meta.town, meta.date, meta.speaker, meta.meeting) == ("棠浦街道", "2025-07-10", "邵明远", "棠浦街道2025年年中工作推进会")
+
+
 def test_a_note_no_marker_cites_explains_the_term_it_defines() -> None:
     """A portal page lists its notes at the end and marks no term in the text (「<ol class="notes">」): each
     note is cited after the first mention of the term it opens by defining, quoted or not, and a note

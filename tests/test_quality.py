@@ -158,7 +158,10 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     district's Word file with no heading styles, its headings bold runs (琅溪区). Session 22: a town's plain
     text with 「名词解释」 (柘塘镇), a subdistrict's portal page whose notes are a list at the end citing no
     term (菱溪街道), a township's Word file with real footnotes and a table of 民生实事 (槎浦乡) and a county's
-    Markdown with a bullet list of targets and a pipe table (沅湖县).
+    Markdown with a bullet list of targets and a pipe table (沅湖县); then a town's PDF whose speaker line
+    and address come out as one line (黛溪镇), a subdistrict's half-year review at its working meeting in a
+    GBK Notepad file (棠浦街道: 「同志们：」, 「推进会」) and a village's Word file with bold runs for headings
+    (竹岙村).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
