@@ -44,6 +44,70 @@ _PHRASAL_VERBS = (
     (re.compile(r"\b(?:put|puts|putting) forward\b"), "propose"),
     (re.compile(r"\b(?:sign|signs|signed|signing) up\b"), "register"),
 )
+#: The reports' own words for the terms of government work reports as their official English translations
+#: and the English press write them: the dictionary glosses a word's general senses ("new" 更新, "job"
+#: 零活/事情, "visit" 拜访), which a report does not mean, and has no entry for a compound ("high-tech",
+#: "fixed-asset"). A term found here is read as these words, before and instead of the dictionary.
+REPORT_TERMS = {
+    "new jobs": "新增就业 就业岗位",
+    "jobs": "就业 岗位",
+    "job": "就业 岗位",
+    "employment": "就业",
+    "unemployment rate": "失业率",
+    "new": "新增 新建",
+    "tourist visits": "游客 人次 接待",
+    "visitors": "游客",
+    "tourists": "游客",
+    "tourism revenue": "旅游收入",
+    "tax revenue": "税收",
+    "fiscal revenue": "财政收入 一般公共预算收入",
+    "general public budget revenue": "一般公共预算收入",
+    "general public budget expenditure": "一般公共预算支出",
+    "high-tech": "高新技术",
+    "above-scale": "规模以上 规上",
+    "above designated size": "规模以上 规上",
+    "industrial output": "工业总产值 产值",
+    "output value": "产值",
+    "fixed-asset investment": "固定资产投资",
+    "retail sales": "社会消费品零售总额 零售",
+    "foreign trade": "进出口 外贸",
+    "imports and exports": "进出口",
+    "imports plus exports": "进出口",
+    "exports": "出口",
+    "per capita disposable income": "人均可支配收入",
+    "disposable income": "可支配收入",
+    "school places": "学位",
+    "elderly care beds": "养老床位",
+    "care beds": "养老床位 床位",
+    "elderly canteens": "长者食堂 助餐",
+    "old neighbourhoods": "老旧小区",
+    "old neighborhoods": "老旧小区",
+    "old residential compounds": "老旧小区",
+    "affordable rental housing": "保障性租赁住房",
+    "urban villages": "城中村",
+    "livelihood projects": "民生实事",
+    "practical projects": "民生实事",
+    "households": "户数 居民",
+    "subsidy": "补贴 补助",
+    "subsidies": "补贴 补助",
+    "total investment": "总投资",
+    "village collective": "村级集体 集体经济",
+    "collective economy": "集体经济",
+    "sewage treatment": "污水处理",
+    "tap water": "自来水",
+    "forest coverage": "森林覆盖率",
+    "green space": "绿地",
+    "pocket parks": "口袋公园",
+    "receive": "接待",
+    "received": "接待",
+    "by the end of": "",
+    "lifts": "电梯 加装电梯",
+    "elevators": "电梯 加装电梯",
+}
+_REPORT_TERM = re.compile(
+    r"\b(" + "|".join(re.escape(term).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for term in sorted(REPORT_TERMS, key=len, reverse=True)) + r")\b"
+)
+_REPORT_WORDS = {re.sub(r"[\s-]+", "", term): words for term, words in REPORT_TERMS.items()}
 #: A run of capitalized words, as names are written in English ("Zhu Junfeng", "Hongguang Village").
 _CAPITALIZED_RUN = re.compile(r"[A-Z][a-z]+(?:[ -][A-Z][a-z]+)*")
 #: A Chinese word a name can be: two to six characters.
@@ -90,6 +154,10 @@ def translated_tokens(
     lowered = question.lower()
     for phrasal, word in _PHRASAL_VERBS:
         lowered = phrasal.sub(word, lowered)
+    for term in _REPORT_TERM.findall(lowered):  # "high-tech", "high tech": one term
+        words = _REPORT_WORDS[re.sub(r"[\s-]+", "", term)]
+        tokens += [t for word in words.split() for t in tokenize(word) if len(t) >= 2 and t in vocabulary]
+    lowered = _REPORT_TERM.sub(" ", lowered)
     for word in _WORD.findall(lowered):
         if word in STOPWORDS or word in _NOT_TOPICS:
             continue

@@ -42,6 +42,16 @@ def test_a_phrasal_verb_is_read_as_the_word_of_its_meaning() -> None:
     assert "设立" in translated_tokens("Which fund did the town set up?", tokenize, vocabulary)
 
 
+def test_a_term_of_the_reports_is_read_as_the_reports_write_it() -> None:
+    """The dictionary glosses "new" as 更新 and "job" as 零活 or 事情, and has no "high-tech": the terms of
+    government work reports are read as the reports write them (`REPORT_TERMS`), before the dictionary."""
+    tokenize = BM25Tokenizer([]).tokenize
+    vocabulary = {"新增", "就业", "岗位", "更新", "事情", "高新技术", "企业", "游客", "人次", "拜访", "目标"}
+    assert set(translated_tokens("How many new jobs did Songnan create in 2024?", tokenize, vocabulary)) == {"新增", "就业", "岗位"}
+    assert set(translated_tokens("How many high-tech enterprises by the end of 2024?", tokenize, vocabulary)) == {"高新技术", "企业"}
+    assert set(translated_tokens("How many tourist visits last year?", tokenize, vocabulary)) == {"游客", "人次"}
+
+
 def test_names_spelled_in_pinyin_are_matched_by_sound_to_the_corpus_words() -> None:
     """"Hongguang Village" → 红光 ("Village" is left to the dictionary), "Zhu Junfeng" → 朱峻峰 as one
     name, every reading of a heteronym (庙行 is "miaohang"); English words and words the corpus lacks
