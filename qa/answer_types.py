@@ -145,6 +145,9 @@ class AnswerType:
     whole: str = ""
     #: a count or an area asked as it stands now (`_ASKS_STOCK`): a figure said to be added does not answer
     stock: bool = False
+    #: the measure an amount asked names (`_MONEY_MEASURES`: 「总产值是多少」 → 总产值): a sentence that does not
+    #: write it gives another measure's amount
+    measure: str | None = None
 
     @property
     def missing(self) -> str:
@@ -305,6 +308,37 @@ _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 #: A rate a question names by its word (「城镇登记失业率」「签约率」「森林覆盖率」): not a change or ratio in
 #: general (增长率, 比率), which any figure of the change answers.
 _NAMED_RATE = re.compile(r"[\u4e00-\u9fff]{2}率")
+_SALES = ("销售额", "销售收入", "营业额", "营业收入", "营收")
+_INVESTMENT = ("投资", "投入")
+_SUBSIDY = ("补贴", "补助", "资助", "奖补", "补偿", "救助")
+#: The measure an amount asked names (「商品销售额是多少」「一般公共预算支出总共是多少」「要补贴多少钱」), with
+#: the words a report writes it in: a sentence holding none of them gives another measure's amount
+#: (「营业收入2160亿元」 for 「规上工业总产值是多少」, 「收入98.63亿元」 for 「支出」).
+_MONEY_MEASURES = {
+    **dict.fromkeys(_SALES, _SALES),
+    "出口额": ("出口",),
+    "进出口额": ("进出口",),
+    "交易额": ("交易", "成交"),
+    "成交额": ("交易", "成交"),
+    "总产值": ("产值",),
+    "产值": ("产值",),
+    "生产总值": ("生产总值",),
+    "税收收入": ("税收",),
+    "税收": ("税收",),
+    "支出": ("支出",),
+    "收入": ("收入",),
+    "总投资": _INVESTMENT,
+    "投资额": _INVESTMENT,
+    "投资": _INVESTMENT,
+    **dict.fromkeys(_SUBSIDY, _SUBSIDY),
+    "资金": ("资金", "经费", "资助"),
+    "利润": ("利润",),
+}
+_MEASURE_WORDS = "|".join(sorted(_MONEY_MEASURES, key=len, reverse=True))
+_ASKED_AMOUNT = re.compile(
+    rf"({_MEASURE_WORDS})(?:总额|总量)?(?:总共|一共|共|合计)?(?:是|有|达到|为|达|到)?了?(?:多少|几)"
+    rf"|多少(?:钱的?)?[\u4e00-\u9fff]{{0,4}}({_MEASURE_WORDS})"
+)
 _RATES_IN_GENERAL = ("增长率", "比率", "效率", "频率", "概率", "速率", "百分率")
 #: A weight, volume or energy a question asks in (「一共产了多少吨」「多少标箱」): only a figure in it answers,
 #: not the area or the money the same sentence gives (「种植面积5200亩，年产值1.12亿元」).
@@ -387,10 +421,12 @@ def expected_answer(question: str) -> AnswerType:
             stage = _stage(question) if kind == "date" else None
             rate_word = _rate_word(question) if kind == "rate" else None
             change = kind == "rate" and bool(_ASKS_CHANGE.search(question))
+            amount = _ASKED_AMOUNT.search(question) if kind == "money" or (kind == "count" and unit is None) else None
+            measure = (amount.group(1) or amount.group(2)) if amount else None
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change, whole, stock,
+                rate_word, change, whole, stock, measure,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -426,6 +462,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if len(simplified := to_simplified(text)) == len(text):
         text = simplified
     if answer.rate_word and answer.rate_word not in text:
+        return []
+    if answer.measure and not any(word in text for word in _MONEY_MEASURES[answer.measure]):
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "area" and answer.unit:  # a length asked is not answered by an area, nor the other way

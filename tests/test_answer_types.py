@@ -366,6 +366,20 @@ def test_a_part_of_a_total_named_without_its_figure_is_answered_where_the_part_i
     assert expected_answer("庙行镇2023年1月的政府工作报告里，盗窃类案件接警数下降了多少？").part is None
 
 
+def test_an_amount_asked_by_its_measure_is_answered_where_the_measure_is_written() -> None:
+    """「规上工业总产值是多少」 names what the amount measures: 「营业收入2160亿元」 is another measure's amount,
+    and a report writes one measure in several words (营业额, 销售额, 营业收入)."""
+    output = expected_answer("友谊路街道2024年规上工业总产值是多少？")
+    assert output.measure == "总产值"
+    assert not has_span("四大产业集群全年实现营业收入2160亿元，占全区规模以上企业营业收入的58.3%", output)
+    assert has_span("完成规模以上工业总产值152.6亿元，增长7.1%", output)
+    sales = expected_answer("那家仓储店2022年营业额有多少？")
+    assert has_span("当年实现销售额约 4.2 亿元", sales)
+    assert expected_answer("去年“泽才计划”实际发放了多少人才资助资金？").measure == "资金"  # the phrase's last word
+    assert not has_span("老人每餐自付3元", expected_answer("村“幸福食堂”一年村里要补贴多少钱？"))
+    assert expected_answer("今年的10件民生实事镇里准备投多少钱？").measure is None  # no measure named
+
+
 def test_a_count_asked_as_it_stands_now_is_not_answered_by_what_a_year_added() -> None:
     """「现在总共有多少家」 asks where a total stands: 「新认定…11家」「新增学位540个」 are what a year added,
     and a count in 人次 counts visits, not people; a clause saying where the total stands answers."""
