@@ -145,8 +145,9 @@ class AnswerType:
     whole: str = ""
     #: a count or an area asked as it stands now (`_ASKS_STOCK`): a figure said to be added does not answer
     stock: bool = False
-    #: the measure an amount asked names (`_MONEY_MEASURES`: 「总产值是多少」 → 总产值): a sentence that does not
-    #: write it gives another measure's amount
+    #: the measure an amount or a population asked names (`_MONEY_MEASURES`, `_POPULATION_MEASURES`:
+    #: 「总产值是多少」 → 总产值, 「常住人口有多少」 → 常住人口): a sentence that does not write it gives another
+    #: measure's figure
     measure: str | None = None
 
     @property
@@ -334,6 +335,10 @@ _MONEY_MEASURES = {
     "资金": ("资金", "经费", "资助"),
     "利润": ("利润",),
 }
+#: The population counted (「常住人口有多少」): a count of people that names none of these is of other people
+#: (「受益居民1384户」「服务群众23万人次」), and a report keeps its residents and its registered people apart.
+_POPULATION_MEASURES = {"常住人口": ("常住人口",), "户籍人口": ("户籍人口",), "人口": ("人口",)}
+_ASKED_POPULATION = re.compile(r"(常住人口|户籍人口|人口)[^，,。？?]{0,6}?(?:多少|几)")
 _MEASURE_WORDS = "|".join(sorted(_MONEY_MEASURES, key=len, reverse=True))
 _ASKED_AMOUNT = re.compile(
     rf"({_MEASURE_WORDS})(?:总额|总量)?(?:总共|一共|共|合计)?(?:是|有|达到|为|达|到)?了?(?:多少|几)"
@@ -422,7 +427,8 @@ def expected_answer(question: str) -> AnswerType:
             rate_word = _rate_word(question) if kind == "rate" else None
             change = kind == "rate" and bool(_ASKS_CHANGE.search(question))
             amount = _ASKED_AMOUNT.search(question) if kind == "money" or (kind == "count" and unit is None) else None
-            measure = (amount.group(1) or amount.group(2)) if amount else None
+            population = _ASKED_POPULATION.search(question) if kind == "count" else None
+            measure = population.group(1) if population else (amount.group(1) or amount.group(2)) if amount else None
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
@@ -463,7 +469,7 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         text = simplified
     if answer.rate_word and answer.rate_word not in text:
         return []
-    if answer.measure and not any(word in text for word in _MONEY_MEASURES[answer.measure]):
+    if answer.measure and not any(word in text for word in {**_MONEY_MEASURES, **_POPULATION_MEASURES}[answer.measure]):
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "area" and answer.unit:  # a length asked is not answered by an area, nor the other way

@@ -378,6 +378,10 @@ def test_an_amount_asked_by_its_measure_is_answered_where_the_measure_is_written
     assert expected_answer("去年“泽才计划”实际发放了多少人才资助资金？").measure == "资金"  # the phrase's last word
     assert not has_span("老人每餐自付3元", expected_answer("村“幸福食堂”一年村里要补贴多少钱？"))
     assert expected_answer("今年的10件民生实事镇里准备投多少钱？").measure is None  # no measure named
+    # a population is counted as the report names it: residents and registered people are kept apart
+    residents = expected_answer("杨行镇现在常住人口有多少？")
+    assert residents.measure == "常住人口" and has_span("年末全市常住人口612.8万人", residents)
+    assert not has_span("街道户籍人口9.42万人", residents) and not has_span("受益居民1384户", residents)
 
 
 def test_a_count_asked_as_it_stands_now_is_not_answered_by_what_a_year_added() -> None:
