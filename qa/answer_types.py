@@ -272,11 +272,12 @@ _STATED_TOTAL = (
     r"(?:里头|里面|里边|当中|之中|其中|里|中)"
     r"|的(?![^，,的]*报告)(?P<named_whole>[^\d的，,。？?！!]{1,8}?)(?:里头|里面|里边|当中|之中|(?:里|中)(?=[，,有])))[，,]?\s*"
 )
-_PART_OF_TOTAL = re.compile(
-    rf"{_STATED_TOTAL}(?P<part>[^，,。？?！!]{{2,24}}?)(?:多少|几|百分之|占比)"
+_PART_OF_TOTAL = (
+    re.compile(rf"{_STATED_TOTAL}(?P<part>[^，,。？?！!]{{2,24}}?)(?:多少|几|百分之|占比)"),
     # or the part after the question word: 「186家企业里有多少家是外资企业」「14家企业中，有几家在智造港」
-    rf"|{_STATED_TOTAL.replace('?P<whole>', '?P<whole_after>').replace('?P<named_whole>', '?P<named_whole_after>')}"
-    rf"有?(?:多少|几)\s*(?:[{COUNT_UNITS}]|成)?\s*(?:是|在|属于|来自|为)(?P<part_after>[^，,。？?！!]{{2,24}})"
+    re.compile(
+        rf"{_STATED_TOTAL}有?(?:多少|几)\s*(?:[{COUNT_UNITS}]|成)?\s*(?:是|在|属于|来自|为)(?P<part>[^，,。？?！!]{{2,24}})"
+    ),
 )
 #: Characters of a question's wording, not of what it names (「…的有」「…占了」「那块」「自己就」).
 _WORDING = frozenset("的了有那这自己就光占是为单独块些")
@@ -339,6 +340,7 @@ _MONEY_MEASURES = {
 #: (「受益居民1384户」「服务群众23万人次」), and a report keeps its residents and its registered people apart.
 _POPULATION_MEASURES = {"常住人口": ("常住人口",), "户籍人口": ("户籍人口",), "人口": ("人口",)}
 _ASKED_POPULATION = re.compile(r"(常住人口|户籍人口|人口)[^，,。？?]{0,6}?(?:多少|几)")
+_MEASURES = {**_MONEY_MEASURES, **_POPULATION_MEASURES}
 _MEASURE_WORDS = "|".join(sorted(_MONEY_MEASURES, key=len, reverse=True))
 _ASKED_AMOUNT = re.compile(
     rf"({_MEASURE_WORDS})(?:总额|总量)?(?:总共|一共|共|合计)?(?:是|有|达到|为|达|到)?了?(?:多少|几)"
@@ -438,12 +440,13 @@ def expected_answer(question: str) -> AnswerType:
 
 
 def _part_of_total(question: str) -> tuple[str | None, str]:
-    """`AnswerType.part` and `AnswerType.whole` of a question asking a part of a total (`_PART_OF_TOTAL`)."""
-    if not (match := _PART_OF_TOTAL.search(question)):
+    """`AnswerType.part` and `AnswerType.whole` of a question asking a part of a total (`_PART_OF_TOTAL`):
+    the leftmost match, the part before the question word on a tie."""
+    found = [match for pattern in _PART_OF_TOTAL if (match := pattern.search(question))]
+    if not found:
         return None, ""
-    groups = match.groupdict()
-    whole = next((groups[name] for name in ("whole", "named_whole", "whole_after", "named_whole_after") if groups[name]), "")
-    return groups["part"] or groups["part_after"], whole
+    match = min(found, key=lambda m: m.start())
+    return match["part"], match["whole"] or match["named_whole"] or ""
 
 
 def _rate_word(question: str) -> str | None:
@@ -469,7 +472,7 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         text = simplified
     if answer.rate_word and answer.rate_word not in text:
         return []
-    if answer.measure and not any(word in text for word in {**_MONEY_MEASURES, **_POPULATION_MEASURES}[answer.measure]):
+    if answer.measure and not any(word in text for word in _MEASURES[answer.measure]):
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "area" and answer.unit:  # a length asked is not answered by an area, nor the other way

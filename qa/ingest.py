@@ -38,7 +38,7 @@ from qa.readers import Limits, read_report
 from qa.readers.base import IngestError
 from qa.readers.pages import with_pages
 from qa.readers.text import read_text as read_text  # re-exported: the decoder of .txt/.md
-from qa.sections import ADDRESS, ENUMERATED_START, build_sections, is_heading_line
+from qa.sections import ADDRESS, ADDRESS_WORDS, ENUMERATED_START, build_sections, is_heading_line
 from qa.storage import file_sha256
 from qa.text import looks_traditional, to_simplified
 
@@ -344,7 +344,7 @@ def _extract_markers(line: str, word_base: int, typed_notes: frozenset[int] = fr
 _FRONT_LINES = 40
 #: An address to the meeting ending a line it was run into (「…镇长顾文涛各位代表：」, a PDF's right-aligned
 #: speaker line and the address below it read as one line).
-_ADDRESS_AT_END = re.compile(r"(?<=[\u4e00-\u9fff])(各位(?:[\u4e00-\u9fff]{1,4})?代表|各位委员|各位同志|同志们)[：:]$")
+_ADDRESS_AT_END = re.compile(rf"(?<=[\u4e00-\u9fff])({ADDRESS_WORDS})[：:]$")
 
 
 def _address_apart(lines: list[_Line]) -> list[_Line]:
