@@ -104,6 +104,10 @@ _CIRCLED_REF = re.compile(rf"([{_CIRCLED}])")
 #: were headings with nothing under them, and it pushed the front matter out of reach.
 _CONTENTS_TITLE = re.compile(r"^目\s*录$")
 _CONTENTS_ENTRY = re.compile(r"^(?:[^.…·．]{1,80}?\s*[.…·．]{4,}\s*\d{1,3}\s*)+$")
+#: A page number a text copied out of a PDF keeps on a line of its own (「— 3 —」「- 3 -」「第3页」「3/9」).
+_PAGE_NUMBER_LINE = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4})$")
+#: A note's line at least this long that ends mid-sentence was wrapped: the next line goes on with it.
+_WRAPPED_NOTE_LINE = 20
 #: The bare heading over a report's typed notes (「名词解释」「注释」): no text of the report's own.
 _NOTES_HEADING = re.compile(r"^(?:名词解释|注释|附注|注)[：:]?$")
 
@@ -156,13 +160,19 @@ def clean_text(raw: str) -> CleanText:
 
     typed_notes = typed_note_numbers(raw)
     follows: dict[int, int] = {}  # a typed note → how many lines stood before it (`_cite_uncited_notes`)
-    physical_lines = (_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n"))
+    wrapped_note: int | None = None  # the note whose last line was cut by a hard wrap
+    physical_lines = _without_page_lines([_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")])
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
             continue
         if _CONTENTS_TITLE.match(line) or _CONTENTS_ENTRY.match(line):
             continue
         definition = _footnote_definition(line, highest_marker, last_footnote, last_was_footnote, lines, typed_notes)
+        if definition is None and wrapped_note is not None and not is_heading_line(line) and not ENUMERATED_START.match(line):
+            footnotes[wrapped_note] += _strip_markup(line)  # a hard wrap inside a note (a text copied out of a PDF)
+            wrapped_note = wrapped_note if len(line) >= _WRAPPED_NOTE_LINE and line[-1] not in _TERMINAL else None
+            continue
+        wrapped_note = None
         if definition is not None:
             n, note = definition
             if n <= last_footnote and last_was_footnote and n in footnotes:
@@ -173,6 +183,8 @@ def clean_text(raw: str) -> CleanText:
                 last_footnote = max(last_footnote, n)
                 if n in typed_notes:
                     follows.setdefault(n, len(lines))
+                if len(line) >= _WRAPPED_NOTE_LINE and line[-1] not in _TERMINAL:
+                    wrapped_note = n
             last_was_footnote = True
             continue
         last_was_footnote = False
@@ -210,6 +222,33 @@ def clean_text(raw: str) -> CleanText:
     _cite_uncited_notes(lines, footnotes, follows)
     paragraphs = _join_paragraphs(lines)
     return _assemble(paragraphs, footnotes, style)
+
+
+def _without_page_lines(lines: list[str]) -> list[str]:
+    """A text copied out of a PDF keeps each page's number (`_PAGE_NUMBER_LINE`) and running header on
+    lines of their own, inside paragraphs: both go. A running header is a line next to a page number
+    (blank lines apart) that recurs, its digits masked, beside another page number."""
+    numbered = [i for i, line in enumerate(lines) if _PAGE_NUMBER_LINE.match(line)]
+    if not numbered:
+        return lines
+
+    def beside(i: int) -> list[int]:
+        near = []
+        for step in (-1, 1):
+            j = i + step
+            while 0 <= j < len(lines) and not lines[j]:
+                j += step
+            if 0 <= j < len(lines) and not _PAGE_NUMBER_LINE.match(lines[j]):
+                near.append(j)
+        return near
+
+    masked = [re.sub(r"\d+", "#", line) for line in lines]
+    counts: dict[str, int] = {}
+    for i in numbered:
+        for key in {masked[j] for j in beside(i)}:
+            counts[key] = counts.get(key, 0) + 1
+    drop = set(numbered) | {j for i in numbered for j in beside(i) if counts[masked[j]] >= 2 and len(lines[j]) <= 40}
+    return [line for i, line in enumerate(lines) if i not in drop]
 
 
 #: The term a note opens by defining: 「“一街两巷”：指…」「长者照护之家：指…」 (group 1, without its quotes).

@@ -110,6 +110,25 @@ def test_page_broken_paragraphs_are_one_again() -> None:
     assert "全力以“复”稳增长。成立复工复产工作专班，迅速推动全镇复工复产" in markdown
 
 
+def test_a_text_copied_out_of_a_pdf_loses_its_page_lines_and_keeps_its_notes_whole() -> None:
+    """Copied out of a PDF, a text keeps each page's number and running header on lines of their own,
+    inside a paragraph, and its notes wrapped as the page wrapped them."""
+    raw = (
+        "石埭乡政府工作报告\n各位代表：\n"
+        "全乡10个行政村集体经济总收入全部超过30万元，其中经营性收入超过\n"
+        "- 3 -\n\n石埭乡2024年政府工作报告\n"
+        "50万元的村达到6个。深化“强村公司”①运营，乡级强村公司全年实现经营收入1260万元。\n"
+        "- 4 -\n\n石埭乡2024年政府工作报告\n"
+        "注释：\n"
+        "①强村公司：由乡镇统筹或村级集体经济组织出资组建，以增加村级集体经济\n"
+        "收入为主要目的的企业，经营收益按出资比例向各村分红。\n"
+    )
+    clean = clean_text(raw)
+    assert "其中经营性收入超过50万元的村达到6个。" in clean.text
+    assert "- 3 -" not in clean.text and "石埭乡2024年政府工作报告" not in clean.text
+    assert clean.footnotes[0].text.endswith("收入为主要目的的企业，经营收益按出资比例向各村分红。")
+
+
 def test_broken_heading_is_one_line() -> None:
     text = seed("001").text
     assert "\n二、关于《大场镇国民经济和社会发展第十五个五年规划纲要（草案）》的说明\n" in text
