@@ -297,20 +297,26 @@ def text_kind(retriever: Retriever, hits: list[Hit]) -> str:
     return REPORT if metadata is not None and (metadata.periods_reviewed or metadata.periods_planned) else OTHER_TEXT
 
 
+#: A reply on a period no report covers lists the reports when a question names no town and there are
+#: at most this many (a library of articles is not listed).
+LISTED_REPORTS = 12
+
+
 def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, results_covered: bool = True) -> str | None:
-    """When the question names a town and a period no report of that town covers (`covered` false), or
-    asks what was achieved in a period its reports only plan or review in part (`results_covered`
-    false): which reports of that town exist, and the periods they review and plan."""
-    if not intent.towns or (covered and results_covered):
+    """When the question names a period no report of the town it names (or, naming none, no report)
+    covers (`covered` false), or asks what was achieved in a period its reports only plan or review in
+    part (`results_covered` false): which reports of that town exist, and the periods they review and plan."""
+    if covered and results_covered:
         return None
     lines = []
     for document in retriever.documents:
         meta = document.metadata
-        if meta.town not in intent.towns:
+        if meta.town not in intent.towns and (intent.towns or len(retriever.documents) > LISTED_REPORTS):
             continue
         reviewed = "、".join(p.label for p in meta.periods_reviewed) or "—"
         planned = "、".join(p.label for p in meta.periods_planned) or "—"
-        lines.append(f"· {meta.town} {meta.title or document.source}（{meta.date or '日期不详'}；回顾 {reviewed}，部署 {planned}）")
+        named = " ".join(part for part in (meta.town, meta.title or document.source) if part)
+        lines.append(f"· {named}（{meta.date or '日期不详'}；回顾 {reviewed}，部署 {planned}）")
     asked = "、".join(f"{y}年" for y in intent.years)
     read_as = "，".join(f"“{word}”按提问日期读作{year}年" for word, year in intent.relative_years)
     if covered:  # the period is spoken of, but only as a plan or in part

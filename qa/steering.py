@@ -240,10 +240,16 @@ class ChunkTable:
     def covers(self, reading: QueryReading) -> bool:
         """Whether some indexed report of the towns the question names speaks of one of the years it
         names: a year it reviews or plans, the year it was given, or a year its text names (a five-year
-        plan's span alone does not count: 「十四五」 in a 2023 report says nothing of 2024). True when the
-        question names no town or no year."""
-        if not reading.towns or not reading.years:
+        plan's span alone does not count: 「十四五」 in a 2023 report says nothing of 2024). A question
+        naming no town asks about any report: some report must speak of a year it writes out as a year
+        (「到2030年」, not 「1927·鲁迅…书局」; a 「今年」 is read against the day asked, which says nothing of text
+        that is not a work report). True when the question names no year."""
+        if not reading.years:
             return True
+        if not reading.towns:
+            relative = {year for _, year in reading.relative_years}
+            written = {year for year in reading.years if year not in relative and (reading.foreign or f"{year}年" in reading.text)}
+            return not written or any(year in spoken for spoken in self.doc_spoken_years for year in written)
         return any(
             town in reading.towns and any(y in spoken for y in reading.years)
             for town, spoken in zip(self.doc_town_names, self.doc_spoken_years, strict=True)

@@ -62,7 +62,9 @@ def test_filters_and_coverage(index: LoadedIndex) -> None:
     assert not table.allowed(town=None, year=1999, sources=None).any()
     assert table.covers(read_question(f"{town}2023年", table.towns))
     assert not table.covers(read_question(f"{town}1999年", table.towns))
-    assert table.covers(read_question("2023年", table.towns)), "no town named: nothing to check"
+    assert table.covers(read_question("2023年", table.towns)), "no town named: any report"
+    assert not table.covers(read_question("到1999年要达到多少", table.towns)), "a year no report speaks of"
+    assert table.covers(read_question("今年要达到多少", table.towns, this_year=1999)), "「今年」 is the asker's, not the text's"
     assert table.town_match((town,)).sum() == allowed.sum()
 
 
