@@ -308,6 +308,34 @@ def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, resu
     part (`results_covered` false): which reports of that town exist, and the periods they review and plan."""
     if covered and results_covered:
         return None
+    asked = "、".join(f"{y}年" for y in intent.years)
+    if covered:  # the period is spoken of, but only as a plan or in part
+        whole = "全年" if intent.whole_year else ""
+        head = f"已收录的{'、'.join(intent.towns)}报告只有{asked}的工作安排或部分时期的回顾，没有{asked}{whole}的实际完成情况。"
+    else:
+        head = f"已收录的报告没有涉及{'、'.join(intent.towns)}{asked}的内容。"
+    return head + _reports_listed(retriever, intent)
+
+
+def in_passing_gap(retriever: Retriever, intent: QueryReading, years: tuple[int, ...], candidates: list[Candidate], subject: Subject) -> str | None:
+    """When the reports the question asks about name a year it names only in passing (`SearchResult.in_passing`:
+    「计划于2027年底前建成」 in a report on 2025 and 2026) and no sentence on its subject names that year: what
+    they say of the subject is of other years. The reply says so, and which reports there are. An English
+    question's subject is its words' glosses, which cover no sentence: any sentence naming the year will do."""
+    if not years:
+        return None
+    about = [c for c in candidates if intent.foreign or c.coverage >= decision_model()["partial_coverage"]]
+    if any(re.search(rf"{year}\s*年", c.text) for c in about for year in years):
+        return None
+    asked = "、".join(f"{y}年" for y in years)
+    head = f"已收录的{'、'.join(intent.towns)}报告只在个别地方提到{asked}，没有讲到{asked}的这方面情况。"
+    return head + _reports_listed(retriever, intent)
+
+
+def _reports_listed(retriever: Retriever, intent: QueryReading) -> str:
+    """How a reply on a period lists the reports there are: those of the towns the question names, or
+    all of them when it names none and there are few (`LISTED_REPORTS`), with the periods they review
+    and plan; and how a relative year was read."""
     lines = []
     for document in retriever.documents:
         meta = document.metadata
@@ -317,16 +345,8 @@ def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, resu
         planned = "、".join(p.label for p in meta.periods_planned) or "—"
         named = " ".join(part for part in (meta.town, meta.title or document.source) if part)
         lines.append(f"· {named}（{meta.date or '日期不详'}；回顾 {reviewed}，部署 {planned}）")
-    asked = "、".join(f"{y}年" for y in intent.years)
     read_as = "，".join(f"“{word}”按提问日期读作{year}年" for word, year in intent.relative_years)
-    if covered:  # the period is spoken of, but only as a plan or in part
-        whole = "全年" if intent.whole_year else ""
-        head = f"已收录的{'、'.join(intent.towns)}报告只有{asked}的工作安排或部分时期的回顾，没有{asked}{whole}的实际完成情况。"
-    else:
-        head = f"已收录的报告没有涉及{'、'.join(intent.towns)}{asked}的内容。"
-    if read_as:
-        head += f"（{read_as}。）"
-    return head + ("\n已收录的报告：\n" + "\n".join(lines) if lines else "")
+    return (f"（{read_as}。）" if read_as else "") + ("\n已收录的报告：\n" + "\n".join(lines) if lines else "")
 
 
 _BARE_FOLLOW_UP = re.compile(r"^(?:那|那么|还有|再问一下)?[^，,。？?]{0,12}(?:呢|怎么样|如何)[？?]?$")
@@ -530,6 +550,8 @@ def read(
     if gap := coverage_gap(retriever, intent, result.covered, result.results_covered):
         missing = "该镇该时期的报告" if not result.covered else "该镇该时期的实际完成情况"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, missing))
+    if gap := in_passing_gap(retriever, intent, result.in_passing, decisive, subject):
+        return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, "该时期的这方面情况"))
     if intent.about_report and (facts := report_facts(question, hits, answer, intent.about_report, retriever, evidence)):
         return replace(reading, settled=facts)
     if subject.terms and features["passage_coverage"] == 0.0 and not untranslated(subject, intent.foreign):

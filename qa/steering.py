@@ -90,12 +90,17 @@ def reviewed_period(section_path: tuple[str, ...], document: IndexedDocument) ->
 def spoken_years(document: IndexedDocument) -> frozenset[int]:
     """The years a report speaks of as such: its date's, those of the years and half-years it reviews
     or plans (not a five-year plan's whole span), and every year its text names (「2024年」)."""
+    return period_years(document) | {int(y) for y in years_with_unit(document.text)}
+
+
+def period_years(document: IndexedDocument) -> frozenset[int]:
+    """The years a report is about: its date's, and those of the years and half-years it reviews or
+    plans (`spoken_years` less the years its text only names)."""
     meta = document.metadata
     years = {int(meta.date[:4])} if meta.date else set()
     for period in (*meta.periods_reviewed, *meta.periods_planned):
         if period.kind != "plan":
             years.update(range(period.start_year, period.end_year + 1))
-    years.update(int(y) for y in years_with_unit(document.text))
     return frozenset(years)
 
 
@@ -175,6 +180,7 @@ class ChunkTable:
         self.opening = np.array([is_opening(c.section_path, c.start) for c in chunks], dtype=bool)
         self.doc_town_names = [documents[s].metadata.town for s in self.sources]
         self.doc_spoken_years = [spoken_years(documents[s]) for s in self.sources]
+        self.doc_period_years = [period_years(documents[s]) for s in self.sources]
         self.doc_reviewed = [documents[s].metadata.periods_reviewed for s in self.sources]
         #: per report, the years, half-years ("H1") and five-year plans it reviews, plans or was given in
         self.doc_periods = [report_periods(documents[s].metadata) for s in self.sources]
@@ -241,19 +247,32 @@ class ChunkTable:
         """Whether some indexed report of the towns the question names speaks of one of the years it
         names: a year it reviews or plans, the year it was given, or a year its text names (a five-year
         plan's span alone does not count: 「十四五」 in a 2023 report says nothing of 2024). A question
-        naming no town asks about any report: some report must speak of a year it writes out as a year
-        (「到2030年」, not 「1927·鲁迅…书局」; a 「今年」 is read against the day asked, which says nothing of text
-        that is not a work report). True when the question names no year."""
-        if not reading.years:
-            return True
-        if not reading.towns:
-            relative = {year for _, year in reading.relative_years}
-            written = {year for year in reading.years if year not in relative and (reading.foreign or f"{year}年" in reading.text)}
-            return not written or any(year in spoken for spoken in self.doc_spoken_years for year in written)
-        return any(
-            town in reading.towns and any(y in spoken for y in reading.years)
-            for town, spoken in zip(self.doc_town_names, self.doc_spoken_years, strict=True)
-        )
+        naming no town asks about any report (`_checked_years`). True when the question names no year."""
+        years = self._checked_years(reading)
+        return not years or any(year in spoken for spoken in self._asked_of(reading, self.doc_spoken_years) for year in years)
+
+    def in_passing(self, reading: QueryReading) -> tuple[int, ...]:
+        """The years the question names that the reports it asks about (`covers`) speak of only in passing:
+        their text names the year (「计划于2027年底前建成」), but none was given in it, reviews it or plans it.
+        What such a report says of the question's subject is of other years, unless a sentence names it."""
+        years = self._checked_years(reading)
+        spoken = self._asked_of(reading, self.doc_spoken_years)
+        about = self._asked_of(reading, self.doc_period_years)
+        return tuple(sorted(y for y in years if any(y in s for s in spoken) and not any(y in a for a in about)))
+
+    @staticmethod
+    def _checked_years(reading: QueryReading) -> set[int]:
+        """The years `covers` checks: all the question names when it names a town; naming none, those it
+        writes out as years (「到2030年」, not 「1927·鲁迅…书局」; a 「今年」 is read against the day asked, which
+        says nothing of text that is not a work report)."""
+        if reading.towns:
+            return set(reading.years)
+        relative = {year for _, year in reading.relative_years}
+        return {year for year in reading.years if year not in relative and (reading.foreign or f"{year}年" in reading.text)}
+
+    def _asked_of(self, reading: QueryReading, per_report: list[frozenset[int]]) -> list[frozenset[int]]:
+        """`per_report` of the reports of the towns the question names, or of all when it names none."""
+        return [years for town, years in zip(self.doc_town_names, per_report, strict=True) if not reading.towns or town in reading.towns]
 
     def covers_results(self, reading: QueryReading) -> bool:
         """Whether a report of the named towns can say what was achieved in a year the question names,

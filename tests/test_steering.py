@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from qa.documents import Metadata
+from qa.documents import Metadata, Period
 from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.query import QueryReading, read_question
 from qa.settings import Settings
@@ -101,6 +101,18 @@ def test_a_report_without_parts_counts_whole_for_results() -> None:
     table = ChunkTable([], {"notice.txt": document})
     assert table.covers_results(read_question("大场镇2024年引进了多少家企业？", table.towns, ""))
     assert not table.covers_results(read_question("大场镇2023年引进了多少家企业？", table.towns, ""))
+
+
+def test_a_year_named_only_in_passing_is_told_apart() -> None:
+    """A report on 2025 and 2026 that names 2027 once (a project's deadline) speaks of 2027 (`covers`) only
+    in passing (`in_passing`): its figures are not 2027's."""
+    text = "一、2025年工作回顾\n汀兰老街更新单元一期工程计划于2027年底前建成。\n二、2026年工作安排\n新建长者食堂1家。"
+    meta = Metadata(town="汀兰街道", date="2026-01-16", periods_reviewed=(Period("year", "2025", 2025, 2025),), periods_planned=(Period("year", "2026", 2026, 2026),))
+    table = ChunkTable([], {"tinglan.txt": IndexedDocument("tinglan.txt", "0" * 64, meta, text, ())})
+    reading = read_question("汀兰街道2027年计划新建几家长者食堂？", table.towns, "")
+    assert table.covers(reading) and table.in_passing(reading) == (2027,)
+    assert table.in_passing(read_question("汀兰街道2026年计划新建几家长者食堂？", table.towns, "")) == ()
+    assert table.in_passing(read_question("2027年计划新建几家长者食堂？", table.towns, "")) == (2027,), "no town: any report"
 
 
 def test_results_named_in_a_look_back_are_covered(index: LoadedIndex) -> None:

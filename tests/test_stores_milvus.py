@@ -130,6 +130,8 @@ def test_the_answer_step_works_on_milvus(on_milvus: Settings, hash_embedder) -> 
     common, rare = retriever.term_idf("发展"), retriever.term_idf("从未出现的词语")
     assert rare > common > 0
     assert retriever.sentence_similarities(result.query_vector, [hit.highlight]).shape == (1,)
+    far = retriever.retrieve("到1999年要达到多少？")  # naming no town: no report speaks of 1999
+    assert (far.covered, far.in_passing) == (False, ())
 
 
 def test_a_build_killed_half_way_leaves_the_previous_generation(on_milvus: Settings, tmp_path: Path) -> None:

@@ -80,6 +80,7 @@ class MilvusRetriever(Retriever):
         # whether reports here carry periods (news articles have none): a year is then steering, not a word
         self._has_periods = any(d.metadata.periods_reviewed or d.metadata.periods_planned for d in self.documents)
         self._document_cache: dict[str, IndexedDocument] = {}
+        self._every_report: ChunkTable | None = None  # the years every report speaks of (`_coverage`)
         self._document_lock = threading.Lock()
         self._df: dict[str, int] = {}
         self._pair_df: dict[str, int] = {}
@@ -251,15 +252,21 @@ class MilvusRetriever(Retriever):
         with self._document_lock:
             return {s: self._document_cache[s] for s in sources if s in self._document_cache}
 
-    def _coverage(self, reading: QueryReading) -> tuple[bool, bool]:
-        """`ChunkTable.covers` and `ChunkTable.covers_results` over the reports of the towns the question names."""
-        if not reading.towns or not reading.years:
-            return True, True
-        from qa.stores.milvus import quote
+    def _coverage(self, reading: QueryReading) -> tuple[bool, bool, tuple[int, ...]]:
+        """`ChunkTable.covers`, `ChunkTable.covers_results` and `ChunkTable.in_passing` over the reports of
+        the towns the question names, or over every report when it names none (read once)."""
+        if not reading.years:
+            return True, True, ()
+        if reading.towns:
+            from qa.stores.milvus import quote
 
-        found = self.store.documents(self.generation, f"town in [{', '.join(map(quote, reading.towns))}]")
-        table = ChunkTable([], {raw["source"]: document_from_json(raw) for raw in found})
-        return table.covers(reading), table.covers_results(reading)
+            found = self.store.documents(self.generation, f"town in [{', '.join(map(quote, reading.towns))}]")
+            table = ChunkTable([], {raw["source"]: document_from_json(raw) for raw in found})
+        else:
+            if self._every_report is None:
+                self._every_report = ChunkTable([], {d.source: d for d in self.documents})
+            table = self._every_report
+        return table.covers(reading), table.covers_results(reading), table.in_passing(reading)
 
 
 class _Probe:

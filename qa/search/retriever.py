@@ -79,6 +79,8 @@ class SearchResult:
     covered: bool  # a report of the towns the question names is about a year it names (`ChunkTable.covers`)
     #: a report of those towns can give the results the question asks of that year (`ChunkTable.covers_results`)
     results_covered: bool = True
+    #: the years named that those reports speak of only in passing (`ChunkTable.in_passing`)
+    in_passing: tuple[int, ...] = ()
 
 
 class Retriever:
@@ -212,10 +214,11 @@ class Retriever:
             self._names = pinyin_names(self.index.lexical.vocabulary)
         return self._names
 
-    def _coverage(self, reading: QueryReading) -> tuple[bool, bool]:
-        """Whether a report of the towns the question names speaks of a year it names, and whether one
-        can give the results it asks of that year (`ChunkTable.covers`, `ChunkTable.covers_results`)."""
-        return self._table.covers(reading), self._table.covers_results(reading)
+    def _coverage(self, reading: QueryReading) -> tuple[bool, bool, tuple[int, ...]]:
+        """Whether a report of the towns the question names speaks of a year it names, whether one can
+        give the results it asks of that year, and the years they speak of only in passing
+        (`ChunkTable.covers`, `ChunkTable.covers_results`, `ChunkTable.in_passing`)."""
+        return self._table.covers(reading), self._table.covers_results(reading), self._table.in_passing(reading)
 
     def _search(
         self, reading: QueryReading, k: int, *, town: str | None, year: int | None, sources: list[str] | None
