@@ -161,8 +161,7 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     Markdown with a bullet list of targets and a pipe table (沅湖县); then a town's PDF whose speaker line
     and address come out as one line (黛溪镇), a subdistrict's half-year review at its working meeting in a
     GBK Notepad file (棠浦街道: 「同志们：」, 「推进会」) and a village's Word file with bold runs for headings
-    (竹岙村). Session 23, held out of the answer decision's fit (`"held_out"`, `bench/fit_answer.py --holdout`):
-    a town's Word file with a 「名词解释」 part (蒲阳镇), a subdistrict's portal page with bold headings run into
+    (竹岙村). Session 23: a town's Word file with a 「名词解释」 part (蒲阳镇), a subdistrict's portal page with bold headings run into
     their paragraphs (汀兰街道), a township's text copied out of a PDF with page numbers inside paragraphs and
     notes wrapped over lines (石埭乡), a county's PDF with a cover and a table of targets (澜江县), a town's
     Markdown with footnotes (青枫镇) and a town's half-year review in Word with bold-run headings (茗山镇).
