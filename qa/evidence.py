@@ -83,14 +83,21 @@ class Subject:
         return sum(w * _found(t, normalized_text) for t, w in self.terms.items()) / total
 
 
-def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable[[str], float]) -> Subject:
+def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable[[str], float], question: str = "") -> Subject:
     """The question's content words: its BM25 tokens less function words, measure words, years and
-    periods, and the names of the places it names (those steer retrieval; they are not the subject)."""
+    periods, and the names of the places it names (those steer retrieval; they are not the subject),
+    whole or in pieces: a place name the tokenizer cuts across its suffix (「张庙街道」 → 「张庙街」「道」)
+    leaves a piece that is no word of the question's once the place is taken out of `question`."""
+    places = list(places)
     place_parts = set()
     for place in places:
         place_parts.add(normalize_for_matching(place))
         short = re.sub(r"(镇|街道|乡|区)$", "", place)
         place_parts.add(normalize_for_matching(short))
+    rest = normalize_for_matching(question)
+    for part in sorted(place_parts, key=len, reverse=True):
+        rest = rest.replace(part, " ") if part else rest
+    place_parts |= {token for token in query_tokens if question and len(token) >= 2 and token not in rest and any(token in part for part in place_parts)}
     terms: dict[str, float] = {}
     for token in query_tokens:
         if (

@@ -12,6 +12,15 @@ def test_subject_drops_places_periods_question_words_and_word_parts() -> None:
     assert list(subject.terms) == ["空气质量"]
 
 
+def test_a_piece_of_a_place_name_cut_across_its_suffix_is_no_subject() -> None:
+    """「张庙街道」 is cut 「张」「庙街」「道」: 「庙街」 is no word of the question once the place is taken out; a
+    word the question also writes outside the place name is (「经济」 of 「梧港经济开发区的经济产值是多少」)."""
+    pieces = subject_of(["张", "庙街", "道", "一共", "税收"], ["张庙街道"], lambda token: 2.0, "张庙街道2023年一共收了多少税收")
+    assert list(pieces.terms) == ["税收"]
+    zone = subject_of(["梧港", "经济", "开发区", "产值"], ["梧港经济开发区"], lambda token: 2.0, "梧港经济开发区的经济产值是多少")
+    assert list(zone.terms) == ["经济", "产值"]
+
+
 def test_english_questions_keep_their_chinese_tokens() -> None:
     subject = subject_of(["kindergarten", "幼儿园"], [], lambda token: 1.0)
     assert list(subject.terms) == ["幼儿园"]
