@@ -81,8 +81,9 @@ _NOT_NAMES_EN = frozenset({
 #: Places ending like a town that are not one (城区, 社区 …).
 _NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区")
 #: A question word inside a would-be place name means the question asks which place, not that it names
-#: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」.
-_ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个")
+#: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」; so does a word
+#: pointing at a thing (「石门到上源那条乡道」: a road, not 「上源那条乡」).
+_ASKING_WHICH = re.compile(r"哪|什么|么样|多少|几个|[这那][条个座家所片块项处]")
 #: The longest name a place spoken of as 「X镇里」「X镇上」 has (「淞南镇里」 names 淞南镇).
 _IN_TOWN_NAME_MAX = 3
 #: Particles, prepositions, verbs and parts of a year no place name holds: 「几个村通过了区里的…」 names no

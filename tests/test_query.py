@@ -74,6 +74,7 @@ def test_a_question_asking_which_place_names_none() -> None:
     assert read_question("共有多少名返乡大学生参加？", TOWNS).unknown_places == ()
     assert read_question("淞南镇有哪个服务区？", TOWNS).unknown_places == ("淞南镇",)
     assert read_question("不要在什么样的山区徒步？", TOWNS).unknown_places == ()
+    assert read_question("石门到上源那条乡道改造好是哪天通车的？", TOWNS).unknown_places == (), "a road pointed at"
 
 
 def test_a_place_the_reports_hold_is_known_whatever_the_words_before_it() -> None:
