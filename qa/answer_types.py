@@ -83,6 +83,8 @@ _SPAN_PATTERNS = {
     "place": re.compile(
         r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:路|街|弄|号|园区|产业园|广场|大厦|大楼|中心|公园|社区|村|苑|小区|站|河|浜|港|基地|楼|馆|园)"
         r"|[\dA-Za-z-]{2,10}\s?地块"  # a plot by its number: 「10-04 地块」
+        # where a sentence says something lies, whatever the place's kind: 「位于青云高速茗山互通西侧」「选址后畈村工业集中区」
+        r"|(?:位于|坐落于|坐落在|选址(?:于|在)?)[^，,。；;：:]{2,24}"
     ),
     # a name and a title in either order (「朱峻峰镇长」, a byline's 「镇长 朱峻峰」); 代表 only as a person's
     # title: 「人民代表大会」 in every report's byline names a meeting, 「我代表…」 is a verb

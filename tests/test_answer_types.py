@@ -262,6 +262,14 @@ def test_a_place_the_question_names_is_no_answer_to_where_it_is() -> None:
     assert expected_answer("德必WE数字文化创意产业园在大场哪个位置？").kind == "place"  # not a name
 
 
+def test_where_a_sentence_says_a_thing_lies_is_a_place() -> None:
+    """「位于…」「选址…」 say where, whatever kind of place follows: an interchange's side, a zone."""
+    asked = expected_answer("茗山智慧物流园具体建在哪个位置？")
+    assert has_span("茗山智慧物流园位于青云高速茗山互通西侧，规划总面积1260亩", asked)
+    assert has_span("项目选址后畈村工业集中区，总投资4800万元", expected_answer("茶叶精深加工中心建在哪儿？"))
+    assert not has_span("茗山智慧物流园规划总面积1260亩，分两期建设", asked)
+
+
 def test_people_cases_machines_and_times_are_counted_in_any_of_their_measure_words() -> None:
     asked = expected_answer("派了多少人下到社区？")
     assert has_span("率先启动 144 名“四类人员”下沉社区", asked) and has_span("服务老人 300 位", asked)
