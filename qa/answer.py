@@ -317,7 +317,7 @@ def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, resu
     return head + _reports_listed(retriever, intent)
 
 
-def in_passing_gap(retriever: Retriever, intent: QueryReading, years: tuple[int, ...], candidates: list[Candidate], subject: Subject) -> str | None:
+def in_passing_gap(retriever: Retriever, intent: QueryReading, years: tuple[int, ...], candidates: list[Candidate]) -> str | None:
     """When the reports the question asks about name a year it names only in passing (`SearchResult.in_passing`:
     「计划于2027年底前建成」 in a report on 2025 and 2026) and no sentence on its subject names that year: what
     they say of the subject is of other years. The reply says so, and which reports there are. An English
@@ -550,7 +550,7 @@ def read(
     if gap := coverage_gap(retriever, intent, result.covered, result.results_covered):
         missing = "该镇该时期的报告" if not result.covered else "该镇该时期的实际完成情况"
         return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, missing))
-    if gap := in_passing_gap(retriever, intent, result.in_passing, decisive, subject):
+    if gap := in_passing_gap(retriever, intent, result.in_passing, decisive):
         return replace(reading, settled=not_covered(question, hits, evidence, answer, gap, "该时期的这方面情况"))
     if intent.about_report and (facts := report_facts(question, hits, answer, intent.about_report, retriever, evidence)):
         return replace(reading, settled=facts)

@@ -88,7 +88,7 @@ def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable
     periods, and the names of the places it names (those steer retrieval; they are not the subject),
     whole or in pieces: a place name the tokenizer cuts across its suffix (「张庙街道」 → 「张庙街」「道」)
     leaves a piece that is no word of the question's once the place is taken out of `question`."""
-    places = list(places)
+    query_tokens, places = list(query_tokens), list(places)
     place_parts = set()
     for place in places:
         place_parts.add(normalize_for_matching(place))
@@ -97,7 +97,8 @@ def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable
     rest = normalize_for_matching(question)
     for part in sorted(place_parts, key=len, reverse=True):
         rest = rest.replace(part, " ") if part else rest
-    place_parts |= {token for token in query_tokens if question and len(token) >= 2 and token not in rest and any(token in part for part in place_parts)}
+    if question:
+        place_parts |= {t for t in query_tokens if len(t) >= 2 and t not in rest and any(t in part for part in place_parts)}
     terms: dict[str, float] = {}
     for token in query_tokens:
         if (
