@@ -343,6 +343,23 @@ _MONEY_MEASURES = {
 _POPULATION_MEASURES = {"常住人口": ("常住人口",), "户籍人口": ("户籍人口",), "人口": ("人口",)}
 _ASKED_POPULATION = re.compile(r"(常住人口|户籍人口|人口)[^，,。？?]{0,6}?(?:多少|几)")
 _MEASURES = {**_MONEY_MEASURES, **_POPULATION_MEASURES}
+#: For each amount's measure, the longer words of other measures that hold one of its words: 「进出口」 writes
+#: another measure than 「出口」 (「外贸进出口总额27.4亿元」 does not say how much was exported), 「营业收入」
+#: another than 「收入」. (A population asked as 「人口」 is answered by 「常住人口」: not so there.)
+_OTHER_MEASURES_WORDS = {
+    measure: tuple(
+        longer for other in set(_MONEY_MEASURES.values()) if other != words for longer in other
+        if any(word in longer and word != longer for word in words)
+    )
+    for measure, words in _MONEY_MEASURES.items()
+}
+
+
+def writes_measure(text: str, measure: str) -> bool:
+    """Whether `text` writes `measure` in one of its words, not only inside another measure's word."""
+    for longer in _OTHER_MEASURES_WORDS.get(measure, ()):
+        text = text.replace(longer, "")
+    return any(word in text for word in _MEASURES[measure])
 _MEASURE_WORDS = "|".join(sorted(_MONEY_MEASURES, key=len, reverse=True))
 _ASKED_AMOUNT = re.compile(
     rf"({_MEASURE_WORDS})(?:总额|总量)?(?:总共|一共|共|合计)?(?:是|有|达到|为|达|到)?了?(?:多少|几)"
@@ -474,7 +491,7 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         text = simplified
     if answer.rate_word and answer.rate_word not in text:
         return []
-    if answer.measure and not any(word in text for word in _MEASURES[answer.measure]):
+    if answer.measure and not writes_measure(text, answer.measure):
         return []
     found = [(m.start(), m.end()) for m in _SPAN_PATTERNS[answer.kind].finditer(text)]
     if answer.kind == "area" and answer.unit:  # a length asked is not answered by an area, nor the other way

@@ -390,6 +390,11 @@ def test_an_amount_asked_by_its_measure_is_answered_where_the_measure_is_written
     residents = expected_answer("杨行镇现在常住人口有多少？")
     assert residents.measure == "常住人口" and has_span("年末全市常住人口612.8万人", residents)
     assert not has_span("街道户籍人口9.42万人", residents) and not has_span("受益居民1384户", residents)
+    # a measure written inside another measure's word is that other measure: imports and exports are not exports
+    exports = expected_answer("去年全县出口额是多少？")
+    assert not has_span("外贸进出口总额27.4亿元，增长9.6%", exports) and has_span("其中出口总额12.1亿元", exports)
+    assert not has_span("营业收入2160亿元", expected_answer("一般公共预算收入有多少？"))
+    assert has_span("常住人口9.4万人", expected_answer("全镇人口有多少？")), "a population: residents are people"
 
 
 def test_a_count_asked_as_it_stands_now_is_not_answered_by_what_a_year_added() -> None:
