@@ -386,11 +386,17 @@ def test_an_amount_asked_by_its_measure_is_answered_where_the_measure_is_written
     assert expected_answer("去年“泽才计划”实际发放了多少人才资助资金？").measure == "资金"  # the phrase's last word
     assert not has_span("老人每餐自付3元", expected_answer("村“幸福食堂”一年村里要补贴多少钱？"))
     assert expected_answer("今年的10件民生实事镇里准备投多少钱？").measure is None  # no measure named
-    # a population is counted as the report names it: residents and registered people are kept apart
+
+
+def test_a_population_is_counted_as_the_report_names_it() -> None:
+    """Residents and registered people are kept apart; households and people served are no population."""
     residents = expected_answer("杨行镇现在常住人口有多少？")
     assert residents.measure == "常住人口" and has_span("年末全市常住人口612.8万人", residents)
     assert not has_span("街道户籍人口9.42万人", residents) and not has_span("受益居民1384户", residents)
-    # a measure written inside another measure's word is that other measure: imports and exports are not exports
+
+
+def test_a_measure_written_inside_another_measures_word_is_that_other_measure() -> None:
+    """「外贸进出口总额」 does not say how much was exported, nor 「营业收入」 what the budget took in."""
     exports = expected_answer("去年全县出口额是多少？")
     assert not has_span("外贸进出口总额27.4亿元，增长9.6%", exports) and has_span("其中出口总额12.1亿元", exports)
     assert not has_span("营业收入2160亿元", expected_answer("一般公共预算收入有多少？"))
