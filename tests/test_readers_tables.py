@@ -195,3 +195,37 @@ def test_a_table_laid_out_with_spaces_in_text_is_read_row_by_row() -> None:
         "民宿数量：2024年16家 2025年23家 增减+7。",
         "　　全年村集体经营性收入198.6万元。",
     ]
+
+
+def test_a_pdf_table_is_read_row_by_row_with_its_headers_and_units() -> None:
+    """tests/fixtures/unseen/baishi_2024.pdf (a helper's reportlab PDF, blind to the readers): the rows of
+    its table of indicators ended short of the margin without a full stop, so each ran on into the next
+    as one paragraph (「…2025年目标农村经济总收入 亿元 18.6 7.2 19.9财政总收入 万元…」), the unit cells before
+    the figures; its cells are parted by wide gaps, as no line of body text is."""
+    from qa.ingest import load_document
+
+    document = load_document(Path(__file__).parent / "fixtures" / "unseen" / "baishi_2024.pdf")
+    lines = document.text.split("\n")
+    assert "农林牧渔业总产值：2024年完成3.45亿元 同比增长4.6% 2025年目标3.6亿元。" in lines
+    assert "其中：一般公共预算收入：2024年完成5830万元 同比增长5.1% 2025年目标6150万元。" in lines
+    assert not any("19.9财政总收入" in line for line in lines)
+
+
+def test_a_pdf_table_across_a_page_break_reads_its_repeated_header_once() -> None:
+    from qa.readers.layout import TextLine, assemble
+
+    def line(page: int, top: float, cells: tuple[str, ...] = (), text: str = "") -> TextLine:
+        text = text or " ".join(cells)
+        return TextLine(page, text, 72.0, 72.0 + 12.0 * len(text), top, top + 12.0, 12.0, 595.0, 842.0, cells)
+
+    header = ("指标", "单位", "2024年完成", "同比增长(%)")
+    pages = [
+        [line(1, 100, text="主要指标完成情况见表1。"), line(1, 120, header), line(1, 140, ("地区生产总值", "亿元", "1186.4", "5.8"))],
+        [line(2, 100, header), line(2, 120, ("城镇调查失业率", "%", "4.3", "—")), line(2, 140, text="一年来，我们主要做了以下工作：")],
+    ]
+    assert assemble(pages, 2, "pdf").text.split("\n") == [
+        "主要指标完成情况见表1。",
+        "地区生产总值：2024年完成1186.4亿元 同比增长5.8%。",
+        "城镇调查失业率：2024年完成4.3%。",
+        "一年来，我们主要做了以下工作：",
+    ]

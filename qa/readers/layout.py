@@ -10,7 +10,10 @@ text, a paragraph a line, and where each page starts. The steps:
 3. lines are joined into paragraphs: a line continues the paragraph above it unless it is indented,
    centred, in another font size, a numbered heading (「一、」「（一）」), or the line above ended short
    of the right margin. A page break is no paragraph break when the last line of the page was full
-   and the first line of the next is not indented. CJK lines join without a space.
+   and the first line of the next is not indented. CJK lines join without a space;
+4. a run of lines set in cells (three or more, parted by wide gaps) is a table: its rows are written
+   out a sentence each, with their column headers and units (`qa.readers.tables`), as the Word and
+   web page readers write theirs, and a header row a page break repeats is read once.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from qa.readers.base import Decoded
+from qa.readers.tables import table_sentences
 from qa.sections import numbering_level
 
 #: A margin line is a running header or footer when its text (digits masked) recurs on this share of pages.
@@ -41,6 +45,8 @@ _SUP = re.compile(r"<sup>(\d+)</sup>")
 _NOTE_NUMBER = re.compile(r"^(?:<sup>(\d{1,3})</sup>|(\d{1,3})(?=\s*[^\d\s.．、,，%]))\s*")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
+#: A line set in this many cells or more is a table's row (「地区生产总值  亿元  1186.4  5.8  增长5.5%左右」).
+TABLE_CELLS = 3
 #: Characters a paragraph may end with (a line ending otherwise stops mid-sentence).
 _TERMINAL = set("。！？；：…!?;:」』）)】”")
 
@@ -59,6 +65,8 @@ class TextLine:
     size: float
     page_width: float
     page_height: float
+    #: the texts of the cells the line is set in, when it is set in several (a table's row)
+    cells: tuple[str, ...] = ()
 
     @property
     def plain(self) -> str:
@@ -215,6 +223,17 @@ def _starts_paragraph(line: TextLine, previous: TextLine | None, edges: dict[int
     return 0 < numbering_level(plain) <= 2
 
 
+def _table_paragraphs(rows: list[TextLine]) -> list[list[tuple[str, int]]]:
+    """A table's rows as paragraphs, one sentence a row (`table_sentences`), each on the page of its row;
+    the header row a page break repeats is dropped."""
+    header = list(rows[0].cells)
+    kept = [rows[0], *(row for row in rows[1:] if list(row.cells) != header)]
+    sentences = table_sentences([list(row.cells) for row in kept])
+    # a title row merged across the table makes no sentence of its own: pages follow the rows from the end
+    pages = [row.page for row in kept][-len(sentences):] if sentences else []
+    return [[(sentence, page)] for sentence, page in zip(sentences, pages, strict=False)]
+
+
 def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
     """Lines of every page → `Decoded` (paragraphs, footnotes at the end, page starts)."""
     pages = remove_running_lines(pages)
@@ -235,16 +254,25 @@ def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
 
     paragraphs: list[list[tuple[str, int]]] = []
     previous: TextLine | None = None
+    table: list[TextLine] = []
     for body in bodies:
         for line in body:
             text = line.text.strip()
             if not text:
                 continue
+            if len(line.cells) >= TABLE_CELLS:
+                table.append(line)
+                continue
+            if table:
+                paragraphs += _table_paragraphs(table)
+                table, previous = [], None
             if _starts_paragraph(line, previous, edges, size):
                 paragraphs.append([(text, line.page)])
             else:
                 paragraphs[-1].append((text, line.page))
             previous = line
+    if table:
+        paragraphs += _table_paragraphs(table)
 
     out: list[str] = []
     page_starts: list[tuple[int, int]] = []

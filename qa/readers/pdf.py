@@ -24,6 +24,10 @@ MIN_TEXT_CHARS = 20
 SUPERSCRIPT_RATIO = 0.8
 #: A gap between two CJK characters wider than this (in ems) is a real space (「镇长 朱峻峰」).
 SPACE_GAP = 0.2
+#: A gap wider than this (in ems) parts two cells of a table's row; body text, justified, has none.
+CELL_GAP = 1.5
+#: Where a line's text is cut into cells (a character no report prints).
+_CELL_BREAK = "\x1f"
 
 
 def open_pdf(path: Path, data: bytes):
@@ -188,13 +192,15 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
             cjk_pair = not (_asciiish(previous) or _asciiish(char))
             if pieces and pieces[-1] == " " and cjk_pair and left - previous_right < usual_gap + SPACE_GAP * size:
                 pieces.pop()  # a space PDFium put into a narrow gap between CJK characters (justification)
+            if previous and left - previous_right > CELL_GAP * size:
+                pieces.append(_CELL_BREAK)
             pieces.append(char)
             previous = char
             previous_right = right
     if marker:
         pieces.append(f"<sup>{marker}</sup>")
-    text = "".join(pieces).strip()
-    text = " ".join(text.split())
+    cells = [" ".join(cell.split()) for cell in "".join(pieces).split(_CELL_BREAK)]
+    text = " ".join(cells).strip()
     return TextLine(
         page=number,
         text=text,
@@ -205,6 +211,7 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
         size=size,
         page_width=width,
         page_height=height,
+        cells=tuple(cells) if len(cells) > 1 else (),
     )
 
 
