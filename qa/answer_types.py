@@ -169,7 +169,7 @@ _ASKS = [
     (
         "list",
         re.compile(
-            r"哪几|哪些|分别是|分别有|包括哪|包含哪|哪[两三四五六七八九十]|几大|几类"
+            r"哪几|哪些|分别是|分别有|包括哪|包含哪|哪[两三四五六七八九十]|哪\s*[2-9]\s*[个家类项条所座村种大]|几大|几类"
             r"|\bwhich\b.*\b(?:are|were|include)\b|\bwhat are the\b|\blist\b",
             re.I,
         ),
@@ -178,8 +178,8 @@ _ASKS = [
     (
         "date",
         re.compile(
-            # 几号 a day, not a house number (「在哪条路几号」)
-            r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|(?<![路街弄巷楼栋])几号|什么时间|多久|星期几|周几|礼拜几|几点"
+            # 几号 a day, not a house number (「在哪条路几号」「在哪条路、几号」)
+            r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪一?天|哪一?日|几月|(?<![路街弄巷楼栋])(?<![路街弄巷楼栋][、，,])几号|什么时间|多久|星期几|周几|礼拜几|几点"
             r"|\bwhen\b|\b(?:what|which) (?:year|month|date|day)\b|\bwhat time\b",  # as 哪一年、哪个月、哪一天、几点
             re.I,
         ),
@@ -188,7 +188,7 @@ _ASKS = [
     (
         "place",
         re.compile(
-            r"在哪|哪里|哪儿|什么地方|什么位置|地点|位于|哪[个座家片]?(?:片区|小区|村|居委|社区|地块|街道|园区|公园|广场|楼|位置|地方)"
+            r"在哪|哪里|哪儿|什么地方|什么位置|地点|位于|哪[个座家片]?(?:片区|小区|村|居委|社区|地块|街道|镇|乡|园区|公园|广场|楼|位置|地方)"
             r"|\bwhere\b",
             re.I,
         ),
@@ -196,7 +196,7 @@ _ASKS = [
     (
         "rate",
         re.compile(
-            r"百分之(?:几|多少)|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
+            r"百分之(?:几|多少)|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|率[^，,。？?]{0,3}(?:多高|多低|几成)|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
             r"|\bpercent|\brate\b|\bgrowth\b|%|\bwhat (?:share|proportion|fraction)\b"  # as 比例、占比
             # as 增长了多少: "grew by how much", "how much did it increase"
             r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
@@ -254,7 +254,7 @@ _OPENING_YEAR = re.compile(rf"\s*{YEAR_WITH_UNIT.pattern}")
 #: the structure is topped out, the works end (finished, handed over, opened, in use), a deal is signed.
 #: A date question on one stage is not answered by the date of another (「哪天开工」 by 「12月底前竣工」).
 PROJECT_STAGES = {
-    "start": re.compile(r"开工|动工|开建|开始建设|启动建设|破土|进场施工"),
+    "start": re.compile(r"开工|动工|开建|开始建设|启动|破土|进场施工"),
     "topping": re.compile(r"封顶"),
     "finish": re.compile(
         r"竣工|完工|建成|建好|落成|交付|投用|投入使用|启用|修通|贯通|通车|开通|开业|开园|开街|开市|开张|开放|开馆|投产|运营|开学|入住"
@@ -271,7 +271,8 @@ _FIGURES = ("count", "money", "rate", "area")
 #: "whole": the total's words; group "part": the words between it and the question word.
 _STATED_TOTAL = (
     rf"(?:\d[\d.,]*\s*(?:余|多)?\s*(?:万|亿)?\s*(?:人次|平方米|元|[{COUNT_UNITS}])(?P<whole>[^\d，,。？?！!]{{0,10}}?)"
-    r"(?:里头|里面|里边|当中|之中|其中|里|中)"
+    # 「镇里」「街道里」「县里」 after a noun name the town's government, not a total: 「10件民生实事镇里准备投多少钱」
+    r"(?:(?<![^乡]镇)(?<!街道)(?<![县乡])(?:里头|里面|里边|里)|当中|之中|其中|中)"
     r"|的(?![^，,的]*报告)(?P<named_whole>[^\d的，,。？?！!]{1,8}?)(?:里头|里面|里边|当中|之中|(?:里|中)(?=[，,有])))[，,]?\s*"
 )
 _PART_OF_TOTAL = (
@@ -375,10 +376,10 @@ _ASKS_LENGTH = re.compile(r"长度|多长|多少米|多少公里|多少千米|�
 _ASKS_SURFACE = re.compile(r"面积|多少平方|多少公顷|多少亩|几亩|占地|\bsquare\b|\bhectares?\b|\barea\b|\bmu\b", re.I)
 _LENGTH_UNIT = re.compile(r"(?<!平方)(?:公里|千米)|(?<![平方])米|km(?!²)", re.I)  # not 平方公里, 平方米
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
-#: The size of the set a list question asks for: 「哪五个」「哪四类」, or 「十项…有哪些」「五大…分别是」.
+#: The size of the set a list question asks for: 「哪五个」「哪四类」「哪7个」, or 「十项…有哪些」「五大…分别是」.
 _ASKED_ITEMS = re.compile(
-    r"哪([两三四五六七八九十])|(?<![\d一二三四五六七八九十])([两三四五六七八九十])[大项类种个条方面]"
-    r"|\b(?:which|what are the)\s+(two|three|four|five|six|seven|eight|nine|ten)\b",
+    r"哪([两三四五六七八九十])|(?<![\d一二三四五六七八九十])([两三四五六七八九十])[大项类种个条方面]|哪\s*([2-9])(?=\s*[个家类项条所座村种大])"
+    r"|\b(?:which|what are the)\s+(?P<english>two|three|four|five|six|seven|eight|nine|ten)\b",
     re.I,
 )
 _ENGLISH_SET_SIZES = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
@@ -390,6 +391,10 @@ _NUMBERED = re.compile(r"(?<![\d.])[（(]?[1-9一二三四五六七八九][)）�
 #: A sentence opening a list of 「；」-separated members: a lead-in ending in 「：」, then the first member
 #: (「主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；」); group 1: the member.
 _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
+#: A place question asking which town, township or subdistrict (「在哪个镇投产的」): a place of that kind
+#: answers it (「于6月在沙汀镇投产」), not the report's own 「全镇」「我镇」.
+_ASKED_PLACE_KIND = re.compile(r"哪(?:个|一个)?(镇|乡|街道)")
+_PLACE_OF_KIND = r"[\u4e00-\u9fff]{{1,4}}(?<![全我本该各乡城集]){}"
 #: What a date naming a month or a day holds.
 _DAY_OR_MONTH = re.compile(r"月|日|号")
 #: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).
@@ -436,7 +441,10 @@ def expected_answer(question: str) -> AnswerType:
             if kind == "area" and length != surface:  # one of the two asked, not both
                 unit = "length" if length else "surface"
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
-                items = _SET_SIZES.get(match.group(1) or match.group(2) or "") or _ENGLISH_SET_SIZES[match.group(3).lower()]
+                items = (
+                    _SET_SIZES.get(match.group(1) or match.group(2) or "")
+                    or (int(match.group(3)) if match.group(3) else _ENGLISH_SET_SIZES[match.group("english").lower()])
+                )
             asks_day = kind == "date" and bool(_FINER_THAN_A_PERIOD.search(question))
             period_answers = kind == "date" and not _AHEAD.search(question) and not asks_day
             part, whole = _part_of_total(question) if kind in _FIGURES else (None, "")
@@ -533,6 +541,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if _DAY_OR_MONTH.search(text[s:e])]
     if answer.given and answer.kind not in ("list", "definition"):
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
+    if answer.kind == "place" and (asked := _ASKED_PLACE_KIND.search(answer.named)):
+        found += [m.span() for m in re.finditer(_PLACE_OF_KIND.format(asked.group(1)), text)]
     if answer.named:  # a place the question names itself is its premise
         found = [(s, e) for s, e in found if text[s:e].strip() not in answer.named]
     if answer.stage:  # a date of the asked stage: not one whose clause names only other stages
@@ -587,13 +597,14 @@ def dated_by_period(answer: AnswerType, period: str | None, passage: str = "", s
     question about `sentence`: 「首届社区服务节是什么时候办的？」 of the 2023 review's 「举办首届
     “社区服务节”」 is answered 「2023年」, though the sentence names no date. Not for a question about
     what is to come, nor for one asking a finer date than a period (a month, a day), nor in a passage
-    that speaks of several years, nor for a sentence that names only other stages of a project than the
-    one asked (「哪年开工的」 of 「…建成通车」)."""
+    that speaks of several years, nor, when a stage of a project is asked, for a sentence that does not
+    name that stage: 「什么时候开工的」 is not answered by the year of 「…建成通车」, nor by the year of
+    「工程全长6.8公里…」, which says nothing of when work began."""
     return (
         answer.period_answers
         and period is not None
         and not _SEVERAL_YEARS.search(passage)
-        and (answer.stage is None or _stage_allows(sentence, answer.stage))
+        and (answer.stage is None or PROJECT_STAGES[answer.stage].search(sentence) is not None)
     )
 
 

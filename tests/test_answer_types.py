@@ -30,6 +30,9 @@ from qa.answer_types import (
         ("这个幼儿园的地址在哪里？", "address", None),  # a road or a number, not any place
         ("万界数字产业园在哪条路上？", "address", None),
         ("新开的为老服务中心在哪条路几号？", "address", None),  # 几号 here a house number, not a day
+        ("新开的“邻里汇·东岸”具体在哪条路、几号？", "address", None),
+        ("桂岭乡的民宿去年平均入住率有多高？", "rate", None),  # a rate named, asked how high
+        ("鼎衡那个电池包壳体项目是在哪个镇投产的？", "place", None),
         ("这所学校落在哪个片区？", "place", None),  # not a name: 哪个 asks for a place here
         ("作报告的镇长是谁？", "person", None),
         ("“五宜”目标分别是哪五宜？", "list", None),
@@ -174,7 +177,7 @@ def test_a_person_is_a_name_or_a_title_not_a_meeting(sentence: str, names_a_pers
     ("question", "items"),
     [("高境镇下沉社区的“四类人员”指哪四类？", 4), ("五大未来产业交叉创新中心分别是哪些方向？", 5),
      ("今年要完成的十项政府实事项目都有哪些？", 10), ("二十项工作有哪些？", None), ("闭环包括哪几个环节？", None),
-     ("Which two venues were added to the list?", 2), ("What are the ten measures of the campaign?", 10),
+     ("岫云镇组建强村公司的是哪7个村？", 7), ("Which two venues were added to the list?", 2), ("What are the ten measures of the campaign?", 10),
      ("Which projects are the ten for residents?", None)],
 )
 def test_a_list_question_may_say_how_many_members_it_asks_for(question: str, items: int | None) -> None:
@@ -354,6 +357,8 @@ def test_a_date_question_on_a_project_stage_is_answered_by_a_date_of_that_stage(
     assert begun_when.period_answers and begun_when.stage == "start"
     assert not dated_by_period(begun_when, "2024年", sentence="白石至岭头公路改建工程全长6.8公里，于2024年10月28日建成通车")
     assert dated_by_period(begun_when, "2024年", sentence="启动白石至岭头公路改建工程")
+    # nor a sentence that names no stage: 「工程全长6.8公里」 says nothing of when the works began
+    assert not dated_by_period(begun_when, "2024年", sentence="工程全长6.8公里，按二级公路标准建设，总投资2.35亿元")
     assert dated_by_period(expected_answer("公路改建是哪年办的？"), "2024年", sentence="公路改建工程建成通车")
 
 
@@ -422,4 +427,20 @@ def test_a_span_in_traditional_script_is_found_where_it_stands() -> None:
     text = "全縣新建高標準農田3.2萬畝，建成後畝均增產10%以上。"
     asked = expected_answer("去年全县新建了多少亩高标准农田？")
     assert spans(text, asked) == [(9, 14)] and text[9:14] == "3.2萬畝"
+
+
+def test_a_place_question_asking_which_town_is_answered_by_a_place_of_that_kind() -> None:
+    """「在哪个镇投产的」 is answered by 「于6月在沙汀镇投产」, though 镇 ends no other place the patterns know;
+    the report's own 「全镇」 names no town."""
+    town = expected_answer("鼎衡那个电池包壳体项目是在哪个镇投产的？")
+    assert has_span("鼎衡电池包壳体项目于6月在沙汀镇投产，全部达产后可年产电池包壳体80万套。", town)
+    assert not has_span("全镇新投产项目12个，总投资86亿元。", town)
+    assert not has_span("沙汀镇投产项目12个", expected_answer("沙汀镇的鼎衡项目在哪个镇？"))  # the question's own town
+
+
+def test_the_town_s_government_is_no_total_of_a_question() -> None:
+    """「10件民生实事镇里准备投多少钱」: 「镇里」 is the town, as 「县里」「街道里」 are, not 「among the ten」."""
+    assert expected_answer("今年的10件民生实事镇里准备投多少钱？").part is None
+    assert expected_answer("全县12个乡镇里，有几个乡镇通了高速？").whole != "镇"
+    assert expected_answer("2554家企业里，生物医药企业有多少家？").part == "生物医药企业有"
 
