@@ -323,6 +323,25 @@ def test_a_clause_on_the_subject_without_the_figure_is_a_near_miss_sign() -> Non
     }
 
 
+def test_an_amount_a_rate_an_area_or_a_date_asked_needs_a_sentence_holding_one() -> None:
+    """「村里一年要补贴多少钱」 of passages giving no amount is not answered, however close their wording; a
+    count (whose measure words vary) and an English question (whose kind is read less surely) are left
+    to the model."""
+    from qa.answer import OTHER_TEXT, Reading, gives_asked_kind
+
+    hit = _hit("幸福食堂日均就餐85人，老人每餐自付3元。")
+    untyped = [Candidate(0, "幸福食堂日均就餐85人，老人每餐自付3元。", 0.92, 1.0, False)]
+    subsidy = Reading("村里一年要补贴多少钱？", (hit,), AnswerType("money"), SUBJECT, tuple(untyped), (), 0.9, {"foreign": 0.0})
+    assert not gives_asked_kind(subsidy)
+    assert gives_asked_kind(replace(subsidy, candidates=(replace(untyped[0], typed=True),)))
+    assert not gives_asked_kind(replace(subsidy, answer_type=AnswerType("count", measure="出口额")))  # an amount asked as a measure
+    assert gives_asked_kind(replace(subsidy, answer_type=COUNT))
+    assert gives_asked_kind(replace(subsidy, features={"foreign": 1.0}))
+    assert gives_asked_kind(replace(subsidy, kind=OTHER_TEXT))  # a news article: its kinds are read less surely
+    # a sentence beyond the passages the decision weighs gives no answer either
+    assert not gives_asked_kind(replace(subsidy, candidates=(replace(untyped[0], hit=3, typed=True),)))
+
+
 # ---------------------------------------------------------------- the kind of text
 
 
