@@ -164,7 +164,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     (竹岙村). Session 23: a town's Word file with a 「名词解释」 part (蒲阳镇), a subdistrict's portal page with bold headings run into
     their paragraphs (汀兰街道), a township's text copied out of a PDF with page numbers inside paragraphs and
     notes wrapped over lines (石埭乡), a county's PDF with a cover and a table of targets (澜江县), a town's
-    Markdown with footnotes (青枫镇) and a town's half-year review in Word with bold-run headings (茗山镇).
+    Markdown with footnotes (青枫镇) and a town's half-year review in Word with bold-run headings (茗山镇). Session 24: a
+    town's text pasted from a portal with full-width indents and a numbered list of 民生实事 (岫云镇), a
+    subdistrict's portal page with <sup> notes and a table of indicators (汐川街道), a township's Word file
+    with no heading styles and a table of key projects (桂岭乡) and a district's PDF whose table of
+    indicators breaks across a page, its header repeated, with notes marked ① at the page foot (东湍区).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
