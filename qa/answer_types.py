@@ -148,8 +148,8 @@ class AnswerType:
     #: a count or an area asked as it stands now (`_ASKS_STOCK`): a figure said to be added does not answer
     stock: bool = False
     #: the measure an amount or a population asked names (`_MONEY_MEASURES`, `_POPULATION_MEASURES`:
-    #: 「总产值是多少」 → 总产值, 「常住人口有多少」 → 常住人口): a sentence that does not write it gives another
-    #: measure's figure
+    #: 「总产值是多少」 → 总产值, 「常住人口有多少」 → 常住人口): a figure whose clause does not write it gives
+    #: another measure's figure
     measure: str | None = None
 
     @property
@@ -549,6 +549,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if _stage_allows(_clause_at(text, s), answer.stage)]
     if answer.stock:  # a total as it stands: not a figure a period added
         found = [(s, e) for s, e in found if not _SAYS_FLOW.search(clause := _clause_at(text, s)) or _SAYS_STOCK.search(clause)]
+    if answer.measure:  # the measure asked, written in the figure's own clause
+        found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]

@@ -408,6 +408,15 @@ def test_a_measure_written_inside_another_measures_word_is_that_other_measure() 
     assert has_span("常住人口9.4万人", expected_answer("全镇人口有多少？")), "a population: residents are people"
 
 
+
+def test_an_amount_s_measure_is_written_in_the_figure_s_own_clause() -> None:
+    """「跨境电商出口额是多少」: a sentence writing 出口 in one clause and a count in another (「全年新开辟国际
+    航线3条以上，培育跨境电商…出口集拼等新业态」) gives no export figure."""
+    exports = expected_answer("去年东湍跨境电商出口额是多少？")
+    assert not has_span("全年新开辟国际航线3条以上，培育跨境电商、冷链物流、汽车零部件出口集拼等新业态。", exports)
+    assert has_span("跨境电商出口额41.2亿元，增长28.6%", exports)
+
+
 def test_a_count_asked_as_it_stands_now_is_not_answered_by_what_a_year_added() -> None:
     """「现在总共有多少家」 asks where a total stands: 「新认定…11家」「新增学位540个」 are what a year added,
     and a count in 人次 counts visits, not people; a clause saying where the total stands answers."""
