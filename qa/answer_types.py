@@ -151,6 +151,9 @@ class AnswerType:
     #: 「总产值是多少」 → 总产值, 「常住人口有多少」 → 常住人口): a figure whose clause does not write it gives
     #: another measure's figure
     measure: str | None = None
+    #: for a list question asking members of a kind of place by its suffix (「哪几个村」「哪些小区」 → 村, 小区):
+    #: two members of that kind named together answer it (「在石门村、岚溪村各新建…」), as three of any kind do
+    member: str | None = None
 
     @property
     def missing(self) -> str:
@@ -382,6 +385,10 @@ _ASKED_ITEMS = re.compile(
     r"|\b(?:which|what are the)\s+(?P<english>two|three|four|five|six|seven|eight|nine|ten)\b",
     re.I,
 )
+#: The kind of place a list question asks members of (「哪几个村」「有哪些小区」), and a run of two or more
+#: members of that kind (「花红村、洋桥村」「石门村和岚溪村」).
+_ASKED_MEMBER = re.compile(r"哪(?:些|几|几个|[两三四五六七八九十]个)\s*(村|社区|小区|居委会?|街道|镇|乡|路|街|巷)(?![\u4e00-\u9fff]{0,1}[民委])")
+_MEMBERS = r"[\u4e00-\u9fff\dA-Za-z]{{1,10}}?{0}(?:[、和及与][\u4e00-\u9fff\dA-Za-z]{{1,10}}?{0})+"
 _ENGLISH_SET_SIZES = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10}
 #: One item of an enumeration: the text between two 「、」 within a clause.
 _ENUMERATION = re.compile(r"[^、，；。：:,;]{1,30}(?:、[^、，；。：:,;]{1,30})+")
@@ -440,6 +447,7 @@ def expected_answer(question: str) -> AnswerType:
             length, surface = bool(_ASKS_LENGTH.search(question)), bool(_ASKS_SURFACE.search(question))
             if kind == "area" and length != surface:  # one of the two asked, not both
                 unit = "length" if length else "surface"
+            member = match.group(1) if kind == "list" and (match := _ASKED_MEMBER.search(question)) else None
             if kind == "list" and (match := _ASKED_ITEMS.search(question)):
                 items = (
                     _SET_SIZES.get(match.group(1) or match.group(2) or "")
@@ -461,7 +469,7 @@ def expected_answer(question: str) -> AnswerType:
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change, whole, stock, measure,
+                rate_word, change, whole, stock, measure, member,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -529,6 +537,8 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
             found += [m.span() for m in _NUMBERED.finditer(text)]
         if not answer.items and (opening := _OPENS_LIST.search(text)):
             found.append(opening.span(1))
+        if answer.member and (not answer.items or answer.items == 2):
+            found += [m.span() for m in re.finditer(_MEMBERS.format(answer.member), text)]
     if answer.kind == "rate":
         # an increase asked without a unit may be given as an amount, said to be one (「增加 2 亿元」): not a
         # level (「固定资产投资额约 56 亿元」 does not say how much it grew)

@@ -453,3 +453,14 @@ def test_the_town_s_government_is_no_total_of_a_question() -> None:
     assert expected_answer("全县12个乡镇里，有几个乡镇通了高速？").whole != "镇"
     assert expected_answer("2554家企业里，生物医药企业有多少家？").part == "生物医药企业有"
 
+
+
+def test_a_list_of_places_of_a_kind_is_answered_by_two_of_that_kind() -> None:
+    """「哪几个村」 asks villages: 「在石门村、岚溪村各新建…」 names two, which the pattern of a list (three
+    members, or two counted as two) does not take."""
+    villages = expected_answer("去年新建的标准化茶叶加工厂分别在哪几个村？")
+    assert villages.member == "村"
+    assert has_span("在石门村、岚溪村各新建标准化茶叶加工厂1座", villages)
+    assert not has_span("塘湾村入选全国乡村治理示范村", villages)  # one village
+    assert expected_answer("有哪些村民代表提了建议？").member is None  # 村民, not villages
+    assert not has_span("在石门村、岚溪村各新建", expected_answer("分别是哪三个村？"))  # three asked, two named
