@@ -205,6 +205,17 @@ def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it(
     assert dated_in_context(parts, 1, COUNT) == "于2024年12月26日建成通车，"
 
 
+
+def test_a_clause_that_is_a_date_alone_is_weighed_with_what_happened_then() -> None:
+    """「2024年3月22日，第五届梅坞开茶节在文化礼堂前广场开幕」: the date's clause says nothing but the date, so
+    its likeness to 「开茶节是哪天开幕的」 is read with the clause after it."""
+    parts = ["2024年3月22日，", "第五届梅坞开茶节在文化礼堂前广场开幕，", "当天吸引游客4000余人。"]
+    assert dated_in_context(parts, 0, AnswerType("date")) == "2024年3月22日，第五届梅坞开茶节在文化礼堂前广场开幕，"
+    assert dated_in_context(["11月，", "新馆开放。"], 0, AnswerType("date")) == "11月，新馆开放。"
+    assert dated_in_context(["全年，", "接待游客68万人次。"], 0, AnswerType("date")) == "全年，"  # no date
+    assert dated_in_context(parts, 0, COUNT) == "2024年3月22日，"
+
+
 def test_an_english_question_s_untranslated_words_say_nothing_by_their_absence() -> None:
     """"How much did Liaozhou spend on people's livelihood?": no dictionary entry gave 民生, so the
     passages not holding "livelihood" is no sign that they do not speak of it."""
