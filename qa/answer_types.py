@@ -212,7 +212,7 @@ _ASKS = [
             r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额"
             # an investment or a subsidy asked without 钱 (「总投资是多少」「完成了多少投资」「发放了多少补贴」), not a
             # count of investment projects (「投资项目有多少个」)
-            r"|总投资|投资额|投资(?:是|有|为|达到?)多少|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
+            r"|总投资|投资额|投资(?:是|有|为|达到?)多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
             # "how much" with a verb of money, as 花了多少、卖了多少、交了多少: "how much did the store sell"
             r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost|sell|sold|pay|paid|earn|collect|raise|sav[ei])"
             r"|\byuan\b|\brevenue\b|\bbudget\b|\bprices?\b|\boutput value\b"  # as 价格、产值
@@ -325,6 +325,7 @@ _SUBSIDY = ("补贴", "补助", "资助", "奖补", "补偿", "救助")
 _MONEY_MEASURES = {
     **dict.fromkeys(_SALES, _SALES),
     "出口额": ("出口",),
+    "出口": ("出口",),  # 「出口了多少」
     "进出口额": ("进出口",),
     "交易额": ("交易", "成交"),
     "成交额": ("交易", "成交"),

@@ -32,6 +32,7 @@ from qa.answer_types import (
         ("新开的为老服务中心在哪条路几号？", "address", None),  # 几号 here a house number, not a day
         ("新开的“邻里汇·东岸”具体在哪条路、几号？", "address", None),
         ("桂岭乡的民宿去年平均入住率有多高？", "rate", None),  # a rate named, asked how high
+        ("上半年新签的招商项目加起来投资规模有多大？", "money", None),  # an investment asked how big
         ("鼎衡那个电池包壳体项目是在哪个镇投产的？", "place", None),
         ("这所学校落在哪个片区？", "place", None),  # not a name: 哪个 asks for a place here
         ("作报告的镇长是谁？", "person", None),
@@ -405,6 +406,8 @@ def test_a_measure_written_inside_another_measures_word_is_that_other_measure() 
     exports = expected_answer("去年全县出口额是多少？")
     assert not has_span("外贸进出口总额27.4亿元，增长9.6%", exports) and has_span("其中出口总额12.1亿元", exports)
     assert not has_span("营业收入2160亿元", expected_answer("一般公共预算收入有多少？"))
+    fruit = expected_answer("去年鹿溪猕猴桃出口了多少？")  # exports asked without 额
+    assert fruit.measure == "出口" and not has_span("猕猴桃鲜果首次出口东南亚市场，外贸进出口总额增长9.2%。", fruit)
     assert has_span("常住人口9.4万人", expected_answer("全镇人口有多少？")), "a population: residents are people"
 
 
