@@ -211,17 +211,25 @@ def test_a_pdf_table_is_read_row_by_row_with_its_headers_and_units() -> None:
     assert not any("19.9财政总收入" in line for line in lines)
 
 
+def _line(page: int, top: float, cells: tuple[tuple[str, float], ...] = (), text: str = "", x0: float = 72.0):
+    """A printed line of 12-point characters: its cells (text, left edge), or its text from `x0`."""
+    from qa.readers.layout import TextLine
+
+    placed = tuple((cell, left, left + 12.0 * len(cell)) for cell, left in cells)
+    left, right = (placed[0][1], placed[-1][2]) if placed else (x0, x0 + 12.0 * len(text))
+    text = text or " ".join(cell for cell, _ in cells)
+    return TextLine(page, text, left, right, top, top + 12.0, 12.0, 595.0, 842.0, placed if len(placed) > 1 else ())
+
+
 def test_a_pdf_table_across_a_page_break_reads_its_repeated_header_once() -> None:
-    from qa.readers.layout import TextLine, assemble
+    from qa.readers.layout import assemble
 
-    def line(page: int, top: float, cells: tuple[str, ...] = (), text: str = "") -> TextLine:
-        text = text or " ".join(cells)
-        return TextLine(page, text, 72.0, 72.0 + 12.0 * len(text), top, top + 12.0, 12.0, 595.0, 842.0, cells)
-
-    header = ("指标", "单位", "2024年完成", "同比增长(%)")
+    header = (("指标", 72.0), ("单位", 200.0), ("2024年完成", 260.0), ("同比增长(%)", 380.0))
     pages = [
-        [line(1, 100, text="主要指标完成情况见表1。"), line(1, 120, header), line(1, 140, ("地区生产总值", "亿元", "1186.4", "5.8"))],
-        [line(2, 100, header), line(2, 120, ("城镇调查失业率", "%", "4.3", "—")), line(2, 140, text="一年来，我们主要做了以下工作：")],
+        [_line(1, 100, text="主要指标完成情况见表1。"), _line(1, 120, header),
+         _line(1, 140, (("地区生产总值", 72.0), ("亿元", 200.0), ("1186.4", 260.0), ("5.8", 380.0)))],
+        [_line(2, 100, header), _line(2, 120, (("城镇调查失业率", 72.0), ("%", 200.0), ("4.3", 260.0), ("—", 380.0))),
+         _line(2, 140, text="一年来，我们主要做了以下工作：")],
     ]
     assert assemble(pages, 2, "pdf").text.split("\n") == [
         "主要指标完成情况见表1。",
@@ -229,3 +237,27 @@ def test_a_pdf_table_across_a_page_break_reads_its_repeated_header_once() -> Non
         "城镇调查失业率：2024年完成4.3%。",
         "一年来，我们主要做了以下工作：",
     ]
+
+
+def test_a_pdf_table_s_cells_wrap_inside_their_columns() -> None:
+    """tests/fixtures/unseen/beiya_2023.pdf's table of 民生实事 (a helper's reportlab PDF): headers centred
+    over text set flush left, and each cell wrapping on lines of its own (「农村公路提档升级」 / 「工程」); a row
+    begins where the first column has text, and a line running across the columns ends the table."""
+    from qa.readers.layout import assemble
+
+    header = (("序号", 80.0), ("项目名称", 135.0), ("主要内容", 300.0), ("责任单位", 458.0))
+    lines = [
+        _line(1, 100, header),
+        _line(1, 120, (("1", 88.0), ("农村公路提档升级", 114.0))),
+        _line(1, 135, text="工程", x0=114.0),
+        _line(1, 120, text="新改建农村公路120公里，", x0=210.0),
+        _line(1, 135, (("新增安全防护设施50公里", 210.0), ("区交通运输局", 443.0))),
+        _line(1, 160, (("2", 88.0), ("山区群众安全饮水工程", 114.0), ("新增受益人口1.2万人", 210.0), ("区水务局", 443.0))),
+        _line(1, 190, text="同时，支持区人民医院创建三级综合医院，推动优质医疗资源向山区乡镇下沉。", x0=98.0),
+    ]
+    assert assemble([lines], 1, "pdf").text.split("\n") == [
+        "1：项目名称农村公路提档升级工程 主要内容新改建农村公路120公里，新增安全防护设施50公里 责任单位区交通运输局。",
+        "2：项目名称山区群众安全饮水工程 主要内容新增受益人口1.2万人 责任单位区水务局。",
+        "同时，支持区人民医院创建三级综合医院，推动优质医疗资源向山区乡镇下沉。",
+    ]
+

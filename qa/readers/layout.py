@@ -11,9 +11,13 @@ text, a paragraph a line, and where each page starts. The steps:
    centred, in another font size, a numbered heading (「一、」「（一）」), or the line above ended short
    of the right margin. A page break is no paragraph break when the last line of the page was full
    and the first line of the next is not indented. CJK lines join without a space;
-4. a run of lines set in cells (three or more, parted by wide gaps) is a table: its rows are written
-   out a sentence each, with their column headers and units (`qa.readers.tables`), as the Word and
-   web page readers write theirs, and a header row a page break repeats is read once.
+4. a line set in three cells or more (parted by wide gaps) opens a table, its cells the column
+   headers: a column runs from where the header before it ends to where the header after it begins
+   (headers are often centred over text set flush left). The lines below whose text falls within the
+   columns are the table's — a new row where the first column has text, else more of the row above (a
+   cell's text wraps inside its cell) — until a line runs across a column. The rows are written out a sentence each, with their column headers
+   and units (`qa.readers.tables`), as the Word and web page readers write theirs; a header row a page
+   break repeats is read once.
 """
 
 from __future__ import annotations
@@ -65,8 +69,8 @@ class TextLine:
     size: float
     page_width: float
     page_height: float
-    #: the texts of the cells the line is set in, when it is set in several (a table's row)
-    cells: tuple[str, ...] = ()
+    #: the cells the line is set in, when it is set in several (a table's row): their text, left and right edge
+    cells: tuple[tuple[str, float, float], ...] = ()
 
     @property
     def plain(self) -> str:
@@ -223,15 +227,42 @@ def _starts_paragraph(line: TextLine, previous: TextLine | None, edges: dict[int
     return 0 < numbering_level(plain) <= 2
 
 
-def _table_paragraphs(rows: list[TextLine]) -> list[list[tuple[str, int]]]:
-    """A table's rows as paragraphs, one sentence a row (`table_sentences`), each on the page of its row;
-    the header row a page break repeats is dropped."""
-    header = list(rows[0].cells)
-    kept = [rows[0], *(row for row in rows[1:] if list(row.cells) != header)]
-    sentences = table_sentences([list(row.cells) for row in kept])
-    # a title row merged across the table makes no sentence of its own: pages follow the rows from the end
-    pages = [row.page for row in kept][-len(sentences):] if sentences else []
-    return [[(sentence, page)] for sentence, page in zip(sentences, pages, strict=False)]
+class _Table:
+    """A table read line by line (step 4): the header row's cells name its columns."""
+
+    def __init__(self, header: TextLine) -> None:
+        self.header = [text for text, _, _ in header.cells]
+        self.starts = [left for _, left, _ in header.cells]
+        self.ends = [right for _, _, right in header.cells]
+        self.rows: list[tuple[list[str], int]] = []  # each row's cells, and the page it begins on
+
+    def _column(self, x: float) -> int:
+        """The column text beginning at `x` is in: the last whose header's predecessor ends before `x`."""
+        return sum(1 for end in self.ends[:-1] if x > end)
+
+    def takes(self, line: TextLine) -> bool:
+        """Whether `line` is the table's (and if so, read it into its row)."""
+        pieces = list(line.cells) or [(line.text.strip(), line.x0, line.x1)]
+        if [text for text, _, _ in pieces] == self.header:
+            return True  # the header row a page break repeats
+        for _text, left, right in pieces:
+            column = self._column(left)
+            if column + 1 < len(self.starts) and right > self.starts[column + 1]:
+                return False  # text running across a column is no cell's
+        if not self.rows or self._column(pieces[0][1]) == 0:
+            self.rows.append(([""] * len(self.starts), line.page))
+        cells = self.rows[-1][0]
+        for text, left, _right in pieces:
+            column = self._column(left)
+            cells[column] = _join(cells[column], text)
+        return True
+
+    def paragraphs(self) -> list[list[tuple[str, int]]]:
+        """The rows as paragraphs, a sentence each (`table_sentences`), on the page each row begins on."""
+        sentences = table_sentences([self.header, *(cells for cells, _ in self.rows)])
+        # a title row merged across the table makes no sentence of its own: pages follow the rows from the end
+        pages = [page for _, page in self.rows][-len(sentences):] if sentences else []
+        return [[(sentence, page)] for sentence, page in zip(sentences, pages, strict=False)]
 
 
 def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
@@ -254,25 +285,27 @@ def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
 
     paragraphs: list[list[tuple[str, int]]] = []
     previous: TextLine | None = None
-    table: list[TextLine] = []
+    table: _Table | None = None
     for body in bodies:
         for line in body:
             text = line.text.strip()
             if not text:
                 continue
+            if table is not None:
+                if table.takes(line):
+                    continue
+                paragraphs += table.paragraphs()
+                table, previous = None, None
             if len(line.cells) >= TABLE_CELLS:
-                table.append(line)
+                table = _Table(line)
                 continue
-            if table:
-                paragraphs += _table_paragraphs(table)
-                table, previous = [], None
             if _starts_paragraph(line, previous, edges, size):
                 paragraphs.append([(text, line.page)])
             else:
                 paragraphs[-1].append((text, line.page))
             previous = line
-    if table:
-        paragraphs += _table_paragraphs(table)
+    if table is not None:
+        paragraphs += table.paragraphs()
 
     out: list[str] = []
     page_starts: list[tuple[int, int]] = []

@@ -25,7 +25,7 @@ SUPERSCRIPT_RATIO = 0.8
 #: A gap between two CJK characters wider than this (in ems) is a real space (「镇长 朱峻峰」).
 SPACE_GAP = 0.2
 #: A gap wider than this (in ems) parts two cells of a table's row; body text, justified, has none.
-CELL_GAP = 1.5
+CELL_GAP = 0.8
 #: Where a line's text is cut into cells (a character no report prints).
 _CELL_BREAK = "\x1f"
 
@@ -179,6 +179,7 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
     marker = ""
     previous = ""
     previous_right = 0.0
+    bounds = [[min(c[2] for c in printed), 0.0]]  # where each cell begins and ends
     for char, char_size, left, right, _top, _bottom, is_space in chars:
         is_marker = not is_space and char.isdigit() and char_size < SUPERSCRIPT_RATIO * size
         if marker and not is_marker:
@@ -194,11 +195,14 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
                 pieces.pop()  # a space PDFium put into a narrow gap between CJK characters (justification)
             if previous and left - previous_right > CELL_GAP * size:
                 pieces.append(_CELL_BREAK)
+                bounds[-1][1] = previous_right
+                bounds.append([left, 0.0])
             pieces.append(char)
             previous = char
             previous_right = right
     if marker:
         pieces.append(f"<sup>{marker}</sup>")
+    bounds[-1][1] = max(c[3] for c in printed)
     cells = [" ".join(cell.split()) for cell in "".join(pieces).split(_CELL_BREAK)]
     text = " ".join(cells).strip()
     return TextLine(
@@ -211,7 +215,7 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
         size=size,
         page_width=width,
         page_height=height,
-        cells=tuple(cells) if len(cells) > 1 else (),
+        cells=tuple((cell, left, right) for cell, (left, right) in zip(cells, bounds, strict=True)) if len(cells) > 1 else (),
     )
 
 
