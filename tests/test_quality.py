@@ -168,7 +168,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     town's text pasted from a portal with full-width indents and a numbered list of 民生实事 (岫云镇), a
     subdistrict's portal page with <sup> notes and a table of indicators (汐川街道), a township's Word file
     with no heading styles and a table of key projects (桂岭乡) and a district's PDF whose table of
-    indicators breaks across a page, its header repeated, with notes marked ① at the page foot (东湍区).
+    indicators breaks across a page, its header repeated, with notes marked ① at the page foot (东湍区);
+    then a village's report to its 村民代表会议 in Word with a table of its finances (梅坞村), a county's
+    Markdown with a pipe table, a bullet list and footnotes (鹿溪县), a town's half-year review in a GBK text
+    file with CRLF lines and a table laid out with spaces (槐塘镇) and a district's PDF with a cover and a
+    table of 民生实事 whose cells wrap (北崖区).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""

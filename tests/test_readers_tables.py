@@ -209,6 +209,10 @@ def test_a_pdf_table_is_read_row_by_row_with_its_headers_and_units() -> None:
     assert "农林牧渔业总产值：2024年完成3.45亿元 同比增长4.6% 2025年目标3.6亿元。" in lines
     assert "其中：一般公共预算收入：2024年完成5830万元 同比增长5.1% 2025年目标6150万元。" in lines
     assert not any("19.9财政总收入" in line for line in lines)
+    # a table whose cells wrap (北崖区's 民生实事, across two pages, its header repeated)
+    wrapped = load_document(Path(__file__).parent / "fixtures" / "unseen" / "beiya_2023.pdf").text.split("\n")
+    assert "1：项目名称农村公路提档升级工程 主要内容新改建农村公路120公里，改造危桥6座，新增公路安全防护设施50公里 责任单位区交通运输局。" in wrapped
+    assert "10：项目名称平安山区建设工程 主要内容在地质灾害隐患点新增自动监测设备120台，完成28处隐患点治理 责任单位区规划资源局、区应急管理局。" in wrapped
 
 
 def _line(page: int, top: float, cells: tuple[tuple[str, float], ...] = (), text: str = "", x0: float = 72.0):
