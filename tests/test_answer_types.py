@@ -406,6 +406,8 @@ def test_a_measure_written_inside_another_measures_word_is_that_other_measure() 
     exports = expected_answer("去年全县出口额是多少？")
     assert not has_span("外贸进出口总额27.4亿元，增长9.6%", exports) and has_span("其中出口总额12.1亿元", exports)
     assert not has_span("营业收入2160亿元", expected_answer("一般公共预算收入有多少？"))
+    tax = expected_answer("张庙街道2023年一共收了多少税？")  # 税 asks the tax revenue
+    assert tax.measure == "税" and has_span("全年完成税收收入8.62亿元", tax) and not has_span("为企业减税降费3.7亿元", tax)
     fruit = expected_answer("去年鹿溪猕猴桃出口了多少？")  # exports asked without 额
     assert fruit.measure == "出口" and not has_span("猕猴桃鲜果首次出口东南亚市场，外贸进出口总额增长9.2%。", fruit)
     assert has_span("常住人口9.4万人", expected_answer("全镇人口有多少？")), "a population: residents are people"
