@@ -262,8 +262,9 @@ def dated_in_context(parts: list[str], i: int, answer: AnswerType) -> str:
     """Clause `i` of a sentence's clauses `parts` as the answer decision weighs it: for a date question, a
     clause that goes on about the sentence's subject (`_GOES_ON`: 「…，于2024年12月26日建成通车」) with the
     sentence's opening clause before it, which names what the date is of; and a clause that is a date
-    alone (「2024年3月22日，第五届梅坞开茶节…开幕」) with the clause after it, which says what happened then. Both clauses' vectors are in
-    the index, and the pair's is composed from them as a sentence's is (`qa.highlight.sentence_vector`)."""
+    alone (「2024年3月22日，第五届梅坞开茶节…开幕」) with the clause after it, which says what happened then.
+    Both clauses' vectors are in the index, and the pair's is composed from them as a sentence's is
+    (`qa.highlight.sentence_vector`)."""
     if answer.kind == "date" and i > 0 and _GOES_ON.match(parts[i]):
         return parts[0] + parts[i]  # parts[0] ends in 「，」
     if answer.kind == "date" and i + 1 < len(parts) and _DATE_ALONE.match(parts[i]):

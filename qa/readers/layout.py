@@ -15,9 +15,9 @@ text, a paragraph a line, and where each page starts. The steps:
    headers: a column runs from where the header before it ends to where the header after it begins
    (headers are often centred over text set flush left). The lines below whose text falls within the
    columns are the table's — a new row where the first column has text, else more of the row above (a
-   cell's text wraps inside its cell) — until a line runs across a column. The rows are written out a sentence each, with their column headers
-   and units (`qa.readers.tables`), as the Word and web page readers write theirs; a header row a page
-   break repeats is read once.
+   cell's text wraps inside its cell) — until a line runs across a column. The rows are written out a
+   sentence each, with their column headers and units (`qa.readers.tables`), as the Word and web page
+   readers write theirs; a header row a page break repeats is read once.
 """
 
 from __future__ import annotations
