@@ -265,3 +265,16 @@ def test_a_pdf_table_s_cells_wrap_inside_their_columns() -> None:
         "同时，支持区人民医院创建三级综合医院，推动优质医疗资源向山区乡镇下沉。",
     ]
 
+
+def test_a_pdf_table_whose_first_line_names_no_columns_keeps_every_row() -> None:
+    """「指标 2023 2024」 holds bare numbers, so it is read as a row, not a header: every line is a sentence
+    (the last one had been dropped)."""
+    from qa.readers.layout import assemble
+
+    lines = [
+        _line(1, 100, (("指标", 72.0), ("2023", 200.0), ("2024", 300.0))),
+        _line(1, 120, (("税收", 72.0), ("8.1", 200.0), ("8.6", 300.0))),
+        _line(1, 140, (("企业", 72.0), ("400", 200.0), ("426", 300.0))),
+    ]
+    assert assemble([lines], 1, "pdf").text.split("\n") == ["指标 2023 2024。", "税收 8.1 8.6。", "企业 400 426。"]
+

@@ -234,6 +234,7 @@ class _Table:
         self.header = [text for text, _, _ in header.cells]
         self.starts = [left for _, left, _ in header.cells]
         self.ends = [right for _, _, right in header.cells]
+        self.page = header.page
         self.rows: list[tuple[list[str], int]] = []  # each row's cells, and the page it begins on
 
     def _column(self, x: float) -> int:
@@ -260,9 +261,10 @@ class _Table:
     def paragraphs(self) -> list[list[tuple[str, int]]]:
         """The rows as paragraphs, a sentence each (`table_sentences`), on the page each row begins on."""
         sentences = table_sentences([self.header, *(cells for cells, _ in self.rows)])
-        # a title row merged across the table makes no sentence of its own: pages follow the rows from the end
-        pages = [page for _, page in self.rows][-len(sentences):] if sentences else []
-        return [[(sentence, page)] for sentence, page in zip(sentences, pages, strict=False)]
+        # a sentence for each row, and one for the first line when it names no columns (「指标 2023 2024」: a
+        # bare number is no header): pages follow the lines from the end
+        pages = [self.page, *(page for _, page in self.rows)][-len(sentences):] if sentences else []
+        return [[(sentence, page)] for sentence, page in zip(sentences, pages, strict=True)]
 
 
 def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
