@@ -172,7 +172,10 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     then a village's report to its 村民代表会议 in Word with a table of its finances (梅坞村), a county's
     Markdown with a pipe table, a bullet list and footnotes (鹿溪县), a town's half-year review in a GBK text
     file with CRLF lines and a table laid out with spaces (槐塘镇) and a district's PDF with a cover and a
-    table of 民生实事 whose cells wrap (北崖区).
+    table of 民生实事 whose cells wrap (北崖区). Session 25: a coastal town's plain text with 「1.」 items and
+    「名词解释：」 (芦汀镇), a subdistrict's portal page with <span> fragments and a table of targets (杏坪街道), a
+    county's Word file with heading styles, a table of indicators and notes marked ① (雁岭县) and a township's
+    PDF whose paragraphs break across pages mid-sentence, with a running header and notes at the end (棣川乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
