@@ -154,6 +154,9 @@ class AnswerType:
     #: for a list question asking members of a kind of place by its suffix (「哪几个村」「哪些小区」 → 村, 小区):
     #: two members of that kind named together answer it (「在石门村、岚溪村各新建…」), as three of any kind do
     member: str | None = None
+    #: for a question asking a figure, its own words: a figure said of a set it names one member of is
+    #: not that member's (`_said_of_the_set`)
+    question: str = ""
 
     @property
     def missing(self) -> str:
@@ -471,7 +474,7 @@ def expected_answer(question: str) -> AnswerType:
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change, whole, stock, measure, member,
+                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "",
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -563,10 +566,60 @@ def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if not _SAYS_FLOW.search(clause := _clause_at(text, s)) or _SAYS_STOCK.search(clause)]
     if answer.measure:  # the measure asked, written in the figure's own clause
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
+    if answer.question:  # a figure said of a set the question names one member of
+        found = [(s, e) for s, e in found if not _said_of_the_set(text, s, answer.question)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
     return found
+
+
+#: Members named in a row: 「樟园小区、北桥新村、莲塘里」.
+_SET_OF_MEMBERS = re.compile(r"[^、，,；;。：:]{2,30}(?:、[^、，,；;。：:]{2,30})+")
+#: How a set of members closes, counted or with 「等」: 「…莲塘里等12个小区」「…福田里3个小区」「…石门2个集中安置点」
+#: 「…上坪村、杉木坳村三个村」「…盒马X会员店等首店」. A run of activities or qualities does not close so
+#: (「大排查、大走访60余次」「投资最大、群众期盼最久的…工程」).
+_CLOSES_SET = re.compile(r"(等\s*(?:[\d一二两三四五六七八九十]+\s*[个所家座处条])?|[\d一二两三四五六七八九十]+\s*[个所家座处条])\s*[\u4e00-\u9fff]")
+#: A question asking about the set itself: 「樟园小区等12个小区」「这几个小区」.
+_ASKS_THE_SET = re.compile(r"等|这些|那些|这几|那几|分别")
+#: How many Chinese characters in a row a question shares with a member's name to name it.
+_NAMES_MEMBER = 3
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: Words naming a period, which name no member (「上半年发放低保、特困、临时救助等…」).
+_TIME_WORDS = re.compile(r"[上下]半年|全年|[今去前明]年|年[底初内]")
+
+
+def _shares_a_name(item: str, question: str) -> bool:
+    """Whether `question` writes a run of `_NAMES_MEMBER` Chinese characters of `item`."""
+    return any(
+        run[i : i + _NAMES_MEMBER] in question for run in _HAN_RUN.findall(item) for i in range(len(run) - _NAMES_MEMBER + 1)
+    )
+
+
+def _said_of_the_set(text: str, offset: int, question: str) -> bool:
+    """Whether the figure at `offset` follows a set of members closed by a count or 「等」 (`_CLOSES_SET`)
+    of which the question names exactly one: 「樟园小区、北桥新村、莲塘里等12个小区…惠及居民4316户」 is
+    the twelve's, not 北桥新村's. Not when the sentence gives each member's (「分别」), nor when the member
+    is named alone again before the figure or in its clause (「…，完成143个小区电动自行车直供电改造」),
+    nor when the question asks about the set."""
+    if _ASKS_THE_SET.search(question):
+        return False
+    question = _TIME_WORDS.sub(" ", question)
+    last = None
+    for found in _SET_OF_MEMBERS.finditer(text[:offset]):
+        items = found.group(0).split("、")
+        closing = _CLOSES_SET.search(items[-1])
+        if closing is None:
+            continue
+        items[-1] = items[-1][: closing.start()]
+        named = [item for item in items if _shares_a_name(item, question)]
+        if len(named) == 1:
+            last = (found.end(), named[0])
+    if last is None:
+        return False
+    end, member = last
+    clause_end = next((m.end() for m in _CLAUSE.finditer(text) if m.start() <= offset < m.end()), len(text))
+    return "分别" not in text[end:] and not _shares_a_name(member, text[end:clause_end])
 
 
 def _clause_at(text: str, offset: int) -> str:

@@ -469,3 +469,24 @@ def test_a_list_of_places_of_a_kind_is_answered_by_two_of_that_kind() -> None:
     assert not has_span("塘湾村入选全国乡村治理示范村", villages)  # one village
     assert expected_answer("有哪些村民代表提了建议？").member is None  # 村民, not villages
     assert not has_span("在石门村、岚溪村各新建", expected_answer("分别是哪三个村？"))  # three asked, two named
+
+
+def test_a_figure_said_of_a_set_is_not_one_member_s() -> None:
+    """「北桥新村…惠及了多少户」: 「樟园小区、北桥新村、莲塘里等12个小区…惠及居民4316户」 counts the twelve. A set
+    closes with a count or 「等」; a run of activities does not (「大排查、大走访60余次」), and a member
+    named again in the figure's clause, or the set asked about, is answered."""
+    member = expected_answer("北桥新村这次旧住房综合改造惠及了多少户居民？")
+    assert not has_span("全面完成樟园小区、北桥新村、莲塘里等12个小区旧住房综合改造，改造面积28.4万平方米，惠及居民4316户。", member)
+    assert not has_span("桂芳新村、东湖一村、福田里3个小区旧住房综合改造全面竣工，受益居民2714户。", expected_answer("桂芳新村改造惠及了多少户？"))
+    assert has_span("北桥新村完成旧住房综合改造，惠及居民612户。", member)
+    assert has_span("其中北桥新村、樟园小区分别惠及居民612户和580户。", member)
+    the_set = expected_answer("樟园小区等12个小区改造一共惠及了多少户？")
+    assert has_span("全面完成樟园小区、北桥新村、莲塘里等12个小区旧住房综合改造，惠及居民4316户。", the_set)
+    checks = expected_answer("庙行镇查企业安全生产，一共查出了多少处隐患？")
+    assert has_span("滚动开展重点企业安全生产大排查、大走访 60 余次，排除风险隐患 110 处。", checks)
+    named_again = expected_answer("完成了多少个小区的电动自行车直供电改造？")
+    assert has_span("加强电动自行车、厂房仓库等重点领域排查整治，完成143个小区电动自行车直供电改造。", named_again)
+    # a period the question names is no member's name (「上半年发放低保、特困、临时救助等…」)
+    relief = expected_answer("上半年镇里一共发了多少救助金？")
+    assert has_span("上半年发放低保、特困、临时救助等各类救助资金986万元。", relief)
+
