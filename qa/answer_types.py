@@ -316,6 +316,12 @@ _SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢")
 #: the sentence counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
 _WRITTEN_AS_个 = "家"
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
+#: A count of people asked without a measure word (「配了多少医护人员」「能招多少学生」): people are counted in
+#: 人 (名, 位), so a count of beds or an amount of money does not answer it.
+_ASKED_PEOPLE = re.compile(
+    r"(?:多少|几)\s*(?:名|位)?[\u4e00-\u9fff]{0,4}?"
+    r"(?:人员|医生|护士|医护|教师|老师|学生|孩子|员工|职工|工人|居民|村民|群众|游客|老人|党员|志愿者|人才|毕业生|干部|工作人员|员)"
+)
 #: A rate a question names by its word (「城镇登记失业率」「签约率」「森林覆盖率」): not a change or ratio in
 #: general (增长率, 比率), which any figure of the change answers.
 _NAMED_RATE = re.compile(r"[\u4e00-\u9fff]{2}率")
@@ -449,6 +455,8 @@ def expected_answer(question: str) -> AnswerType:
             unit = items = None
             if kind == "count" and (match := _ASKED_MEASURE.search(question) or _ASKED_UNIT.search(question)):
                 unit = match.group(1)
+            elif kind == "count" and _ASKED_PEOPLE.search(question):
+                unit = "人"
             length, surface = bool(_ASKS_LENGTH.search(question)), bool(_ASKS_SURFACE.search(question))
             if kind == "area" and length != surface:  # one of the two asked, not both
                 unit = "length" if length else "surface"

@@ -490,3 +490,13 @@ def test_a_figure_said_of_a_set_is_not_one_member_s() -> None:
     relief = expected_answer("上半年镇里一共发了多少救助金？")
     assert has_span("上半年发放低保、特困、临时救助等各类救助资金986万元。", relief)
 
+
+
+def test_a_count_of_people_asked_without_a_measure_word_is_a_count_of_people() -> None:
+    """「配了多少医护人员」 counts people as 「多少人」 does: 「开放床位800张」 or an investment does not answer it."""
+    staff = expected_answer("区人民医院新院区配了多少医护人员？")
+    assert staff.unit == "人"
+    assert not has_span("区人民医院新院区总投资9.8亿元，建筑面积8.6万平方米，开放床位800张。", staff)
+    assert has_span("新院区现有医护人员1260名。", staff)
+    assert has_span("全年接待游客68.5万人次", expected_answer("去年接待了多少游客？"))
+    assert expected_answer("带动了多少就业？").unit is None  # no people named: any quantity
