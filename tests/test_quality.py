@@ -175,7 +175,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     table of 民生实事 whose cells wrap (北崖区). Session 25: a coastal town's plain text with 「1.」 items and
     「名词解释：」 (芦汀镇), a subdistrict's portal page with <span> fragments and a table of targets (杏坪街道), a
     county's Word file with heading styles, a table of indicators and notes marked ① (雁岭县) and a township's
-    PDF whose paragraphs break across pages mid-sentence, with a running header and notes at the end (棣川乡).
+    PDF whose paragraphs break across pages mid-sentence, with a running header and notes at the end (棣川乡);
+    then an island town's Markdown with a pipe table and footnotes (松屿镇), a subdistrict's WeChat article
+    with spans splitting numbers and notes under their paragraphs (樵门街道), a township's Word file with
+    bold-run headings run into their paragraphs (枫河乡) and a county's PDF with a cover, a table of contents
+    and a drawn table of indicators (莲华县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
