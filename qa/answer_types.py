@@ -626,13 +626,19 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
     if last is None:
         return False
     end, member = last
-    clause_end = next((m.end() for m in _CLAUSE.finditer(text) if m.start() <= offset < m.end()), len(text))
-    return "分别" not in text[end:] and not _shares_a_name(member, text[end:clause_end])
+    clause = _clause_match(text, offset)
+    return "分别" not in text[end:] and not _shares_a_name(member, text[end : clause.end() if clause else len(text)])
+
+
+def _clause_match(text: str, offset: int) -> re.Match | None:
+    """The match of the clause of `text` (between 「，」「；」「。」) holding `offset`, if one does."""
+    return next((m for m in _CLAUSE.finditer(text) if m.start() <= offset < m.end()), None)
 
 
 def _clause_at(text: str, offset: int) -> str:
-    """The clause of `text` (between 「，」「；」「。」) holding `offset`."""
-    return next((m.group(0) for m in _CLAUSE.finditer(text) if m.start() <= offset < m.end()), text)
+    """The clause of `text` holding `offset` (`_clause_match`), or the whole text."""
+    clause = _clause_match(text, offset)
+    return clause.group(0) if clause else text
 
 
 def _stage_allows(clause: str, stage: str) -> bool:
