@@ -179,7 +179,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     then an island town's Markdown with a pipe table and footnotes (松屿镇), a subdistrict's WeChat article
     with spans splitting numbers and notes under their paragraphs (樵门街道), a township's Word file with
     bold-run headings run into their paragraphs (枫河乡) and a county's PDF with a cover, a table of contents
-    and a drawn table of indicators (莲华县).
+    and a drawn table of indicators (莲华县). Session 26: a town's plain text with full-width figures, review
+    and plan side by side in one paragraph and 「附件：名词解释」 (鹤浦镇), a subdistrict's half-year review in Word
+    with list-numbered items and a table of indicators against their yearly targets (桐湾街道), a county's portal
+    page with a table of the year's targets (槐川县) and a township's PDF with notes marked ① at the foot of
+    the page where each term is used (青杉乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
