@@ -1,9 +1,9 @@
-"""`python -m bench.run [--quick] [--parts quality,crud,latency,build,scale,embedding,throughput,readers,stores]`
+"""`python -m bench.run [--quick] [--parts quality,unseen,crud,latency,build,scale,embedding,throughput,readers,stores]`
 
 Runs the benchmark parts in order, prints each part's markdown tables as it finishes, writes
 bench/results/<part>.json, and ends with the targets summary (bench/results/summary.json and
 summary.md). A part that fails is reported and the others still run. --quick: one latency round,
-scale at 50 and 500 reports, a sample of chunks for the embedding backends (< 5 minutes on 2 cores).
+scale at 50 and 500 reports, the newest four unseen reports, a sample of chunks for the embedding backends (< 5 minutes on 2 cores).
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from bench.common import RESULTS_DIR, log, write_result
 
-PARTS = ("quality", "crud", "latency", "build", "scale", "embedding", "throughput", "readers", "stores")
+PARTS = ("quality", "unseen", "crud", "latency", "build", "scale", "embedding", "throughput", "readers", "stores")
 
 _retriever: Any = None
 
@@ -38,6 +38,10 @@ def _part(name: str) -> Callable[..., dict[str, Any]]:
         from bench import quality
 
         return lambda quick: quality.run(shared_retriever(), quick=quick)
+    if name == "unseen":
+        from bench import unseen
+
+        return lambda quick: unseen.run(quick=quick)
     if name == "crud":
         from bench import crud
 

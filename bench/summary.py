@@ -81,8 +81,19 @@ def summarize(results: dict[str, Any], *, previous_dir: Path) -> tuple[str, dict
            at_least=True)
     target("serving RSS", 1536, "MiB", build["serving"]["peak_rss_mb"] if build else None, build_from,
            "peak RSS of a process that loads a Retriever and answers dev questions")
+    unseen, unseen_from = _load(results, "unseen", previous_dir)
+    total = unseen["total"] if unseen else None
+    how = "over the reports written blind (tests/fixtures/unseen/), each built alone and asked on its own day"
+    for name, limit, part, whole in (
+        ("near misses not answered as answered (unseen reports)", 0.80, "near_misses_refused", "near_misses"),
+        ("periods not covered not answered (unseen reports)", 0.95, "periods_refused", "periods"),
+        ("answerable questions answered (unseen reports)", 0.97, "answered", "answerable"),
+        ("answer holds the evidence (unseen reports)", 0.95, "evidence", "answerable"),
+    ):
+        value = total[part] / total[whole] if total and total[whole] else None
+        target(name, limit, "", value, unseen_from, how, at_least=True)
     rows = [(t["target"], f"{'≥' if t['at_least'] else '≤'} {t['limit']:g} {t['unit']}",
-             "—" if t["value"] is None else f"{t['value']:.1f} {t['unit']}", t["status"]) for t in targets]
+             "—" if t["value"] is None else f"{t['value']:.3f}" if not t["unit"] else f"{t['value']:.1f} {t['unit']}", t["status"]) for t in targets]
     text = "## Targets\n\n" + table(["target", "limit", "measured", "status"], rows)
     text += "\n\n" + "\n".join(f"- {t['target']}: {t['how']} [{t['source']}]" for t in targets)
     return text, {"targets": targets}
