@@ -202,7 +202,7 @@ _ASKS = [
     (
         "rate",
         re.compile(
-            r"百分之(?:几|多少)|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|率[^，,。？?]{0,3}(?:多高|多低|几成)|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少"
+            r"百分之(?:几|多少)|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|率[^，,。？?]{0,3}(?:多高|多低|几成)|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少|增长的?(?:预期)?目标|预期增长"  # a growth target: 「经济增长的预期目标定在多少」
             r"|\bpercent|\brate\b|\bgrowth\b|%|\bwhat (?:share|proportion|fraction)\b"  # as 比例、占比
             # as 增长了多少: "grew by how much", "how much did it increase"
             r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
@@ -212,14 +212,17 @@ _ASKS = [
     (
         "money",
         re.compile(
-            r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额"
+            r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额|生产总值|增加值|GDP"
             # an investment or a subsidy asked without 钱 (「总投资是多少」「完成了多少投资」「发放了多少补贴」), not a
             # count of investment projects (「投资项目有多少个」)
             r"|总投资|投资额|投资(?:是|有|为|达到?)多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
             # "how much" with a verb of money, as 花了多少、卖了多少、交了多少: "how much did the store sell"
             r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost|sell|sold|pay|paid|earn|collect|raise|sav[ei])"
             r"|\byuan\b|\brevenue\b|\bbudget\b|\bprices?\b|\boutput value\b"  # as 价格、产值
-            r"|\binvestment\b|\bfunding\b|\bsales\b|\bhow (?:large|big) (?:is|was) [^?]*\bfund\b",  # as 投资、资金、销售额、基金规模
+            r"|\binvestment\b|\bfunding\b|\bsales\b|\bhow (?:large|big) (?:is|was) [^?]*\bfund\b"  # as 投资、资金、销售额、基金规模
+            # as 生产总值、收入、补贴、利用外资、外贸、税收: amounts of money however the question asks them
+            r"|\bGDP\b|\bgross (?:domestic|regional) product\b|\bvalue added\b|\bincome\b|\bsubsid(?:y|ies)\b"
+            r"|\bforeign (?:capital|trade)\b|\btax(?:es)?\b|\bfiscal\b",
             re.I,
         ),
     ),
@@ -425,7 +428,7 @@ _ASKS_FLOW = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地
 _SAYS_FLOW = re.compile(r"新增|新建|新开|新认定|新引进|新招|新签|新装|引进|增加|全年|年内|上半年|人次")
 _SAYS_STOCK = re.compile(r"累计|总数|总量|总计|达到|共有|现有|拥有|保有")
 #: A question asking how much something changed (「涨了多少」「增长了多少」「增幅」「增速」), not a share or a level.
-_ASKS_CHANGE = re.compile(r"[增降涨]幅|增速|增长率|(?:增长|增加|上涨|涨|提高|提升|下降|减少|降低)了?(?:多少|几)|\bgrow|\bincrease|\bby how much\b", re.I)
+_ASKS_CHANGE = re.compile(r"[增降涨]幅|增速|增长率|增长的?(?:预期)?目标|预期增长|(?:增长|增加|上涨|涨|提高|提升|下降|减少|降低)了?(?:多少|几)|\bgrow|\bincrease|\bby how much\b", re.I)
 #: A share said just before a percentage in its clause (「占规上工业总产值的72.4%」「比重达到38%」): not a change.
 _SHARE_BEFORE = re.compile(r"(?:占[^，,；;。]{0,20}的?|比重|占比)[^，,；;。增降涨提]{0,6}$")
 

@@ -500,3 +500,26 @@ def test_a_count_of_people_asked_without_a_measure_word_is_a_count_of_people() -
     assert has_span("新院区现有医护人员1260名。", staff)
     assert has_span("全年接待游客68.5万人次", expected_answer("去年接待了多少游客？"))
     assert expected_answer("带动了多少就业？").unit is None  # no people named: any quantity
+
+
+def test_a_growth_target_is_a_rate_of_change() -> None:
+    """「经济增长目标定在多少」 asks a growth rate (「地区生产总值增长5.5%左右」), not a count or an amount of 税收."""
+    for question in ("东湍今年经济增长目标定在多少？", "今年汀桥街道税收的预期增长目标定的是多少？", "莲华今年的GDP增长预期目标定的是多少？"):
+        asked = expected_answer(question)
+        assert (asked.kind, asked.change) == ("rate", True), question
+    assert has_span("税收总额增长5%左右；", expected_answer("今年汀桥街道税收的预期增长目标定的是多少？"))
+    assert expected_answer("今年新增就业目标是多少？").kind == "count"  # 新增 is no growth rate
+
+
+def test_an_economy_s_output_or_an_income_asked_in_any_words_is_an_amount_of_money() -> None:
+    """GDP and its Chinese name, and the English words for income, subsidies, taxes and foreign capital, ask an amount."""
+    for question in (
+        "溱川去年GDP总量是多少？",
+        "去年东湍地区生产总值是多少？",
+        "What was Dongtuan District's GDP last year?",
+        "How much subsidy money did Tonglin hand out to local businesses?",
+        "How much foreign capital did Chengpu actually utilize in 2024?",
+        "What was the per capita disposable income of rural residents?",
+    ):
+        assert expected_answer(question).kind == "money", question
+    assert expected_answer("What was Dongtuan District's GDP growth last year?").kind == "rate"
