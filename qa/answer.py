@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer_types import AnswerType, expected_answer, has_span
+from qa.answer_types import AREA_WORDS, AnswerType, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import answer_sentences, clauses
 from qa.query import QueryReading, comparison_sides, is_foreign, town_spellings
@@ -527,7 +527,8 @@ def read(
     intent, hits = result.reading, result.hits
     answer = expected_answer(intent.text)
     spellings = [spelling for town in intent.towns for spelling in town_spellings(town)]  # "Gaojing"
-    subject = subject_of(result.query_tokens, [*intent.towns, *spellings, *intent.unknown_places], retriever.term_idf, intent.text)
+    kind_words = AREA_WORDS if answer.kind == "area" else None
+    subject = subject_of(result.query_tokens, [*intent.towns, *spellings, *intent.unknown_places], retriever.term_idf, intent.text, kind_words)
     reading = Reading(question, tuple(hits), answer, subject, (), tuple(result.query_tokens), 0.0, {})
     if needs_context(intent, subject):
         return replace(reading, settled=not_covered(question, hits, 0.0, answer, ASK_FOR_CONTEXT, "问的是哪个镇、哪方面的内容"))

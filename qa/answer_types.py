@@ -241,6 +241,11 @@ _ASKS = [
     ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),
 ]
 
+#: The words an area question names its kind of answer by (「占地有多大」「总共有多大面积」): any area answers
+#: them, so they are not what it asks about (`qa.evidence.subject_of`). 「建筑面积」 keeps its 建筑: a floor
+#: area is not the land a project covers.
+AREA_WORDS = re.compile(r"占地面积|占地|面积|多大|大小|平方(?:米|公里)|公顷")
+
 #: A question asking which one (「…的宠物企业是哪家」) and no quantity: a money, rate or area word in it
 #: (「产值就达到12亿元的」) describes what it asks about, and the answer is a name.
 _ASKS_WHICH = re.compile(r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b", re.I)

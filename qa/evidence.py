@@ -83,11 +83,20 @@ class Subject:
         return sum(w * _found(t, normalized_text) for t, w in self.terms.items()) / total
 
 
-def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable[[str], float], question: str = "") -> Subject:
+def subject_of(
+    query_tokens: Iterable[str],
+    places: Iterable[str],
+    idf: Callable[[str], float],
+    question: str = "",
+    kind_words: re.Pattern[str] | None = None,
+) -> Subject:
     """The question's content words: its BM25 tokens less function words, measure words, years and
     periods, and the names of the places it names (those steer retrieval; they are not the subject),
     whole or in pieces: a place name the tokenizer cuts across its suffix (「张庙街道」 → 「张庙街」「道」)
-    leaves a piece that is no word of the question's once the place is taken out of `question`."""
+    leaves a piece that is no word of the question's once the place is taken out of `question`. Less,
+    too, the words in which `question` names the kind of answer it asks (`kind_words`: 「占地有多大」 asks
+    an area, which 「面积18公顷」 gives): a token of the question that is no word of it once they are
+    taken out."""
     query_tokens, places = list(query_tokens), list(places)
     place_parts = set()
     for place in places:
@@ -99,6 +108,8 @@ def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable
         rest = rest.replace(part, " ") if part else rest
     if question:
         place_parts |= {t for t in query_tokens if len(t) >= 2 and t not in rest and any(t in part for part in place_parts)}
+    unnamed = kind_words.sub(" ", rest) if question and kind_words is not None else rest
+    kind_parts = {t for t in query_tokens if t in rest and t not in unnamed}
     terms: dict[str, float] = {}
     for token in query_tokens:
         if (
@@ -107,6 +118,7 @@ def subject_of(query_tokens: Iterable[str], places: Iterable[str], idf: Callable
             or _UNIT_TOKEN.match(token)
             or _YEARISH.match(token)
             or token in place_parts
+            or token in kind_parts
             or (len(token) < 2 and not token.isalnum())
         ):
             continue

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from qa.answer_types import AnswerType, expected_answer
+from qa.answer_types import AREA_WORDS, AnswerType, expected_answer
 from qa.evidence import Subject, bm25_idf, candidate, sentence_score, subject_of
 
 
@@ -19,6 +19,18 @@ def test_a_piece_of_a_place_name_cut_across_its_suffix_is_no_subject() -> None:
     assert list(pieces.terms) == ["税收"]
     zone = subject_of(["梧港", "经济", "开发区", "产值"], ["梧港经济开发区"], lambda token: 2.0, "梧港经济开发区的经济产值是多少")
     assert list(zone.terms) == ["经济", "产值"]
+
+
+def test_the_words_naming_an_area_asked_are_no_subject() -> None:
+    """「占地有多大」 asks an area, which 「面积18公顷」 gives: 占地 is not what the question is about. 「建筑面积」
+    keeps 建筑 (a floor area is not the land covered), and a translation of an English question stays."""
+    park = subject_of(["滨江", "公园", "一期", "占地", "大"], [], lambda token: 2.0, "滨江公园一期占地有多大？", AREA_WORDS)
+    assert list(park.terms) == ["滨江", "公园", "一期"]
+    floor = ["安置", "点", "总", "建筑", "面积", "建筑面积", "平方", "平方米"]
+    assert list(subject_of(floor, [], lambda token: 2.0, "安置点的总建筑面积是多少平方米？", AREA_WORDS).terms) == ["安置", "建筑"]
+    assert list(subject_of(floor, [], lambda token: 2.0, "安置点的总建筑面积是多少平方米？").terms) == ["安置", "建筑面积", "平方米"]
+    english = subject_of(["park", "公园", "面积"], [], lambda token: 2.0, "How large is the park?", AREA_WORDS)
+    assert list(english.terms) == ["公园", "面积"]
 
 
 def test_english_questions_keep_their_chinese_tokens() -> None:
