@@ -295,6 +295,12 @@ _PART_OF_TOTAL = (
     re.compile(
         rf"{_STATED_TOTAL}有?(?:多少|几)\s*(?:[{COUNT_UNITS}]|成)?\s*(?:是|在|属于|来自|为)(?P<part>[^，,。？?！!]{{2,24}})"
     ),
+    # or a total named by the word that also ends the part: 「民生支出中教育支出是多少」「全社会固定资产投资里，工业
+    # 投资占了多少」「全县税收里增值税收了多少」 (the shared word tells a total from a place: 「小区里新装了…」)
+    re.compile(
+        r"(?P<whole>[^\d的，,。？?！!]{0,10}?(?P<head>[\u4e00-\u9fff]{2}))(?:里头|里面|里边|当中|之中|里|中)[，,]?\s*"
+        r"(?P<part>[^，,。？?！!]{0,8}?(?P=head)[^，,。？?！!]{0,6}?)(?:多少|几|百分之|占比)"
+    ),
 )
 #: Characters of a question's wording, not of what it names (「…的有」「…占了」「那块」「自己就」).
 _WORDING = frozenset("的了有那这自己就光占是为单独块些")
@@ -502,7 +508,7 @@ def _part_of_total(question: str) -> tuple[str | None, str]:
     if not found:
         return None, ""
     match = min(found, key=lambda m: m.start())
-    return match["part"], match["whole"] or match["named_whole"] or ""
+    return match["part"], match["whole"] or match.groupdict().get("named_whole") or ""
 
 
 def _rate_word(question: str) -> str | None:

@@ -380,6 +380,18 @@ def test_a_part_of_a_total_named_without_its_figure_is_answered_where_the_part_i
     assert expected_answer("庙行镇2023年1月的政府工作报告里，盗窃类案件接警数下降了多少？").part is None
 
 
+def test_a_total_named_by_the_word_that_ends_its_part_is_a_total() -> None:
+    """「民生支出中教育支出是多少」: the word the part shares with what precedes 「中」 says that it is a total, not
+    a place, so the figure of the whole (「其中民生支出35.1亿元」) does not answer."""
+    education = expected_answer("去年民生支出中教育支出是多少？")
+    assert (education.part, education.whole) == ("教育支出是", "去年民生支出")
+    assert not has_span("一般公共预算支出43.6亿元，其中民生支出35.1亿元，占比80.5%。", education)
+    industry = expected_answer("去年全社会固定资产投资里，工业投资占了多少？")
+    assert not has_span("全社会固定资产投资41.8亿元，增长7.9%。", industry)
+    assert has_span("全社会固定资产投资41.8亿元，其中工业投资12.3亿元。", industry)
+    assert expected_answer("邻里中心有多少个？").part is None  # no word shared: no total
+
+
 def test_an_amount_asked_by_its_measure_is_answered_where_the_measure_is_written() -> None:
     """「规上工业总产值是多少」 names what the amount measures: 「营业收入2160亿元」 is another measure's amount,
     and a report writes one measure in several words (营业额, 销售额, 营业收入)."""
