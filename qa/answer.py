@@ -527,7 +527,7 @@ def read(
     intent, hits = result.reading, result.hits
     answer = expected_answer(intent.text)
     spellings = [spelling for town in intent.towns for spelling in town_spellings(town)]  # "Gaojing"
-    kind_words = AREA_WORDS if answer.kind == "area" else None
+    kind_words = AREA_WORDS if "area" in {answer.kind, *(other.kind for other in answer.also)} else None
     subject = subject_of(result.query_tokens, [*intent.towns, *spellings, *intent.unknown_places], retriever.term_idf, intent.text, kind_words)
     reading = Reading(question, tuple(hits), answer, subject, (), tuple(result.query_tokens), 0.0, {})
     if needs_context(intent, subject):

@@ -10,7 +10,7 @@ each kind. Pure functions over text: no index, no model.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.patterns import CN_DIGIT_VALUES, YEAR, YEAR_WITH_UNIT
 from qa.text import to_simplified
@@ -157,6 +157,9 @@ class AnswerType:
     #: for a question asking a figure, its own words: a figure said of a set it names one member of is
     #: not that member's (`_said_of_the_set`)
     question: str = ""
+    #: for a question asking two things or more (「收了多少钱？比前年涨了多少？」「打算投多少钱、占多大地」), the
+    #: readings of its other asks (`_other_asks`): a span of any asked kind answers a part of it
+    also: tuple[AnswerType, ...] = ()
 
     @property
     def missing(self) -> str:
@@ -460,7 +463,39 @@ def enumerated_items(text: str) -> int:
 
 
 def expected_answer(question: str) -> AnswerType:
-    """The kind of answer `question` asks for (its first matching kind in `KINDS` order)."""
+    """The kind of answer `question` asks for (its first matching kind in `KINDS` order), with the readings
+    of its other asks when it asks several things (`AnswerType.also`)."""
+    answer = _one_ask(question)
+    return replace(answer, also=_other_asks(question, answer.kind)) if answer.kind != "general" else answer
+
+
+#: Where a question asking several things parts its asks: 「…收了多少钱？比前年涨了多少？」「投多少钱、占多大地」.
+_ASK_BREAK = re.compile(r"[？?，,、；;]")
+#: A question word: a part of a question holding none asks nothing (「去年6850万元民生实事资金里，」 names a total).
+_INTERROGATIVE = re.compile(r"多少|几|哪|什么|啥|何|谁|多[大长高宽久远]|\b(?:how|what|which|when|where|who)\b", re.I)
+#: The kinds an ask of several is read for: those a span gives.
+_SPANNED_KINDS = ("count", "money", "rate", "area", "date", "place", "address")
+
+
+def _other_asks(question: str, kind: str) -> tuple[AnswerType, ...]:
+    """The readings of the parts of `question` that ask another kind of answer than `kind` (its first
+    kind), each read alone; none when it asks one thing."""
+    asks = [
+        reading
+        for piece in _ASK_BREAK.split(question)
+        if _INTERROGATIVE.search(piece) and (reading := _one_ask(piece)).kind != "general"
+    ]
+    if len(asks) < 2:  # one ask, perhaps after a clause naming a total (「6850万元民生实事资金里，用在养老上的有多少」)
+        return ()
+    others: list[AnswerType] = []
+    for reading in asks:
+        vague = reading.kind == "count" and reading.unit is None  # 「指数是多少」: any number, so no reading
+        if reading.kind in _SPANNED_KINDS and reading.kind != kind and not vague and all(o.kind != reading.kind for o in others):
+            others.append(reading)
+    return tuple(others)
+
+
+def _one_ask(question: str) -> AnswerType:
     asks_which_one = bool(_ASKS_WHICH.search(question)) and not _ASKS_QUANTITY.search(question)
     for kind, pattern in _ASKS:
         if asks_which_one and kind in ("rate", "money", "area"):
@@ -523,6 +558,12 @@ def _stage(text: str) -> str | None:
 
 
 def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
+    """Offsets of the spans of `text` that are of the answer's kind, or of the kind of another thing the
+    question asks (`AnswerType.also`): 「收了多少钱？比前年涨了多少？」 is answered in part by either."""
+    return _spans(text, answer) + [span for other in answer.also for span in _spans(text, other)]
+
+
+def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     """Offsets of the spans of `text` that are of the answer's kind (for a count with a named unit,
     that unit; 「个」 stands for any measure word, as in everyday speech). A general answer has none.
     A span made only of numbers the question states is the question's premise, not its answer. Read in

@@ -535,3 +535,18 @@ def test_an_economy_s_output_or_an_income_asked_in_any_words_is_an_amount_of_mon
     ):
         assert expected_answer(question).kind == "money", question
     assert expected_answer("What was Dongtuan District's GDP growth last year?").kind == "rate"
+
+
+def test_a_question_asking_several_things_is_answered_in_part_by_a_span_of_any_kind_it_asks() -> None:
+    """「收了多少钱？比前年涨了多少？」 asks an amount and a change: a sentence giving the amount answers a part.
+    A clause with no question word asks nothing (「6850万元民生实事资金里，」 names a total), and an ask read as
+    any number (「指数是多少」) adds no kind."""
+    tax = expected_answer("杏坪街道去年区级税收一共收了多少钱？比前年涨了多少？")
+    assert tax.kind == "rate" and [other.kind for other in tax.also] == ["money"]
+    assert has_span("全年完成区级税收收入5.82亿元。", tax)
+    park = expected_answer("今年要开工的汤泉互通物流园一期，打算投多少钱、占多大地？")
+    assert (park.kind, [other.kind for other in park.also]) == ("money", ["area"])
+    assert has_span("开工建设汤泉互通物流园一期，规划用地320亩。", park)
+    assert expected_answer("去年6850万元民生实事资金里，用在养老上的有多少？").also == ()
+    assert expected_answer("2023年上半年庙行镇的物价涨了多少？居民消费价格指数是多少？").also == ()
+    assert expected_answer("去年接待了多少游客？").also == ()
