@@ -39,6 +39,12 @@ _UNIT_TOKEN = re.compile(rf"^[{COUNT_UNITS}]$")
 _YEARISH = re.compile(r"^(?:19|20)?\d{2,4}年?$|^\d+$|^[上下]半年$|^十[一二三四五六七八九]五$")
 
 
+def _of_function_words(token: str) -> bool:
+    """Whether a token is two function words run together (「具体地址」「具体位置」): it says how the question
+    asks, as each of them does."""
+    return any(token[:i] in _FUNCTION_WORDS and token[i:] in _FUNCTION_WORDS for i in range(2, len(token) - 1))
+
+
 #: How much a term not found whole counts at most (when all its characters are found apart).
 PART_CREDIT = 0.8
 
@@ -119,6 +125,7 @@ def subject_of(
             or _YEARISH.match(token)
             or token in place_parts
             or token in kind_parts
+            or _of_function_words(token)
             or (len(token) < 2 and not token.isalnum())
         ):
             continue

@@ -33,6 +33,12 @@ def test_the_words_naming_an_area_asked_are_no_subject() -> None:
     assert list(english.terms) == ["公园", "面积"]
 
 
+def test_two_function_words_run_together_are_no_subject() -> None:
+    """「具体地址」 is 「具体」 and 「地址」, each of which says how the question asks, not what about."""
+    museum = subject_of(["博物馆", "具体", "地址", "具体地址"], [], lambda token: 2.0, "新的市博物馆建在哪里？具体地址是？")
+    assert list(museum.terms) == ["博物馆"]
+
+
 def test_english_questions_keep_their_chinese_tokens() -> None:
     subject = subject_of(["kindergarten", "幼儿园"], [], lambda token: 1.0)
     assert list(subject.terms) == ["幼儿园"]
