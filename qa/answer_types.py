@@ -160,6 +160,9 @@ class AnswerType:
     #: for a question asking two things or more (「收了多少钱？比前年涨了多少？」「打算投多少钱、占多大地」), the
     #: readings of its other asks (`_other_asks`): a span of any asked kind answers a part of it
     also: tuple[AnswerType, ...] = ()
+    #: a question asking a plan or a target (`_ASKS_PLAN`: 「今年计划新增多少个就业岗位」), not what was done: a
+    #: figure of a passage looking back that says nothing of what is to come does not answer it (`says_plan`)
+    plan: bool = False
 
     @property
     def missing(self) -> str:
@@ -259,6 +262,11 @@ _AHEAD = re.compile(
     r"预计|预期|计划|打算|准备|力争|将要?|(?<![功效技智职])能(?![源力级效])|\bwill\b|\bexpected\b|\bscheduled\b|\bplan(?:s|ned)?\b",
     re.I,
 )
+#: A question asking a plan or a target, not what was done (「今年计划新增多少个」「2025年的目标是多少」).
+_ASKS_PLAN = re.compile(r"计划|打算|准备|目标|预期|力争|\bplan|\btargets?\b|\bgoals?\b", re.I)
+_ASKS_DONE = re.compile(r"完成了|实现了|做到了|达到了|实际|去年|上年|前年|\bdid\b|\bwas\b|\bwere\b|\bachiev", re.I)
+#: Words of a sentence that speaks of what is to come: a plan, a target, an intention.
+_SAYS_PLAN = re.compile(r"计划|目标|预期|力争|确保|将|拟|争取|预计|下一步|今年|明年|下半年")
 #: Words asking a finer date than a year or half-year.
 _FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|(?<![路街弄巷楼栋])几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
 #: Words asking a weekday or a time of day (「星期几」「几点开门」): only a weekday or a clock time answers.
@@ -529,9 +537,10 @@ def _one_ask(question: str) -> AnswerType:
             population = _ASKED_POPULATION.search(question) if kind == "count" else None
             measure = population.group(1) if population else (amount.group(1) or amount.group(2)) if amount else None
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
+            plan = kind in _FIGURES and bool(_ASKS_PLAN.search(question)) and not _ASKS_DONE.search(question)
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "",
+                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -742,6 +751,14 @@ def dated_by_period(answer: AnswerType, period: str | None, passage: str = "", s
         and not _SEVERAL_YEARS.search(passage)
         and (answer.stage is None or PROJECT_STAGES[answer.stage].search(sentence) is not None)
     )
+
+
+def says_plan(sentence: str, answer: AnswerType, period: str | None) -> bool:
+    """Whether a sentence can answer what the question asks of the time to come: any sentence when it asks
+    what was done, else one of a part that plans (`period` None: `qa.steering.reviewed_period`) or one that
+    says what is to come (「…力争新增就业岗位3000个」). 「2024年新增就业岗位2316个」, in the review of 2024,
+    does not answer 「今年新增就业岗位的目标是多少」."""
+    return not answer.plan or period is None or bool(_SAYS_PLAN.search(sentence))
 
 
 def has_span(text: str, answer: AnswerType) -> bool:

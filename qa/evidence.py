@@ -20,7 +20,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from qa.answer_types import COUNT_UNITS, AnswerType, dated_by_period, enumerated_items, has_span
+from qa.answer_types import COUNT_UNITS, AnswerType, dated_by_period, enumerated_items, has_span, says_plan
 from qa.text import normalize_for_matching
 
 #: Words that say how a question asks, not what it asks about.
@@ -184,7 +184,7 @@ def candidate(
     explains = footnote is not None and (
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
-    spanned = has_span(text, answer)
+    spanned = has_span(text, answer) and says_plan(text, answer, period)
     dated = footnote is None and not spanned and dated_by_period(answer, period, f"{passage}\n{text}", text)
     dated_by = period if dated else None
     typed = (explains or dated or spanned) and not other_town

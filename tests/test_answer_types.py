@@ -11,6 +11,7 @@ from qa.answer_types import (
     expected_answer,
     has_span,
     period_marks,
+    says_plan,
     spans,
 )
 
@@ -550,3 +551,15 @@ def test_a_question_asking_several_things_is_answered_in_part_by_a_span_of_any_k
     assert expected_answer("去年6850万元民生实事资金里，用在养老上的有多少？").also == ()
     assert expected_answer("2023年上半年庙行镇的物价涨了多少？居民消费价格指数是多少？").also == ()
     assert expected_answer("去年接待了多少游客？").also == ()
+
+
+def test_a_plan_asked_is_not_answered_by_a_look_back_that_says_nothing_of_what_is_to_come() -> None:
+    """「今年新增就业岗位的目标是多少」: 「2024年新增就业岗位2316个」 in the review of 2024 is what was done; a
+    sentence of a part that plans, or one saying 力争/目标/将, can answer."""
+    target = expected_answer("今年鹤浦新增就业岗位的目标是多少个？")
+    assert target.plan
+    assert not says_plan("全年新增就业岗位2316个。", target, "2024年")
+    assert says_plan("新增就业岗位3000个以上。", target, None)  # a part that plans
+    assert says_plan("力争新增就业岗位3000个以上。", target, "2024年")
+    done = expected_answer("高境镇2023年实际完成的地方财政收入是多少？2024年的目标又是多少？")
+    assert not done.plan and says_plan("全年新增就业岗位2316个。", done, "2024年")
