@@ -33,3 +33,35 @@ def test_a_page_word_saved_keeps_its_footnotes_on_the_term_they_explain(tmp_path
     report = clean_text(decoded.text)
     assert [(note.n, note.text) for note in report.footnotes] == [(1, "“溪邻议事厅”：指在各村（居）设立的群众议事协商平台。")]
     assert "[1]" not in report.text and "ftn" not in report.text
+
+
+#: A portal page whose report is a front matter `div` (title, dateline, speaker) and one `div` per part,
+#: the review longer than the plan and all the rest together: the element with the most paragraph text is
+#: the review alone. Around it, the page's own lines (source, views, print).
+PARTED_PAGE = """<html><head><meta charset="utf-8"><title>枫溪街道2024年政府工作报告_门户网站</title></head><body>
+<div class="info-bar"><span>发布日期：2025-01-20</span> <span>来源：枫溪街道办事处</span></div>
+<div id="zoom"><div class="doc-head">
+<p><span>政府工作报告</span></p>
+<p><span>——2025年1月16日在枫溪街道第三届居民代表会议第四次会议上</span></p>
+<p><span>枫溪街道办事处主任沈书言</span></p></div>
+<div class="doc-body">
+<div class="sec"><h3>一、2024年工作回顾</h3>
+<p>全年完成区域税收18.62亿元，同比增长6.8%，完成年度目标的103.4%；新增就业岗位1580个。</p>
+<p>完成旧住房成套改造3个小区、惠及居民1126户，加装电梯42台，新建社区食堂2家，日均供餐1800人次。</p>
+<p>新建“15分钟社区生活圈”服务站点6个，街道养老床位达到520张，新增家庭养老照护床位80张。</p></div>
+<div class="sec"><h3>二、2025年工作安排</h3>
+<p>区域税收增长5%左右，新增就业岗位1500个以上。</p></div>
+<div class="sec"><h3>三、加强自身建设</h3><p>坚持依法行政。</p></div>
+</div></div>
+<div class="tools"><p>【打印本页】【关闭窗口】</p></div>
+</body></html>"""
+
+
+def test_a_report_in_sibling_parts_is_read_whole_with_its_front_matter(tmp_path: Path) -> None:
+    """The article is widened from its longest part to the element holding every part and the front
+    matter before them, and the page's own lines at its ends are not the report's."""
+    text = read_html(tmp_path / "report.html", PARTED_PAGE.encode("utf-8"), Limits()).text
+    lines = text.splitlines()
+    assert lines[:3] == ["政府工作报告", "——2025年1月16日在枫溪街道第三届居民代表会议第四次会议上", "枫溪街道办事处主任沈书言"]
+    assert "区域税收增长5%左右，新增就业岗位1500个以上。" in text and "坚持依法行政。" in text
+    assert "打印" not in text and "来源" not in text

@@ -50,7 +50,7 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     root = _article(tree)
     if root is None:
         raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航，正文由脚本加载），请保存报告正文所在的页面，或另存为 PDF 后重试")
-    lines = _lines(root)
+    lines = _without_page_lines(_lines(root))
     if not any(line.startswith("#") or _heading_like(line) for line in lines[:3]):
         title = _title(tree)
         if title and title not in lines[:3]:
@@ -116,7 +116,64 @@ def _article(tree):
             scores[div.mem_id] = (previous + own, div)
     if not scores:
         return None
-    return max(scores.values(), key=lambda item: item[0])[1]
+    return _whole_article(max(scores.values(), key=lambda item: item[0])[1])
+
+
+#: Paragraph-like elements, whose text is the article's.
+_PARAGRAPHS = "p, h1, h2, h3, h4, h5, h6, pre, blockquote, td, li"
+_IN_PARAGRAPH = ("p", "li", "td", "blockquote", "pre")
+#: A line of the page about the page, not of the report: 「来源：…浏览次数：3172」「【打印】【关闭】」.
+_PAGE_LINE = re.compile(r"浏览|点击|来源[:：]|发布(?:时间|日期)|字号|字体|打印|关闭|分享|收藏|发表于|阅读原文|阅读\s*[\d.]+万?")
+#: How many lines at each end of the article may be the page's own (`_PAGE_LINE`).
+_PAGE_LINES_AT_ENDS = 4
+
+
+def _paragraphs(node) -> list:
+    """The outermost paragraph-like elements under `node`."""
+    found = []
+    for paragraph in node.css(_PARAGRAPHS):
+        parent = paragraph.parent
+        while parent is not None and parent.mem_id != node.mem_id and parent.tag not in _IN_PARAGRAPH:
+            parent = parent.parent
+        if parent is None or parent.mem_id == node.mem_id:
+            found.append(paragraph)
+    return found
+
+
+def _whole_article(node):
+    """The element with the most paragraph text, widened to the ancestors that hold more of the report: a
+    report whose parts are sibling `div`s is the element holding them all, not its longest part, and a
+    front matter of short lines (title, dateline, speaker) in a `div` before them belongs to it. An
+    ancestor whose further paragraphs are mostly links, or lines about the page (`_PAGE_LINE`), is not
+    the report's."""
+    inside = {p.mem_id for p in _paragraphs(node)}
+    text = sum(_text_len(p) for p in _paragraphs(node))
+    ancestor = node.parent
+    while ancestor is not None and ancestor.tag not in ("body", "html"):
+        added = [p for p in _paragraphs(ancestor) if p.mem_id not in inside]
+        length = sum(_text_len(p) for p in added)
+        if sum(_link_len(p) for p in added) > 0.3 * length:
+            break
+        lines = [" ".join((p.text(deep=True) or "").split()) for p in added]
+        parts = length >= 0.2 * text
+        front_matter = all(len(line) <= 40 and not _PAGE_LINE.search(line) for line in lines)
+        if added and not (parts or front_matter):
+            break
+        if added:
+            node, text = ancestor, text + length
+            inside |= {p.mem_id for p in added}
+        ancestor = ancestor.parent
+    return node
+
+
+def _without_page_lines(lines: list[str]) -> list[str]:
+    """The article's lines less the page's own near its start and end (「来源：…浏览次数：3172」「【打印】
+    【关闭】」), which an article element widened to its front matter brings along."""
+    ends = _PAGE_LINES_AT_ENDS
+    return [
+        line for i, line in enumerate(lines)
+        if not ((i < ends or i >= len(lines) - ends) and len(line) <= 80 and _PAGE_LINE.search(line))
+    ]
 
 
 def _heading_like(line: str) -> bool:
