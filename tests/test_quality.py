@@ -183,7 +183,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     and plan side by side in one paragraph and 「附件：名词解释」 (鹤浦镇), a subdistrict's half-year review in Word
     with list-numbered items and a table of indicators against their yearly targets (桐湾街道), a county's portal
     page with a table of the year's targets (槐川县) and a township's PDF with notes marked ① at the foot of
-    the page where each term is used (青杉乡).
+    the page where each term is used (青杉乡); then a town's plain text with 「第一部分」 parts, 「一是…」 runs, a
+    table laid out with spaces and 「[1]」 notes (梅川镇), a subdistrict's portal page whose report is a front
+    matter and one <div> per part, with <sup> notes linked to a list (枫桥街道), a county's Word file with a table
+    of 民生实事 and bold terms in 「名词解释」 (岩田县) and a township's half-year review in a PDF with a running
+    header and a drawn table of indicators (石浦乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
