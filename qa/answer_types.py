@@ -264,6 +264,7 @@ _AHEAD = re.compile(
 )
 #: A question asking a plan or a target, not what was done (「今年计划新增多少个」「2025年的目标是多少」).
 _ASKS_PLAN = re.compile(r"计划|打算|准备|目标|预期|力争|\bplan|\btargets?\b|\bgoals?\b", re.I)
+#: A question asking what was done, however it names a plan (「实际完成的…是多少？2024年的目标又是多少？」).
 _ASKS_DONE = re.compile(r"完成了|实现了|做到了|达到了|实际|去年|上年|前年|\bdid\b|\bwas\b|\bwere\b|\bachiev", re.I)
 #: Words of a sentence that speaks of what is to come: a plan, a target, an intention.
 _SAYS_PLAN = re.compile(r"计划|目标|预期|力争|确保|将|拟|争取|预计|下一步|今年|明年|下半年")

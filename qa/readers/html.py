@@ -146,8 +146,9 @@ def _whole_article(node):
     front matter of short lines (title, dateline, speaker) in a `div` before them belongs to it. An
     ancestor whose further paragraphs are mostly links, or lines about the page (`_PAGE_LINE`), is not
     the report's."""
-    inside = {p.mem_id for p in _paragraphs(node)}
-    text = sum(_text_len(p) for p in _paragraphs(node))
+    paragraphs = _paragraphs(node)
+    inside = {p.mem_id for p in paragraphs}
+    text = sum(_text_len(p) for p in paragraphs)
     ancestor = node.parent
     while ancestor is not None and ancestor.tag not in ("body", "html"):
         added = [p for p in _paragraphs(ancestor) if p.mem_id not in inside]
