@@ -641,10 +641,32 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
     if answer.question:  # a figure said of a set the question names one member of
         found = [(s, e) for s, e in found if not _said_of_the_set(text, s, answer.question)]
+    if answer.question:  # a figure of another member of a contrast the question names a member of
+        found = [(s, e) for s, e in found if not _of_another_member(_clause_at(text, s), answer.question)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
     return found
+
+
+#: Contrasts a statistic is given by: a level of government or of recognition, and residents by where they
+#: live (「城镇、农村居民」 names both; a member is its first two characters).
+_CONTRASTS = (
+    re.compile(r"国家级|省级|市级|区级|县级"),
+    re.compile(r"全体居民|城镇|农村|城乡"),
+)
+
+
+def _of_another_member(clause: str, question: str) -> bool:
+    """Whether a figure's clause names another member of a contrast the question names a member of, and not
+    that one: 「新增省级专精特新中小企业18家」 is no count of 「国家级“小巨人”」, nor is 「城镇居民人均可支配收入
+    45820元」 the income of 「全体居民」. A clause naming no member (「人均可支配收入4.2万元」) may be the asked one's."""
+    for contrast in _CONTRASTS:
+        asked = {member[:2] for member in contrast.findall(question)}
+        named = {member[:2] for member in contrast.findall(clause)}
+        if asked and named and not named & asked:
+            return True
+    return False
 
 
 #: Members named in a row: 「樟园小区、北桥新村、莲塘里」.

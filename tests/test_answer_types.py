@@ -563,3 +563,16 @@ def test_a_plan_asked_is_not_answered_by_a_look_back_that_says_nothing_of_what_i
     assert says_plan("力争新增就业岗位3000个以上。", target, "2024年")
     done = expected_answer("高境镇2023年实际完成的地方财政收入是多少？2024年的目标又是多少？")
     assert not done.plan and says_plan("全年新增就业岗位2316个。", done, "2024年")
+
+
+def test_a_figure_of_another_member_of_a_contrast_is_not_the_asked_member_s() -> None:
+    """「国家级“小巨人”」 is not counted by 「省级专精特新中小企业18家」, nor is the income of 「全体居民」 that of
+    城镇居民; a clause naming the asked member, or none, may answer."""
+    national = expected_answer("去年槐川新增了几家国家级专精特新“小巨人”企业？")
+    assert not has_span("新增省级专精特新中小企业18家。", national)
+    assert has_span("新增国家级专精特新“小巨人”企业3家、省级专精特新中小企业18家。", national)
+    everyone = expected_answer("去年槐川全体居民人均可支配收入是多少？")
+    assert not has_span("城镇居民人均可支配收入45820元，增长5.1%；农村居民人均可支配收入24360元。", everyone)
+    assert has_span("居民人均可支配收入3.8万元。", everyone)
+    urban = expected_answer("城镇居民人均可支配收入是多少？")
+    assert has_span("城镇、农村居民人均可支配收入分别达到5.2万元、3.1万元。", urban)
