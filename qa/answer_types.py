@@ -639,10 +639,11 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if not _SAYS_FLOW.search(clause := _clause_at(text, s)) or _SAYS_STOCK.search(clause)]
     if answer.measure:  # the measure asked, written in the figure's own clause
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
-    if answer.question:  # a figure said of a set the question names one member of
-        found = [(s, e) for s, e in found if not _said_of_the_set(text, s, answer.question)]
-    if answer.question:  # a figure of another member of a contrast the question names a member of
-        found = [(s, e) for s, e in found if not _of_another_member(_clause_at(text, s), answer.question)]
+    if answer.question:  # a figure said of a set, or of another member of a contrast, the question names a member of
+        found = [
+            (s, e) for s, e in found
+            if not _said_of_the_set(text, s, answer.question) and not _of_another_member(_clause_at(text, s), answer.question)
+        ]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
