@@ -53,7 +53,7 @@ _NUMBER = (
     r"(?:\d+(?:[.,]\d+)*\s*[十百千万亿]*"
     r"|[零一二两三四五六七八九十百千万]*[一二两三四五六七八九十][零一二两三四五六七八九十百千万]*(?:点[零一二三四五六七八九]+)?[万亿]?)"
 )
-COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间张份批幢块株棵批类支批期届门户对组篇部辆趟宗"
+COUNT_UNITS = "家个人名户位台套件所项起场次处条座只辆栋间张份批幢块株棵批类支批期届门户对组篇部辆趟宗艘架头盏"
 _COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNITS}]"
 _MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"
 _RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
@@ -336,8 +336,9 @@ def period_marks(text: str) -> frozenset[str]:
 
 
 #: Measure words that stand for one another, as people speak: 「多少人」 is answered by 「144 名」, 「多少件工单」
-#: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」.
-_SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢")
+#: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」,
+#: 「拆了几条渔船」 by 「渔船14艘」.
+_SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢", "条艘")
 #: Measure words a report may write 个 for (「多少家长者食堂」 of 「长者食堂总数达到13个」): 个 answers them when
 #: the sentence counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
 _WRITTEN_AS_个 = "家"
@@ -561,9 +562,29 @@ def _rate_word(question: str) -> str | None:
     return next((m.group(0) for m in _NAMED_RATE.finditer(question) if m.group(0) not in _RATES_IN_GENERAL), None)
 
 
+#: The same stages as an English question names them (「When is the new campus supposed to open?」).
+_ENGLISH_STAGES = {
+    # "start classes", "start operating" are a school's or a plant's opening, not the start of its works
+    "start": re.compile(
+        r"\b(?:start(?:s|ed)?|begin|began|begun)\b(?! (?:classes|school|operat|production|service|business|trading))"
+        r"|\b(?:break|broke) ground\b",
+        re.I,
+    ),
+    "topping": re.compile(r"\btop(?:ped|ping)? out\b", re.I),
+    "finish": re.compile(
+        r"\b(?:finish|complet|open(?:s|ed|ing)?\b(?!-)|go(?:es)? into (?:production|operation|service|use)|went into|put into"
+        r"|in(?:to)? (?:operation|service|use)|delivered|handed over|commission"
+        r"|(?:start(?:s|ed)?|begin|began|begun) (?:classes|school|operat|production|service|business|trading))",
+        re.I,
+    ),
+    "signing": re.compile(r"\bsign(?:s|ed|ing)?\b", re.I),
+}
+
+
 def _stage(text: str) -> str | None:
-    """The one project stage `text` names (`PROJECT_STAGES`), None when it names none or several."""
-    named = [stage for stage, words in PROJECT_STAGES.items() if words.search(text)]
+    """The one project stage `text` names (`PROJECT_STAGES`, or `_ENGLISH_STAGES` in English), None when
+    it names none or several."""
+    named = [stage for stage, words in PROJECT_STAGES.items() if words.search(text) or _ENGLISH_STAGES[stage].search(text)]
     return named[0] if len(named) == 1 else None
 
 

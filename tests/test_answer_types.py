@@ -340,6 +340,8 @@ def test_a_number_holds_a_digit_and_may_end_in_a_magnitude() -> None:
     assert not has_span("点亮万家灯火", AnswerType("count", "家"))  # 万 alone counts nothing
     assert has_span("全镇6万余套智慧消防物联感知设备", AnswerType("count", "套"))
     assert has_span("新建三所学校", AnswerType("count", "所"))
+    # ships are counted 条 as people speak, 艘 as reports write
+    assert has_span("拆解老旧木质渔船14艘、压减功率2380千瓦", expected_answer("今年上半年乡里一共拆了几条老旧渔船？"))
 
 
 def test_a_date_question_on_a_project_stage_is_answered_by_a_date_of_that_stage() -> None:
@@ -362,6 +364,22 @@ def test_a_date_question_on_a_project_stage_is_answered_by_a_date_of_that_stage(
     # nor a sentence that names no stage: 「工程全长6.8公里」 says nothing of when the works began
     assert not dated_by_period(begun_when, "2024年", sentence="工程全长6.8公里，按二级公路标准建设，总投资2.35亿元")
     assert dated_by_period(expected_answer("公路改建是哪年办的？"), "2024年", sentence="公路改建工程建成通车")
+
+
+def test_an_english_question_names_a_project_stage_as_a_chinese_one_does() -> None:
+    """「When is the new campus supposed to open?」 asks the date of the handover, as 「什么时候投用」 does:
+    the date the structure was topped out, or the works began, does not answer it."""
+    opened = expected_answer("When is the new campus of the district hospital supposed to open?")
+    assert opened.stage == "finish"
+    assert not has_span("区人民医院新院区主体结构于2024年6月顺利封顶", opened)
+    assert has_span("推动区人民医院新院区年底前建成投用", opened)
+    assert expected_answer("By when is the port railway spur line supposed to be finished?").stage == "finish"
+    assert expected_answer("When did the first phase of the cathode plant go into production?").stage == "finish"
+    assert expected_answer("When did construction of the bridge start?").stage == "start"
+    assert expected_answer("When did the kindergarten's new campus start classes?").stage == "finish"  # 开学
+    assert expected_answer("When was the investment agreement signed?").stage == "signing"
+    assert expected_answer("When will the open-air market be built?").stage is None  # "open-air" opens nothing
+    assert expected_answer("When did work start, and when will it be completed?").stage is None  # two stages
 
 
 def test_a_part_of_a_total_named_without_its_figure_is_answered_where_the_part_is_named() -> None:
