@@ -243,7 +243,8 @@ _ASKS = [
             re.I,
         ),
     ),
-    ("count", re.compile(rf"多少|几[{COUNT_UNITS}]|\bhow many\b|\bnumber of\b", re.I)),
+    # "What is the town's target for new jobs?" asks a figure, as 「目标是多少」 does ("What targets…" asks a list)
+    ("count", re.compile(rf"多少|几[{COUNT_UNITS}]|\bhow many\b|\bnumber of\b|\b(?:what|which)\b[^?]*\b(?:target|goal)\b(?!s)", re.I)),
     ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),
 ]
 

@@ -366,6 +366,16 @@ def test_a_date_question_on_a_project_stage_is_answered_by_a_date_of_that_stage(
     assert dated_by_period(expected_answer("公路改建是哪年办的？"), "2024年", sentence="公路改建工程建成通车")
 
 
+def test_an_english_question_on_a_target_asks_a_figure() -> None:
+    """「What is the town's target for new jobs?」 asks a figure, as 「目标是多少」 does: any quantity answers
+    it (a count asked without a measure word); "What targets did the town set?" asks for the targets."""
+    jobs = expected_answer("What is Youyilu Subdistrict's target for new jobs in 2025?")
+    assert jobs.kind == "count" and jobs.unit is None
+    assert has_span("新增就业岗位3000个以上", jobs)
+    assert expected_answer("What is the town's 2026 target for the output of its equipment industry?").kind == "count"
+    assert expected_answer("What targets did Tingqiao Subdistrict set for 2027?").kind == "general"
+
+
 def test_an_english_question_names_a_project_stage_as_a_chinese_one_does() -> None:
     """「When is the new campus supposed to open?」 asks the date of the handover, as 「什么时候投用」 does:
     the date the structure was topped out, or the works began, does not answer it."""
