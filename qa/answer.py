@@ -225,30 +225,48 @@ def question_features(
     }
 
 
-def clause_features(retriever: Retriever, query_vector: np.ndarray, candidates: list[Candidate], answer: AnswerType) -> dict[str, float]:
-    """The answer decision at the level of clauses. A report sentence strings facts together with
-    「，」, and a near miss is often a sentence whose clause on the asked subject gives no figure while
-    another clause gives one about something else (「家庭医生签约率持续提升，新建家庭病床 161 张」 for
-    「签约率达到了多少」). So: the similarity to the question of the closest clause holding a span of
-    the asked kind (0 when none does), and how far it falls below the closest clause of all. The
+@dataclass(frozen=True)
+class ClauseMatch:
+    """How close a candidate sentence's clauses come to the question: its closest clause, and its closest
+    clause holding a span of the asked kind (None when none does)."""
+
+    closest: float
+    closest_typed: float | None
+
+
+def clause_matches(retriever: Retriever, query_vector: np.ndarray, candidates: list[Candidate], answer: AnswerType) -> list[ClauseMatch]:
+    """Each candidate's `ClauseMatch`. A report sentence strings facts together with 「，」, and which of its
+    clauses holds the asked figure, and how close that clause is to the question, tells an answer from a
+    sentence that names the subject in one clause and gives a figure of something else in another. The
     clauses' vectors are built with the index (`qa.highlight.answer_clauses`). A date's clause that goes
-    on about its sentence's subject is weighed with the opening clause that names it (`dated_in_context`)."""
-    # a sentence dated by its passage's period (`Candidate.dated_by`) is dated in each of its clauses
+    on about its sentence's subject is weighed with the opening clause that names it (`dated_in_context`);
+    a sentence dated by its passage's period (`Candidate.dated_by`) is dated in each of its clauses."""
     pieces = [
-        (dated_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer))
-        for c in candidates
+        (n, dated_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer))
+        for n, c in enumerate(candidates)
         for parts in [clauses(c.text)]
         for i in range(len(parts))
     ]
-    if not pieces:
+    similarities = retriever.sentence_similarities(query_vector, [text for _, text, _ in pieces])
+    closest: list[float] = [-1.0] * len(candidates)
+    closest_typed: list[float | None] = [None] * len(candidates)
+    for (n, _, holds_span), similarity in zip(pieces, similarities.tolist(), strict=True):
+        closest[n] = max(closest[n], similarity)
+        if holds_span:
+            closest_typed[n] = max(closest_typed[n] or -1.0, similarity)
+    return [ClauseMatch(a, b) for a, b in zip(closest, closest_typed, strict=True)]
+
+
+def clause_features(matches: list[ClauseMatch]) -> dict[str, float]:
+    """The answer decision at the level of clauses (`clause_matches`): a near miss is often a sentence
+    whose clause on the asked subject gives no figure while another clause gives one about something else
+    (「家庭医生签约率持续提升，新建家庭病床 161 张」 for 「签约率达到了多少」). So: the similarity to the
+    question of the closest clause holding a span of the asked kind (0 when none does), and how far it
+    falls below the closest clause of all."""
+    typed = [m.closest_typed for m in matches if m.closest_typed is not None]
+    if not typed:
         return {"clause_typed_similarity": 0.0, "clause_typed_gap": -0.1}
-    similarities = retriever.sentence_similarities(query_vector, [text for text, _ in pieces])
-    typed = [float(s) for s, (_, holds_span) in zip(similarities, pieces, strict=True) if holds_span]
-    closest_typed = max(typed, default=0.0)
-    return {
-        "clause_typed_similarity": closest_typed,
-        "clause_typed_gap": closest_typed - float(similarities.max()) if typed else -0.1,
-    }
+    return {"clause_typed_similarity": max(typed), "clause_typed_gap": max(typed) - max(m.closest for m in matches)}
 
 
 #: How a clause that goes on about its sentence's subject opens: a preposition or an adverb of time
@@ -545,9 +563,15 @@ def read(
         for e in sentences
     ]
     quoted = quoted_terms(question)
+    matches = clause_matches(retriever, result.query_vector, candidates, answer)
+    # a sentence holding the asked kind of span answers through the clause that holds it (`sentence_score`)
+    candidates = [
+        replace(c, clause_similarity=m.closest_typed if c.typed and m.closest_typed is not None else m.closest)
+        for c, m in zip(candidates, matches, strict=True)
+    ]
     decisive = [c for c in candidates if c.hit < EVIDENCE_PASSAGES]  # what the decision model was fitted on
     features = question_features(subject, hits, decisive, evidence, answer, intent.foreign, quoted)
-    features |= clause_features(retriever, result.query_vector, decisive, answer)
+    features |= clause_features([m for c, m in zip(candidates, matches, strict=True) if c.hit < EVIDENCE_PASSAGES])
     kind = text_kind(retriever, hits)
     sides = len(comparison_sides(intent))
     reading = replace(reading, candidates=tuple(candidates), evidence=evidence, features=features, quoted=quoted, kind=kind, sides=sides)

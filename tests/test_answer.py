@@ -12,10 +12,12 @@ import qa
 from qa.answer import (
     ASK_FOR_CONTEXT,
     NOT_COVERED,
+    ClauseMatch,
     Evidence,
     answering_first,
     answering_footnote,
     clause_features,
+    clause_matches,
     compose_answer,
     dated_in_context,
     defines,
@@ -26,10 +28,10 @@ from qa.answer import (
     quoted_terms,
     untranslated,
 )
-from qa.answer_types import AnswerType
+from qa.answer_types import AnswerType, expected_answer
 from qa.documents import Footnote
 from qa.evaluate import load_questions
-from qa.evidence import Candidate, Subject
+from qa.evidence import Candidate, Subject, sentence_score
 from qa.search import Hit
 from tests.conftest import DEV_SET
 from tests.hostile import HOSTILE, check_answer
@@ -312,7 +314,7 @@ def test_answering_embeds_nothing_but_the_question(monkeypatch: pytest.MonkeyPat
 
 
 class _Similarities:
-    """The one retriever method `clause_features` calls, over fixed similarities."""
+    """The one retriever method `clause_matches` calls, over fixed similarities."""
 
     def __init__(self, similarity: dict[str, float]) -> None:
         self.similarity = similarity
@@ -326,12 +328,24 @@ def test_a_clause_on_the_subject_without_the_figure_is_a_near_miss_sign() -> Non
     sentence = "家庭医生签约率持续提升，新建家庭病床 161 张。"
     similarity = {sentence: 0.9, "家庭医生签约率持续提升，": 0.92, "新建家庭病床 161 张。": 0.85}
     candidates = [Candidate(0, sentence, 0.9, 1.0, True)]
-    near = clause_features(_Similarities(similarity), np.zeros(3), candidates, AnswerType("count"))
-    assert near == {"clause_typed_similarity": 0.85, "clause_typed_gap": pytest.approx(-0.07)}
-    assert clause_features(_Similarities(similarity), np.zeros(3), candidates, AnswerType("rate")) == {
-        "clause_typed_similarity": 0.0,
-        "clause_typed_gap": -0.1,
-    }
+    counted = clause_matches(_Similarities(similarity), np.zeros(3), candidates, AnswerType("count"))
+    assert counted == [ClauseMatch(0.92, 0.85)]
+    assert clause_features(counted) == {"clause_typed_similarity": 0.85, "clause_typed_gap": pytest.approx(-0.07)}
+    rated = clause_matches(_Similarities(similarity), np.zeros(3), candidates, AnswerType("rate"))
+    assert rated == [ClauseMatch(0.92, None)]
+    assert clause_features(rated) == {"clause_typed_similarity": 0.0, "clause_typed_gap": -0.1}
+
+
+def test_a_sentence_answers_through_the_clause_that_holds_the_asked_figure() -> None:
+    """「去年区域税收收了多少」: 「全年楼宇实现税收13.07亿元，占区域税收的70.2%」 names the total in the clause
+    of a share and gives the buildings' tax; 「全年完成区域税收18.62亿元，同比增长6.8%」 gives it in the
+    clause that names it. Their sentences are as close to the question; the clauses holding the amount are not."""
+    question = expected_answer("去年区域税收收了多少？")
+    part = Candidate(0, "全年楼宇实现税收13.07亿元，占区域税收的70.2%。", 0.908, 1.0, True, clause_similarity=0.86)
+    total = Candidate(1, "全年完成区域税收18.62亿元，同比增长6.8%。", 0.894, 1.0, True, clause_similarity=0.93)
+    assert sentence_score(total, question) > sentence_score(part, question)
+    unmeasured = [replace(c, clause_similarity=None) for c in (part, total)]
+    assert sentence_score(unmeasured[0], question) > sentence_score(unmeasured[1], question)  # as before clauses
 
 
 def test_an_amount_a_rate_an_area_or_a_date_asked_needs_a_sentence_holding_one() -> None:
