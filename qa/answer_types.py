@@ -664,7 +664,9 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if answer.question:  # a figure said of a set, or of another member of a contrast, the question names a member of
         found = [
             (s, e) for s, e in found
-            if not _said_of_the_set(text, s, answer.question) and not _of_another_member(_clause_at(text, s), answer.question)
+            if not _said_of_the_set(text, s, answer.question)
+            and not _of_a_counted_set(text, s, e, answer.question)
+            and not _of_another_member(_clause_at(text, s), answer.question)
         ]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
@@ -738,6 +740,63 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
     end, member = last
     clause = _clause_match(text, offset)
     return "分别" not in text[end:] and not _shares_a_name(member, text[end : clause.end() if clause else len(text)])
+
+
+#: A member of a set a question names by its own name, with the words a report counts its kind by and the
+#: words of the whole it belongs to: a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村,
+#: 各村), a school by its number (「县第三高级中学」; a school is counted as 学校 or 所), a project the question
+#: points at (「澄研生物医药中试基地这个项目」). Kind words that describe (「老旧小区」「绿色学校」「产业项目」) name
+#: no member.
+_MEMBERS_OF_SETS = (
+    (
+        re.compile(r"([\u4e00-\u9fff]{2})(?<![农乡新全各本该每村])村(?![级民均集委庄落组])"),
+        r"村(?:（社区）)?|村居",
+        r"全镇|全乡|全街道|全县|全区",
+    ),
+    (
+        re.compile(r"(第[一二三四五六七八九十]+[\u4e00-\u9fff]{0,4}?)(?:学校|小学|中学|高中|幼儿园)"),
+        r"学校|中小学|小学|中学|幼儿园|所",
+        r"全县|全区|全市",
+    ),
+    (re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), r"项目", ""),
+)
+#: A kind word that begins another word (村级, 村民, 村均, 村集体): it counts no member.
+_NOT_A_KIND = r"(?![级民均集委庄落组])"
+_COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
+
+
+def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:
+    """Whether the figure at `offset` is said of a counted set of the kind of member the question names,
+    which the sentence does not name between the set and the figure: 「塘湾村…可支配收入」 is not given by
+    「全镇21个村的村级集体经济组织可支配收入合计2.16亿元」, nor 「县第三高级中学新增了多少个学位」 by
+    「全年新建改扩建学校5所，新增学位4200个」, nor a project's investment by the total of the projects it is
+    one of. A set is counted (「21个村」「学校5所」「亿元以上项目4个」), each member's (「各村」), or the whole the
+    member belongs to (「全乡」 of a village); its own count (「学校5所」) is no figure of the member either.
+    Not when the question asks about the set."""
+    if _ASKS_THE_SET.search(question):
+        return False
+    before = text[:end]
+    for member, counted, whole in _MEMBERS_OF_SETS:
+        named = member.search(question)
+        if named is None:
+            continue
+        sets = [
+            rf"{_COUNT}\s*[个所家座项大处]?[^\d，,。；;、]{{0,8}}?(?:{counted}){_NOT_A_KIND}",
+            rf"(?:{counted})\s*{_COUNT}\s*[个所家座项处]",
+            rf"各(?:{counted}){_NOT_A_KIND}",
+            *([whole] if whole else []),
+        ]
+        last = None
+        for found in re.finditer("|".join(sets), before):
+            last = found
+        if last is None:
+            continue
+        if last.end() > offset:  # the figure counts the set
+            return True
+        clause = _clause_match(text, last.start())
+        if named.group(1)[-3:] not in text[clause.start() if clause else 0 : offset]:
+            return True
+    return False
 
 
 def _clause_match(text: str, offset: int) -> re.Match | None:

@@ -593,6 +593,28 @@ def test_a_plan_asked_is_not_answered_by_a_look_back_that_says_nothing_of_what_i
     assert not done.plan and says_plan("全年新增就业岗位2316个。", done, "2024年")
 
 
+def test_a_figure_of_a_counted_set_of_the_asked_member_s_kind_is_not_the_member_s() -> None:
+    """A question naming one village, school or project is not answered by the figure of a
+    counted set of its kind, of each of them, or of the town it belongs to, when the sentence does not name
+    it between the set and the figure; nor by the set's own count."""
+    village = expected_answer("塘湾村2024年村级集体经济组织可支配收入是多少？")
+    assert not has_span("全镇21个村的村级集体经济组织可支配收入合计2.16亿元，同比增长5.1%，村均1029万元。", village)
+    assert not has_span("全乡11个村（社区）经营性收入合计1186万元，其中沙埕村达到156万元。", expected_answer("南湾村上半年经营性收入有多少？"))
+    assert not has_span("乡级强村公司向各村分红186万元", expected_answer("强村公司去年给茶坞村分了多少钱？"))
+    assert has_span("全镇21个村集体经济收入均超过100万元，其中塘湾村集体经济收入达到1520万元。", expected_answer("塘湾村集体经济收入是多少？"))
+    school = expected_answer("县第三高级中学新增了多少个学位？")
+    assert not has_span("全年新建改扩建学校5所，新增学位4200个，县第三高级中学于2024年9月建成招生。", school)
+    assert has_span("新建学校3所，其中县第三高级中学提供学位1800个。", school)
+    project = expected_answer("澄研生物医药中试基地这个项目总投资是多少？")
+    assert not has_span("新引进亿元以上项目4个，总投资合计23.6亿元，分别为华溯智能装备华东研发总部、澄研生物医药中试基地。", project)
+    # kind words that describe name no member
+    renewal = expected_answer("去年老旧小区综合改造总共花了多少钱？")
+    assert has_span("完成老旧小区综合改造12个，总投资2.16亿元。", renewal)
+    # a question about the set itself, or one that counts the set it asks a part of
+    assert has_span("全年新建改扩建学校5所，新增学位4200个。", expected_answer("去年新建改扩建了几所学校？"))
+    assert has_span("投产项目 1 个、新开工项目 3 个", expected_answer("梳理出的14个重点产业项目里，新开工的有几个？"))
+
+
 def test_a_figure_of_another_member_of_a_contrast_is_not_the_asked_member_s() -> None:
     """「国家级“小巨人”」 is not counted by 「省级专精特新中小企业18家」, nor is the income of 「全体居民」 that of
     城镇居民; a clause naming the asked member, or none, may answer."""
