@@ -208,6 +208,16 @@ def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it(
 
 
 
+def test_a_clause_saying_where_its_sentence_s_subject_stands_is_weighed_with_it() -> None:
+    """「沅湖县第三中学建成投用，学校位于荷塘路与兴学街交汇处」: the place's clause names its subject only as
+    「学校」, so its likeness to 「新建的县三中具体在什么位置」 is read with the opening clause."""
+    parts = ["沅湖县第三中学建成投用，", "学校位于荷塘路与兴学街交汇处，", "占地156亩。"]
+    place = AnswerType("place")
+    assert dated_in_context(parts, 1, place) == "沅湖县第三中学建成投用，学校位于荷塘路与兴学街交汇处，"
+    assert dated_in_context(parts, 2, place) == "占地156亩。"
+    assert dated_in_context(parts, 1, COUNT) == "学校位于荷塘路与兴学街交汇处，"
+
+
 def test_a_clause_that_is_a_date_alone_is_weighed_with_what_happened_then() -> None:
     """「2024年3月22日，第五届梅坞开茶节在文化礼堂前广场开幕」: the date's clause says nothing but the date, so
     its likeness to 「开茶节是哪天开幕的」 is read with the clause after it."""
