@@ -130,11 +130,36 @@ def quoted_terms(question: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalize_for_matching(term) for term in terms))
 
 
+#: The term a definition question asks about: what comes before 「指的是什么」「是什么意思」…, less 「报告里说的」.
+_DEFINED_TERM = re.compile(
+    r"(?:(?:报告|文件)[里中]?(?:说|提|讲)到?的|所说的|提到的)?(?P<term>[^，,。？?]{2,20}?)(?:具体|到底|究竟)?"
+    r"(?:指的?是什么|是指什么|指什么|是什么意思|什么意思|啥意思|是什么概念|的含义)"
+)
+_QUOTE_MARKS = re.compile(r"[“”\"「」『』‘’]")
+#: How a sentence glosses the term it has just named: 「X：…」「X，是指…」「X是指…」「X，即…」「X指的是…」.
+_GLOSS = re.compile(r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也就是|指(?![导挥出标数南定引向]))")
+
+
+def glossed_terms(question: str, quoted: tuple[str, ...]) -> tuple[str, ...]:
+    """The terms whose gloss answers a question: those it quotes, and the one a definition question asks
+    the meaning of (「紧密型县域医共体指的是什么」)."""
+    asked = _DEFINED_TERM.search(question)
+    term = normalize_for_matching(_QUOTE_MARKS.sub("", asked.group("term"))) if asked else ""
+    return tuple(dict.fromkeys([*quoted, *([term] if len(term) >= 2 else [])]))
+
+
 def defines(sentence: str, terms: tuple[str, ...]) -> bool:
-    """Whether a sentence is a gloss of one of the quoted terms: it opens with the term and a colon
-    (「“两翼”：“西翼”宝山高新区（南区）和“东翼”大场机场。」), as a report lays out what its labels mean."""
-    opening = normalize_for_matching(sentence[:24]).lstrip("“\"「『")
-    return any(opening.startswith(term) and opening[len(term):].lstrip("”\"」』 ")[:1] in ("：", ":") for term in terms)
+    """Whether a sentence glosses one of `terms`: it names the term where a clause or a quotation opens
+    and says what it is, with a colon, 是指, 指的是 or 即 (「“两翼”：“西翼”宝山高新区…」「紧密型县域医共体，是指以
+    县级医院为龙头…」「建立“店小二”服务机制，即为每家重点企业配备一名专属服务专员」), as a report explains its
+    labels; not a longer term that ends in it (「一核两翼：…」)."""
+    text = normalize_for_matching(sentence)
+    for term in terms:
+        written = "".join(re.escape(character) + r"[“”\"「」『』]?" for character in term)
+        for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『]))[“\"「『]?{written}", text):
+            if _GLOSS.match(text[found.end() :]):
+                return True
+    return False
 
 
 def answering_footnote(
@@ -453,7 +478,7 @@ def compose_answer(
             said.append(text)
 
     # for a list or a definition, a gloss of the term the question quotes comes first
-    glosses = quoted if answer.kind in ("list", "definition") else ()
+    glosses = glossed_terms(question, quoted) if answer.kind in ("list", "definition") else ()
     # a passage's own heading names its section and states nothing: it leads only when nothing else can
     ranked = sorted(close, key=lambda c: (c.footnote is None and c.text.strip() in hits[c.hit].section_path,
                                           not defines(c.text, glosses), -sentence_score(c, answer)))
@@ -659,13 +684,23 @@ def gives_asked_kind(reading: Reading) -> bool:
     return any(c.typed for c in reading.candidates if c.hit < EVIDENCE_PASSAGES)
 
 
+def glosses_asked_term(reading: Reading) -> bool:
+    """Whether a definition question is answered by a sentence of the best passages that glosses the very
+    term it asks about (`defines`): 「紧密型县域医共体，是指…」 says what 「紧密型县域医共体指的是什么」 asks,
+    however the model weighs the passages."""
+    if reading.answer_type.kind != "definition":
+        return False
+    terms = glossed_terms(reading.question, reading.quoted)
+    return any(defines(c.text, terms) for c in reading.candidates if c.hit < EVIDENCE_PASSAGES)
+
+
 def decide(reading: Reading) -> Answer:
     """Answered, partial or not covered: the fitted model says whether the passages answer; when they
     do not, the reply is "partial" if they speak of the subject (and cites what they say)."""
     if reading.settled is not None:
         return reading.settled
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
-    if answered_probability(reading.features, reading.kind) >= 0.5 and gives_asked_kind(reading):
+    if (answered_probability(reading.features, reading.kind) >= 0.5 and gives_asked_kind(reading)) or glosses_asked_term(reading):
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
         first = footnote is not None and footnote_leads(answer, hits[footnote.hit], footnote, reading.subject, reading.quoted)
         return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted, first, reading.sides)

@@ -419,6 +419,28 @@ def test_a_gloss_opens_with_the_quoted_term_and_a_colon() -> None:
     assert not defines("推进两翼建设：加快…", ())
 
 
+def test_a_definition_question_is_answered_by_a_sentence_that_glosses_its_term() -> None:
+    """「紧密型县域医共体指的是什么」 is answered by 「紧密型县域医共体，是指…」, and 「“店小二”服务机制具体是指
+    什么」 by 「建立“店小二”服务机制，即为每家重点企业配备…」, however the model weighs the passages; a
+    sentence that only uses the term (「推进紧密型县域医共体建设」) or in which 即 is 即将 glosses nothing."""
+    from qa.answer import Reading, glossed_terms, glosses_asked_term
+
+    alliance = "紧密型县域医共体指的是什么？"
+    assert glossed_terms(alliance, ()) == ("紧密型县域医共体",)
+    assert defines("紧密型县域医共体，是指以县级医院为龙头、乡镇卫生院为枢纽的县乡村一体化医疗服务体系。", glossed_terms(alliance, ()))
+    assert not defines("深化紧密型县域医共体建设，推动优质资源下沉。", glossed_terms(alliance, ()))
+    shop = "报告里说的“店小二”服务机制具体是指什么？"
+    assert defines("建立“店小二”服务机制，即为每家重点企业配备一名专属服务专员。", glossed_terms(shop, quoted_terms(shop)))
+    assert not defines("“店小二”服务机制即将推广到全镇。", glossed_terms(shop, quoted_terms(shop)))
+
+    def reading(sentence: str) -> Reading:
+        candidates = (Candidate(0, sentence, 0.9, 1.0, True),)
+        return Reading(alliance, (_hit(sentence),), expected_answer(alliance), SUBJECT, candidates, (), 0.9, {})
+
+    assert glosses_asked_term(reading("紧密型县域医共体，是指以县级医院为龙头的医疗服务体系。"))
+    assert not glosses_asked_term(reading("深化紧密型县域医共体建设。"))
+
+
 def test_the_passage_holding_the_answering_sentence_is_cited_first() -> None:
     """「拥军优属方面要争取什么荣誉」: the top passage is on social undertakings, the answering sentence is in
     the second. The answer's first citation is [1] and the first hit is the passage it cites; the other
