@@ -66,6 +66,10 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     assert read_question("新开的“湖畔汇”商业综合体在镇上哪个片区？", TOWNS).unknown_places == ()
     assert read_question("今年的10件民生实事镇里准备投多少钱？", TOWNS).unknown_places == ()
     assert read_question("淞南镇里新建了几个公园？", TOWNS).unknown_places == ("淞南镇",)
+    # a class of road (县道, 乡道) and a kind of area (历史街区) name no place; 「青崖县道路」 still names 青崖县
+    assert read_question("大桥通了以后，哪几个村的人出门不用再绕县道了？", TOWNS).unknown_places == ()
+    assert read_question("鼓楼巷那片历史街区改造的范围有多大？", TOWNS).unknown_places == ()
+    assert read_question("青崖县道路建设投了多少钱？", TOWNS).unknown_places == ("青崖县",)
 
 
 def test_a_question_asking_which_place_names_none() -> None:
