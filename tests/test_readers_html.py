@@ -65,3 +65,25 @@ def test_a_report_in_sibling_parts_is_read_whole_with_its_front_matter(tmp_path:
     assert lines[:3] == ["政府工作报告", "——2025年1月16日在枫溪街道第三届居民代表会议第四次会议上", "枫溪街道办事处主任沈书言"]
     assert "区域税收增长5%左右，新增就业岗位1500个以上。" in text and "坚持依法行政。" in text
     assert "打印" not in text and "来源" not in text
+
+
+#: A portal page whose notes are paragraphs, each opening with its number, in a `div class="notes"`; the
+#: text marks each term with `<sup>[n]</sup>`.
+NOTES_AS_PARAGRAPHS = """<html><head><meta charset="utf-8"><title>青崖县政府工作报告</title></head><body>
+<div class="TRS_Editor">
+<p>深入实施“链长制”<sup>[1]</sup>，推行“亩均论英雄”<sup>[2]</sup>综合评价，盘活闲置低效用地830亩。</p>
+<p>全年新增规模以上工业企业23家，总数达到218家；新认定高新技术企业19家，总数达到86家。</p>
+<div class="notes">
+<p><strong>注释：</strong></p>
+<p>[1]链长制：由县级领导担任重点产业链“链长”，牵头负责产业链的规划编制和要素保障。</p>
+<p>[2]亩均论英雄：以单位土地面积的税收、工业增加值等指标对工业企业进行综合评价的改革举措。</p>
+</div></div></body></html>"""
+
+
+def test_notes_written_as_numbered_paragraphs_are_kept_as_footnotes(tmp_path: Path) -> None:
+    """A list of notes need not be list items: 「[1]链长制：…」 paragraphs are the notes numbered 1, 2 (they had
+    been dropped with their container), and the header 「注释：」 is no note."""
+    decoded = read_html(tmp_path / "report.html", NOTES_AS_PARAGRAPHS.encode("utf-8"), Limits())
+    report = clean_text(decoded.text)
+    assert [(note.n, note.text[:6]) for note in report.footnotes] == [(1, "链长制：由县"), (2, "亩均论英雄：")]
+    assert "“亩均论英雄”<sup>2</sup>综合评价" in decoded.text

@@ -210,8 +210,22 @@ def _footnotes(tree) -> list[tuple[int, str]]:
                 number = int(item.attributes.get("value") or index) if (item.attributes.get("value") or "").isdigit() else index
                 if text and number not in notes:
                     notes[number] = text
+            if not node.css("li"):  # paragraphs, each opening with its number: 「[1]链长制：…」「2. …」「③…」
+                for item in node.css("p"):
+                    text = " ".join((item.text(deep=True) or "").split())
+                    if (marker := _NOTE_MARKER.match(text)) and (number := _marker_number(marker)) not in notes and text[marker.end() :]:
+                        notes[number] = text[marker.end() :]
             node.decompose()
     return sorted(notes.items())
+
+
+#: The number a note in a list of paragraphs opens with: 「[1]」「1.」「1、」「①」.
+_NOTE_MARKER = re.compile(r"^(?:[\[［【](\d{1,2})[\]］】]|(\d{1,2})[.．、:：]|([①-⑳]))\s*")
+
+
+def _marker_number(marker: re.Match) -> int:
+    bracketed, dotted, circled = marker.groups()
+    return int(bracketed or dotted) if circled is None else ord(circled) - ord("①") + 1
 
 
 def _lines(root) -> list[str]:
