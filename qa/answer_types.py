@@ -163,6 +163,9 @@ class AnswerType:
     #: a question asking a plan or a target (`_ASKS_PLAN`: 「今年计划新增多少个就业岗位」), not what was done: a
     #: figure of a passage looking back that says nothing of what is to come does not answer it (`says_plan`)
     plan: bool = False
+    #: a count or an area asked as what was added (`_ASKS_ADDED`: 「新增了多少张床位」): a figure its clause says
+    #: is a total as it stands (「床位总数达到920张」), not what was added, does not answer it
+    added: bool = False
 
     @property
     def missing(self) -> str:
@@ -452,6 +455,8 @@ _ASKS_STOCK = re.compile(r"现在|目前|如今|至今|眼下|[扩改]建后|建
 _ASKS_FLOW = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地)|增加|多了|多招|去年|今年|上半年|全年|年内|\d{4}\s*年")
 _SAYS_FLOW = re.compile(r"新增|新建|新开|新认定|新引进|新招|新签|新装|引进|增加|全年|年内|上半年|人次")
 _SAYS_STOCK = re.compile(r"累计|总数|总量|总计|达到|共有|现有|拥有|保有")
+#: A question asking what was added, in so many words (「新增了多少张床位」「新建了几个」「多招了多少」).
+_ASKS_ADDED = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地)|增加了|多了|多招")
 #: A question asking how much something changed (「涨了多少」「增长了多少」「增幅」「增速」), not a share or a level.
 _ASKS_CHANGE = re.compile(r"[增降涨]幅|增速|增长率|增长的?(?:预期)?目标|预期增长|(?:增长|增加|上涨|涨|提高|提升|下降|减少|降低)了?(?:多少|几)|\bgrow|\bincrease|\bby how much\b", re.I)
 #: A share said just before a percentage in its clause (「占规上工业总产值的72.4%」「比重达到38%」): not a change.
@@ -541,9 +546,10 @@ def _one_ask(question: str) -> AnswerType:
             measure = population.group(1) if population else (amount.group(1) or amount.group(2)) if amount else None
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             plan = kind in _FIGURES and bool(_ASKS_PLAN.search(question)) and not _ASKS_DONE.search(question)
+            added = kind in ("count", "area") and not stock and bool(_ASKS_ADDED.search(question))
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan,
+                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -659,6 +665,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if _stage_allows(_clause_at(text, s), answer.stage)]
     if answer.stock:  # a total as it stands: not a figure a period added
         found = [(s, e) for s, e in found if not _SAYS_FLOW.search(clause := _clause_at(text, s)) or _SAYS_STOCK.search(clause)]
+    if answer.added:  # what was added: not a figure its clause says is a total as it stands
+        found = [(s, e) for s, e in found if _SAYS_FLOW.search(clause := _clause_at(text, s)) or not _SAYS_STOCK.search(clause)]
     if answer.measure:  # the measure asked, written in the figure's own clause
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
     if answer.question:  # a figure said of a set, or of another member of a contrast, the question names a member of

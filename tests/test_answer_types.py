@@ -593,6 +593,19 @@ def test_a_plan_asked_is_not_answered_by_a_look_back_that_says_nothing_of_what_i
     assert not done.plan and says_plan("全年新增就业岗位2316个。", done, "2024年")
 
 
+def test_what_was_added_is_not_answered_by_a_total_as_it_stands() -> None:
+    """「新增了多少张床位」 asks what a year added: 「床位总数达到920张」 is the total; a clause saying what was
+    added answers, even where it says what it came to (「新增企业达到426家」)."""
+    beds = expected_answer("“溪上人家”民宿集群去年新增了多少张床位？")
+    assert beds.added
+    assert not has_span("新增民宿17家，床位总数达到920张。", beds)
+    firms = expected_answer("去年新认定了几家高新技术企业？")
+    assert has_span("新认定高新技术企业6家，总数达到34家。", firms)
+    assert spans("新认定高新技术企业6家，总数达到34家。", firms) == [(9, 11)]  # 6家, not 34家
+    assert has_span("全年新增企业达到426家。", expected_answer("去年新增了多少家企业？"))
+    assert not expected_answer("镇上现在一共有几家社区食堂？").added
+
+
 def test_a_figure_of_a_counted_set_of_the_asked_member_s_kind_is_not_the_member_s() -> None:
     """A question naming one village, school or project is not answered by the figure of a
     counted set of its kind, of each of them, or of the town it belongs to, when the sentence does not name
