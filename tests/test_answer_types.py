@@ -606,6 +606,15 @@ def test_what_was_added_is_not_answered_by_a_total_as_it_stands() -> None:
     assert not expected_answer("镇上现在一共有几家社区食堂？").added
 
 
+def test_the_total_of_trade_is_not_its_exports() -> None:
+    """「进出口总额是多少」 asks the total of trade, not the exports its word holds; 「出口额」 is not 「进出口额」."""
+    exports = expected_answer("去年跨境电商出口额是多少？")
+    assert not has_span("跨境电商进出口额合计73.6亿元", exports)
+    assert has_span("其中出口6.2亿元", exports)
+    total = expected_answer("去年外贸进出口总额是多少？")
+    assert total.measure == "进出口" and has_span("外贸进出口总额9.8亿元，增长14.6%。", total)
+
+
 def test_a_figure_of_a_counted_set_of_the_asked_member_s_kind_is_not_the_member_s() -> None:
     """A question naming one village, school or project is not answered by the figure of a
     counted set of its kind, of each of them, or of the town it belongs to, when the sentence does not name
