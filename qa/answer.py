@@ -136,8 +136,9 @@ _DEFINED_TERM = re.compile(
     r"(?:指的?是什么|是指什么|指什么|是什么意思|什么意思|啥意思|是什么概念|的含义)"
 )
 _QUOTE_MARKS = re.compile(r"[“”\"「」『』‘’]")
-#: How a sentence glosses the term it has just named: 「X：…」「X，是指…」「X是指…」「X，即…」「X指的是…」.
-_GLOSS = re.compile(r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也就是|指(?![导挥出标数南定引向]))")
+#: How a sentence glosses the term it has just named: 「X：…」「X，是指…」「X是指…」「X，即…」「X指的是…」, or
+#: a note written in line after it (「X【注：指…】」「X（注：…）」).
+_GLOSS = re.compile(r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也就是|指(?![导挥出标数南定引向]))|^\s*[【（(\[]\s*注释?\s*[:：]")
 
 
 def glossed_terms(question: str, quoted: tuple[str, ...]) -> tuple[str, ...]:

@@ -177,6 +177,8 @@ _ASKS = [
         "definition",
         re.compile(
             r"指的?是什么|是指什么|指什么|什么意思|啥意思|含义|是什么概念|指的?是哪|具体指|是(?:一?个|一种)?什么样的"
+            # a quoted term asked what it is: 「“强村公司”到底是什么」「“青易办”是个什么平台」
+            r"|[”」』]\s*(?:到底|究竟)?是(?:一?个|一种)?什么(?![时地候])"
             r"|\bwhat (?:does|do)\b.*\b(?:mean|stand for|refer to)\b|\bmeaning of\b",
             re.I,
         ),

@@ -432,6 +432,8 @@ def test_a_definition_question_is_answered_by_a_sentence_that_glosses_its_term()
     shop = "报告里说的“店小二”服务机制具体是指什么？"
     assert defines("建立“店小二”服务机制，即为每家重点企业配备一名专属服务专员。", glossed_terms(shop, quoted_terms(shop)))
     assert not defines("“店小二”服务机制即将推广到全镇。", glossed_terms(shop, quoted_terms(shop)))
+    # a note written in line after the term glosses it
+    assert defines("深化“标准地”【注：指在完成区域评估的基础上再行出让的国有建设用地】出让改革", ("标准地",))
 
     def reading(sentence: str) -> Reading:
         candidates = (Candidate(0, sentence, 0.9, 1.0, True),)

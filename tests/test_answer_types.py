@@ -615,6 +615,12 @@ def test_the_total_of_trade_is_not_its_exports() -> None:
     assert total.measure == "进出口" and has_span("外贸进出口总额9.8亿元，增长14.6%。", total)
 
 
+def test_a_quoted_term_asked_what_it_is_asks_its_meaning() -> None:
+    assert expected_answer("柘溪镇搞的“强村公司”到底是什么？").kind == "definition"
+    assert expected_answer("“青易办”是个什么平台？").kind == "definition"
+    assert expected_answer("“溪上集”是什么时候开的？").kind == "date"
+
+
 def test_a_figure_of_a_counted_set_of_the_asked_member_s_kind_is_not_the_member_s() -> None:
     """A question naming one village, school or project is not answered by the figure of a
     counted set of its kind, of each of them, or of the town it belongs to, when the sentence does not name
