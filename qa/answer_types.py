@@ -96,10 +96,10 @@ _SPAN_PATTERNS = {
     "name": re.compile(r"[“\"「『《][^”\"」』》]{2,30}[”\"」』》]|[\u4e00-\u9fff\dA-Za-z]{2,12}(?:项目|工程|品牌|计划|行动|平台|基地|中心|工作室|联盟)"),
     # numbered items count when there are two of them (`spans`): one is a heading's number, 「（二）建管并举…」
     # three members, or two that the sentence counts as two (「桃源路北段、澄江路东段两条断头路」), named in
-    # quotes one after another as reports write names (「“白沙米”“临湖青虾”两个区域公用品牌」), or items
+    # quotes one after another as reports write names, counted or not (「“白沙米”“临湖青虾”两个区域公用品牌」), or items
     "list": re.compile(
         rf"[^、，；]{{1,20}}、[^、，；]{{1,20}}(?:、|和|及|与)|[^、，；]{{1,20}}、[^、，；]{{1,20}}?[两二2]\s*(?:[{COUNT_UNITS}大种]|方面)"
-        rf"|(?:“[^“”]{{1,20}}”\s*){{3,}}|(?:“[^“”]{{1,20}}”\s*){{2}}[两二2]\s*(?:[{COUNT_UNITS}大种]|方面)|[一二三四五六七八九]是"
+        rf"|(?:“[^“”]{{1,20}}”\s*){{2,}}|[一二三四五六七八九]是"
     ),
     "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|：|:"),
 }

@@ -615,6 +615,14 @@ def test_the_total_of_trade_is_not_its_exports() -> None:
     assert total.measure == "进出口" and has_span("外贸进出口总额9.8亿元，增长14.6%。", total)
 
 
+def test_names_quoted_side_by_side_are_a_list() -> None:
+    """「“溪源果蔬专业合作社”“桂花高山蔬菜专业合作社”被评为省级示范社」 lists the two, as a report lists quoted
+    names, with no count after them."""
+    asked = expected_answer("被评上省级示范社的合作社分别是哪些？")
+    assert has_span("“溪源果蔬专业合作社”“桂花高山蔬菜专业合作社”被评为省级示范社。", asked)
+    assert not has_span("“溪源果蔬专业合作社”被评为省级示范社。", asked)
+
+
 def test_a_quoted_term_asked_what_it_is_asks_its_meaning() -> None:
     assert expected_answer("柘溪镇搞的“强村公司”到底是什么？").kind == "definition"
     assert expected_answer("“青易办”是个什么平台？").kind == "definition"
