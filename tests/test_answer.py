@@ -347,12 +347,14 @@ def test_a_clause_on_the_subject_without_the_figure_is_a_near_miss_sign() -> Non
 
 
 def test_a_sentence_answers_through_the_clause_that_holds_the_asked_figure() -> None:
-    """「去年区域税收收了多少」: 「全年楼宇实现税收13.07亿元，占区域税收的70.2%」 names the total in the clause
-    of a share and gives the buildings' tax; 「全年完成区域税收18.62亿元，同比增长6.8%」 gives it in the
-    clause that names it. Their sentences are as close to the question; the clauses holding the amount are not."""
-    question = expected_answer("去年区域税收收了多少？")
-    part = Candidate(0, "全年楼宇实现税收13.07亿元，占区域税收的70.2%。", 0.908, 1.0, True, clause_similarity=0.86)
-    total = Candidate(1, "全年完成区域税收18.62亿元，同比增长6.8%。", 0.894, 1.0, True, clause_similarity=0.93)
+    """「规上工业产值涨了多少」: 「三大主导产业实现产值443.4亿元，占规上工业总产值的72.4%，其中新材料产业产值
+    238.6亿元，增长12.3%」 is the closer sentence, but its rates are in clauses about other things; the clause of
+    「完成规上工业总产值612.4亿元，增长9.6%」 holding a rate is the closer clause (similarities as measured on
+    the blind report it comes from)."""
+    question = expected_answer("2024年梧港开发区规上工业产值涨了多少？")
+    industries = "三大主导产业实现产值443.4亿元，占规上工业总产值的72.4%，其中新材料产业产值238.6亿元，增长12.3%。"
+    part = Candidate(0, industries, 0.915, 0.84, True, clause_similarity=0.867)
+    total = Candidate(1, "完成规上工业总产值612.4亿元，增长9.6%，规上工业增加值增长8.9%；", 0.911, 0.84, True, clause_similarity=0.895)
     assert sentence_score(total, question) > sentence_score(part, question)
     unmeasured = [replace(c, clause_similarity=None) for c in (part, total)]
     assert sentence_score(unmeasured[0], question) > sentence_score(unmeasured[1], question)  # as before clauses
