@@ -165,6 +165,10 @@ class Candidate:
     clause_similarity: float | None = None
 
 
+#: The whole a share is of: 「占区域税收的」「占规上工业总产值的」「占一般公共预算支出比重」 (not 占地).
+_WHOLE_OF_A_SHARE = re.compile(r"占(?!地)[^，,。；;%％\d]{1,24}?(?:的|比重|比例)")
+
+
 def candidate(
     hit: int,
     text: str,
@@ -192,6 +196,9 @@ def candidate(
     dated_by = period if dated else None
     typed = (explains or dated or spanned) and not other_town
     context = f"{passage}\n{text}" if footnote is not None else text
+    if answer.kind in ("count", "money", "area") or (answer.kind == "rate" and answer.change):
+        # the whole a share is of (「占区域税收的70.2%」) is not what the sentence's figures count
+        context = _WHOLE_OF_A_SHARE.sub("", context)
     coverage = subject.coverage(normalize_for_matching(context))
     return Candidate(hit, text, similarity, coverage, typed, footnote, dated_by, period_match)
 

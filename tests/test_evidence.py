@@ -114,3 +114,19 @@ def test_a_sentence_of_another_towns_report_holds_no_answer() -> None:
     sentence = "新增科技型中小企业 80 家。"
     assert candidate(0, sentence, 0.9, subject, asked).typed
     assert not candidate(0, sentence, 0.9, subject, asked, other_town=True).typed
+
+
+def test_the_whole_a_share_is_of_is_not_what_the_figures_count() -> None:
+    """「去年区域税收收了多少」: 「全年楼宇实现税收13.07亿元，占区域税收的70.2%」 names 区域税收 only as the whole of
+    the buildings' share, so it covers the subject less than 「全年完成区域税收18.62亿元」 and does not lead; a
+    question asking the share itself reads the whole as its subject."""
+    asked = expected_answer("去年枫桥街道区域税收收了多少？")
+    subject = Subject({"区域": 2.0, "税收": 1.0})
+    buildings = candidate(0, "全年楼宇实现税收13.07亿元，占区域税收的70.2%。", 0.908, subject, asked)
+    district = candidate(1, "全年完成区域税收18.62亿元，同比增长6.8%。", 0.894, subject, asked)
+    assert buildings.coverage < district.coverage == 1.0
+    assert sentence_score(district, asked) > sentence_score(buildings, asked)
+    share = expected_answer("楼宇税收占区域税收的比重是多少？")
+    assert candidate(0, "全年楼宇实现税收13.07亿元，占区域税收的70.2%。", 0.9, subject, share).coverage == 1.0
+    land = candidate(0, "项目占地156亩。", 0.9, Subject({"占地": 1.0}), expected_answer("项目有多少亩？"))
+    assert land.coverage == 1.0  # 占地 is no share
