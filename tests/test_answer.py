@@ -218,6 +218,16 @@ def test_a_clause_saying_where_its_sentence_s_subject_stands_is_weighed_with_it(
     assert dated_in_context(parts, 1, COUNT) == "学校位于荷塘路与兴学街交汇处，"
 
 
+def test_a_change_alone_is_weighed_with_the_clause_whose_figure_it_changes() -> None:
+    """「澜江港全年完成货物吞吐量1260万吨，增长11.7%」: 「增长11.7%」 names nothing, so its likeness to 「货物吞吐量比
+    前年涨了多少」 is read with the clause before it."""
+    parts = ["澜江港全年完成货物吞吐量1260万吨，", "增长11.7%；", "集装箱吞吐量8.6万标箱。"]
+    rate = expected_answer("澜江港去年的货物吞吐量比前年涨了多少？")
+    assert dated_in_context(parts, 1, rate) == "澜江港全年完成货物吞吐量1260万吨，增长11.7%；"
+    assert dated_in_context(parts, 2, rate) == "集装箱吞吐量8.6万标箱。"
+    assert dated_in_context(parts, 1, COUNT) == "增长11.7%；"
+
+
 def test_a_clause_that_is_a_date_alone_is_weighed_with_what_happened_then() -> None:
     """「2024年3月22日，第五届梅坞开茶节在文化礼堂前广场开幕」: the date's clause says nothing but the date, so
     its likeness to 「开茶节是哪天开幕的」 is read with the clause after it."""
