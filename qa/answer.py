@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer_types import AREA_WORDS, AnswerType, expected_answer, has_span
+from qa.answer_types import AREA_WORDS, PROJECT_STAGES, AnswerType, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import answer_sentences, clauses
 from qa.query import QueryReading, comparison_sides, is_foreign, town_spellings
@@ -700,13 +700,43 @@ def glosses_asked_term(reading: Reading) -> bool:
     return any(defines(c.text, terms) for c in reading.candidates if c.hit < EVIDENCE_PASSAGES)
 
 
+#: A deadline a plan sets: 「确保11月底前建成通车」「计划8月底竣工」「力争2025年9月底前建成」.
+_DEADLINE = re.compile(r"[月年]底?前|[上中下]旬前|年内|计划[^，,。；;]{0,12}\d{1,2}\s*月|力争[^，,。；;]{0,12}\d{1,2}\s*月|确保[^，,。；;]{0,12}\d{1,2}\s*月")
+#: Words naming a project, a site or a facility: a clause naming one sets its own deadline.
+_PROJECT_WORD = re.compile(r"项目|工程|基地|中心|园区|大桥|公路|学校|医院|厂")
+#: How much of the subject a sentence setting the deadline covers to answer for it (`sets_the_asked_deadline`).
+DEADLINE_COVERAGE = 0.7
+
+
+def sets_the_asked_deadline(reading: Reading) -> bool:
+    """Whether a question asking when a stage of a project is to come (「桃源路南段什么时候能修通」) is answered
+    by a sentence of the best passages that sets the deadline of that stage for its subject (「加快推进桃源路
+    南段建设，…确保11月底前建成通车」): a date of the asked stage in a plan's words, covering most of the subject."""
+    answer = reading.answer_type
+    if answer.kind != "date" or answer.stage is None or answer.period_answers:
+        return False
+    for c in reading.candidates:
+        if c.hit >= EVIDENCE_PASSAGES or not c.typed or c.coverage < DEADLINE_COVERAGE:
+            continue
+        for clause in clauses(c.text):
+            # the deadline of another project the sentence names (「确保鼎铖…项目一期年内建成试产，加快晟芯…建设」)
+            other = _PROJECT_WORD.search(clause) and reading.subject.coverage(normalize_for_matching(clause)) < 0.5
+            if _DEADLINE.search(clause) and PROJECT_STAGES[answer.stage].search(clause) and not other:
+                return True
+    return False
+
+
 def decide(reading: Reading) -> Answer:
     """Answered, partial or not covered: the fitted model says whether the passages answer; when they
     do not, the reply is "partial" if they speak of the subject (and cites what they say)."""
     if reading.settled is not None:
         return reading.settled
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
-    if (answered_probability(reading.features, reading.kind) >= 0.5 and gives_asked_kind(reading)) or glosses_asked_term(reading):
+    if (
+        (answered_probability(reading.features, reading.kind) >= 0.5 and gives_asked_kind(reading))
+        or glosses_asked_term(reading)
+        or sets_the_asked_deadline(reading)
+    ):
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
         first = footnote is not None and footnote_leads(answer, hits[footnote.hit], footnote, reading.subject, reading.quoted)
         return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted, first, reading.sides)

@@ -31,7 +31,7 @@ from qa.answer import (
 from qa.answer_types import AnswerType, expected_answer
 from qa.documents import Footnote
 from qa.evaluate import load_questions
-from qa.evidence import Candidate, Subject, sentence_score
+from qa.evidence import Candidate, Subject, candidate, sentence_score
 from qa.search import Hit
 from tests.conftest import DEV_SET
 from tests.hostile import HOSTILE, check_answer
@@ -453,6 +453,24 @@ def test_a_definition_question_is_answered_by_a_sentence_that_glosses_its_term()
 
     assert glosses_asked_term(reading("紧密型县域医共体，是指以县级医院为龙头的医疗服务体系。"))
     assert not glosses_asked_term(reading("深化紧密型县域医共体建设。"))
+
+
+def test_a_date_to_come_is_answered_by_the_plan_that_sets_its_deadline() -> None:
+    """「桃源路南段什么时候能修通」 is answered by 「…确保11月底前建成通车」, which sets the deadline of the asked stage
+    for the subject; not by the deadline of another project a clause of the sentence names."""
+    from qa.answer import Reading, sets_the_asked_deadline
+
+    def reading(question: str, sentence: str, subject: Subject) -> Reading:
+        answer = expected_answer(question)
+        candidates = (candidate(0, sentence, 0.9, subject, answer),)
+        return Reading(question, (_hit(sentence),), answer, subject, candidates, (), 0.9, {})
+
+    road = Subject({"桃源路": 3.0, "南段": 2.0})
+    assert sets_the_asked_deadline(reading("桃源路南段什么时候能修通？", "加快推进桃源路南段建设，该路段全长0.6公里，确保11月底前建成通车。", road))
+    assert not sets_the_asked_deadline(reading("桃源路南段什么时候能修通？", "加快推进桃源路南段建设，年内开工。", road))
+    plant = Subject({"晟芯": 3.0, "封测": 3.0, "基地": 1.0})
+    other = "确保鼎铖新材料高端铝箔项目一期年内建成试产，加快晟芯科技功率半导体封测基地建设。"
+    assert not sets_the_asked_deadline(reading("晟芯科技功率半导体封测基地什么时候能投产？", other, plant))
 
 
 def test_the_passage_holding_the_answering_sentence_is_cited_first() -> None:
