@@ -265,10 +265,10 @@ def clause_matches(retriever: Retriever, query_vector: np.ndarray, candidates: l
     clauses holds the asked figure, and how close that clause is to the question, tells an answer from a
     sentence that names the subject in one clause and gives a figure of something else in another. The
     clauses' vectors are built with the index (`qa.highlight.answer_clauses`). A date's clause that goes
-    on about its sentence's subject is weighed with the opening clause that names it (`dated_in_context`);
+    on about its sentence's subject is weighed with the opening clause that names it (`clause_in_context`);
     a sentence dated by its passage's period (`Candidate.dated_by`) is dated in each of its clauses."""
     pieces = [
-        (n, dated_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer))
+        (n, clause_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer))
         for n, c in enumerate(candidates)
         for parts in [clauses(c.text)]
         for i in range(len(parts))
@@ -306,7 +306,7 @@ _CHANGE_ALONE = re.compile(r"^(?:同比|比上年|比去年|较上年|较去年)
 _DATE_ALONE = re.compile(r"^(?=[^，,]*\d)(?:(?:19|20)\d{2}\s*年)?\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?\s*(?:[上中下]旬|底|初|中)?\s*[，,]$")
 
 
-def dated_in_context(parts: list[str], i: int, answer: AnswerType) -> str:
+def clause_in_context(parts: list[str], i: int, answer: AnswerType) -> str:
     """Clause `i` of a sentence's clauses `parts` as the answer decision weighs it: for a date question, a
     clause that goes on about the sentence's subject (`_GOES_ON`: 「…，于2024年12月26日建成通车」) with the
     sentence's opening clause before it, which names what the date is of, as for a place question a clause

@@ -17,9 +17,9 @@ from qa.answer import (
     answering_first,
     answering_footnote,
     clause_features,
+    clause_in_context,
     clause_matches,
     compose_answer,
-    dated_in_context,
     defines,
     evidence_score,
     footnote_leads,
@@ -202,9 +202,9 @@ def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it(
     """「港兴大道东延段全长6.8公里，于2024年12月26日建成通车」: the date's clause names no subject of its own, so
     its likeness to 「港兴大道东延段是哪天通车的」 is read with the opening clause; a figure's clause is not."""
     parts = ["港兴大道东延段全长6.8公里，", "于2024年12月26日建成通车，", "打通了物流通道。"]
-    assert dated_in_context(parts, 1, AnswerType("date")) == "港兴大道东延段全长6.8公里，于2024年12月26日建成通车，"
-    assert dated_in_context(parts, 2, AnswerType("date")) == "打通了物流通道。"
-    assert dated_in_context(parts, 1, COUNT) == "于2024年12月26日建成通车，"
+    assert clause_in_context(parts, 1, AnswerType("date")) == "港兴大道东延段全长6.8公里，于2024年12月26日建成通车，"
+    assert clause_in_context(parts, 2, AnswerType("date")) == "打通了物流通道。"
+    assert clause_in_context(parts, 1, COUNT) == "于2024年12月26日建成通车，"
 
 
 
@@ -213,9 +213,9 @@ def test_a_clause_saying_where_its_sentence_s_subject_stands_is_weighed_with_it(
     「学校」, so its likeness to 「新建的县三中具体在什么位置」 is read with the opening clause."""
     parts = ["沅湖县第三中学建成投用，", "学校位于荷塘路与兴学街交汇处，", "占地156亩。"]
     place = AnswerType("place")
-    assert dated_in_context(parts, 1, place) == "沅湖县第三中学建成投用，学校位于荷塘路与兴学街交汇处，"
-    assert dated_in_context(parts, 2, place) == "占地156亩。"
-    assert dated_in_context(parts, 1, COUNT) == "学校位于荷塘路与兴学街交汇处，"
+    assert clause_in_context(parts, 1, place) == "沅湖县第三中学建成投用，学校位于荷塘路与兴学街交汇处，"
+    assert clause_in_context(parts, 2, place) == "占地156亩。"
+    assert clause_in_context(parts, 1, COUNT) == "学校位于荷塘路与兴学街交汇处，"
 
 
 def test_a_change_alone_is_weighed_with_the_clause_whose_figure_it_changes() -> None:
@@ -223,19 +223,19 @@ def test_a_change_alone_is_weighed_with_the_clause_whose_figure_it_changes() -> 
     前年涨了多少」 is read with the clause before it."""
     parts = ["澜江港全年完成货物吞吐量1260万吨，", "增长11.7%；", "集装箱吞吐量8.6万标箱。"]
     rate = expected_answer("澜江港去年的货物吞吐量比前年涨了多少？")
-    assert dated_in_context(parts, 1, rate) == "澜江港全年完成货物吞吐量1260万吨，增长11.7%；"
-    assert dated_in_context(parts, 2, rate) == "集装箱吞吐量8.6万标箱。"
-    assert dated_in_context(parts, 1, COUNT) == "增长11.7%；"
+    assert clause_in_context(parts, 1, rate) == "澜江港全年完成货物吞吐量1260万吨，增长11.7%；"
+    assert clause_in_context(parts, 2, rate) == "集装箱吞吐量8.6万标箱。"
+    assert clause_in_context(parts, 1, COUNT) == "增长11.7%；"
 
 
 def test_a_clause_that_is_a_date_alone_is_weighed_with_what_happened_then() -> None:
     """「2024年3月22日，第五届梅坞开茶节在文化礼堂前广场开幕」: the date's clause says nothing but the date, so
     its likeness to 「开茶节是哪天开幕的」 is read with the clause after it."""
     parts = ["2024年3月22日，", "第五届梅坞开茶节在文化礼堂前广场开幕，", "当天吸引游客4000余人。"]
-    assert dated_in_context(parts, 0, AnswerType("date")) == "2024年3月22日，第五届梅坞开茶节在文化礼堂前广场开幕，"
-    assert dated_in_context(["11月，", "新馆开放。"], 0, AnswerType("date")) == "11月，新馆开放。"
-    assert dated_in_context(["全年，", "接待游客68万人次。"], 0, AnswerType("date")) == "全年，"  # no date
-    assert dated_in_context(parts, 0, COUNT) == "2024年3月22日，"
+    assert clause_in_context(parts, 0, AnswerType("date")) == "2024年3月22日，第五届梅坞开茶节在文化礼堂前广场开幕，"
+    assert clause_in_context(["11月，", "新馆开放。"], 0, AnswerType("date")) == "11月，新馆开放。"
+    assert clause_in_context(["全年，", "接待游客68万人次。"], 0, AnswerType("date")) == "全年，"  # no date
+    assert clause_in_context(parts, 0, COUNT) == "2024年3月22日，"
 
 
 def test_an_english_question_s_untranslated_words_say_nothing_by_their_absence() -> None:
