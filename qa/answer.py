@@ -264,9 +264,9 @@ def clause_matches(retriever: Retriever, query_vector: np.ndarray, candidates: l
     """Each candidate's `ClauseMatch`. A report sentence strings facts together with 「，」, and which of its
     clauses holds the asked figure, and how close that clause is to the question, tells an answer from a
     sentence that names the subject in one clause and gives a figure of something else in another. The
-    clauses' vectors are built with the index (`qa.highlight.answer_clauses`). A date's clause that goes
-    on about its sentence's subject is weighed with the opening clause that names it (`clause_in_context`);
-    a sentence dated by its passage's period (`Candidate.dated_by`) is dated in each of its clauses."""
+    clauses' vectors are built with the index (`qa.highlight.answer_clauses`). A clause that goes on about
+    another is weighed with it (`clause_in_context`); a sentence dated by its passage's period
+    (`Candidate.dated_by`) is dated in each of its clauses."""
     pieces = [
         (n, clause_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer))
         for n, c in enumerate(candidates)
@@ -711,7 +711,8 @@ DEADLINE_COVERAGE = 0.7
 def sets_the_asked_deadline(reading: Reading) -> bool:
     """Whether a question asking when a stage of a project is to come (「桃源路南段什么时候能修通」) is answered
     by a sentence of the best passages that sets the deadline of that stage for its subject (「加快推进桃源路
-    南段建设，…确保11月底前建成通车」): a date of the asked stage in a plan's words, covering most of the subject."""
+    南段建设，…确保11月底前建成通车」): a date of the asked stage in a plan's words, in a sentence covering most
+    of the subject, and not in a clause that names another project."""
     answer = reading.answer_type
     if answer.kind != "date" or answer.stage is None or answer.period_answers:
         return False
@@ -727,8 +728,10 @@ def sets_the_asked_deadline(reading: Reading) -> bool:
 
 
 def decide(reading: Reading) -> Answer:
-    """Answered, partial or not covered: the fitted model says whether the passages answer; when they
-    do not, the reply is "partial" if they speak of the subject (and cites what they say)."""
+    """Answered, partial or not covered: the fitted model says whether the passages answer, unless a
+    sentence of theirs surely does (it glosses the term a definition question asks about, or sets the
+    deadline of the stage a question on what is to come asks); when they do not, the reply is "partial" if
+    they speak of the subject (and cites what they say)."""
     if reading.settled is not None:
         return reading.settled
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)

@@ -155,7 +155,7 @@ class AnswerType:
     #: two members of that kind named together answer it (「在石门村、岚溪村各新建…」), as three of any kind do
     member: str | None = None
     #: for a question asking a figure, its own words: a figure said of a set it names one member of is
-    #: not that member's (`_said_of_the_set`)
+    #: not that member's (`_said_of_the_set`, `_of_a_counted_set`, `_of_another_member`)
     question: str = ""
     #: for a question asking two things or more (「收了多少钱？比前年涨了多少？」「打算投多少钱、占多大地」), the
     #: readings of its other asks (`_other_asks`): a span of any asked kind answers a part of it
@@ -672,7 +672,7 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if _SAYS_FLOW.search(clause := _clause_at(text, s)) or not _SAYS_STOCK.search(clause)]
     if answer.measure:  # the measure asked, written in the figure's own clause
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
-    if answer.question:  # a figure said of a set, or of another member of a contrast, the question names a member of
+    if answer.question:  # a figure said of a set the question names a member of, of a counted set of its kind, or of another member of a contrast
         found = [
             (s, e) for s, e in found
             if not _said_of_the_set(text, s, answer.question)
@@ -758,9 +758,11 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
 #: 各村), a school by its number (「县第三高级中学」; a school is counted as 学校 or 所), a project the question
 #: points at (「澄研生物医药中试基地这个项目」). Kind words that describe (「老旧小区」「绿色学校」「产业项目」) name
 #: no member.
+#: A kind word that begins another word (村级, 村民, 村均, 村集体): it counts no member, nor names one.
+_NOT_A_KIND = r"(?![级民均集委庄落组])"
 _MEMBERS_OF_SETS = (
     (
-        re.compile(r"([\u4e00-\u9fff]{2})(?<![农乡新全各本该每村])村(?![级民均集委庄落组])"),
+        re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村])村{_NOT_A_KIND}"),
         r"村(?:（社区）)?|村居",
         r"全镇|全乡|全街道|全县|全区",
     ),
@@ -771,8 +773,6 @@ _MEMBERS_OF_SETS = (
     ),
     (re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), r"项目", ""),
 )
-#: A kind word that begins another word (村级, 村民, 村均, 村集体): it counts no member.
-_NOT_A_KIND = r"(?![级民均集委庄落组])"
 _COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
 
 

@@ -207,25 +207,23 @@ def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it(
     assert clause_in_context(parts, 1, COUNT) == "于2024年12月26日建成通车，"
 
 
-
-def test_a_clause_saying_where_its_sentence_s_subject_stands_is_weighed_with_it() -> None:
-    """「沅湖县第三中学建成投用，学校位于荷塘路与兴学街交汇处」: the place's clause names its subject only as
-    「学校」, so its likeness to 「新建的县三中具体在什么位置」 is read with the opening clause."""
-    parts = ["沅湖县第三中学建成投用，", "学校位于荷塘路与兴学街交汇处，", "占地156亩。"]
-    place = AnswerType("place")
-    assert clause_in_context(parts, 1, place) == "沅湖县第三中学建成投用，学校位于荷塘路与兴学街交汇处，"
-    assert clause_in_context(parts, 2, place) == "占地156亩。"
-    assert clause_in_context(parts, 1, COUNT) == "学校位于荷塘路与兴学街交汇处，"
-
-
-def test_a_change_alone_is_weighed_with_the_clause_whose_figure_it_changes() -> None:
-    """「澜江港全年完成货物吞吐量1260万吨，增长11.7%」: 「增长11.7%」 names nothing, so its likeness to 「货物吞吐量比
-    前年涨了多少」 is read with the clause before it."""
-    parts = ["澜江港全年完成货物吞吐量1260万吨，", "增长11.7%；", "集装箱吞吐量8.6万标箱。"]
-    rate = expected_answer("澜江港去年的货物吞吐量比前年涨了多少？")
-    assert clause_in_context(parts, 1, rate) == "澜江港全年完成货物吞吐量1260万吨，增长11.7%；"
-    assert clause_in_context(parts, 2, rate) == "集装箱吞吐量8.6万标箱。"
-    assert clause_in_context(parts, 1, COUNT) == "增长11.7%；"
+@pytest.mark.parametrize(
+    ("question", "parts", "weighed"),
+    [
+        # 「学校位于…」 names its subject only as 「学校」: read with the opening clause
+        ("新建的县三中具体在什么位置？", ["沅湖县第三中学建成投用，", "学校位于荷塘路与兴学街交汇处，", "占地156亩。"],
+         "沅湖县第三中学建成投用，学校位于荷塘路与兴学街交汇处，"),
+        # 「增长11.7%」 names nothing: read with the clause whose figure it changes
+        ("澜江港去年的货物吞吐量比前年涨了多少？", ["澜江港全年完成货物吞吐量1260万吨，", "增长11.7%；", "集装箱吞吐量8.6万标箱。"],
+         "澜江港全年完成货物吞吐量1260万吨，增长11.7%；"),
+    ],
+)
+def test_a_clause_going_on_about_another_is_weighed_with_it(question: str, parts: list[str], weighed: str) -> None:
+    """For a place question a clause saying where its sentence's subject stands, for a rate question a change
+    alone; the clause after goes on about nothing, and a count question weighs each clause alone."""
+    assert clause_in_context(parts, 1, expected_answer(question)) == weighed
+    assert clause_in_context(parts, 2, expected_answer(question)) == parts[2]
+    assert clause_in_context(parts, 1, COUNT) == parts[1]
 
 
 def test_a_clause_that_is_a_date_alone_is_weighed_with_what_happened_then() -> None:
