@@ -156,7 +156,7 @@ def defines(sentence: str, terms: tuple[str, ...]) -> bool:
     labels; not a longer term that ends in it (「一核两翼：…」)."""
     text = normalize_for_matching(sentence)
     for term in terms:
-        written = "".join(re.escape(character) + r"[“”\"「」『』]?" for character in term)
+        written = "".join(re.escape(character) + rf"{_QUOTE_MARKS.pattern}?" for character in term)
         for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『]))[“\"「『]?{written}", text):
             if _GLOSS.match(text[found.end() :]):
                 return True

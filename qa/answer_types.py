@@ -455,11 +455,12 @@ _CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下�
 #: a period added: a figure said to be added (「新增学位540个」「全年服务4.3万人次」) does not answer it,
 #: unless its clause also says where the total stands (「新增4家，累计达到9家」: 「累计达到9家」 is its own clause).
 _ASKS_STOCK = re.compile(r"现在|目前|如今|至今|眼下|[扩改]建后|建成后")
-_ASKS_FLOW = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地)|增加|多了|多招|去年|今年|上半年|全年|年内|\d{4}\s*年")
-_SAYS_FLOW = re.compile(r"新增|新建|新开|新认定|新引进|新招|新签|新装|引进|增加|全年|年内|上半年|人次")
-_SAYS_STOCK = re.compile(r"累计|总数|总量|总计|达到|共有|现有|拥有|保有")
 #: A question asking what was added, in so many words (「新增了多少张床位」「新建了几个」「多招了多少」).
 _ASKS_ADDED = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地)|增加了|多了|多招")
+#: A question asking what a period added: in so many words, or by naming the period.
+_ASKS_FLOW = re.compile(rf"{_ASKS_ADDED.pattern}|增加|去年|今年|上半年|全年|年内|\d{{4}}\s*年")
+_SAYS_FLOW = re.compile(r"新增|新建|新开|新认定|新引进|新招|新签|新装|引进|增加|全年|年内|上半年|人次")
+_SAYS_STOCK = re.compile(r"累计|总数|总量|总计|达到|共有|现有|拥有|保有")
 #: A question asking how much something changed (「涨了多少」「增长了多少」「增幅」「增速」), not a share or a level.
 _ASKS_CHANGE = re.compile(r"[增降涨]幅|增速|增长率|增长的?(?:预期)?目标|预期增长|(?:增长|增加|上涨|涨|提高|提升|下降|减少|降低)了?(?:多少|几)|\bgrow|\bincrease|\bby how much\b", re.I)
 #: A share said just before a percentage in its clause (「占规上工业总产值的72.4%」「比重达到38%」): not a change.
@@ -753,27 +754,40 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
     return "分别" not in text[end:] and not _shares_a_name(member, text[end : clause.end() if clause else len(text)])
 
 
-#: A member of a set a question names by its own name, with the words a report counts its kind by and the
-#: words of the whole it belongs to: a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村,
+#: A kind word that begins another word (村级, 村民, 村均, 村集体): it counts no member, nor names one.
+_NOT_A_KIND = r"(?![级民均集委庄落组])"
+_COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
+
+
+def _sets_of(counted: str, whole: str) -> re.Pattern[str]:
+    """How a report writes a set of a kind it counts by the words `counted`: counted (「21个村」「学校5所」
+    「亿元以上项目4个」), each member's (「各村」), or the whole a member belongs to (`whole`, 「全乡」)."""
+    return re.compile(
+        "|".join([
+            rf"{_COUNT}\s*[个所家座项大处]?[^\d，,。；;、]{{0,8}}?(?:{counted}){_NOT_A_KIND}",
+            rf"(?:{counted})\s*{_COUNT}\s*[个所家座项处]",
+            rf"各(?:{counted}){_NOT_A_KIND}",
+            *([whole] if whole else []),
+        ])
+    )
+
+
+#: A member of a set a question names by its own name, with the sets a report writes of its kind
+#: (`_sets_of`): a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村,
 #: 各村), a school by its number (「县第三高级中学」; a school is counted as 学校 or 所), a project the question
 #: points at (「澄研生物医药中试基地这个项目」). Kind words that describe (「老旧小区」「绿色学校」「产业项目」) name
 #: no member.
-#: A kind word that begins another word (村级, 村民, 村均, 村集体): it counts no member, nor names one.
-_NOT_A_KIND = r"(?![级民均集委庄落组])"
 _MEMBERS_OF_SETS = (
     (
         re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村])村{_NOT_A_KIND}"),
-        r"村(?:（社区）)?|村居",
-        r"全镇|全乡|全街道|全县|全区",
+        _sets_of(r"村(?:（社区）)?|村居", r"全镇|全乡|全街道|全县|全区"),
     ),
     (
         re.compile(r"(第[一二三四五六七八九十]+[\u4e00-\u9fff]{0,4}?)(?:学校|小学|中学|高中|幼儿园)"),
-        r"学校|中小学|小学|中学|幼儿园|所",
-        r"全县|全区|全市",
+        _sets_of(r"学校|中小学|小学|中学|幼儿园|所", r"全县|全区|全市"),
     ),
-    (re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), r"项目", ""),
+    (re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), _sets_of(r"项目", "")),
 )
-_COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
 
 
 def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:
@@ -787,18 +801,12 @@ def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:
     if _ASKS_THE_SET.search(question):
         return False
     before = text[:end]
-    for member, counted, whole in _MEMBERS_OF_SETS:
+    for member, sets in _MEMBERS_OF_SETS:
         named = member.search(question)
         if named is None:
             continue
-        sets = [
-            rf"{_COUNT}\s*[个所家座项大处]?[^\d，,。；;、]{{0,8}}?(?:{counted}){_NOT_A_KIND}",
-            rf"(?:{counted})\s*{_COUNT}\s*[个所家座项处]",
-            rf"各(?:{counted}){_NOT_A_KIND}",
-            *([whole] if whole else []),
-        ]
         last = None
-        for found in re.finditer("|".join(sets), before):
+        for found in sets.finditer(before):
             last = found
         if last is None:
             continue
