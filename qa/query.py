@@ -91,8 +91,16 @@ _IN_TOWN_NAME_MAX = 3
 #: no 「月份镇」.
 _NOT_IN_A_NAME = re.compile(r"[了的是把被在]|通过|[上下]半年|季度|月份")
 #: Time and pointing words a would-be place name may open with: 「去年镇里」「今年全镇」 name no 「去年镇」, and
-#: 「去年罗店镇」 names 罗店镇. What is left after them is the name, two characters at least.
-_BEFORE_A_PLACE = re.compile(r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|现在|目前|整个|这个|那个|全|本|该|各|我)+")
+#: 「去年罗店镇」 names 罗店镇. What is left after them is the name, two characters at least. 「全县」「本镇」
+#: are the questioner's own place, and 「县里」「镇上」 "in the county", "in town": the word after them
+#: (「全县城镇居民」「镇上城镇生活污水」) starts no name.
+_BEFORE_A_PLACE = re.compile(
+    r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|现在|目前|整个|这个|那个|[全本该各我]?[镇县区乡][上里]?|全|本|该|各|我)+"
+)
+#: What the words before a would-be place name leave at its start: a date's unit after its figure (「2025年
+#: 全镇」 names no 「年全镇」, 「2023年石城镇」 names 石城镇), 「上」「里」 after a place word (「现在镇上城镇…」 names
+#: no 「上城镇」).
+_LEFT_BEFORE = {"digit": re.compile(r"^[年月日号]"), "place": re.compile(r"^[上里]")}
 
 
 @dataclass(frozen=True)
@@ -168,6 +176,10 @@ def read_question(
         # as the reports spell it, in simplified or in traditional script (「开发区」, 「開發區」)
         spelt = [*tails, *(to_traditional(tail) for tail in tails)]
         known = any(core in t or t.startswith(core) for t in known_towns) or any(tail in corpus_text for tail in spelt)
+        before = text[match.start() - 1] if match.start() else ""
+        left = _LEFT_BEFORE["digit"] if before.isdigit() else _LEFT_BEFORE["place"] if before in "镇县区乡" else None
+        if left is not None and (cut := left.match(core)):
+            name, core = name[cut.end() :], core[cut.end() :]
         lead = _BEFORE_A_PLACE.match(core)
         name, core = (name[lead.end():], core[lead.end():]) if lead else (name, core)
         wording = _NOT_IN_A_NAME.search(core)

@@ -72,6 +72,25 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     assert read_question("青崖县道路建设投了多少钱？", TOWNS).unknown_places == ("青崖县",)
 
 
+@pytest.mark.parametrize(
+    ("question", "places"),
+    [
+        ("2025年全镇新建了多大面积的高标准农田？", ()),  # not 「年全镇」
+        ("2024年全区城镇调查失业率是多少？", ()),
+        ("3月全乡开展了几次活动？", ()),
+        ("全县城镇居民人均可支配收入是多少？", ()),  # 「全县」, then 「城镇居民」
+        ("现在镇上城镇生活污水的集中收集率达到多少了？", ()),  # 「镇上」, then 「城镇」
+        ("今年县里城镇化率是多少？", ()),
+        ("2023年石城镇地区生产总值是多少？", ("石城镇",)),
+        ("2024年淞南镇新建了几个公园？", ("淞南镇",)),
+        ("镇上城北新区有多大？", ("城北新区",)),
+    ],
+)
+def test_a_date_or_the_questioners_own_place_before_a_place_word_names_no_place(question: str, places: tuple[str, ...]) -> None:
+    """What a date's unit (「2025年全镇」) or 「全县」「镇上」 leave before the next place word starts no name."""
+    assert read_question(question, TOWNS).unknown_places == places
+
+
 def test_a_question_asking_which_place_names_none() -> None:
     assert read_question("事情发生在哪个服务区？", TOWNS).unknown_places == ()
     assert read_question("是张家港哪个街道的哪个村？", TOWNS).unknown_places == ()
