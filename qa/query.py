@@ -177,7 +177,7 @@ def read_question(
         spelt = [*tails, *(to_traditional(tail) for tail in tails)]
         known = any(core in t or t.startswith(core) for t in known_towns) or any(tail in corpus_text for tail in spelt)
         before = text[match.start() - 1] if match.start() else ""
-        left = _LEFT_BEFORE["digit"] if before.isdigit() else _LEFT_BEFORE["place"] if before in "镇县区乡" else None
+        left = _LEFT_BEFORE["digit"] if before.isdigit() else _LEFT_BEFORE["place"] if before and before in "镇县区乡" else None
         if left is not None and (cut := left.match(core)):
             name, core = name[cut.end() :], core[cut.end() :]
         lead = _BEFORE_A_PLACE.match(core)

@@ -84,6 +84,8 @@ def test_place_not_in_the_reports_is_unknown() -> None:
         ("2023年石城镇地区生产总值是多少？", ("石城镇",)),
         ("2024年淞南镇新建了几个公园？", ("淞南镇",)),
         ("镇上城北新区有多大？", ("城北新区",)),
+        ("上半年镇里一共发了多少救助金？", ()),
+        ("上城镇有多大？", ("上城镇",)),  # 「上」 opens a name where no place word comes before it
     ],
 )
 def test_a_date_or_the_questioners_own_place_before_a_place_word_names_no_place(question: str, places: tuple[str, ...]) -> None:
