@@ -149,6 +149,11 @@ def glossed_terms(question: str, quoted: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*quoted, *([term] if len(term) >= 2 else [])]))
 
 
+#: The number a list of terms gives each, as matched (`normalize_for_matching`: 「1.」「（2）」, and 「③」 as
+#: 「3」), after which a term opens its gloss: 「1.链长制：…」.
+_ITEM_NUMBER = re.compile(r"(?<=^\d)|(?<=^\d\d)|(?<=^\d\.)|(?<=^\d\d\.)|(?<=^\(\d\))")
+
+
 def defines(sentence: str, terms: tuple[str, ...]) -> bool:
     """Whether a sentence glosses one of `terms`: it names the term where a clause or a quotation opens
     and says what it is, with a colon, 是指, 指的是 or 即 (「“两翼”：“西翼”宝山高新区…」「紧密型县域医共体，是指以
@@ -157,7 +162,7 @@ def defines(sentence: str, terms: tuple[str, ...]) -> bool:
     text = normalize_for_matching(sentence)
     for term in terms:
         written = "".join(re.escape(character) + rf"{_QUOTE_MARKS.pattern}?" for character in term)
-        for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『]))[“\"「『]?{written}", text):
+        for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『])|{_ITEM_NUMBER.pattern})[“\"「『]?{written}", text):
             if _GLOSS.match(text[found.end() :]):
                 return True
     return False

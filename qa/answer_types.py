@@ -179,7 +179,11 @@ _ASKS = [
             r"指的?是什么|是指什么|指什么|什么意思|啥意思|含义|是什么概念|指的?是哪|具体指|是(?:一?个|一种)?什么样的"
             # a quoted term asked what it is: 「“强村公司”到底是什么」「“青易办”是个什么平台」
             r"|[”」』]\s*(?:到底|究竟)?是(?:一?个|一种)?什么(?![时地候])"
-            r"|\bwhat (?:does|do)\b.*\b(?:mean|stand for|refer to)\b|\bmeaning of\b",
+            r"|\bwhat (?:does|do)\b.*\b(?:mean|stand for|refer to)\b|\bmeaning of\b"
+            # and in English, a quoted term asked what it is and no more: 'What is the "链长制" (chain-leader
+            # system) mentioned in the report?', not 'What is the "X" project's investment?'
+            r"|\bwhat (?:is|are) (?:the |a |an )?[\"“][^\"”]{1,40}[\"”]\s*(?:\([^)]*\)\s*)?"
+            r"(?:(?:mentioned|referred to|used)\s*)?(?:in (?:the|this) report\s*)?\??\s*$",
             re.I,
         ),
     ),
@@ -227,6 +231,8 @@ _ASKS = [
             # an investment or a subsidy asked without 钱 (「总投资是多少」「完成了多少投资」「发放了多少补贴」), not a
             # count of investment projects (「投资项目有多少个」)
             r"|总投资|投资额|投资(?:是|有|为|达到?)多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
+            # capital drawn in, as a report counts it (「实际利用外资」「到位内资」), and dollars, as foreign capital is given
+            r"|(?:利用|使用|引进|到位)(?:外资|内资)|多少美元"
             # "how much" with a verb of money, as 花了多少、卖了多少、交了多少: "how much did the store sell"
             r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost|sell|sold|pay|paid|earn|collect|raise|sav[ei])"
             r"|\byuan\b|\brevenue\b|\bbudget\b|\bprices?\b|\boutput value\b"  # as 价格、产值
@@ -262,6 +268,15 @@ AREA_WORDS = re.compile(r"占地面积|占地|面积|多大|大小|平方(?:米|
 #: (「产值就达到12亿元的」) describes what it asks about, and the answer is a name.
 _ASKS_WHICH = re.compile(r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b", re.I)
 _ASKS_QUANTITY = re.compile(r"多少|几|百分之|\bhow (?:much|many)\b|\bwhat (?:percentage|share)\b", re.I)
+#: A question asking a count or a size of the things a figure it states describes (「年经营性收入超过50万元的村
+#: 有多少个」「总投资12亿元的项目占地多少亩」): its money, area or rate word is that figure's. Group "measure":
+#: the asked measure word.
+_MEASURED_BY_A_FIGURE = re.compile(
+    r"(?:\d[\d.]*\s*)?(?:万|亿)?\s*(?:元|亩|平方米|公顷|%)(?:以上|以下|左右)?的[^，,。？?\d]{1,8}?(?:多少|几)\s*"
+    rf"(?P<measure>[{COUNT_UNITS}]|亩|平方米|公顷|平方公里)"
+)
+#: The kinds a figure the question states may lend it its words, by the kind of measure it asks.
+_NOT_ASKED_BY_MEASURE = {"count": ("rate", "money", "area"), "area": ("rate", "money")}
 
 #: Words of a question about what is to come: a plan, an expectation, "will" (能 as 能建好, not 功能/能源).
 _AHEAD = re.compile(
@@ -386,6 +401,9 @@ _MONEY_MEASURES = {
     **dict.fromkeys(_SUBSIDY, _SUBSIDY),
     "资金": ("资金", "经费", "资助"),
     "利润": ("利润",),
+    # capital drawn in from outside the country, and from inside it: a report gives them apart
+    "外资": ("外资",),
+    "内资": ("内资",),
 }
 #: The population counted (「常住人口有多少」): a count of people that names none of these is of other people
 #: (「受益居民1384户」「服务群众23万人次」), and a report keeps its residents and its registered people apart.
@@ -517,8 +535,10 @@ def _other_asks(question: str, kind: str) -> tuple[AnswerType, ...]:
 
 def _one_ask(question: str) -> AnswerType:
     asks_which_one = bool(_ASKS_WHICH.search(question)) and not _ASKS_QUANTITY.search(question)
+    measured = _MEASURED_BY_A_FIGURE.search(question)
+    not_asked = _NOT_ASKED_BY_MEASURE["count" if measured.group("measure") in COUNT_UNITS else "area"] if measured else ()
     for kind, pattern in _ASKS:
-        if asks_which_one and kind in ("rate", "money", "area"):
+        if kind in not_asked or (asks_which_one and kind in ("rate", "money", "area")):
             continue
         if pattern.search(question):
             unit = items = None
@@ -774,12 +794,12 @@ def _sets_of(counted: str, whole: str) -> re.Pattern[str]:
 
 #: A member of a set a question names by its own name, with the sets a report writes of its kind
 #: (`_sets_of`): a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村,
-#: 各村), a school by its number (「县第三高级中学」; a school is counted as 学校 or 所), a project the question
+#: 各村, 「全县村集体」「镇村两级」, 「50万元的村」), a school by its number (「县第三高级中学」; a school is counted as 学校 or 所), a project the question
 #: points at (「澄研生物医药中试基地这个项目」). Kind words that describe (「老旧小区」「绿色学校」「产业项目」) name
 #: no member.
 _MEMBERS_OF_SETS = (
     (
-        re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村])村{_NOT_A_KIND}"),
+        re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村镇县区的个])村{_NOT_A_KIND}"),
         _sets_of(r"村(?:（社区）)?|村居", r"全镇|全乡|全街道|全县|全区"),
     ),
     (

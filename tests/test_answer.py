@@ -427,6 +427,10 @@ def test_a_gloss_opens_with_the_quoted_term_and_a_colon() -> None:
     assert defines("三纵: 东部依托沪太路", ("三纵",))
     assert not defines("一核两翼：中部吴淞创新城、东部滨江产业带。", ("两翼",))  # another term that ends in it
     assert not defines("推进两翼建设：加快…", ())
+    # a list of terms numbers each (「1.」「（2）」「③」)
+    assert defines("1.链长制：由县级领导担任重点产业链“链长”的工作机制。", ("链长制",))
+    assert defines("③链长制，是指由县级领导担任“链长”的机制。", ("链长制",))
+    assert not defines("2.1链长制：…", ("链长制",))
 
 
 def test_a_definition_question_is_answered_by_a_sentence_that_glosses_its_term() -> None:

@@ -615,6 +615,16 @@ def test_the_total_of_trade_is_not_its_exports() -> None:
     assert total.measure == "进出口" and has_span("外贸进出口总额9.8亿元，增长14.6%。", total)
 
 
+
+def test_foreign_capital_asked_is_money_and_not_the_domestic_capital_given() -> None:
+    """「实际利用外资是多少」 asks an amount (read as a count before), and 「实际利用内资45.6亿元」 is not it."""
+    foreign = expected_answer("2025年泓川县实际利用外资是多少？")
+    assert foreign.kind == "money" and foreign.measure == "外资"
+    assert not has_span("实际利用内资45.6亿元，增长9.8%；外贸进出口总额38.9亿元。", foreign)
+    assert has_span("实际使用外资1.2亿美元，增长6%。", foreign)
+    assert expected_answer("外资企业有多少家？").kind == "count"
+
+
 def test_names_quoted_side_by_side_are_a_list() -> None:
     """「“溪源果蔬专业合作社”“桂花高山蔬菜专业合作社”被评为省级示范社」 lists the two, as a report lists quoted
     names, with no count after them."""
@@ -627,6 +637,26 @@ def test_a_quoted_term_asked_what_it_is_asks_its_meaning() -> None:
     assert expected_answer("柘溪镇搞的“强村公司”到底是什么？").kind == "definition"
     assert expected_answer("“青易办”是个什么平台？").kind == "definition"
     assert expected_answer("“溪上集”是什么时候开的？").kind == "date"
+    # in English, a quoted term asked what it is and no more
+    assert expected_answer('What is the "链长制" (chain-leader system) mentioned in the report?').kind == "definition"
+    assert expected_answer('What is the "Rural Revitalization" project\'s total investment?').kind == "money"
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("去年全县村集体年经营性收入超过50万元的村有多少个？", "count"),
+        ("年产值超过亿元的企业有多少家？", "count"),
+        ("增长10%以上的企业有几家？", "count"),
+        ("面积100亩以上的基地有几个？", "count"),
+        ("总投资12亿元的项目占地多少亩？", "area"),
+        ("投资5000万元的项目总投资是多少？", "money"),  # no count or size asked
+        ("3000万元的资金里有多少用于养老？", "money"),
+    ],
+)
+def test_the_words_of_a_figure_the_question_states_do_not_say_what_it_asks(question: str, kind: str) -> None:
+    """「收入超过50万元的村有多少个」 counts villages: 「收入」 is the stated figure's, not the asked kind."""
+    assert expected_answer(question).kind == kind
 
 
 def test_a_figure_of_a_counted_set_of_the_asked_member_s_kind_is_not_the_member_s() -> None:
@@ -643,6 +673,9 @@ def test_a_figure_of_a_counted_set_of_the_asked_member_s_kind_is_not_the_member_
     assert has_span("新建学校3所，其中县第三高级中学提供学位1800个。", school)
     project = expected_answer("澄研生物医药中试基地这个项目总投资是多少？")
     assert not has_span("新引进亿元以上项目4个，总投资合计23.6亿元，分别为华溯智能装备华东研发总部、澄研生物医药中试基地。", project)
+    # nor do the words of a whole (「全县村集体」) or of a description (「50万元的村」) name a village
+    villages = expected_answer("去年全县村集体年经营性收入超过50万元的村有多少个？")
+    assert has_span("年经营性收入50万元以上的村达到143个，占比提高到71.5%。", villages)
     # kind words that describe name no member
     renewal = expected_answer("去年老旧小区综合改造总共花了多少钱？")
     assert has_span("完成老旧小区综合改造12个，总投资2.16亿元。", renewal)
