@@ -190,7 +190,7 @@ _ASKS = [
     (
         "list",
         re.compile(
-            r"哪几|哪些|分别是|分别有|包括哪|包含哪|哪[两三四五六七八九十]|哪\s*[2-9]\s*[个家类项条所座村种大]|几大|几类"
+            r"哪几|哪些|分别是|分别有|分别叫|包括哪|包含哪|哪[两三四五六七八九十]|哪\s*[2-9]\s*[个家类项条所座村种大]|几大|几类"
             r"|\bwhich\b.*\b(?:are|were|include)\b|\bwhat are the\b|\blist\b",
             re.I,
         ),
@@ -444,7 +444,7 @@ _LENGTH_UNIT = re.compile(r"(?<!平方)(?:公里|千米)|(?<![平方])米|km(?!�
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
 #: The size of the set a list question asks for: 「哪五个」「哪四类」「哪7个」, or 「十项…有哪些」「五大…分别是」.
 _ASKED_ITEMS = re.compile(
-    r"哪([两三四五六七八九十])|(?<![\d一二三四五六七八九十])([两三四五六七八九十])[大项类种个条方面]|哪\s*([2-9])(?=\s*[个家类项条所座村种大])"
+    r"哪([两三四五六七八九十])|(?<![\d一二三四五六七八九十])([两三四五六七八九十])[大项类种个条方面]|哪?\s*(?<![\d.])([2-9])(?=\s*[个家类项条所座村种大])(?!\s*个月)"
     r"|\b(?:which|what are the)\s+(?P<english>two|three|four|five|six|seven|eight|nine|ten)\b",
     re.I,
 )

@@ -625,6 +625,14 @@ def test_foreign_capital_asked_is_money_and_not_the_domestic_capital_given() -> 
     assert expected_answer("外资企业有多少家？").kind == "count"
 
 
+def test_the_names_of_a_counted_set_asked_are_a_list_of_that_many() -> None:
+    """「6个口袋公园分别叫什么名字」 asks six names: the count 「新建口袋公园6个」 does not give them."""
+    parks = expected_answer("去年新建的6个口袋公园分别叫什么名字？")
+    assert parks.kind == "list" and parks.items == 6
+    assert not has_span("新建口袋公园6个，新增绿地面积1.9万平方米。", parks)
+    assert expected_answer("近3个月新开了哪些店？").items is None  # a span of time counts no members
+
+
 def test_names_quoted_side_by_side_are_a_list() -> None:
     """「“溪源果蔬专业合作社”“桂花高山蔬菜专业合作社”被评为省级示范社」 lists the two, as a report lists quoted
     names, with no count after them."""
