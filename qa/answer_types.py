@@ -218,6 +218,9 @@ _ASKS = [
         "rate",
         re.compile(
             r"百分之(?:几|多少)|百分比|比例|比重|占比|[增降涨]幅|增速|增长率|率[^，,。？?多]{0,3}多少|率[^，,。？?]{0,3}(?:多高|多低|几成)|多少个?百分点|同比|环比|提高了?多少|增长了?多少|下降了?多少|上?涨了?多少|增长的?(?:预期)?目标|预期增长"  # a growth target: 「经济增长的预期目标定在多少」
+            # a rate's target (「入驻率目标定的是多少」), and a change against a time before (「比去年同期增加了多少」,
+            # not 「增加了多少个」)
+            rf"|率的?(?:预期)?(?:目标|计划)[^，,。？?多]{{0,4}}多少|比[^，,。？?]{{1,10}}(?:增加|减少)了?多少(?!\s*[{COUNT_UNITS}])"
             r"|\bpercent|\brate\b|\bgrowth\b|%|\bwhat (?:share|proportion|fraction)\b"  # as 比例、占比
             # as 增长了多少: "grew by how much", "how much did it increase"
             r"|\bby how much\b|\bhow much (?:did|does|has|have|was|were|is)\b.*\b(?:grow|increase|rise|fall|drop|decline|decrease)",
@@ -230,7 +233,7 @@ _ASKS = [
             r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额|生产总值|增加值|GDP"
             # an investment or a subsidy asked without 钱 (「总投资是多少」「完成了多少投资」「发放了多少补贴」), not a
             # count of investment projects (「投资项目有多少个」)
-            r"|总投资|投资额|投资(?:是|有|为|达到?)多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
+            r"|总投资|投资额|投资(?:实际)?(?:完成了?)?(?:是|有|为|达到?)?多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
             # capital drawn in, as a report counts it (「实际利用外资」「到位内资」), and dollars, as foreign capital is given
             r"|(?:利用|使用|引进|到位)(?:外资|内资)|多少美元"
             # "how much" with a verb of money, as 花了多少、卖了多少、交了多少: "how much did the store sell"
@@ -249,6 +252,8 @@ _ASKS = [
         # a place's name ("in the Nanda area", "which residential area")
         re.compile(
             r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多少米|多少公里|\bsquare\b|\bhectares?\b|\bhow long\b"
+            # land asked without a unit: 「占了多少地」「占地有多少」「流转了多少土地」
+            r"|占了?多少地|占地(?:有|是|为|达到?)?多少|多少土?地(?![方区点块])"
             r"|\bhow (?:large|big|much)\b[^?]*\barea\b|\b(?:what|total|floor|land|green|greening|building) area\b|\barea of\b"
             r"|\bhow much\b[^?]*\b(?:space|land)\b",  # as 多少绿地、多少土地: a size
             re.I,

@@ -651,6 +651,24 @@ def test_a_quoted_term_asked_what_it_is_asks_its_meaning() -> None:
 
 
 @pytest.mark.parametrize(
+    ("question", "kind", "change"),
+    [
+        ("今年重点楼宇的入驻率目标定的是多少？", "rate", False),
+        ("上半年新增就业岗位比去年同期增加了多少？", "rate", True),
+        ("比去年增加了多少个？", "count", False),  # a count of what was added
+        ("去年房地产开发投资完成了多少？", "money", False),
+        ("投资项目有多少个？", "count", False),
+        ("冷链物流中心占了多少地？", "area", False),
+        ("一共流转了多少地？", "area", False),
+        ("在多少地方设了点？", "count", False),
+    ],
+)
+def test_a_rate_target_a_change_an_investment_done_and_land_asked_without_their_unit(question: str, kind: str, change: bool) -> None:
+    answer = expected_answer(question)
+    assert (answer.kind, answer.change) == (kind, change)
+
+
+@pytest.mark.parametrize(
     ("question", "kind"),
     [
         ("去年全县村集体年经营性收入超过50万元的村有多少个？", "count"),
