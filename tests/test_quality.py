@@ -190,7 +190,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     header and a drawn table of indicators (石浦乡). Session 27: a town's plain text with 「指标｜完成｜增长」 lines
     and notes in line, 「【注：…】」 (柘溪镇), a subdistrict's half-year review in Word with a two-row table header
     and 「名词解释」 (云湖街道), a county's portal page with <sup>[n]</sup> notes written as paragraphs and a table
-    of targets (青崖县) and a township's PDF with a running header and a drawn table of 民生实事 (松溪乡).
+    of targets (青崖县) and a township's PDF with a running header and a drawn table of 民生实事 (松溪乡). Session 28:
+    a town's Word file with bold-run headings and a table of indicators with a unit column (霁川镇), a
+    subdistrict's portal page with spans cut mid-number and an annex table of 民生实事 (砚湖街道), a township's
+    PDF with a cover, a drawn table of key projects and endnotes (黛山乡) and a county's plain text with a
+    byte-order mark, CRLF lines, full-width figures and notes in line, 「（注：…）」 (泓川县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
