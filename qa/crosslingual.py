@@ -30,7 +30,7 @@ from qa.text import CHINESE_FOR_ABBREVIATION, STOPWORDS
 _WORD = re.compile(r"[a-z]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 #: English counterparts of Chinese stopwords (镇, 报告, 政府, 工作, 年): where and when are steered, not matched.
-_NOT_TOPICS = frozenset({"town", "towns", "district", "report", "reports", "government", "work", "year", "years"})
+_NOT_TOPICS = frozenset({"town", "towns", "district", "report", "reports", "government", "work", "year", "years", "date"})
 #: Suffixes tried, in order, when a word is not a headword itself ("enterprises" → "enterprise").
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
 #: Phrasal verbs, which the dictionary has no headword for ("bring in" is not "bring"): read as the one
@@ -103,6 +103,13 @@ REPORT_TERMS = {
     "by the end of": "",
     "lifts": "电梯 加装电梯",
     "elevators": "电梯 加装电梯",
+    # a facility opening: put into use, opened to the public or for business (the dictionary's 公开 is "make public")
+    "open": "投用 开放 开业 启用",
+    "opened": "投用 开放 开业 启用",
+    "centre": "中心",
+    "center": "中心",
+    "culture and sports centre": "文体中心 文化 体育",
+    "culture and sports center": "文体中心 文化 体育",
 }
 _REPORT_TERM = re.compile(
     r"\b(" + "|".join(re.escape(term).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for term in sorted(REPORT_TERMS, key=len, reverse=True)) + r")\b"

@@ -52,6 +52,16 @@ def test_a_term_of_the_reports_is_read_as_the_reports_write_it() -> None:
     assert set(translated_tokens("How many tourist visits last year?", tokenize, vocabulary)) == {"游客", "人次"}
 
 
+def test_a_facility_opening_and_the_date_asked_are_read_as_a_report_writes_them() -> None:
+    """"open" is a facility put into use or opened (the dictionary's 公开 is "make public"), a "centre" is a
+    中心 (not 集中), and "date" names what is asked, not what it is about."""
+    tokenize = BM25Tokenizer([]).tokenize
+    vocabulary = {"投用", "开放", "公开", "中心", "集中", "文体", "日子", "日期", "正式"}
+    tokens = set(translated_tokens("On what date did the culture and sports centre officially open?", tokenize, vocabulary))
+    assert {"投用", "开放", "文体", "中心", "正式"} <= tokens
+    assert not tokens & {"公开", "集中", "日子", "日期"}
+
+
 def test_names_spelled_in_pinyin_are_matched_by_sound_to_the_corpus_words() -> None:
     """"Hongguang Village" → 红光 ("Village" is left to the dictionary), "Zhu Junfeng" → 朱峻峰 as one
     name, every reading of a heteronym (庙行 is "miaohang"); English words and words the corpus lacks
