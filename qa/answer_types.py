@@ -166,6 +166,10 @@ class AnswerType:
     #: a count or an area asked as what was added (`_ASKS_ADDED`: 「新增了多少张床位」): a figure its clause says
     #: is a total as it stands (「床位总数达到920张」), not what was added, does not answer it
     added: bool = False
+    #: for a figure or a date asked of one phase of a project (「二期预计什么时候竣工」「三期总投资多少」), that phase
+    #: (「二期」): a span whose clause names another phase and not this one (「一期于2025年6月30日竣工」) is the
+    #: other phase's
+    phase: str | None = None
 
     @property
     def missing(self) -> str:
@@ -272,6 +276,8 @@ AREA_WORDS = re.compile(r"占地面积|占地|面积|多大|大小|平方(?:米|
 #: A question asking which one (「…的宠物企业是哪家」) and no quantity: a money, rate or area word in it
 #: (「产值就达到12亿元的」) describes what it asks about, and the answer is a name.
 _ASKS_WHICH = re.compile(r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b", re.I)
+#: A phase of a project, as a report numbers them (「一期」「二期工程」; 「首期」 is the first).
+_PHASE = re.compile(r"([一二三四五六七八九首])期")
 _ASKS_QUANTITY = re.compile(r"多少|几|百分之|\bhow (?:much|many)\b|\bwhat (?:percentage|share)\b", re.I)
 #: A question asking a count or a size of the things a figure it states describes (「年经营性收入超过50万元的村
 #: 有多少个」「总投资12亿元的项目占地多少亩」): its money, area or rate word is that figure's. Group "measure":
@@ -576,9 +582,10 @@ def _one_ask(question: str) -> AnswerType:
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             plan = kind in _FIGURES and bool(_ASKS_PLAN.search(question)) and not _ASKS_DONE.search(question)
             added = kind in ("count", "area") and not stock and bool(_ASKS_ADDED.search(question))
+            phase = _phase_of(phased.group(0)) if kind in (*_FIGURES, "date") and (phased := _PHASE.search(question)) else None
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added,
+                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added, phase=phase,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -705,6 +712,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
             and not _of_a_counted_set(text, s, e, answer.question)
             and not _of_another_member(_clause_at(text, s), answer.question)
         ]
+    if answer.phase:  # the asked phase of a project: not a figure or a date of another phase
+        found = [(s, e) for s, e in found if _phase_at(text, s, answer.phase) in (None, answer.phase)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
@@ -717,6 +726,22 @@ _CONTRASTS = (
     re.compile(r"国家级|省级|市级|区级|县级"),
     re.compile(r"全体居民|城镇|农村|城乡"),
 )
+
+
+def _phase_of(written: str) -> str:
+    """A phase as compared: 「首期」 is 「一期」."""
+    return "一" if written[0] == "首" else written[0]
+
+
+def _phase_at(text: str, offset: int, asked: str) -> str | None:
+    """The phase of a project a span at `offset` is said of: one its clause names (the asked one, if it
+    names it), else the last one the sentence names before it (「三期工程：新建堤防2.8公里，总投资2300万元」);
+    None when none is named."""
+    named = {_phase_of(p) for p in _PHASE.findall(_clause_at(text, offset))}
+    if named:
+        return asked if asked in named else min(named)
+    before = _PHASE.findall(text[:offset])
+    return _phase_of(before[-1]) if before else None
 
 
 def _of_another_member(clause: str, question: str) -> bool:

@@ -616,6 +616,19 @@ def test_the_total_of_trade_is_not_its_exports() -> None:
 
 
 
+def test_a_figure_or_date_of_another_phase_does_not_answer_for_the_asked_phase() -> None:
+    """「二期预计什么时候竣工」 is not answered by 「一期于2025年6月30日竣工」, nor 「二期工程总共投了多少钱」 by the third
+    phase's cost; a clause naming no phase may be the asked one's, and 「首期」 is the first."""
+    finish = expected_answer("杨行智能制造产业园二期预计什么时候竣工？")
+    assert finish.phase == "二"
+    assert not has_span("杨行智能制造产业园（杨北路1288号）一期于2025年6月30日竣工，建筑面积12.6万平方米。", finish)
+    assert has_span("产业园二期2026年开工建设，计划2027年底竣工。", finish)
+    cost = expected_answer("黛溪防洪堤二期工程总共投了多少钱？")
+    assert not has_span("黛溪防洪堤三期工程：新建加固堤防2.8公里，总投资2300万元。", cost)
+    assert has_span("防洪堤二期工程加固堤防3.6公里，总投资1800万元。", cost)
+    assert has_span("一期工程投资3亿元。", expected_answer("首期工程投资了多少？"))
+
+
 def test_foreign_capital_asked_is_money_and_not_the_domestic_capital_given() -> None:
     """「实际利用外资是多少」 asks an amount (read as a count before), and 「实际利用内资45.6亿元」 is not it."""
     foreign = expected_answer("2025年泓川县实际利用外资是多少？")
