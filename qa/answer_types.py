@@ -170,6 +170,10 @@ class AnswerType:
     #: (「二期」): a span whose clause names another phase and not this one (「一期于2025年6月30日竣工」) is the
     #: other phase's
     phase: str | None = None
+    #: for a figure asked of what passes a bound the question states (「65岁以上老人的签约率」「收入超过50万元的村
+    #: 有多少个」), the bound's number: a figure not stated after it or in a clause with it is of another set
+    #: (「家庭医生签约率达到68.5%，为3870名65岁及以上老年人…」 of all residents, 「60周岁以上老年人812人」)
+    bound: str | None = None
 
     @property
     def missing(self) -> str:
@@ -276,6 +280,11 @@ AREA_WORDS = re.compile(r"占地面积|占地|面积|多大|大小|平方(?:米|
 #: A question asking which one (「…的宠物企业是哪家」) and no quantity: a money, rate or area word in it
 #: (「产值就达到12亿元的」) describes what it asks about, and the answer is a name.
 _ASKS_WHICH = re.compile(r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b", re.I)
+#: A bound a question states in digits: 「超过50万元」「65岁以上」「5000万元及以上」 (group 1 or 2: its number).
+_BOUND = re.compile(
+    r"(?:超过|过了?|高于|低于|不足|不到)\s*(\d+(?:\.\d+)?)"
+    r"|(\d+(?:\.\d+)?)\s*(?:万|亿)?\s*(?:周岁|岁|元|亩|平方米|吨|人|家|个|户|%)?\s*(?:及以上|以上|及以下|以下)"
+)
 #: A phase of a project, as a report numbers them (「一期」「二期工程」; 「首期」 is the first).
 _PHASE = re.compile(r"([一二三四五六七八九首])期")
 _ASKS_QUANTITY = re.compile(r"多少|几|百分之|\bhow (?:much|many)\b|\bwhat (?:percentage|share)\b", re.I)
@@ -295,7 +304,7 @@ _AHEAD = re.compile(
     re.I,
 )
 #: A question asking a plan or a target, not what was done (「今年计划新增多少个」「2025年的目标是多少」).
-_ASKS_PLAN = re.compile(r"计划|打算|准备|目标|预期|力争|\bplan|\btargets?\b|\bgoals?\b", re.I)
+_ASKS_PLAN = re.compile(r"计划|打算|准备|目标|预期|力争|(?<!公共)预算(?![收支])|\bplan|\btargets?\b|\bgoals?\b", re.I)
 #: A question asking what was done, however it names a plan (「实际完成的…是多少？2024年的目标又是多少？」).
 _ASKS_DONE = re.compile(r"完成了|实现了|做到了|达到了|实际|去年|上年|前年|\bdid\b|\bwas\b|\bwere\b|\bachiev", re.I)
 #: Words of a sentence that speaks of what is to come: a plan, a target, an intention.
@@ -583,9 +592,10 @@ def _one_ask(question: str) -> AnswerType:
             plan = kind in _FIGURES and bool(_ASKS_PLAN.search(question)) and not _ASKS_DONE.search(question)
             added = kind in ("count", "area") and not stock and bool(_ASKS_ADDED.search(question))
             phase = _phase_of(phased.group(0)) if kind in (*_FIGURES, "date") and (phased := _PHASE.search(question)) else None
+            bound = (limit.group(1) or limit.group(2)) if kind in _FIGURES and (limit := _BOUND.search(question)) else None
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
-                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added, phase=phase,
+                rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added, phase=phase, bound=bound,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -712,6 +722,9 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
             and not _of_a_counted_set(text, s, e, answer.question)
             and not _of_another_member(_clause_at(text, s), answer.question)
         ]
+    if answer.bound:  # the bound the question states, stated before the figure or in its clause
+        stated = re.compile(rf"(?<![\d.]){re.escape(answer.bound)}(?![\d])")
+        found = [(s, e) for s, e in found if stated.search(text[:s]) or stated.search(_clause_at(text, s))]
     if answer.phase:  # the asked phase of a project: not a figure or a date of another phase
         found = [(s, e) for s, e in found if _phase_at(text, s, answer.phase) in (None, answer.phase)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part

@@ -629,6 +629,24 @@ def test_a_figure_or_date_of_another_phase_does_not_answer_for_the_asked_phase()
     assert has_span("一期工程投资3亿元。", expected_answer("首期工程投资了多少？"))
 
 
+def test_a_figure_asked_of_what_passes_a_stated_bound_states_the_bound() -> None:
+    """「65岁以上老人的签约率」 is not the residents' 「家庭医生签约率达到68.5%」, nor 「80周岁以上的老人有多少人」 the
+    count of those over 60; a clause stating the bound answers."""
+    assert not has_span("家庭医生签约率达到68.5%，为3870名65岁及以上老年人提供免费健康体检。", expected_answer("去年65岁以上老人的家庭医生签约率是多少？"))
+    over_80 = expected_answer("梅坞村80周岁以上的老人有多少人？")
+    assert over_80.bound == "80" and not has_span("全村60周岁以上老年人812人，占户籍人口的26.1%。", over_80)
+    assert has_span("全村80周岁以上老人163人。", over_80)
+    # the bound stated before the figure, in the clause the figure goes on about
+    share = expected_answer("枫桥60岁以上户籍老人占户籍人口的比例有多高？")
+    assert has_span("辖区60岁以上户籍老年人2.31万人，占户籍人口的38.6%。", share)
+    assert has_span("新增企业1200家，其中注册资金5000万元以上的企业12家。", expected_answer("新增的企业里，注册资金5000万元以上的有几家？"))
+
+
+def test_a_budget_asked_is_a_plan_but_the_public_budget_is_a_measure() -> None:
+    assert expected_answer("柘溪镇今年的民生支出预算是多少？").plan
+    assert not expected_answer("今年一般公共预算收入完成了多少？").plan
+
+
 def test_foreign_capital_asked_is_money_and_not_the_domestic_capital_given() -> None:
     """「实际利用外资是多少」 asks an amount (read as a count before), and 「实际利用内资45.6亿元」 is not it."""
     foreign = expected_answer("2025年泓川县实际利用外资是多少？")
