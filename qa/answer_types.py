@@ -342,6 +342,8 @@ _STATED_TOTAL = (
     r"(?:(?<![^乡]镇)(?<!街道)(?<![县乡])(?:里头|里面|里边|里)|当中|之中|其中|中)"
     r"|的(?![^，,的]*报告)(?P<named_whole>[^\d的，,。？?！!]{1,8}?)(?:里头|里面|里边|当中|之中|(?:里|中)(?=[，,有])))[，,]?\s*"
 )
+#: The kinds of amount or set a report breaks down into parts: a question naming one before 「里」 asks a part.
+_TOTALS = "支出|收入|投资|资金|经费|产值|税收|人才|游客|工单"
 _PART_OF_TOTAL = (
     re.compile(rf"{_STATED_TOTAL}(?P<part>[^，,。？?！!]{{2,24}}?)(?:多少|几|百分之|占比)"),
     # or the part after the question word: 「186家企业里有多少家是外资企业」「14家企业中，有几家在智造港」
@@ -353,6 +355,12 @@ _PART_OF_TOTAL = (
     re.compile(
         r"(?P<whole>[^\d的，,。？?！!]{0,10}?(?P<head>[\u4e00-\u9fff]{2}))(?:里头|里面|里边|当中|之中|里|中)[，,]?\s*"
         r"(?P<part>[^，,。？?！!]{0,8}?(?P=head)[^，,。？?！!]{0,6}?)(?:多少|几|百分之|占比)"
+    ),
+    # or a total named by the kind of amount or set it is, then a part of another name: 「民生支出里教育方面花了
+    # 多少钱」「村级财务支出里，村干部报酬和办公经费花了多少」
+    re.compile(
+        rf"(?P<whole>[^\d的，,。？?！!]{{0,8}}?(?:{_TOTALS}))(?:里头|里面|里边|当中|之中|里|中)[，,]?\s*"
+        r"(?P<part>[^，,。？?！!]{2,16}?)(?:方面)?(?:花了|用了|占了?|有|是)?(?:多少|几|百分之|占比)"
     ),
 )
 #: Characters of a question's wording, not of what it names (「…的有」「…占了」「那块」「自己就」).

@@ -642,6 +642,24 @@ def test_a_figure_asked_of_what_passes_a_stated_bound_states_the_bound() -> None
     assert has_span("新增企业1200家，其中注册资金5000万元以上的企业12家。", expected_answer("新增的企业里，注册资金5000万元以上的有几家？"))
 
 
+@pytest.mark.parametrize(
+    ("question", "part"),
+    [
+        ("去年梅川镇民生支出里教育方面花了多少钱？", "教育"),
+        ("去年村级财务支出里，村干部报酬和办公经费花了多少？", "村干部报酬和办公经费"),
+        ("去年新引进的人才里硕士有多少人？", "硕士"),
+        ("小区里新装了多少个充电桩？", None),  # a place, not a total
+    ],
+)
+def test_a_total_named_by_its_kind_then_a_part_asks_the_part(question: str, part: str | None) -> None:
+    """「民生支出里教育方面花了多少钱」 asks a part of the spending: 「全年民生支出5.96亿元」 does not give it."""
+    asked = expected_answer(question)
+    assert asked.part == part
+    if part == "教育":
+        assert not has_span("全年民生支出5.96亿元，占一般公共预算支出的78.3%。", asked)
+        assert has_span("其中教育支出1.2亿元。", asked)
+
+
 def test_a_budget_asked_is_a_plan_but_the_public_budget_is_a_measure() -> None:
     assert expected_answer("柘溪镇今年的民生支出预算是多少？").plan
     assert not expected_answer("今年一般公共预算收入完成了多少？").plan
