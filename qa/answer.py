@@ -709,6 +709,13 @@ def glosses_asked_term(reading: Reading) -> bool:
 _DEADLINE = re.compile(r"[月年]底?前|[上中下]旬前|年内|计划[^，,。；;]{0,12}\d{1,2}\s*月|力争[^，,。；;]{0,12}\d{1,2}\s*月|确保[^，,。；;]{0,12}\d{1,2}\s*月")
 #: Words naming a project, a site or a facility: a clause naming one sets its own deadline.
 _PROJECT_WORD = re.compile(r"项目|工程|基地|中心|园区|大桥|公路|学校|医院|厂")
+#: A clause saying where what its sentence speaks of stands, naming it by its kind or not at all:
+#: 「学校位于翠屏路88号」「该项目选址…」.
+_SITED_BACK = re.compile(r"^(?:该|其)?(?:学校|项目|工程|园区|中心|医院|基地|新馆|新院区|校区)?(?:位于|选址|坐落|地址|落址|落户)")
+#: Words naming a project or a building, which a clause giving an address may be of: 「市图书馆新馆位于…」.
+_FACILITY_WORD = re.compile(rf"{_PROJECT_WORD.pattern}|馆|院|站|楼|园")
+#: A road and a house number: 「滨江大道188号」「翠屏路88号」.
+_HOUSE_NUMBER = re.compile(r"(?:路|街|大道|公路|弄)\s*\d+\s*号")
 #: How much of the subject a sentence setting the deadline covers to answer for it (`sets_the_asked_deadline`).
 DEADLINE_COVERAGE = 0.7
 
@@ -732,10 +739,37 @@ def sets_the_asked_deadline(reading: Reading) -> bool:
     return False
 
 
+#: How much of the subject a sentence giving an address covers to answer for it (`gives_the_asked_address`).
+ADDRESS_COVERAGE = 0.8
+
+
+def gives_the_asked_address(reading: Reading) -> bool:
+    """Whether an address question (「新的市博物馆建在哪里？具体地址是？」) is answered by a sentence of the best
+    passages that covers the subject and gives a road and number in a clause not naming another project
+    (「溱川市博物馆新馆在临皋区滨江大道188号建成开放」): an address is a span no neighbouring fact is
+    mistaken for, however the model weighs the passages."""
+    if reading.answer_type.kind != "address":
+        return False
+    for c in reading.candidates:
+        if c.hit >= EVIDENCE_PASSAGES or not c.typed or c.coverage < ADDRESS_COVERAGE:
+            continue
+        for clause in clauses(c.text):
+            # a clause naming another project, not one saying where the sentence's own stands (「学校位于…」)
+            other = (
+                _FACILITY_WORD.search(clause)
+                and not _SITED_BACK.match(clause)
+                and reading.subject.coverage(normalize_for_matching(clause)) < 0.5
+            )
+            if _HOUSE_NUMBER.search(clause) and has_span(clause, reading.answer_type) and not other:
+                return True
+    return False
+
+
 def decide(reading: Reading) -> Answer:
     """Answered, partial or not covered: the fitted model says whether the passages answer, unless a
-    sentence of theirs surely does (it glosses the term a definition question asks about, or sets the
-    deadline of the stage a question on what is to come asks); when they do not, the reply is "partial" if
+    sentence of theirs surely does (it glosses the term a definition question asks about, sets the
+    deadline of the stage a question on what is to come asks, or gives the road and number an address
+    question asks); when they do not, the reply is "partial" if
     they speak of the subject (and cites what they say)."""
     if reading.settled is not None:
         return reading.settled
@@ -744,6 +778,7 @@ def decide(reading: Reading) -> Answer:
         (answered_probability(reading.features, reading.kind) >= 0.5 and gives_asked_kind(reading))
         or glosses_asked_term(reading)
         or sets_the_asked_deadline(reading)
+        or gives_the_asked_address(reading)
     ):
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
         first = footnote is not None and footnote_leads(answer, hits[footnote.hit], footnote, reading.subject, reading.quoted)

@@ -475,6 +475,28 @@ def test_a_date_to_come_is_answered_by_the_plan_that_sets_its_deadline() -> None
     assert not sets_the_asked_deadline(reading("晟芯科技功率半导体封测基地什么时候能投产？", other, plant))
 
 
+def test_an_address_question_is_answered_by_the_sentence_giving_the_road_and_number() -> None:
+    """「新的市博物馆建在哪里？具体地址是？」 is answered by 「…博物馆新馆在临皋区滨江大道188号建成开放」, and 「县第三实验
+    小学在哪条路上」 by 「…县第三实验小学…建成开学，学校位于翠屏路88号」; not by the address of another project a
+    clause of the sentence names, nor by a sentence without a house number."""
+    from qa.answer import Reading, gives_the_asked_address
+
+    def reading(question: str, sentence: str, subject: Subject) -> Reading:
+        answer = expected_answer(question)
+        candidates = (candidate(0, sentence, 0.9, subject, answer),)
+        return Reading(question, (_hit(sentence),), answer, subject, candidates, (), 0.9, {})
+
+    museum = Subject({"博物馆": 3.0})
+    asked = "新的市博物馆建在哪里？具体地址是？"
+    assert gives_the_asked_address(reading(asked, "9月28日，溱川市博物馆新馆在临皋区滨江大道188号建成开放。", museum))
+    assert not gives_the_asked_address(reading(asked, "溱川市博物馆新馆建成开放，市图书馆新馆位于滨江大道100号。", museum))
+    assert not gives_the_asked_address(reading(asked, "溱川市博物馆新馆在滨江大道建成开放。", museum))
+    school = Subject({"第三": 2.0, "实验": 3.0, "小学": 3.0})
+    assert gives_the_asked_address(
+        reading("县第三实验小学在哪条路上？", "县第三实验小学于2024年9月1日建成开学，学校位于翠屏路88号，新增学位1620个。", school)
+    )
+
+
 def test_the_passage_holding_the_answering_sentence_is_cited_first() -> None:
     """「拥军优属方面要争取什么荣誉」: the top passage is on social undertakings, the answering sentence is in
     the second. The answer's first citation is [1] and the first hit is the passage it cites; the other
