@@ -28,6 +28,10 @@ SPACE_GAP = 0.2
 CELL_GAP = 0.8
 #: Where a line's text is cut into cells (a character no report prints).
 _CELL_BREAK = "\x1f"
+#: A document whose text objects PDFium reads no text from, this share of them or more (and at least
+#: `MIN_TEXT_OBJECTS`), has fonts it cannot map here: refused, not indexed with its body missing.
+UNREADABLE_SHARE = 0.3
+MIN_TEXT_OBJECTS = 50
 
 
 def open_pdf(path: Path, data: bytes):
@@ -56,15 +60,23 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
             )
         pages: list[list[TextLine]] = []
         scanned: list[int] = []
+        text_objects = unreadable = 0
         for number in range(count):
             page = document[number]
             try:
                 lines = page_lines(page, number + 1)
+                objects, empty = text_objects_read(page)
             finally:
                 page.close()
+            text_objects, unreadable = text_objects + objects, unreadable + empty
             if sum(len(line.plain) for line in lines) < MIN_TEXT_CHARS:
                 scanned.append(number)
             pages.append(lines)
+        if fonts_not_found(text_objects, unreadable):
+            raise IngestError(
+                f"{path}: PDF 的字体没有嵌入文件，本机也没有可替代的中文字体，{unreadable / text_objects:.0%} 的文字对象读不出文字。"
+                "请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk）后重新运行 qa build，或提供嵌入了字体的 PDF"
+            )
         if scanned and len(scanned) >= max(1, count // 2):
             from qa.readers.ocr import ocr_pages
 
@@ -84,6 +96,27 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     if not decoded.text.strip():
         raise IngestError(f"{path}: PDF 中没有可读取的文字，请确认它是报告正文")
     return decoded
+
+
+def text_objects_read(page) -> tuple[int, int]:
+    """(text objects on the page, those PDFium reads no text from). A font the file does not embed is
+    mapped to one of the machine's fonts; with no CJK font installed, the Chinese it prints cannot be read
+    (a report made with a standard CJK font such as STSong-Light, not embedded, loses its whole body)."""
+    import pypdfium2.raw as pdfium_c
+
+    textpage = page.get_textpage()
+    try:
+        objects = [o for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)]
+        # the length in bytes of the object's UTF-16 text with its terminator: 2 is none
+        empty = sum(1 for o in objects if pdfium_c.FPDFTextObj_GetText(o.raw, textpage.raw, None, 0) <= 2)
+    finally:
+        textpage.close()
+    return len(objects), empty
+
+
+def fonts_not_found(text_objects: int, unreadable: int) -> bool:
+    """Whether so many of a document's text objects read as nothing that its fonts cannot be read here."""
+    return text_objects >= MIN_TEXT_OBJECTS and unreadable >= UNREADABLE_SHARE * text_objects
 
 
 def page_lines(page, number: int) -> list[TextLine]:
