@@ -87,3 +87,35 @@ def test_notes_written_as_numbered_paragraphs_are_kept_as_footnotes(tmp_path: Pa
     report = clean_text(decoded.text)
     assert [(note.n, note.text[:6]) for note in report.footnotes] == [(1, "链长制：由县"), (2, "亩均论英雄：")]
     assert "“亩均论英雄”<sup>2</sup>综合评价" in decoded.text
+
+
+#: An old county portal page laid out in tables: the site's menu in a cell beside the report's, the report
+#: in paragraphs, notes marked 「<sup>①</sup>」 and explained under 「注释：」, one of them saying 「分享」.
+LAYOUT_PAGE = """<html><head><meta charset="gbk"><title>政府工作报告_云梧县人民政府</title></head><body>
+<table width="980"><tr><td>当前位置：<a href="/">首页</a> &gt; <a href="/zwgk/">政务公开</a></td></tr>
+<tr><td><table width="100%"><tr>
+<td width="200"><table><tr><td><b>政务公开</b></td></tr><tr><td><a href="/a/">政府文件</a></td></tr>
+<tr><td><a href="/b/">政府工作报告</a></td></tr><tr><td><a href="/c/">财政预决算</a></td></tr></table></td>
+<td class="content">
+<p align="center"><b>政府工作报告</b></p>
+<p align="center">——2025年1月14日在云梧县第十八届人民代表大会第五次会议上</p>
+<p align="center">云梧县人民政府县长　陆明远</p>
+<p>&nbsp;&nbsp;<b>一、2024年工作回顾</b></p>
+<p>&nbsp;&nbsp;在全市率先推行“标准地<sup>①</sup>”出让改革，全年供应工业用地1260亩，项目从拿地到开工平均用时压缩至28天。""" + "深入推进园区建设，新建标准厂房21.6万平方米，新入驻企业37家。" * 12 + """</p>
+<p>&nbsp;&nbsp;推进“飞地园区<sup>②</sup>”建设，签约项目12个。</p>
+<p>&nbsp;&nbsp;<b>注释：</b></p>
+<p>&nbsp;&nbsp;①“标准地”：指事先明确投资强度、亩均税收等控制性指标的新增工业用地。</p>
+<p>&nbsp;&nbsp;②“飞地园区”：指两地政府按约定比例分享税收和统计指标的合作园区。</p>
+<p align="right">【<a href="javascript:window.print()">打印本页</a>】【<a href="javascript:window.close()">关闭窗口</a>】</p>
+</td></tr></table></td></tr></table></body></html>"""
+
+
+def test_a_page_laid_out_in_tables_is_read_as_its_report_with_its_circled_notes(tmp_path: Path) -> None:
+    """Read as a data table, the layout lost the report's cell and the menu was read as the report; the
+    circled markers were dropped (「①」 is no digit), and a note saying 「分享」 was taken for a share button."""
+    decoded = read_html(tmp_path / "report.html", LAYOUT_PAGE.encode("gbk"), Limits())
+    assert decoded.text.startswith("政府工作报告\n——2025年1月14日在云梧县第十八届人民代表大会第五次会议上")
+    assert "政府文件" not in decoded.text and "财政预决算" not in decoded.text and "打印本页" not in decoded.text
+    report = clean_text(decoded.text)
+    assert [note.n for note in report.footnotes] == [1, 2]
+    assert report.footnotes[1].text.endswith("按约定比例分享税收和统计指标的合作园区。")

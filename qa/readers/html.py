@@ -123,7 +123,11 @@ def _article(tree):
 _PARAGRAPHS = "p, h1, h2, h3, h4, h5, h6, pre, blockquote, td, li"
 _IN_PARAGRAPH = ("p", "li", "td", "blockquote", "pre")
 #: A line of the page about the page, not of the report: 「来源：…浏览次数：3172」「【打印】【关闭】」.
-_PAGE_LINE = re.compile(r"浏览|点击|来源[:：]|发布(?:时间|日期)|字号|字体|打印|关闭|分享|收藏|发表于|阅读原文|阅读\s*[\d.]+万?")
+_PAGE_LINE = re.compile(
+    r"浏览|点击|来源[:：]|发布(?:时间|日期)|字号|字体|打印本页|【打印|打印】|^打印$|关闭窗口|【关闭|关闭】|^关闭$"
+    # the page's buttons, not the report's words (「读书分享」「分享税收」「3D打印」「关闭退出」)
+    r"|分享(?:到|至|[\s　、]*(?:收藏|点赞))|加入收藏|收藏本页|发表于|阅读原文|阅读\s*[\d.]+万?"
+)
 #: How many lines at each end of the article may be the page's own (`_PAGE_LINE`).
 _PAGE_LINES_AT_ENDS = 4
 
@@ -261,11 +265,18 @@ def _lines(root) -> list[str]:
             elif tag == "a" and (word_note := _WORD_NOTE_LINK.match(child.attributes.get("href") or "")):
                 current.append((f"<sup>{int(word_note.group(1))}</sup>", False))
             elif tag == "sup":
-                digits = re.sub(r"\D", "", child.text(deep=True) or "")
+                marker = child.text(deep=True) or ""
+                digits = re.sub(r"\D", "", marker)
                 if digits:
                     current.append((f"<sup>{int(digits)}</sup>", False))
+                elif circled := _CIRCLED_MARKER.search(marker):  # 「<sup>①</sup>」: the note a 「①…」 line explains
+                    current.append((circled.group(0), False))
             elif tag in ("strong", "b"):
                 walk(child, True)
+            elif tag == "table" and _lays_out_the_page(child):
+                walk(child, bold)  # its cells are blocks (`_BLOCKS`): read as the page's paragraphs
+            elif tag in ("td", "th") and _link_len(child) > MENU_LINK_SHARE * _text_len(child):
+                continue  # a cell of links beside the report: the site's menu
             elif tag == "table":
                 flush()
                 lines.extend(_table(child))
@@ -279,6 +290,24 @@ def _lines(root) -> list[str]:
     walk(root, False)
     flush()
     return lines
+
+
+#: A note's number written circled (「①」), which is no digit.
+_CIRCLED_MARKER = re.compile(r"[①-⑳]")
+#: A table cell holding this much text is the page's layout, not a figure or a name of a data table.
+LAYOUT_CELL_CHARS = 500
+#: A cell of a layout table whose text is links for more than this share is the site's menu.
+MENU_LINK_SHARE = 0.5
+
+
+def _lays_out_the_page(table) -> bool:
+    """Whether a table lays out the page rather than holding data: a cell of it holds another table or a
+    long text (an old portal page sets its menu and the report side by side in cells, the report in
+    paragraphs). Read as rows, the report's cell was lost and the menu read as the report."""
+    for cell in table.css("td, th"):
+        if cell.css_first("table") is not None or _text_len(cell) > LAYOUT_CELL_CHARS:
+            return True
+    return False
 
 
 def _table(table) -> list[str]:
