@@ -194,7 +194,12 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     a town's Word file with bold-run headings and a table of indicators with a unit column (霁川镇), a
     subdistrict's portal page with spans cut mid-number and an annex table of 民生实事 (砚湖街道), a township's
     PDF with a cover, a drawn table of key projects and endnotes (黛山乡) and a county's plain text with a
-    byte-order mark, CRLF lines, full-width figures and notes in line, 「（注：…）」 (泓川县).
+    byte-order mark, CRLF lines, full-width figures and notes in line, 「（注：…）」 (泓川县); then a town's Markdown
+    as a CMS exports it, with front matter, bullet lists, a pipe table and footnotes (岚桥镇), a subdistrict's
+    half-year review in Word with heading styles and a table of indicators against targets (杏湾街道), a county's
+    GBK portal page laid out in tables, its menu in a cell beside the report's, with notes marked
+    <sup>①</sup> (云梧县), and a township's GBK text with 「一是…」 runs, Chinese numerals and a table laid out
+    with full-width spaces (漱石乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
