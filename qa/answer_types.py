@@ -844,10 +844,10 @@ def _sets_of(counted: str, whole: str) -> re.Pattern[str]:
 
 
 #: A member of a set a question names by its own name, with the sets a report writes of its kind
-#: (`_sets_of`): a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村,
-#: 各村, 「全县村集体」「镇村两级」, 「50万元的村」), a school by its number (「县第三高级中学」; a school is counted as 学校 or 所), a project the question
-#: points at (「澄研生物医药中试基地这个项目」). Kind words that describe (「老旧小区」「绿色学校」「产业项目」) name
-#: no member.
+#: (`_sets_of`): a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村, 各村,
+#: 「全县村集体」「镇村两级」「50万元的村」), a school by its number (「县第三高级中学」; a school is counted as
+#: 学校 or 所), a project the question points at (「澄研生物医药中试基地这个项目」). Kind words that describe
+#: (「老旧小区」「绿色学校」「产业项目」) name no member.
 _MEMBERS_OF_SETS = (
     (
         re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村镇县区的个])村{_NOT_A_KIND}"),

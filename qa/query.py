@@ -98,9 +98,10 @@ _BEFORE_A_PLACE = re.compile(
     r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|现在|目前|整个|这个|那个|[全本该各我]?[镇县区乡][上里]?|全|本|该|各|我)+"
 )
 #: What the words before a would-be place name leave at its start: a date's unit after its figure (「2025年
-#: 全镇」 names no 「年全镇」, 「2023年石城镇」 names 石城镇), 「上」「里」 after a place word (「现在镇上城镇…」 names
-#: no 「上城镇」).
-_LEFT_BEFORE = {"digit": re.compile(r"^[年月日号]"), "place": re.compile(r"^[上里]")}
+#: 全镇」 names no 「年全镇」, 「2023年石城镇」 names 石城镇), and 「上」「里」 after a place word (「现在镇上城镇…」
+#: names no 「上城镇」).
+_UNIT_AFTER_A_FIGURE = re.compile(r"^[年月日号]")
+_IN_A_PLACE = re.compile(r"^[上里]")
 
 
 @dataclass(frozen=True)
@@ -177,7 +178,7 @@ def read_question(
         spelt = [*tails, *(to_traditional(tail) for tail in tails)]
         known = any(core in t or t.startswith(core) for t in known_towns) or any(tail in corpus_text for tail in spelt)
         before = text[match.start() - 1] if match.start() else ""
-        left = _LEFT_BEFORE["digit"] if before.isdigit() else _LEFT_BEFORE["place"] if before and before in "镇县区乡" else None
+        left = _UNIT_AFTER_A_FIGURE if before.isdigit() else _IN_A_PLACE if before and before in "镇县区乡" else None
         if left is not None and (cut := left.match(core)):
             name, core = name[cut.end() :], core[cut.end() :]
         lead = _BEFORE_A_PLACE.match(core)

@@ -106,7 +106,7 @@ def text_objects_read(page) -> tuple[int, int]:
 
     textpage = page.get_textpage()
     try:
-        objects = [o for o in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1)]
+        objects = list(page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_TEXT], max_depth=1))
         # the length in bytes of the object's UTF-16 text with its terminator: 2 is none
         empty = sum(1 for o in objects if pdfium_c.FPDFTextObj_GetText(o.raw, textpage.raw, None, 0) <= 2)
     finally:
