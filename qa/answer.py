@@ -711,7 +711,7 @@ _DEADLINE = re.compile(r"[月年]底?前|[上中下]旬前|年内|计划[^，,�
 _PROJECT_WORD = re.compile(r"项目|工程|基地|中心|园区|大桥|公路|学校|医院|厂")
 #: A clause saying where what its sentence speaks of stands, naming it by its kind or not at all:
 #: 「学校位于翠屏路88号」「该项目选址…」.
-_SITED_BACK = re.compile(r"^(?:该|其)?(?:学校|项目|工程|园区|中心|医院|基地|新馆|新院区|校区)?(?:位于|选址|坐落|地址|落址|落户)")
+_SITED_BACK = re.compile(rf"^(?:该|其)?(?:学校|项目|工程|园区|中心|医院|基地|新馆|新院区|校区)?(?:{_SITED.pattern})")
 #: Words naming a project or a building, which a clause giving an address may be of: 「市图书馆新馆位于…」.
 _FACILITY_WORD = re.compile(rf"{_PROJECT_WORD.pattern}|馆|院|站|楼|园")
 #: A road and a house number: 「滨江大道188号」「翠屏路88号」.

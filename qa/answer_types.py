@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from functools import cache
 
 from qa.patterns import CN_DIGIT_VALUES, YEAR, YEAR_WITH_UNIT
 from qa.text import to_simplified
@@ -731,7 +732,7 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
             and not _of_another_member(_clause_at(text, s), answer.question)
         ]
     if answer.bound:  # the bound the question states, stated before the figure or in its clause
-        stated = re.compile(rf"(?<![\d.]){re.escape(answer.bound)}(?![\d])")
+        stated = _written_number(answer.bound)
         found = [(s, e) for s, e in found if stated.search(text[:s]) or stated.search(_clause_at(text, s))]
     if answer.phase:  # the asked phase of a project: not a figure or a date of another phase
         found = [(s, e) for s, e in found if _phase_at(text, s, answer.phase) in (None, answer.phase)]
@@ -747,6 +748,12 @@ _CONTRASTS = (
     re.compile(r"国家级|省级|市级|区级|县级"),
     re.compile(r"全体居民|城镇|农村|城乡"),
 )
+
+
+@cache
+def _written_number(number: str) -> re.Pattern[str]:
+    """`number` written whole in a text (「65」 in 「65岁及以上」, not in 「165」 or 「6.5」)."""
+    return re.compile(rf"(?<![\d.]){re.escape(number)}(?![\d])")
 
 
 def _phase_of(written: str) -> str:
