@@ -136,9 +136,14 @@ _DEFINED_TERM = re.compile(
     r"(?:指的?是什么|是指什么|指什么|是什么意思|什么意思|啥意思|是什么概念|的含义)"
 )
 _QUOTE_MARKS = re.compile(r"[“”\"「」『』‘’]")
-#: How a sentence glosses the term it has just named: 「X：…」「X，是指…」「X是指…」「X，即…」「X指的是…」, or
-#: a note written in line after it (「X【注：指…】」「X（注：…）」).
-_GLOSS = re.compile(r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也就是|指(?![导挥出标数南定引向]))|^\s*[【（(\[]\s*注释?\s*[:：]")
+#: How a sentence glosses the term it has just named: 「X：…」「X，是指…」「X是指…」「X，即…」「X指的是…」
+#: 「所谓“X”，就是…」, or a note written in line after it (「X【注：指…】」「X（注：…）」).
+_GLOSS = re.compile(r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也?就是|指(?![导挥出标数南定引向]))|^\s*[【（(\[]\s*注释?\s*[:：]")
+
+
+#: A term that opens its sentence or clause (not a quotation inside one) glossed with 是:
+#: 「“澄心议事厅”是在社区、小区设立的居民协商议事平台」, not 「全面推广“澄心议事厅”是今年的重点」.
+_GLOSS_IS = re.compile(r"^是(?![否不])")
 
 
 def glossed_terms(question: str, quoted: tuple[str, ...]) -> tuple[str, ...]:
@@ -152,18 +157,22 @@ def glossed_terms(question: str, quoted: tuple[str, ...]) -> tuple[str, ...]:
 #: The number a list of terms gives each, as matched (`normalize_for_matching`: 「1.」「（2）」, and 「③」 as
 #: 「3」), after which a term opens its gloss: 「1.链长制：…」.
 _ITEM_NUMBER = re.compile(r"(?<=^\d)|(?<=^\d\d)|(?<=^\d\.)|(?<=^\d\d\.)|(?<=^\(\d\))")
+_ITEM_NUMBER_ALONE = re.compile(r"\d{1,2}\.?|\(\d\)")
 
 
 def defines(sentence: str, terms: tuple[str, ...]) -> bool:
     """Whether a sentence glosses one of `terms`: it names the term where a clause or a quotation opens
-    and says what it is, with a colon, 是指, 指的是 or 即 (「“两翼”：“西翼”宝山高新区…」「紧密型县域医共体，是指以
-    县级医院为龙头…」「建立“店小二”服务机制，即为每家重点企业配备一名专属服务专员」), as a report explains its
-    labels; not a longer term that ends in it (「一核两翼：…」)."""
+    and says what it is, with a colon, 是指, 指的是, 即 or 就是 (「“两翼”：“西翼”宝山高新区…」「紧密型县域医共体，是指以
+    县级医院为龙头…」「建立“店小二”服务机制，即为每家重点企业配备一名专属服务专员」), or with 是 where the term
+    opens the clause (`_GLOSS_IS`), as a report explains its labels; not a longer term that ends in it
+    (「一核两翼：…」)."""
     text = normalize_for_matching(sentence)
     for term in terms:
         written = "".join(re.escape(character) + rf"{_QUOTE_MARKS.pattern}?" for character in term)
-        for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『])|{_ITEM_NUMBER.pattern})[“\"「『]?{written}", text):
-            if _GLOSS.match(text[found.end() :]):
+        for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『])|{_ITEM_NUMBER.pattern})\s*[“\"「『]?{written}", text):
+            rest, before = text[found.end() :], text[: found.start()].rstrip("“\"「『 ")
+            opens_clause = not before or before[-1] in ",，;；。:：、" or bool(_ITEM_NUMBER_ALONE.fullmatch(before))
+            if _GLOSS.match(rest) or (opens_clause and _GLOSS_IS.match(rest)):
                 return True
     return False
 
@@ -477,8 +486,13 @@ def compose_answer(
     something else, then a close second passage's highlight; each verbatim with its citation [n].
     The hit holding the chosen sentence highlights it and comes first (`answering_first`)."""
     hits = list(hits)
+    # for a list or a definition, a gloss of the term the question quotes comes first, from any of the
+    # passages the decision reads (`glosses_asked_term`), though its passage ranks below a close second
+    glosses = glossed_terms(question, quoted) if answer.kind in ("list", "definition") else ()
     close = [
-        c for c in candidates if hits[c.hit].source == hits[0].source or hits[c.hit].score >= SECOND_HIT_RATIO * hits[0].score
+        c for c in candidates
+        if hits[c.hit].source == hits[0].source or hits[c.hit].score >= SECOND_HIT_RATIO * hits[0].score
+        or (c.hit < EVIDENCE_PASSAGES and defines(c.text, glosses))
     ]
     parts: list[tuple[str, int]] = []  # (sentence with its prefix, the position + 1 of the hit it cites)
     said: list[str] = []
@@ -488,8 +502,6 @@ def compose_answer(
             parts.append((f"{prefix}{text}", n))
             said.append(text)
 
-    # for a list or a definition, a gloss of the term the question quotes comes first
-    glosses = glossed_terms(question, quoted) if answer.kind in ("list", "definition") else ()
     # a passage's own heading names its section and states nothing: it leads only when nothing else can
     ranked = sorted(close, key=lambda c: (c.footnote is None and c.text.strip() in hits[c.hit].section_path,
                                           not defines(c.text, glosses), -sentence_score(c, answer)))

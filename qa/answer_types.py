@@ -102,7 +102,7 @@ _SPAN_PATTERNS = {
         rf"[^、，；]{{1,20}}、[^、，；]{{1,20}}(?:、|和|及|与)|[^、，；]{{1,20}}、[^、，；]{{1,20}}?[两二2]\s*(?:[{COUNT_UNITS}大种]|方面)"
         rf"|(?:“[^“”]{{1,20}}”\s*){{2,}}|[一二三四五六七八九]是"
     ),
-    "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|：|:"),
+    "definition": re.compile(r"是指|指的是|即|包括|包含|分别是|指|所谓|：|:"),
 }
 
 
@@ -187,12 +187,14 @@ _ASKS = [
         re.compile(
             r"指的?是什么|是指什么|指什么|什么意思|啥意思|含义|是什么概念|指的?是哪|具体指|是(?:一?个|一种)?什么样的"
             # a quoted term asked what it is: 「“强村公司”到底是什么」「“青易办”是个什么平台」
-            r"|[”」』]\s*(?:到底|究竟)?是(?:一?个|一种)?什么(?![时地候])"
+            # (「是什么地方」 may ask where; 「是个什么地方」 asks what kind of place)
+            r"|[”」』]\s*(?:到底|究竟)?是(?:(?:一?个|一种)什么(?!时)|什么(?![时地候]))"
             r"|\bwhat (?:does|do)\b.*\b(?:mean|stand for|refer to)\b|\bmeaning of\b"
             # and in English, a quoted term asked what it is and no more: 'What is the "链长制" (chain-leader
-            # system) mentioned in the report?', not 'What is the "X" project's investment?'
+            # system) mentioned in the report?', '… that the town keeps promoting?', not 'What is the "X"
+            # project's investment?'
             r"|\bwhat (?:is|are) (?:the |a |an )?[\"“][^\"”]{1,40}[\"”]\s*(?:\([^)]*\)\s*)?"
-            r"(?:(?:mentioned|referred to|used)\s*)?(?:in (?:the|this) report\s*)?\??\s*$",
+            r"(?:(?:mentioned|referred to|used)\s*)?(?:in (?:the|this) report\s*)?(?:(?:that|which)\s[^?\"“”]{1,80})?\??\s*$",
             re.I,
         ),
     ),

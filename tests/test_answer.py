@@ -431,6 +431,16 @@ def test_a_gloss_opens_with_the_quoted_term_and_a_colon() -> None:
     assert defines("1.链长制：由县级领导担任重点产业链“链长”的工作机制。", ("链长制",))
     assert defines("③链长制，是指由县级领导担任“链长”的机制。", ("链长制",))
     assert not defines("2.1链长制：…", ("链长制",))
+    assert defines("1. 湖邻议事厅：指由社区党组织牵头的协商议事平台。", ("湖邻议事厅",))  # a space after the number
+
+
+def test_a_gloss_may_say_what_its_term_is_in_so_many_words() -> None:
+    """「所谓“X”，就是…」 and 「“X”是…的平台」 gloss X as a colon does; 「X是否…」 asks, and a term named inside a
+    clause is not glossed by what follows it."""
+    assert defines("大力推广“共富工坊”，所谓“共富工坊”，就是依托村级闲置用房等场地的就业帮扶载体。", ("共富工坊",))
+    assert defines("“澄心议事厅”是在社区、小区设立的居民协商议事平台。", ("澄心议事厅",))
+    assert not defines("澄心议事厅是否推广到全街道，视试点而定。", ("澄心议事厅",))
+    assert not defines("全面推广“澄心议事厅”是今年的重点。", ("澄心议事厅",))
 
 
 def test_a_definition_question_is_answered_by_a_sentence_that_glosses_its_term() -> None:

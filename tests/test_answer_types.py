@@ -694,9 +694,12 @@ def test_a_quoted_term_asked_what_it_is_asks_its_meaning() -> None:
     assert expected_answer("柘溪镇搞的“强村公司”到底是什么？").kind == "definition"
     assert expected_answer("“青易办”是个什么平台？").kind == "definition"
     assert expected_answer("“溪上集”是什么时候开的？").kind == "date"
+    assert expected_answer("街道新建的“宝宝屋”到底是个什么地方？").kind == "definition"  # what kind of place
+    assert expected_answer("“宝宝屋”是什么地方？").kind != "definition"  # may ask where
     # in English, a quoted term asked what it is and no more
     assert expected_answer('What is the "链长制" (chain-leader system) mentioned in the report?').kind == "definition"
     assert expected_answer('What is the "Rural Revitalization" project\'s total investment?').kind == "money"
+    assert expected_answer('What is the "Chengxin Yishiting" (澄心议事厅) that the sub-district keeps promoting?').kind == "definition"
 
 
 @pytest.mark.parametrize(

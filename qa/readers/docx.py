@@ -337,6 +337,8 @@ class _Numbering:
         for deeper in range(ilvl + 1, 9):
             counters[deeper] = 0
         _start, fmt, text = levels[ilvl]
+        if fmt in ("bullet", "none"):
+            return ""  # a bullet is a glyph of a symbol font (U+F0B7 in Symbol), not text
 
         def level_value(match: re.Match[str]) -> str:
             level = int(match.group(1)) - 1
