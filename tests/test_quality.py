@@ -199,7 +199,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     half-year review in Word with heading styles and a table of indicators against targets (杏湾街道), a county's
     GBK portal page laid out in tables, its menu in a cell beside the report's, with notes marked
     <sup>①</sup> (云梧县), and a township's GBK text with 「一是…」 runs, Chinese numerals and a table laid out
-    with full-width spaces (漱石乡).
+    with full-width spaces (漱石乡). Session 29: a town's PDF with a running header, page numbers and a drawn
+    table of targets (柏溪镇), a subdistrict's half-year review on a portal page with figures inside styled spans
+    and a table of 民生实事 (澄江街道), a township's Word file with heading styles, bulleted and numbered Word
+    lists and 「注：」 paragraphs (枫林乡) and a county's text copied out of a PDF, its lines broken inside figures
+    and page numbers between them (碧浦县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
