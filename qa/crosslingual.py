@@ -30,7 +30,8 @@ from qa.text import CHINESE_FOR_ABBREVIATION, STOPWORDS
 _WORD = re.compile(r"[a-z]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 #: English counterparts of Chinese stopwords (镇, 报告, 政府, 工作, 年): where and when are steered, not matched.
-_NOT_TOPICS = frozenset({"town", "towns", "district", "report", "reports", "government", "work", "year", "years", "date"})
+_NOT_TOPICS = frozenset({"town", "towns", "district", "subdistrict", "township", "report", "reports", "government", "work",
+                         "year", "years", "date"})
 #: Suffixes tried, in order, when a word is not a headword itself ("enterprises" → "enterprise").
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
 #: Phrasal verbs, which the dictionary has no headword for ("bring in" is not "bring"): read as the one
@@ -110,6 +111,57 @@ REPORT_TERMS = {
     "center": "中心",
     "culture and sports centre": "文体中心 文化 体育",
     "culture and sports center": "文体中心 文化 体育",
+    # grassroots governance, services and city upkeep as the reports' English versions name them
+    "grid workers": "网格员",
+    "grid worker": "网格员",
+    "grid members": "网格员",
+    "grids": "网格",
+    "grid": "网格",
+    "full-time": "专职",
+    "part-time": "兼职",
+    "volunteers": "志愿者 志愿服务",
+    "hotline": "热线",
+    "work orders": "工单",
+    "petitions": "信访",
+    "disputes": "纠纷 矛盾纠纷",
+    "mediation": "调解",
+    "satisfaction rate": "满意率",
+    "community canteens": "社区食堂 助餐",
+    "day care centres": "日间照料中心",
+    "day care centers": "日间照料中心",
+    "old residential communities": "老旧小区",
+    "old residential areas": "老旧小区",
+    "old communities": "老旧小区",
+    "renovate": "改造",
+    "renovated": "改造",
+    "renovation": "改造",
+    "renovations": "改造",
+    "charging piles": "充电桩",
+    "charging pile": "充电桩",
+    "charging stations": "充电桩 充电站",
+    "new-energy vehicles": "新能源汽车",
+    "new-energy vehicle": "新能源汽车",
+    "street lights": "路灯",
+    "streetlights": "路灯",
+    "public toilets": "公厕 公共厕所",
+    "waste sorting": "垃圾分类",
+    "garbage sorting": "垃圾分类",
+    # the economy, farms and firms
+    "homestays": "民宿",
+    "homestay": "民宿",
+    "operating revenue": "营业收入",
+    "operating income": "营业收入",
+    "investment attraction": "招商引资 招商",
+    "signed projects": "签约项目",
+    "high-standard farmland": "高标准农田",
+    "land transfer": "土地流转",
+    "grain output": "粮食产量 粮食总产量",
+    "rural tourism": "乡村旅游",
+    "carbon sink": "碳汇",
+    "smart factories": "智能工厂",
+    "specialized and sophisticated": "专精特新",
+    "people's livelihood": "民生",
+    "livelihood spending": "民生支出",
 }
 _REPORT_TERM = re.compile(
     r"\b(" + "|".join(re.escape(term).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for term in sorted(REPORT_TERMS, key=len, reverse=True)) + r")\b"

@@ -52,6 +52,17 @@ def test_a_term_of_the_reports_is_read_as_the_reports_write_it() -> None:
     assert set(translated_tokens("How many tourist visits last year?", tokenize, vocabulary)) == {"游客", "人次"}
 
 
+def test_grassroots_and_city_terms_are_read_as_the_reports_write_them() -> None:
+    """"full-time grid workers" are 专职网格员 (the dictionary reads "full" as 全部 and 丰富 and has no "grid
+    worker"), "charging piles" 充电桩; "subdistrict" names the kind of place asked about, as "town" does."""
+    tokenize = BM25Tokenizer([]).tokenize
+    vocabulary = {"专职", "网格", "网格员", "全部", "丰富", "时间", "小区", "充电", "新能源", "汽车", "老旧", "改造"}
+    grid = set(translated_tokens("How many full-time grid workers does the subdistrict have?", tokenize, vocabulary))
+    assert {"专职", "网格"} <= grid and not grid & {"全部", "丰富", "时间", "小区"}
+    assert {"充电", "新能源", "汽车"} <= set(translated_tokens("How many new-energy vehicle charging piles were built?", tokenize, vocabulary))
+    assert set(translated_tokens("How many old residential communities were renovated?", tokenize, vocabulary)) == {"老旧", "小区", "改造"}
+
+
 def test_a_facility_opening_and_the_date_asked_are_read_as_a_report_writes_them() -> None:
     """"open" is a facility put into use or opened (the dictionary's 公开 is "make public"), a "centre" is a
     中心 (not 集中), and "date" names what is asked, not what it is about."""
