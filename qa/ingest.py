@@ -506,7 +506,10 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     if title is None and len(first_line) <= 40 and first_line[-1] not in _TERMINAL:
         title = first_line
 
-    date_match = _DATE.search(front_text)
+    # the meeting's dateline (「——2025年1月9日在…会议上」) dates the report, not a page's publishing time above it
+    # (「石湾融媒 2025年1月10日 18:32」 heads a report reposted as an article)
+    dateline = next((line for line in front if _MEETING.search(line) and _DATE.search(line)), None)
+    date_match = _DATE.search(dateline or front_text)
     date = None
     if date_match:
         year, month, day = (_date_number(g) for g in date_match.groups())

@@ -74,6 +74,14 @@ def test_a_date_in_chinese_or_full_width_numerals_is_read(written: str, date: st
     assert document.metadata.meeting == SEED_METADATA["003"]["meeting"]
 
 
+def test_the_meeting_s_dateline_dates_a_report_reposted_under_a_publishing_time() -> None:
+    """A report reposted as an article (a WeChat account, a news portal) opens with the time it was posted;
+    the report is dated by its meeting's dateline below it."""
+    raw = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8")
+    document = parse_document(f"两会聚焦｜政府工作报告全文来了！\n某某融媒 2024年1月11日 18:32\n{raw}", "003.txt")
+    assert document.metadata.date == "2024-01-10"
+
+
 def test_a_community_is_no_administrative_unit() -> None:
     """「在友谊路街道社区代表会议上」: the subdistrict gives the report, 「社区」 ends in 区 and is none; a town
     read as 「社区」 had no report's coverage and its English name an unknown place."""
