@@ -203,7 +203,10 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     table of targets (柏溪镇), a subdistrict's half-year review on a portal page with figures inside styled spans
     and a table of 民生实事 (澄江街道), a township's Word file with heading styles, bulleted and numbered Word
     lists and 「注：」 paragraphs (枫林乡) and a county's text copied out of a PDF, its lines broken inside figures
-    and page numbers between them (碧浦县).
+    and page numbers between them (碧浦县); then a town's Markdown with a blockquoted byline, a numbered list
+    and footnotes (栖凤镇), a subdistrict's half-year PDF with a cover page and a signature block (南屏街道), a
+    township's report reposted as a WeChat article under its publishing time (石湾乡) and a county's Word file
+    with no heading styles and 「附注」 marked ①②③ (临溪县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
