@@ -139,8 +139,6 @@ _QUOTE_MARKS = re.compile(r"[“”\"「」『』‘’]")
 #: How a sentence glosses the term it has just named: 「X：…」「X，是指…」「X是指…」「X，即…」「X指的是…」
 #: 「所谓“X”，就是…」, or a note written in line after it (「X【注：指…】」「X（注：…）」).
 _GLOSS = re.compile(r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也?就是|指(?![导挥出标数南定引向]))|^\s*[【（(\[]\s*注释?\s*[:：]")
-
-
 #: A term that opens its sentence or clause (not a quotation inside one) glossed with 是:
 #: 「“澄心议事厅”是在社区、小区设立的居民协商议事平台」, not 「全面推广“澄心议事厅”是今年的重点」.
 _GLOSS_IS = re.compile(r"^是(?![否不])")
@@ -157,6 +155,7 @@ def glossed_terms(question: str, quoted: tuple[str, ...]) -> tuple[str, ...]:
 #: The number a list of terms gives each, as matched (`normalize_for_matching`: 「1.」「（2）」, and 「③」 as
 #: 「3」), after which a term opens its gloss: 「1.链长制：…」.
 _ITEM_NUMBER = re.compile(r"(?<=^\d)|(?<=^\d\d)|(?<=^\d\.)|(?<=^\d\d\.)|(?<=^\(\d\))")
+#: The same number standing alone before a term: such a term opens its clause (`_GLOSS_IS`).
 _ITEM_NUMBER_ALONE = re.compile(r"\d{1,2}\.?|\(\d\)")
 
 
