@@ -27,6 +27,7 @@ from qa.answer_types import (
         ("新境地公园占地多少平方米？", "area", "surface"),  # an area, not a length
         ("南陈路跨线桥是哪一天通车的？", "date", None),
         ("报告是在哪天的人代会上作的？", "date", None),  # 哪天 as 哪一天, though 在哪 asks a place
+        ("去年那场持续强降雨是哪几天下的？", "date", None),  # days, not a list (哪几)
         ("这个园区计划啥时候开园？", "date", None),
         ("这个幼儿园的地址在哪里？", "address", None),  # a road or a number, not any place
         ("万界数字产业园在哪条路上？", "address", None),

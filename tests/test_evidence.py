@@ -12,6 +12,13 @@ def test_subject_drops_places_periods_question_words_and_word_parts() -> None:
     assert list(subject.terms) == ["空气质量"]
 
 
+def test_a_demonstrative_or_a_numeral_and_its_measure_word_are_no_subject() -> None:
+    """「那场」「这座」 point at what is asked about and 「哪三个」 counts it; they name nothing a report writes."""
+    assert list(subject_of(["那场", "持续", "强降雨"], [], lambda token: 2.0, "那场持续强降雨是哪几天下的").terms) == ["持续", "强降雨"]
+    assert list(subject_of(["这座", "大桥", "总投资"], [], lambda token: 2.0, "这座大桥总投资多少").terms) == ["大桥", "总投资"]
+    assert list(subject_of(["三大", "主导产业", "三个"], [], lambda token: 2.0, "三大主导产业是哪三个").terms) == ["三大", "主导产业"]
+
+
 def test_a_piece_of_a_place_name_cut_across_its_suffix_is_no_subject() -> None:
     """「张庙街道」 is cut 「张」「庙街」「道」: 「庙街」 is no word of the question once the place is taken out; a
     word the question also writes outside the place name is (「经济」 of 「梧港经济开发区的经济产值是多少」)."""
