@@ -38,7 +38,7 @@ _QUESTION_PREFIXES = ("哪", "什么", "多少", "几", "怎么", "如何")
 _UNIT_TOKEN = re.compile(rf"^[{COUNT_UNITS}]$")
 #: A demonstrative or a numeral with its measure word points at the subject or counts it, it does not name it
 #: (「那场强降雨」「这座桥」「三大主导产业是哪三个」); a phase (「一期」「二期」) is a name.
-_DEMONSTRATIVE = re.compile(rf"^(?:[这那该此]|[一二两三四五六七八九十]+)[{COUNT_UNITS.replace('期', '').replace('届', '')}场]$")
+_DEMONSTRATIVE_OR_NUMERAL = re.compile(rf"^(?:[这那该此]|[一二两三四五六七八九十]+)[{COUNT_UNITS.replace('期', '').replace('届', '')}场]$")
 _YEARISH = re.compile(r"^(?:19|20)?\d{2,4}年?$|^\d+$|^[上下]半年$|^十[一二三四五六七八九]五$")
 
 
@@ -125,7 +125,7 @@ def subject_of(
             token in _FUNCTION_WORDS
             or token.startswith(_QUESTION_PREFIXES)
             or _UNIT_TOKEN.match(token)
-            or _DEMONSTRATIVE.match(token)
+            or _DEMONSTRATIVE_OR_NUMERAL.match(token)
             or _YEARISH.match(token)
             or token in place_parts
             or token in kind_parts
