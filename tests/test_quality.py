@@ -206,7 +206,10 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     and page numbers between them (碧浦县); then a town's Markdown with a blockquoted byline, a numbered list
     and footnotes (栖凤镇), a subdistrict's half-year PDF with a cover page and a signature block (南屏街道), a
     township's report reposted as a WeChat article under its publishing time (石湾乡) and a county's Word file
-    with no heading styles and 「附注」 marked ①②③ (临溪县).
+    with no heading styles and 「附注」 marked ①②③ (临溪县); then a town's text pasted from a word processor with
+    thousands separators and percentages in words (桐溪镇), a subdistrict's half-year review in Word with a table
+    of projects and 「（注：…）」 notes (凤台街道), a township's PDF with notes at the foot of each page (云岭乡) and a
+    county's portal page split over two pager divs, one hidden (清溆县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
