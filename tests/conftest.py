@@ -26,6 +26,18 @@ NEARMISS_MORE_SET = ROOT / "tests" / "data" / "nearmiss_more.jsonl"
 COVERAGE_SET = ROOT / "tests" / "data" / "coverage.jsonl"
 FIXTURES_DIR = ROOT / "tests" / "fixtures"
 
+def word_text(document, tmp_path: Path) -> str:
+    """A python-docx document as the Word reader reads it."""
+    import io
+
+    from qa.readers import Limits
+    from qa.readers.docx import read as read_docx
+
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
+
+
 #: The seed report mechanics tests index (40 passages), and a second one.
 SMALL_SEED = "002_dd07b67f804f2d67.txt"
 SECOND_SEED = "004_8d55160e06e9d7cd.txt"

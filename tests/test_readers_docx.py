@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
-from qa.readers import Limits
-from qa.readers.docx import read as read_docx
-
-
-def _read_word(document, tmp_path: Path) -> str:
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
+from tests.conftest import word_text
 
 
 def test_a_bulleted_list_reads_as_its_items_without_the_symbol_font_s_bullet(tmp_path: Path) -> None:
@@ -24,6 +16,6 @@ def test_a_bulleted_list_reads_as_its_items_without_the_symbol_font_s_bullet(tmp
     document.add_paragraph("枫林乡被评为市级农业产业强镇", style="List Bullet")
     document.add_paragraph("竹溪村入选省级乡村旅游重点村", style="List Bullet")
     document.add_paragraph("改造农村户厕500座", style="List Number")
-    lines = _read_word(document, tmp_path).split("\n")
+    lines = word_text(document, tmp_path).split("\n")
     assert lines[-3:-1] == ["枫林乡被评为市级农业产业强镇", "竹溪村入选省级乡村旅游重点村"]
     assert lines[-1] == "1.改造农村户厕500座"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from qa.readers import Limits
 from qa.readers.html import read as read_html
 from qa.readers.tables import table_sentences
 from qa.readers.text import pipe_tables_as_sentences
+from tests.conftest import word_text
 
 INDICATORS = [
     ["指标名称", "单位", "年度目标", "完成值", "完成率"],
@@ -47,15 +47,6 @@ def _fill(table, rows: list[list[str]]) -> None:
             cell.text = text
 
 
-def _read_word(document, tmp_path: Path) -> str:
-    """A python-docx document as the Word reader reads it."""
-    from qa.readers.docx import read as read_docx
-
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return read_docx(tmp_path / "report.docx", buffer.getvalue(), Limits()).text
-
-
 def test_word_tables_are_read_row_by_row(tmp_path: Path) -> None:
     import docx
 
@@ -63,7 +54,7 @@ def test_word_tables_are_read_row_by_row(tmp_path: Path) -> None:
     document.add_paragraph("一、2023年工作回顾")
     _fill(document.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0])), INDICATORS)
     document.add_paragraph("各位代表，过去一年取得的成绩来之不易。")
-    text = _read_word(document, tmp_path)
+    text = word_text(document, tmp_path)
     assert "新引进企业：年度目标400家 完成值426家 完成率106.5%。\n" in text
     assert "各位代表" in text.split("\n")[-1]  # the rows end in a full stop: nothing runs on into them
 
@@ -123,7 +114,7 @@ def test_word_merged_cells_are_read_as_the_web_page_s(tmp_path: Path) -> None:
     table.cell(0, 2).merge(table.cell(0, 3))  # gridSpan
     for column in (0, 1, 4):
         table.cell(0, column).merge(table.cell(1, column))  # vMerge
-    text = _read_word(document, tmp_path)
+    text = word_text(document, tmp_path)
     assert text.split("\n")[-1] == "税收：2025年完成值18.6亿元 2025年同比增长6.3% 2026年目标19.5亿元。"
 
 
@@ -163,7 +154,7 @@ def test_a_word_table_of_one_column_lays_out_the_page_and_its_cells_are_text(tmp
     body.add_paragraph("全年新增注册企业1236家，同比增长12.4%。")
     _fill(body.add_table(rows=len(INDICATORS), cols=len(INDICATORS[0])), INDICATORS)
     body.add_paragraph("二、2026年工作安排")
-    lines = _read_word(document, tmp_path).split("\n")
+    lines = word_text(document, tmp_path).split("\n")
     assert lines[:5] == [
         "汀桥街道办事处工作报告",
         "——2026年1月15日在汀桥街道社区代表会议上",
