@@ -488,10 +488,11 @@ def compose_answer(
     # for a list or a definition, a gloss of the term the question quotes comes first, from any of the
     # passages the decision reads (`glosses_asked_term`), though its passage ranks below a close second
     glosses = glossed_terms(question, quoted) if answer.kind in ("list", "definition") else ()
+    glossing = {id(c) for c in candidates if glosses and defines(c.text, glosses)}  # read once, used twice
     close = [
         c for c in candidates
         if hits[c.hit].source == hits[0].source or hits[c.hit].score >= SECOND_HIT_RATIO * hits[0].score
-        or (c.hit < EVIDENCE_PASSAGES and defines(c.text, glosses))
+        or (c.hit < EVIDENCE_PASSAGES and id(c) in glossing)
     ]
     parts: list[tuple[str, int]] = []  # (sentence with its prefix, the position + 1 of the hit it cites)
     said: list[str] = []
@@ -503,7 +504,7 @@ def compose_answer(
 
     # a passage's own heading names its section and states nothing: it leads only when nothing else can
     ranked = sorted(close, key=lambda c: (c.footnote is None and c.text.strip() in hits[c.hit].section_path,
-                                          not defines(c.text, glosses), -sentence_score(c, answer)))
+                                          id(c) not in glossing, -sentence_score(c, answer)))
     best = ranked[0] if ranked else None
     if footnote is not None and footnote_first:
         say(footnote.text, footnote.hit + 1, f"注{footnote.footnote}：")
