@@ -99,6 +99,44 @@ def score_sentences(retriever: Retriever, hits: list[Hit], query_vector: np.ndar
     return sorted(scored, key=lambda e: -e.similarity)
 
 
+#: An item of a list set out one per line: 「1.」「2、」「（3）」「④」, or a bullet.
+_LIST_ITEM_LINE = re.compile(r"^\s*(?:\d{1,2}\s*[.、．]|[（(]\d{1,2}[)）]|[①-⑳]|[•·●▪■◆\-–—*])")
+#: The most items a list's continuation takes from the passages after its opener.
+LIST_ITEMS_MAX = 20
+
+
+def list_continuation(retriever: Retriever, hit: Hit, sentence: str) -> str:
+    """The items of the list a sentence opens (「…办好以下十件民生实事：」) when its passage goes on with
+    nothing but items: those in the passage and those set out right after it in its report, up to the
+    item that ends with 「。」. The chunker cuts a section of short items (a Word list, an HTML <ol>, a
+    numbered plan) into passages of a few items each, so the passage holding a list's opener holds
+    few of the items it introduces, or none."""
+    at = hit.text.find(sentence)
+    if at < 0 or not sentence.rstrip().endswith(("：", ":")):
+        return ""
+    items = [line.strip() for line in hit.text[at + len(sentence) :].split("\n") if line.strip()]
+    if any(not _LIST_ITEM_LINE.match(item) for item in items):
+        return ""  # the passage goes on with other text: the list, if any, is written in line
+    if not (items and items[-1].endswith("。")) and (document := retriever.document(hit.source)) is not None:
+        for line in document.text[hit.end :].lstrip("\n").split("\n")[: LIST_ITEMS_MAX - len(items)]:
+            if not _LIST_ITEM_LINE.match(line):
+                break
+            items.append(line.strip())
+            if line.rstrip().endswith("。"):
+                break
+    return "\n".join(items)
+
+
+def with_lists_continued(retriever: Retriever, hits: list[Hit], sentences: list[Evidence]) -> list[Evidence]:
+    """A list question's candidate sentences, each opener of a list that ends its passage followed by the
+    list's items (`list_continuation`): the opener with its items answers, the opener alone does not."""
+    out = []
+    for e in sentences:
+        items = list_continuation(retriever, hits[e.hit], e.text) if e.footnote is None and e.hit < EVIDENCE_PASSAGES else ""
+        out.append(replace(e, text=f"{e.text}\n{items}") if items else e)
+    return out
+
+
 def evidence_score(sentences: list[Evidence], hits: list[Hit]) -> float:
     """The best sentence's similarity, lowered by half of how far it falls below the top passage's."""
     if not sentences or not hits:
@@ -137,8 +175,13 @@ _DEFINED_TERM = re.compile(
 )
 _QUOTE_MARKS = re.compile(r"[“”\"「」『』‘’]")
 #: How a sentence glosses the term it has just named: 「X：…」「X，是指…」「X是指…」「X，即…」「X指的是…」
-#: 「所谓“X”，就是…」, or a note written in line after it (「X【注：指…】」「X（注：…）」).
-_GLOSS = re.compile(r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也?就是|指(?![导挥出标数南定引向]))|^\s*[【（(\[]\s*注释?\s*[:：]")
+#: 「所谓“X”，就是…」, or a note written in line after it (「X【注：指…】」「X（注：…）」), or a bracket of words
+#: after it that says what it is (「“共富工坊”（依托村级闲置用房…的生产车间）」), not one that names it short
+#: (「（以下简称…）」) or gives a figure or a year.
+_GLOSS = re.compile(
+    r"^[:：]|^[,，]?\s*(?:是指|指的是|即(?![将时可日])|也?就是|指(?![导挥出标数南定引向]))|^\s*[【（(\[]\s*注释?\s*[:：]"
+    r"|^\s*[（(](?![^）)]*简称)(?=[^）)\d]{8,}[）)])"
+)
 #: A term that opens its sentence or clause (not a quotation inside one) glossed with 是:
 #: 「“澄心议事厅”是在社区、小区设立的居民协商议事平台」, not 「全面推广“澄心议事厅”是今年的重点」.
 _GLOSS_IS = re.compile(r"^是(?![否不])")
@@ -440,7 +483,9 @@ ASK_FOR_CONTEXT = "请说明要问哪个镇、哪方面的内容，例如「大�
 
 
 def _with_highlight(hit: Hit, sentence: str) -> Hit:
-    """The hit with `sentence` (a piece of its text) as its highlight."""
+    """The hit with `sentence` (a piece of its text) as its highlight; with the first line of it only when
+    the rest lies beyond the passage (a list's items after its opener, `list_continuation`)."""
+    sentence = sentence if sentence in hit.text else sentence.split("\n", 1)[0]
     start = hit.text.find(sentence)
     if start < 0 or not sentence:
         return hit
@@ -606,6 +651,8 @@ def read(
     if not hits:
         return replace(reading, settled=not_covered(question, hits, 0.0, answer))
     sentences = score_sentences(retriever, hits, result.query_vector)
+    if answer.kind == "list":
+        sentences = with_lists_continued(retriever, hits, sentences)
     evidence = evidence_score([e for e in sentences if e.hit < EVIDENCE_PASSAGES], hits)
     periods = [reviewed_period(h.section_path, d) if (d := retriever.document(h.source)) else None for h in hits]
     candidates = [

@@ -69,11 +69,19 @@ _CLOCK_PATTERN = (
     r"|(?:上午|下午|早上|晚上|凌晨|中午|傍晚)\s*\d{1,2}\s*[点时](?:\s*\d{1,2}\s*分|半)?|\d{1,2}\s*[点时]\s*\d{1,2}\s*分|\d{1,2}\s*点\s*(?:半|钟)"
 )
 
+
+
+def _unit_column(units: str) -> str:
+    """A row of a table copied as tab-separated text whose unit has a column of its own, before the figure
+    (「农村生活污水治理率\t%\t95」 under 「指标\t单位\t目标」)."""
+    return rf"\t\s*(?:{units})\s*\t\s*[≥≤><]?\s*{_NUMBER}"
+
+
 _SPAN_PATTERNS = {
-    "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})"),
-    "money": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MONEY_UNIT})"),
-    "rate": re.compile(rf"{_NUMBER}\s*(?:{_RATE_UNIT})|百分之[零一二三四五六七八九十百点\d.]+|持平|翻一?番"),
-    "area": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_AREA_UNIT})"),
+    "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})|{_unit_column(_COUNT_UNIT)}"),
+    "money": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MONEY_UNIT})|{_unit_column(_MONEY_UNIT)}"),
+    "rate": re.compile(rf"{_NUMBER}\s*(?:{_RATE_UNIT})|百分之[零一二三四五六七八九十百点\d.]+|持平|翻一?番|{_unit_column(_RATE_UNIT)}"),
+    "area": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_AREA_UNIT})|{_unit_column(_AREA_UNIT)}"),
     "date": re.compile(
         r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月(?:底|初|份|中旬|上旬|下旬|\s*\d{1,2}\s*日)?"
         r"|(?:19|20)\d{2}\s*年(?:底|初|内|前|起)?|年底|年内|年初|上半年|下半年|今年|明年"  # not 即将, 近期: "soon" is no time
@@ -247,8 +255,10 @@ _ASKS = [
             r"|总投资|投资额|投资(?:实际)?(?:完成了?)?(?:是|有|为|达到?)?多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
             # capital drawn in, as a report counts it (「实际利用外资」「到位内资」), and dollars, as foreign capital is given
             r"|(?:利用|使用|引进|到位)(?:外资|内资)|多少美元"
+            # a loan or a deposit is an amount (「放出去多少贷款」「贷款余额有多少」)
+            r"|多少(?:贷款|存款)|(?:贷款|存款)(?:余额|总额)?(?:是|有|为|达到?)?多少(?![笔户家个项次])"
             # "how much" with a verb of money, as 花了多少、卖了多少、交了多少: "how much did the store sell"
-            r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost|sell|sold|pay|paid|earn|collect|raise|sav[ei])"
+            r"|\bhow much\b.*\b(?:money|yuan|spend|spent|invest|revenue|cost|sell|sold|pay|paid|earn|collect|raise|sav[ei]|loans?|lent|lend)"
             r"|\byuan\b|\brevenue\b|\bbudget\b|\bprices?\b|\boutput value\b"  # as 价格、产值
             r"|\binvestment\b|\bfunding\b|\bsales\b|\bhow (?:large|big) (?:is|was) [^?]*\bfund\b"  # as 投资、资金、销售额、基金规模
             # as 生产总值、收入、补贴、利用外资、外贸、税收: amounts of money however the question asks them

@@ -443,6 +443,15 @@ def test_a_gloss_may_say_what_its_term_is_in_so_many_words() -> None:
     assert not defines("全面推广“澄心议事厅”是今年的重点。", ("澄心议事厅",))
 
 
+def test_a_bracket_of_words_after_a_term_glosses_it() -> None:
+    """「新建十二个“共富工坊”（依托…的生产车间）」 says what a 共富工坊 is; a bracket that names the term short
+    or gives a year or a figure does not."""
+    workshop = "新建十二个“共富工坊”（依托村级闲置用房，由企业把简单加工工序下放到村的生产车间），吸纳劳动力460余人。"
+    assert defines(workshop, ("共富工坊",))
+    assert not defines("建成“一网统管”平台（2024年）。", ("一网统管",))
+    assert not defines("组建“枫林兴农”（以下简称兴农公司），统一运营。", ("枫林兴农",))
+
+
 def test_a_definition_question_is_answered_by_a_sentence_that_glosses_its_term() -> None:
     """「紧密型县域医共体指的是什么」 is answered by 「紧密型县域医共体，是指…」, and 「“店小二”服务机制具体是指
     什么」 by 「建立“店小二”服务机制，即为每家重点企业配备…」, however the model weighs the passages; a
@@ -544,3 +553,44 @@ def test_a_comparison_answers_for_each_side_from_its_best_passage() -> None:
         "2024 年主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元； [1]",
         "全年完成地方财政收入8.37亿元，同比增长7.91%。 [2]",
     ]
+
+
+LISTED_PLAN = """溪口镇2025年政府工作报告
+
+一、2025年工作安排
+
+（一）办好民生实事
+
+全力稳就业保民生。2025年，镇政府将集中力量办好以下十件民生实事：
+1.新建溪口中心幼儿园，新增学位180个；
+2.完成白石村、下坪村2处集中供水工程改造；
+3.新建及改造农村公路15公里；
+4.为全镇65岁以上老年人免费开展健康体检；
+5.新增村级老年人助餐点5个；
+6.改造农村户厕400户；
+7.在集镇新建公共停车场1处、车位120个；
+8.为12个行政村新增安装视频监控探头150个；
+9.开展农村实用技能培训1000人次；
+10.完成农村危房改造和抗震改造30户。
+
+（二）守牢安全底线
+
+开展安全生产治本攻坚行动，检查生产经营单位1286家次，整改隐患2417处。
+"""
+
+
+def test_a_list_question_reads_the_items_of_an_opener_beyond_its_passage(corpus) -> None:
+    """The chunker cuts short items into passages of a few each: the passage holding 「…办好以下十件民生实事：」
+    holds the first item only, and the list question's candidate is the opener with all ten."""
+    from qa.answer import read
+    from qa.index import build_index
+
+    (corpus.docs_dir / "xikou_2025.txt").write_text(LISTED_PLAN, encoding="utf-8")
+    build_index(corpus, progress=False)
+    reading = read("今年镇政府要办的十件民生实事具体有哪些？", index_dir=corpus.index_dir, sources=["xikou_2025.txt"])
+    opener = "2025年，镇政府将集中力量办好以下十件民生实事："
+    passage = next(h for h in reading.hits if opener in h.text)
+    assert "10.完成农村危房改造" not in passage.text  # the items lie in the passages after it
+    listed = next(c for c in reading.candidates if c.text.startswith(opener))
+    assert listed.text.endswith("10.完成农村危房改造和抗震改造30户。") and listed.typed
+    assert "（二）" not in listed.text and "安全生产" not in listed.text

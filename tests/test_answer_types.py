@@ -141,6 +141,23 @@ def test_spans_of_money_rate_area_and_date() -> None:
     assert not has_span("加快推进学校建设", AnswerType("date"))
 
 
+
+def test_a_table_copied_as_text_gives_its_unit_a_column_of_its_own() -> None:
+    """「指标\t单位\t目标」 rows copied from a spreadsheet: the figure follows its unit's cell."""
+    assert has_span("农村生活污水治理率\t%\t95", AnswerType("rate"))
+    assert has_span("新增规模以上工业企业\t家\t8", AnswerType("count"))
+    assert has_span("新建高标准农田\t万亩\t0.8", AnswerType("area"))
+    assert has_span("一般公共预算收入\t亿元\t2.1", AnswerType("money"))
+    assert not has_span("指标\t单位\t目标", AnswerType("rate"))
+    assert not has_span("农村生活污水治理率 % 95", AnswerType("rate"))  # spaces are no columns
+
+
+def test_a_loan_asked_is_an_amount_of_money() -> None:
+    assert expected_answer("和农商银行合作的“桔农贷”去年一共放出去多少贷款？").kind == "money"
+    assert expected_answer("How much did the bank lend to farmers?").kind == "money"
+    assert expected_answer("发放贷款多少笔？").kind == "count"
+
+
 def test_a_count_without_a_measure_word_accepts_any_quantity() -> None:
     assert has_span("完成全社会固定资产投资 60 亿元", AnswerType("count"))
     # a weight or a volume too: 「每天能分出多少湿垃圾」, 「每年处理多少吨」 (吨 is no measure word of a count)

@@ -209,7 +209,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     with no heading styles and 「附注」 marked ①②③ (临溪县); then a town's text pasted from a word processor with
     thousands separators and percentages in words (桐溪镇), a subdistrict's half-year review in Word with a table
     of projects and 「（注：…）」 notes (凤台街道), a township's PDF with notes at the foot of each page (云岭乡) and a
-    county's portal page split over two pager divs, one hidden (清溆县).
+    county's portal page split over two pager divs, one hidden (清溆县). Session 30: a town's plain text with
+    full-width figures, 「一是…」 runs and a tab-separated table of targets (槿溪镇), a subdistrict's half-year review
+    on a portal page with bold-tagged headings, a table of indicators and an <ol> (望江街道), a township's Word
+    file with bold-run headings, a merged-cell table and a 'List Number' list (榕岭乡) and a district's PDF with a
+    running header, a drawn table of targets and 「名词解释」 (枫浦区).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
