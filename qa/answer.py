@@ -128,8 +128,8 @@ def list_continuation(retriever: Retriever, hit: Hit, sentence: str) -> str:
 
 
 def with_lists_continued(retriever: Retriever, hits: list[Hit], sentences: list[Evidence]) -> list[Evidence]:
-    """A list question's candidate sentences, each opener of a list that ends its passage followed by the
-    list's items (`list_continuation`): the opener with its items answers, the opener alone does not."""
+    """A list question's candidate sentences, each opener of a list followed by all the list's items
+    (`list_continuation`): the opener with its items answers, the opener alone does not."""
     out = []
     for e in sentences:
         items = list_continuation(retriever, hits[e.hit], e.text) if e.footnote is None and e.hit < EVIDENCE_PASSAGES else ""

@@ -70,7 +70,6 @@ _CLOCK_PATTERN = (
 )
 
 
-
 def _unit_column(units: str) -> str:
     """A row of a table copied as tab-separated text whose unit has a column of its own, before the figure
     (「农村生活污水治理率\t%\t95」 under 「指标\t单位\t目标」)."""

@@ -213,7 +213,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     full-width figures, 「一是…」 runs and a tab-separated table of targets (槿溪镇), a subdistrict's half-year review
     on a portal page with bold-tagged headings, a table of indicators and an <ol> (望江街道), a township's Word
     file with bold-run headings, a merged-cell table and a 'List Number' list (榕岭乡) and a district's PDF with a
-    running header, a drawn table of targets and 「名词解释」 (枫浦区).
+    running header, a drawn table of targets and 「名词解释」 (枫浦区); then a village committee's report in Markdown
+    with a blockquoted byline, a pipe table and footnotes (云栖村), a subdistrict's half-year review in Word with
+    two tables and a page header (兰亭街道), a township's old portal page whose report is one <div> of
+    <br>-separated paragraphs with <sup>① notes (桑园乡) and a county's PDF with notes at the page foot and a table
+    over a page break (望海县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""

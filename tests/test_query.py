@@ -74,6 +74,7 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     assert read_question("第三届桔乡丰收节是在哪儿办的？", TOWNS).unknown_places == ()
     assert read_question("第二届淞南镇龙舟赛在哪里办？", TOWNS).unknown_places == ("淞南镇",)
     assert read_question("这份镇政府工作报告是谁作的？", TOWNS).unknown_places == ()  # 「这份」 points at the report
+    assert read_question("2025年末全县金融机构的贷款余额是多少？", TOWNS).unknown_places == ()  # 「年末」, then 「全县」
 
 
 @pytest.mark.parametrize(
