@@ -100,13 +100,7 @@ EMPTY = FeatureTable([], np.zeros((0, 0)), np.zeros(0, bool), np.zeros(0, str), 
 
 def feature_table(rows: list[dict], index_dir: Path | None = None, group: str = SEEDS) -> FeatureTable:
     """The `FeatureTable` of `rows` (`answerable`: their label), asked of the index at `index_dir`."""
-    from qa.answer import (
-        gives_asked_kind,
-        gives_the_asked_address,
-        glosses_asked_term,
-        read,
-        sets_the_asked_deadline,
-    )
+    from qa.answer import gives_asked_kind, read, surely_answered
 
     names: list[str] = []
     features, labels, kind_given, sure = [], [], [], []
@@ -118,7 +112,7 @@ def feature_table(rows: list[dict], index_dir: Path | None = None, group: str = 
         features.append([reading.features[n] for n in names])
         labels.append(row["answerable"])
         kind_given.append(gives_asked_kind(reading))
-        sure.append(glosses_asked_term(reading) or sets_the_asked_deadline(reading) or gives_the_asked_address(reading))
+        sure.append(surely_answered(reading))
     n = len(labels)
     return FeatureTable(names, np.array(features).reshape(n, len(names)), np.array(labels, bool), np.full(n, group),
                         np.array(kind_given, bool), np.array(sure, bool))

@@ -824,21 +824,21 @@ def gives_the_asked_address(reading: Reading) -> bool:
     return False
 
 
+def surely_answered(reading: Reading) -> bool:
+    """Whether a sentence of the best passages surely answers, however the model weighs them: it glosses
+    the term a definition question asks about, sets the deadline of the stage a question on what is to
+    come asks, or gives the road and number an address question asks."""
+    return glosses_asked_term(reading) or sets_the_asked_deadline(reading) or gives_the_asked_address(reading)
+
+
 def decide(reading: Reading) -> Answer:
     """Answered, partial or not covered: the fitted model says whether the passages answer, unless a
-    sentence of theirs surely does (it glosses the term a definition question asks about, sets the
-    deadline of the stage a question on what is to come asks, or gives the road and number an address
-    question asks); when they do not, the reply is "partial" if
-    they speak of the subject (and cites what they say)."""
+    sentence of theirs surely does (`surely_answered`); when they do not, the reply is "partial" if they
+    speak of the subject (and cites what they say)."""
     if reading.settled is not None:
         return reading.settled
     question, hits, answer, candidates = reading.question, list(reading.hits), reading.answer_type, list(reading.candidates)
-    if (
-        (answered_probability(reading.features, reading.kind) >= 0.5 and gives_asked_kind(reading))
-        or glosses_asked_term(reading)
-        or sets_the_asked_deadline(reading)
-        or gives_the_asked_address(reading)
-    ):
+    if (answered_probability(reading.features, reading.kind) >= 0.5 and gives_asked_kind(reading)) or surely_answered(reading):
         footnote = answering_footnote(answer, list(reading.query_tokens), hits, candidates, reading.subject, reading.quoted)
         first = footnote is not None and footnote_leads(answer, hits[footnote.hit], footnote, reading.subject, reading.quoted)
         return compose_answer(question, hits, reading.evidence, answer, candidates, footnote, reading.quoted, first, reading.sides)
