@@ -322,7 +322,7 @@ _ASKS_DONE = re.compile(r"完成了|实现了|做到了|达到了|实际|去年|
 #: Words of a sentence that speaks of what is to come: a plan, a target, an intention.
 _SAYS_PLAN = re.compile(r"计划|目标|预期|力争|确保|将|拟|争取|预计|下一步|今年|明年|下半年")
 #: Words asking a finer date than a year or half-year.
-_FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪一?天|哪一?日|(?<![路街弄巷楼栋])几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
+_FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪[一几]?天|哪[一几]?日|(?<![路街弄巷楼栋])几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
 #: Words asking a weekday or a time of day (「星期几」「几点开门」): only a weekday or a clock time answers.
 _ASKS_CLOCK = re.compile(r"星期几|周几|礼拜几|几点|\bwhat time\b|\bwhich (?:weekday|day of the week)\b|\bwhat day of the week\b", re.I)
 _CLOCK = re.compile(_CLOCK_PATTERN)

@@ -315,6 +315,8 @@ def test_a_sentence_opening_with_another_year_is_about_that_year() -> None:
 def test_a_question_asking_a_day_is_not_answered_by_a_year_or_soon() -> None:
     day = expected_answer("南陈路跨线桥是哪一天通车的？")
     assert day.asks_day and not expected_answer("南陈路跨线桥是哪一年通车的？").asks_day
+    festival = expected_answer("第五届书法文化节是哪几天举办的？")  # days: the half-year the review speaks of is no answer
+    assert festival.asks_day and not festival.period_answers
     assert not has_span("跨线桥即将通车", day)
     assert not has_span("跨线桥2023年底通车", day)
     assert has_span("跨线桥于9月30日正式通车", day)
