@@ -46,6 +46,14 @@ def test_two_function_words_run_together_are_no_subject() -> None:
     assert list(museum.terms) == ["博物馆"]
 
 
+
+def test_words_pointing_at_a_place_are_no_subject() -> None:
+    """「青石巷那边新建的…」 (round 21's 白沙街道, blind): 「那边」 points at where the park is, as 「这块」 does at a
+    part of the work; a sentence on the park never says it, and its coverage fell short of an answer."""
+    park = subject_of(["青石", "那边", "新建", "石榴园", "公园"], [], lambda token: 2.0, "青石巷那边新建的石榴园公园面积有多大？")
+    assert list(park.terms) == ["青石", "新建", "石榴园", "公园"]
+
+
 def test_english_questions_keep_their_chinese_tokens() -> None:
     subject = subject_of(["kindergarten", "幼儿园"], [], lambda token: 1.0)
     assert list(subject.terms) == ["幼儿园"]

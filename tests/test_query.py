@@ -75,6 +75,9 @@ def test_place_not_in_the_reports_is_unknown() -> None:
     assert read_question("第二届淞南镇龙舟赛在哪里办？", TOWNS).unknown_places == ("淞南镇",)
     assert read_question("这份镇政府工作报告是谁作的？", TOWNS).unknown_places == ()  # 「这份」 points at the report
     assert read_question("2025年末全县金融机构的贷款余额是多少？", TOWNS).unknown_places == ()  # 「年末」, then 「全县」
+    # 乡村 is "rural" (round 21's 柳塘乡, blind), but a township's villagers are still its own
+    assert read_question("去年民宿和乡村旅游这块的产值比前年涨了多少？", TOWNS).unknown_places == ()
+    assert read_question("桃源乡村民人均收入多少？", TOWNS).unknown_places == ("桃源乡",)
 
 
 @pytest.mark.parametrize(

@@ -119,3 +119,17 @@ def test_a_page_laid_out_in_tables_is_read_as_its_report_with_its_circled_notes(
     report = clean_text(decoded.text)
     assert [note.n for note in report.footnotes] == [1, 2]
     assert report.footnotes[1].text.endswith("按约定比例分享税收和统计指标的合作园区。")
+
+
+def test_a_glossary_as_a_definition_list_reads_each_term_with_its_meaning(tmp_path: Path) -> None:
+    """tests/fixtures/unseen/baisha_2025h1.html (round 21, blind) explains its terms in a `<dl>`: read as
+    a block each, the meaning (`<dd>`) was a line that never names the term it explains, and 「“家庭养老床位”
+    到底指什么」 found the term's line alone."""
+    page = """<html><body><article><h3>名词解释</h3><dl>
+    <dt>家庭养老床位</dt>
+    <dd>依托养老服务机构，将专业照护服务延伸到老年人家中的一种居家养老服务形式。</dd>
+    <dt>品牌首店：</dt><dd>某一品牌在本区开设的第一家门店。</dd>
+    </dl></article></body></html>"""
+    lines = read_html(tmp_path / "page.html", page.encode("utf-8"), Limits()).text.split("\n")
+    assert "家庭养老床位：依托养老服务机构，将专业照护服务延伸到老年人家中的一种居家养老服务形式。" in lines
+    assert "品牌首店：某一品牌在本区开设的第一家门店。" in lines

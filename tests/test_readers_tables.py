@@ -188,6 +188,31 @@ def test_a_table_laid_out_with_spaces_in_text_is_read_row_by_row() -> None:
     ]
 
 
+def test_an_aligned_table_with_dashed_rules_and_a_row_of_words_is_still_a_table() -> None:
+    """tests/fixtures/unseen/chenghu_2025.txt (round 21, blind): a 附表 typed with runs of spaces, a dashed
+    rule under its header and after its last row, and one row giving a class, not a number (「Ⅲ类」). The
+    rules broke the run of lines into pieces too short for a table, so its rows ran together into one
+    paragraph (「…2026年目标地区生产总值 亿元 48.6 51.5一般公共预算收入…」). A target given as a bound takes
+    the unit column too (「≥80」 → 「≥80%」)."""
+    from qa.readers.text import aligned_tables_as_sentences
+
+    text = (
+        "指标                单位      2025年完成    2026年目标\n"
+        "------------------------------------------------------\n"
+        "精品民宿            家        136           160\n"
+        "民生支出比重        %         81.3          ≥80\n"
+        "国控断面水质        类别      Ⅲ类          Ⅲ类\n"
+        "------------------------------------------------------\n"
+        "注：增速按现价计算。"
+    )
+    assert aligned_tables_as_sentences(text).split("\n") == [
+        "精品民宿：2025年完成136家 2026年目标160家。",
+        "民生支出比重：2025年完成81.3% 2026年目标≥80%。",
+        "国控断面水质：2025年完成Ⅲ类 2026年目标Ⅲ类。",
+        "注：增速按现价计算。",
+    ]
+
+
 def test_a_pdf_table_is_read_row_by_row_with_its_headers_and_units() -> None:
     """tests/fixtures/unseen/baishi_2024.pdf (a helper's reportlab PDF, blind to the readers): the rows of
     its table of indicators ended short of the margin without a full stop, so each ran on into the next

@@ -233,13 +233,14 @@ def _marker_number(marker: re.Match) -> int:
 
 
 def _lines(root) -> list[str]:
-    """Block elements → lines; inline content → text, `<sup>N</sup>` markers, `**lead**`."""
+    """Block elements → lines; inline content → text, `<sup>N</sup>` markers, `**lead**`; a glossary's
+    term and its meaning (`<dt>`, `<dd>`) one line, 「term：meaning」, as a report's 名词解释 writes it."""
     lines: list[str] = []
     current: list[tuple[str, bool]] = []
 
     def flush(heading: int = 0) -> None:
         text = "".join(t for t, _ in current)
-        text = " ".join(text.split()) if not re.search(r"[\u4e00-\u9fff]", text) else re.sub(r"\s+", " ", text).strip()
+        text = " ".join(text.split()) if not re.search(r"[\u4e00-\u9fff]", text) else re.sub(r"(?<=：)\s+", "", re.sub(r"\s+", " ", text)).strip()
         if text:
             lead = ""
             for piece, bold in current:
@@ -280,6 +281,14 @@ def _lines(root) -> list[str]:
             elif tag == "table":
                 flush()
                 lines.extend(_table(child))
+            elif tag == "dt":  # a term of a glossary: its line goes on with what the <dd> after it says
+                flush()
+                walk(child, bold)
+                if "".join(t for t, _ in current).strip() and not "".join(t for t, _ in current).rstrip().endswith(("：", ":")):
+                    current.append(("：", False))
+            elif tag == "dd":
+                walk(child, bold)
+                flush()
             elif tag in _BLOCKS or re.fullmatch(r"h[1-6]", tag or ""):
                 flush()
                 walk(child, bold)

@@ -21,8 +21,8 @@ import re
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
 #: A unit in brackets at the end of a label or header: 「税收收入（亿元）」「完成值(万元)」.
 _BRACKETED_UNIT = re.compile(r"[（(]\s*([^（）()]{1,6}?)\s*[)）]$")
-#: A cell that is a bare number, to which a unit can be added.
-_BARE_NUMBER = re.compile(r"^[-+]?\d+(?:[.,]\d+)*$")
+#: A cell that is a bare number, to which a unit can be added (a target may be a bound: 「≥80」).
+_BARE_NUMBER = re.compile(r"^(?:[≥≤]|[<>]=?)?[-+]?\d+(?:[.,]\d+)*$")
 #: Headers of columns whose numbers are changes or shares, never in the row's unit: 「同比增长」「完成率」.
 _RELATIVE = re.compile(r"增长|增幅|增速|增减|下降|率|比|%|％")
 #: What a unit is: a share, a currency, a count, a size or a weight; brackets holding other words (「通河路（一期）」) hold no unit.

@@ -101,7 +101,9 @@ _COLUMN_GAP = re.compile(r"(?:\u3000|\s{2,})+")
 #: A table laid out with spaces has this many columns and rows at least: a line with one gap is a label
 #: and its value, or a role and a name (「村民委员会主任　周建华」), not a table.
 _ALIGNED_MIN_COLUMNS, _ALIGNED_MIN_ROWS = 3, 3
-_NUMBER_CELL = re.compile(r"^[-+]?\d")
+_NUMBER_CELL = re.compile(r"^[-+≥≤]?\d")
+#: A rule drawn with dashes under a header or around a table (「------」「======」): no row.
+_RULE_LINE = re.compile(r"^\s*[-─━=＝_—–]{3,}\s*$")
 
 
 def _columns(line: str) -> list[str]:
@@ -111,19 +113,22 @@ def _columns(line: str) -> list[str]:
 def aligned_tables_as_sentences(text: str) -> str:
     """Each run of lines that are a table laid out with spaces (「指标　　2024年　　2025年」 over
     「村集体经济总收入（万元）　　241.3　　286.4」: the same number of columns in every line, three at least,
-    numbers after the first) → its rows as sentences, as a pipe table's are. Read as text, the lines ran
+    numbers after the first in most rows — a row may give a class, 「Ⅲ类」 — dashed rules between them dropped) → its rows as sentences, as a
+    pipe table's are. Read as text, the lines ran
     together into one paragraph of figures apart from what they count."""
     def run_end(lines: list[str], start: int) -> int:
         width = len(_columns(lines[start]))
         end = start
-        while end < len(lines) and width >= _ALIGNED_MIN_COLUMNS and len(_columns(lines[end])) == width:
+        while end < len(lines) and width >= _ALIGNED_MIN_COLUMNS and (
+            len(_columns(lines[end])) == width or (end > start and _RULE_LINE.match(lines[end]))
+        ):
             end += 1
         return end
 
     def rows_of(run: list[str]) -> list[list[str]] | None:
-        rows = [_columns(line) for line in run]
-        numbers = all(_NUMBER_CELL.match(row[-1]) or _NUMBER_CELL.match(row[1]) for row in rows[1:])
-        return rows if len(rows) >= _ALIGNED_MIN_ROWS and numbers else None
+        rows = [_columns(line) for line in run if not _RULE_LINE.match(line)]
+        numbered = sum(bool(_NUMBER_CELL.match(row[-1]) or _NUMBER_CELL.match(row[1])) for row in rows[1:])
+        return rows if len(rows) >= _ALIGNED_MIN_ROWS and 2 * numbered > len(rows) - 1 else None
 
     return _tables_as_sentences(text, run_end, rows_of)
 
