@@ -188,6 +188,12 @@ class AnswerType:
         return MISSING[self.kind]
 
 
+#: An English question puts its question word first: "when" or "where" after another one ("what", "how
+#: many"…) opens a clause of the question, not its ask, unless a second ask is joined on ("…, and when
+#: did it open?"). This matches up to the word from the question's start, with no other question word
+#: before it, or from a comma or an "and".
+_ENGLISH_FIRST_ASKS = r"(?:^(?:(?!\b(?:what|which|who|whose|how)\b).)*\b|(?:[,;]\s*|\band\s+))"
+
 _ASKS = [
     (
         "definition",
@@ -219,7 +225,9 @@ _ASKS = [
         re.compile(
             # 几号 a day, not a house number (「在哪条路几号」「在哪条路、几号」)
             r"什么时候|啥时候?|何时|几时|哪一?年|哪个月|哪[一几]?天|哪[一几]?日|几月|(?<![路街弄巷楼栋])(?<![路街弄巷楼栋][、，,])几号|什么时间|多久|星期几|周几|礼拜几|几点"
-            r"|\bwhen\b|\b(?:what|which) (?:year|month|date|day)\b|\bwhat time\b",  # as 哪一年、哪个月、哪一天、几点
+            # as 哪一年、哪个月、哪一天、几点; "when" after another question word joins a clause ("What is the name
+            # of the group set up when it merged…?"), it asks nothing
+            rf"|{_ENGLISH_FIRST_ASKS}when\b|\b(?:what|which) (?:year|month|date|day)\b|\bwhat time\b",
             re.I,
         ),
     ),
@@ -228,7 +236,7 @@ _ASKS = [
         "place",
         re.compile(
             r"在哪|哪里|哪儿|什么地方|什么位置|地点|位于|哪[个座家片]?(?:片区|小区|村|居委|社区|地块|街道|镇|乡|园区|公园|广场|楼|位置|地方)"
-            r"|\bwhere\b",
+            rf"|{_ENGLISH_FIRST_ASKS}where\b",
             re.I,
         ),
     ),
@@ -291,7 +299,9 @@ AREA_WORDS = re.compile(r"占地面积|占地|面积|多大|大小|平方(?:米|
 
 #: A question asking which one (「…的宠物企业是哪家」) and no quantity: a money, rate or area word in it
 #: (「产值就达到12亿元的」) describes what it asks about, and the answer is a name.
-_ASKS_WHICH = re.compile(r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b", re.I)
+_ASKS_WHICH = re.compile(
+    r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b|\bwhat (?:is|was|are|were) the names? of\b", re.I
+)
 #: A bound a question states in digits: 「超过50万元」「65岁以上」「5000万元及以上」 (group 1 or 2: its number).
 _BOUND = re.compile(
     r"(?:超过|过了?|高于|低于|不足|不到)\s*(\d+(?:\.\d+)?)"

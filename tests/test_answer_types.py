@@ -793,3 +793,15 @@ def test_a_figure_of_another_member_of_a_contrast_is_not_the_asked_member_s() ->
     assert has_span("居民人均可支配收入3.8万元。", everyone)
     urban = expected_answer("城镇居民人均可支配收入是多少？")
     assert has_span("城镇、农村居民人均可支配收入分别达到5.2万元、3.1万元。", urban)
+
+
+def test_an_english_when_or_where_after_the_question_word_joins_a_clause() -> None:
+    """English puts its question word first: 'What is the name of the group … set up when it merged …?'
+    (round 21's 鹤山县, blind) asks a name, not a date, and 'investment group' is what it names, not an
+    amount. A second ask joined on ('…, and when did it open?') still asks it."""
+    merged = expected_answer("What is the name of the investment group the county set up when it merged its state-owned companies?")
+    assert merged.kind == "name"
+    assert expected_answer("How many visitors came when the festival was held?").kind == "count"
+    assert expected_answer("Which park is it, and when did it open?").kind == "date"
+    assert expected_answer("By when will the road be finished?").kind == "date"
+    assert expected_answer("Where is the new school?").kind == "place"

@@ -52,6 +52,9 @@ def test_words_pointing_at_a_place_are_no_subject() -> None:
     part of the work; a sentence on the park never says it, and its coverage fell short of an answer."""
     park = subject_of(["青石", "那边", "新建", "石榴园", "公园"], [], lambda token: 2.0, "青石巷那边新建的石榴园公园面积有多大？")
     assert list(park.terms) == ["青石", "新建", "石榴园", "公园"]
+    # 「设在哪些地方」 asks where, as 「在哪」 does (a report says 「分别位于…」)
+    canteens = subject_of(["新增", "长者", "餐点", "设在", "地方"], [], lambda token: 2.0, "新增的几个长者助餐点都设在哪些地方？")
+    assert list(canteens.terms) == ["长者", "餐点"]
 
 
 def test_english_questions_keep_their_chinese_tokens() -> None:
