@@ -30,8 +30,21 @@ from qa.text import CHINESE_FOR_ABBREVIATION, STOPWORDS
 _WORD = re.compile(r"[a-z]+")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 #: English counterparts of Chinese stopwords (镇, 报告, 政府, 工作, 年): where and when are steered, not matched.
-_NOT_TOPICS = frozenset({"town", "towns", "district", "subdistrict", "township", "report", "reports", "government", "work",
-                         "year", "years", "date"})
+#: So are the words that say how a question asks, as 「一共」「比重」「达到」 do in Chinese ("total", "share",
+#: "reach", "mean" of "what does X mean"), and auxiliaries and light verbs ("has", "put", "set"): the
+#: dictionary glosses each with words of other senses (last → 持续 支持, has → 第三, set → 安全 协议), which
+#: are then searched for and counted as the question's subject.
+_NOT_TOPICS = frozenset({
+    "town", "towns", "district", "subdistrict", "township", "report", "reports", "government", "work",
+    "year", "years", "date", "day", "days", "month", "months", "half", "last", "past", "during", "mid",
+    "total", "totally", "overall", "whole", "full", "share", "proportion", "percentage", "percent", "rate", "mean", "means",
+    "number", "amount", "figure", "level", "exactly", "roughly", "approximately", "around", "about", "so", "far",
+    "has", "have", "had", "having", "been", "being", "get", "gets", "got", "put", "puts", "set", "sets", "into", "out",
+    "reach", "reached", "reaches", "use", "used", "add", "added", "keep", "keeps", "kept", "come", "came", "comes",
+    "also", "still", "now", "currently", "already", "there", "their", "they", "them", "these", "those", "some", "any",
+})
+#: A half of the year, named in English: a period, steered, not a topic ("first" would read 优先 首先).
+_HALF_YEAR = re.compile(r"\b(?:first|second|latter) half\b")
 #: Suffixes tried, in order, when a word is not a headword itself ("enterprises" → "enterprise").
 _SUFFIXES = (("ies", "y"), ("es", ""), ("s", ""), ("ed", ""), ("ed", "e"), ("ing", ""), ("ing", "e"))
 #: Phrasal verbs, which the dictionary has no headword for ("bring in" is not "bring"): read as the one
@@ -165,6 +178,34 @@ REPORT_TERMS = {
     "specialized and sophisticated": "专精特新",
     "people's livelihood": "民生",
     "livelihood spending": "民生支出",
+    # the plain words a report's English versions use for its commonest nouns, whose dictionary senses
+    # are others ("target" 对象, "enterprise" 事业, "grow" 种植, "resident" nothing, "bed" 基础)
+    "target": "目标",
+    "targets": "目标",
+    "grow": "增长",
+    "grew": "增长",
+    "growth": "增长",
+    "residents": "居民",
+    "resident": "居民",
+    "residential": "住宅 居住",
+    "rural": "农村 乡村",
+    "enterprise": "企业",
+    "enterprises": "企业",
+    "company": "企业 公司",
+    "companies": "企业 公司",
+    "project": "项目 工程",
+    "projects": "项目 工程",
+    "building": "楼宇 建筑",
+    "buildings": "楼宇 建筑",
+    "bed": "床位",
+    "beds": "床位",
+    "village": "村庄 行政村",
+    "villages": "村庄 行政村",
+    "park": "公园 园区",
+    "parks": "公园 园区",
+    "key": "重点",
+    "upgrade": "提升 改造 升级",
+    "upgraded": "提升 改造 升级",
 }
 _REPORT_TERM = re.compile(
     r"\b(" + "|".join(re.escape(term).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for term in sorted(REPORT_TERMS, key=len, reverse=True)) + r")\b"
@@ -219,7 +260,7 @@ def translated_tokens(
     for term in _REPORT_TERM.findall(lowered):  # "high-tech", "high tech": one term
         words = _REPORT_WORDS[re.sub(r"[\s-]+", "", term)]
         tokens += [t for word in words.split() for t in tokenize(word) if len(t) >= 2 and t in vocabulary]
-    lowered = _REPORT_TERM.sub(" ", lowered)
+    lowered = _HALF_YEAR.sub(" ", _REPORT_TERM.sub(" ", lowered))
     for word in _WORD.findall(lowered):
         if word in STOPWORDS or word in _NOT_TOPICS:
             continue

@@ -73,6 +73,18 @@ def test_a_facility_opening_and_the_date_asked_are_read_as_a_report_writes_them(
     assert not tokens & {"公开", "集中", "日子", "日期"}
 
 
+def test_words_saying_how_or_when_a_question_asks_are_no_topic() -> None:
+    """"last year", "the first half", "what share", "has": the dictionary reads them 持续 支持, 优先 部分,
+    份额, 第三, and those were searched for and weighed as the question's subject (the blind reports'
+    English questions: half the weight of their subjects was such words, found in no passage)."""
+    tokenize = BM25Tokenizer([]).tokenize
+    vocabulary = {"持续", "支持", "优先", "部分", "份额", "第三", "目标", "对象", "企业", "事业", "床位", "基础", "居民", "民宿"}
+    tokens = translated_tokens("How many homestays did the town have last year, and what share of them has beds?", tokenize, vocabulary)
+    assert set(tokens) == {"民宿", "床位"}
+    assert set(translated_tokens("What target is set for enterprises in the first half?", tokenize, vocabulary)) == {"目标", "企业"}
+    assert translated_tokens("How many residents?", tokenize, vocabulary) == ["居民"]
+
+
 def test_names_spelled_in_pinyin_are_matched_by_sound_to_the_corpus_words() -> None:
     """"Hongguang Village" → 红光 ("Village" is left to the dictionary), "Zhu Junfeng" → 朱峻峰 as one
     name, every reading of a heteronym (庙行 is "miaohang"); English words and words the corpus lacks
