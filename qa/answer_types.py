@@ -735,8 +735,9 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
     if answer.kind == "place" and (asked := _ASKED_PLACE_KIND.search(answer.named)):
         found += [m.span() for m in re.finditer(_PLACE_OF_KIND.format(asked.group(1)), text)]
-    if answer.named:  # a place the question names itself is its premise
-        found = [(s, e) for s, e in found if text[s:e].strip() not in answer.named]
+    if answer.named:  # a place the question names itself is its premise (「新建的游客服务中心在哪个村」 of 「新建游客服务中心1处」)
+        named = answer.named.replace("的", "")
+        found = [(s, e) for s, e in found if text[s:e].strip().replace("的", "") not in named]
     if answer.stage:  # a date of the asked stage: not one whose clause names only other stages
         found = [(s, e) for s, e in found if _stage_allows(_clause_at(text, s), answer.stage)]
     if answer.stock:  # a total as it stands: not a figure a period added
@@ -755,19 +756,26 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if answer.bound:  # the bound the question states, stated before the figure or in its clause
         stated = _written_number(answer.bound)
         found = [(s, e) for s, e in found if stated.search(text[:s]) or stated.search(_clause_at(text, s))]
-    if answer.phase:  # the asked phase of a project: not a figure or a date of another phase
-        found = [(s, e) for s, e in found if _phase_at(text, s, answer.phase) in (None, answer.phase)]
+    if answer.phase:  # the asked phase of a project: not a figure or a date of another phase, nor, in a sentence
+        # that names other phases only, a figure said of no phase: the whole project's (「总投资1.2亿元建设…，项目一期于…投产」)
+        phases = {_phase_of(p) for p in _PHASE.findall(text)}
+        alone = not phases or answer.phase in phases
+        found = [(s, e) for s, e in found if (at := _phase_at(text, s, answer.phase)) == answer.phase or (at is None and alone)]
     if answer.part:  # the part of a stated total: a figure in a clause that names the part
         named = [m.span() for m in _CLAUSE.finditer(text) if names_the_part(m.group(0), answer.part, answer.whole)]
         found = [(s, e) for s, e in found if any(a <= s and e <= b for a, b in named)]
     return found
 
 
-#: Contrasts a statistic is given by: a level of government or of recognition, and residents by where they
-#: live (「城镇、农村居民」 names both; a member is its first two characters).
+#: Contrasts a statistic is given by: a level of government or of recognition, residents by where they
+#: live (「城镇、农村居民」 names both; a member is its first two characters), staff by their terms (专职, 兼职),
+#: schools by who runs them, and a grade of stars or of A's (「五星级渔家乐6家」 is no count of 三星级 ones).
 _CONTRASTS = (
     re.compile(r"国家级|省级|市级|区级|县级"),
     re.compile(r"全体居民|城镇|农村|城乡"),
+    re.compile(r"专职|兼职"),
+    re.compile(r"公办|民办"),
+    re.compile(r"[一二三四五\d]星(?=级)|[1-5]A(?=级)"),
 )
 
 

@@ -69,6 +69,9 @@ def test_coverage_is_weighted_and_credits_characters_in_part() -> None:
     assert subject.coverage("新建公园") == (1.0 + 3.0 * 0.8 * 2 / 4) / 4  # half of 口袋公园's characters
     assert Subject({"捐血": 1.0}).coverage("672人献血134400毫升") == 0.4  # a paraphrase keeps a character
     assert Subject({}).coverage("任何") == 1.0
+    # a numbered thing is not found in part in another number's (「三星级」 in 「五星级」: round 21's 澄湖镇)
+    assert Subject({"三星级": 1.0}).coverage("评出五星级渔家乐6家") == 0.0
+    assert Subject({"二期": 1.0}).coverage("项目一期投产") == 0.0
 
 
 def test_rarer_terms_weigh_more() -> None:
