@@ -738,6 +738,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if answer.named:  # a place the question names itself is its premise (「新建的游客服务中心在哪个村」 of 「新建游客服务中心1处」)
         named = answer.named.replace("的", "")
         found = [(s, e) for s, e in found if text[s:e].strip().replace("的", "") not in named]
+    if answer.years and answer.kind in _FIGURES:  # a figure its clause gives for another year is that year's
+        found = [(s, e) for s, e in found if _of_the_asked_years(_clause_at(text, s), answer.years)]
     if answer.stage:  # a date of the asked stage: not one whose clause names only other stages
         found = [(s, e) for s, e in found if _stage_allows(_clause_at(text, s), answer.stage)]
     if answer.stock:  # a total as it stands: not a figure a period added
@@ -950,6 +952,17 @@ def names_the_part(clause: str, part: str, whole: str = "") -> bool:
     pairs = {pair for i in range(len(part) - 1) if (pair := part[i : i + 2]).strip() and not set(pair) & _WORDING}
     own = {pair for pair in pairs if not set(pair) & set(whole)} or pairs
     return any(pair in clause for pair in own)
+
+
+#: A year a figure is compared with (「比2023年增长5%」「较2023年」): the baseline, not the figure's own year.
+_BASELINE_YEAR = re.compile(r"(?:比|较|相比|对比|与)\s*((?:19|20)\d{2})\s*年")
+
+
+def _of_the_asked_years(clause: str, years: frozenset[str]) -> bool:
+    """Whether a figure's clause may be of a year the question names: it names none of its own, or one of
+    them (「2023年度全县GEP为486.3亿元」 is not 2024's GEP; 「比2023年增长5%」 names 2023 as the baseline only)."""
+    named = {m.group(1) for m in YEAR_WITH_UNIT.finditer(clause)} - {m.group(1) for m in _BASELINE_YEAR.finditer(clause)}
+    return not named or bool(named & years)
 
 
 def about_asked_period(text: str, answer: AnswerType) -> bool:

@@ -820,3 +820,14 @@ def test_an_english_when_or_where_after_the_question_word_joins_a_clause() -> No
     assert expected_answer("Which park is it, and when did it open?").kind == "date"
     assert expected_answer("By when will the road be finished?").kind == "date"
     assert expected_answer("Where is the new school?").kind == "place"
+
+
+def test_a_figure_its_clause_gives_for_another_year_is_that_year_s() -> None:
+    """「2024年度全县GEP是多少」 is not answered by 「2023年度全县GEP为486.3亿元」 (round 21's 鹤山县, measured
+    blind before this); a clause naming the asked year, none, or another year as a baseline only may answer."""
+    asked = expected_answer("2024年度全县生态系统生产总值（GEP）是多少？")
+    assert not has_span("完成生态系统生产总值（GEP）核算，2023年度全县GEP为486.3亿元。", asked)
+    assert has_span("2024年度全县GEP为512.6亿元。", asked)
+    assert has_span("全县GEP达到512.6亿元。", asked)
+    growth = expected_answer("2024年全县GDP比上年增长了多少？")
+    assert has_span("全县地区生产总值比2023年增长6.1%。", growth)
