@@ -261,7 +261,7 @@ _ASKS = [
             # count of investment projects (「投资项目有多少个」)
             r"|总投资|投资额|投资(?:实际)?(?:完成了?)?(?:是|有|为|达到?)?多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
             # capital drawn in, as a report counts it (「实际利用外资」「到位内资」), and dollars, as foreign capital is given
-            r"|(?:利用|使用|引进|到位)(?:外资|内资)|多少美元"
+            r"|(?:利用|使用|引进|到位)(?:外资|内资)|多少美元|注册资本|注册资金|资本金"
             # a loan or a deposit is an amount (「放出去多少贷款」「贷款余额有多少」)
             r"|多少(?:贷款|存款)|(?:贷款|存款)(?:余额|总额)?(?:是|有|为|达到?)?多少(?![笔户家个项次])"
             # "how much" with a verb of money, as 花了多少、卖了多少、交了多少: "how much did the store sell"
@@ -771,13 +771,15 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
 
 #: Contrasts a statistic is given by: a level of government or of recognition, residents by where they
 #: live (「城镇、农村居民」 names both; a member is its first two characters), staff by their terms (专职, 兼职),
-#: schools by who runs them, and a grade of stars or of A's (「五星级渔家乐6家」 is no count of 三星级 ones).
+#: schools by who runs them, a grade of stars or of A's (「五星级渔家乐6家」 is no count of 三星级 ones), and a
+#: season's crop (「436吨 春茶干茶产量」 is not the autumn tea's).
 _CONTRASTS = (
     re.compile(r"国家级|省级|市级|区级|县级"),
     re.compile(r"全体居民|城镇|农村|城乡"),
     re.compile(r"专职|兼职"),
     re.compile(r"公办|民办"),
     re.compile(r"[一二三四五\d]星(?=级)|[1-5]A(?=级)"),
+    re.compile(r"[春夏秋冬](?:茶|粮|播|季)"),
 )
 
 

@@ -180,6 +180,7 @@ REPORT_TERMS = {
     "livelihood spending": "民生支出",
     # the plain words a report's English versions use for its commonest nouns, whose dictionary senses
     # are others ("target" 对象, "enterprise" 事业, "grow" 种植, "resident" nothing, "bed" 基础)
+    "urban": "城镇 城市",
     "target": "目标",
     "targets": "目标",
     "grow": "增长",

@@ -25,8 +25,10 @@ from qa.chunking import DEFAULT_MAX_CHARS, chunk_document
 from qa.documents import Document, Footnote, Metadata, Paragraph, Period, Section
 from qa.patterns import (
     AHEAD_HEADING,
+    BULLET,
     CN_DIGIT_VALUES,
     CN_NUMERAL_DIGITS,
+    FIGURE_ALONE,
     FIVE_YEAR_PLAN_ORDINAL,
     REVIEW_HEADING,
     ZONE_NAME,
@@ -116,6 +118,8 @@ _CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])")
 #: What ends a bold lead sentence, inside its bold or right after it.
 _LEAD_END = set("。！？：:；;，,")
 #: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
+#: How long the caption under a callout's figure is at most.
+_CAPTION_CHARS = 16
 _TERMINAL = set("。！？；：…!?;:」』）)】")
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+)+[\u4e00-\u9fff]$")
 
@@ -412,7 +416,10 @@ def _join_paragraphs(lines: list[_Line]) -> list[_Line]:
         in_front = index < body_from
         if in_front and _LETTER_SPACED.match(line.text):
             line = _Line(re.sub(r"[ \t\u3000]+", "", line.text), line.markers, line.markup_level, line.bold_lead)
-        if joined and _continues(joined[-1], line, in_front, index == body_from):
+        if joined and not in_front and _captions(joined[-1], line):
+            joined[-1].append(_Line(" "))
+            joined[-1].append(line)
+        elif joined and _continues(joined[-1], line, in_front, index == body_from):
             joined[-1].append(line)
         else:
             joined.append(line)
@@ -432,9 +439,17 @@ def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool) 
         return False
     if _CAPTION.match(previous.text) or _CAPTION.match(line.text):
         return False  # a picture's caption (「图为…」) is a line of its own, ended or not
+    if BULLET.match(line.text) or FIGURE_ALONE.match(line.text) or FIGURE_ALONE.match(previous.text):
+        return False  # a slide's bullet point, or its big figure (`_captions`), is a line of its own, ended or not
     if is_heading_line(previous.text) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
         return False
     return not ADDRESS.match(line.text)
+
+
+def _captions(previous: _Line, line: _Line) -> bool:
+    """Whether `line` is the caption under a slide's big figure (「1.52亿元」 over 「茶叶总产值」): the two are
+    one line, 「1.52亿元 茶叶总产值」, a figure with what it counts, not a heading 「茶叶总产值」 over nothing."""
+    return bool(FIGURE_ALONE.match(previous.text)) and len(line.text) <= _CAPTION_CHARS and not re.search(r"[，。；、,;：:\d]", line.text)
 
 
 def _title_like(text: str) -> bool:

@@ -124,3 +124,10 @@ AHEAD_HEADING = re.compile(r"安排|任务|打算|目标|计划|思路|重点|�
 REVIEW_PART = re.compile(r"回顾|过去|完成情况|总结")
 #: A part a passage is in that looks ahead (steering, `qa.steering`).
 PLAN_PART = re.compile(r"安排|任务|目标|计划|打算|思路|要求|展望|开局|建议|说明")
+
+#: The mark a slide or a list sets before each item (「● 签约招商项目7个」「▶ 茶产业链条偏短」): each item is a
+#: line of its own, ended or not.
+BULLET = re.compile(r"^\s*[●•▶►■◆▪◇○☆★➤◎]")
+#: A figure alone on a line with its unit (「1.52亿元」「92.3%」「312户1096人」): a slide's big-number callout,
+#: over the caption that says what it counts.
+FIGURE_ALONE = re.compile(r"^\s*[\d.,]+\s*(?:[%％‰]|[万亿千百]?[\u4e00-\u9fff]{1,3})(?:[\d.,]+\s*[万亿千百]?[\u4e00-\u9fff]{1,3})?\s*$")

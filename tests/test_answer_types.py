@@ -808,6 +808,10 @@ def test_a_figure_of_another_member_of_a_contrast_is_not_the_asked_member_s() ->
     three_stars = expected_answer("三星级渔家乐评了多少家？")
     assert not has_span("开展星级评定，评出五星级渔家乐6家、四星级渔家乐15家。", three_stars)
     assert has_span("评出五星级渔家乐6家、三星级渔家乐21家。", three_stars)
+    # a season's crop (round 22's 桃源乡 slides, measured blind before this)
+    assert not has_span("436吨 春茶干茶产量", expected_answer("今年秋茶预计能产多少吨干茶？"))
+    # a company's registered capital is an amount
+    assert expected_answer("桃源强村发展有限公司注册资本是多少？").kind == "money"
 
 
 def test_an_english_when_or_where_after_the_question_word_joins_a_clause() -> None:

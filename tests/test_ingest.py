@@ -448,3 +448,16 @@ def test_a_report_in_traditional_script_is_read_as_a_question_names_it() -> None
     assert (meta.town, meta.meeting, meta.speaker, meta.role) == ("檀溪县", "檀溪县第十八届人民代表大会第五次会议", "叶承泽", "县长")
     assert [p.label for p in meta.periods_reviewed] == ["2024"] and [p.label for p in meta.periods_planned] == ["2025"]
     assert "全縣實現地區生產總值312.6億元" in document.text
+
+
+def test_a_slide_deck_keeps_its_bullets_and_callouts_apart() -> None:
+    """tests/fixtures/unseen/taoyuan_2025h1.pdf (round 22, measured blind before this): a half-year report
+    as slides. Its bullet points end without a full stop, so each slide's points ran into one sentence that
+    held every figure of the slide, and every near miss about the slide found its "answer" there. Each
+    point is now a line; a big figure is one line with the caption under it; a 「注：」 starts its own."""
+    document = load_document(Path(__file__).parent / "fixtures" / "unseen" / "taoyuan_2025h1.pdf")
+    lines = document.text.split("\n")
+    assert "● 全乡茶园面积达3.26万亩" in lines
+    assert "● 新建标准化生态茶园1850亩，改造低产茶园2600亩" in lines
+    assert "1.52亿元 茶叶总产值" in lines and "436吨 春茶干茶产量" in lines
+    assert any(line.startswith("注：“一村一茶厂”指") for line in lines)

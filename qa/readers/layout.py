@@ -27,6 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from qa.patterns import BULLET, FIGURE_ALONE
 from qa.readers.base import Decoded
 from qa.readers.tables import table_sentences
 from qa.sections import numbering_level
@@ -206,10 +207,18 @@ def _edges(lines: list[TextLine], size: float) -> tuple[float, float]:
     return float(left), float(right)
 
 
+#: A note set under a table, a slide or a paragraph (「注：完成进度＝…」「附注：」).
+_NOTE_START = re.compile(r"^(?:附注|注|说明)\s*[：:]")
+
+
 def _starts_paragraph(line: TextLine, previous: TextLine | None, edges: dict[int, tuple[float, float]],
                       size: float) -> bool:
     if previous is None:
         return True
+    if BULLET.match(line.plain) or FIGURE_ALONE.match(line.plain) or FIGURE_ALONE.match(previous.plain):
+        return True  # a slide's bullet point or big figure: the caption under a figure is joined in `qa.ingest`
+    if _NOTE_START.match(line.plain.lstrip()):
+        return True  # 「注：…」 under a table or a slide is a paragraph of its own
     left, _right = edges[line.page]
     _left, prev_right = edges[previous.page]
     em = max(line.size, 1.0)
