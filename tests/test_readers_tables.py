@@ -294,3 +294,30 @@ def test_a_pdf_table_whose_first_line_names_no_columns_keeps_every_row() -> None
     ]
     assert assemble([lines], 1, "pdf").text.split("\n") == ["指标 2023 2024。", "税收 8.1 8.6。", "企业 400 426。"]
 
+
+
+def test_an_html_table_written_into_markdown_is_read_row_by_row() -> None:
+    """tests/fixtures/unseen/yunhai_2025.md (round 22, measured blind before this) writes its indicators as an
+    HTML table inside the Markdown: with the tags stripped, each row ran its cells together
+    (「地区生产总值亿元286.47.8」)."""
+    from qa.readers.text import html_tables_as_sentences
+
+    text = (
+        "主要经济指标如下：\n<table>\n<tr><th>指标名称</th><th>计量单位</th><th>2025年完成</th><th>同比增长（%）</th></tr>\n"
+        "<tr><td>实际使用外资</td><td>万美元</td><td>4820</td><td>18.5</td></tr>\n</table>\n（一）产业发展"
+    )
+    assert html_tables_as_sentences(text).split("\n") == [
+        "主要经济指标如下：",
+        "实际使用外资：2025年完成4820万美元 同比增长18.5%。",
+        "（一）产业发展",
+    ]
+
+
+def test_markdown_footnotes_labelled_with_words_are_numbered() -> None:
+    """「[^a]」 was read as text, its note never found: labels that are words are numbered in the order the
+    notes are defined; a file numbering its own keeps its numbers."""
+    from qa.readers.text import numbered_footnotes
+
+    text = "保税物流中心（B型）[^a]正式运营，推行“标准地”[^b]出让。\n\n[^b]: 标准地：指…\n[^a]: 保税物流中心：指…"
+    assert numbered_footnotes(text) == "保税物流中心（B型）[^2]正式运营，推行“标准地”[^1]出让。\n\n[^1]: 标准地：指…\n[^2]: 保税物流中心：指…"
+    assert numbered_footnotes("见[^1]\n[^1]: 注") == "见[^1]\n[^1]: 注"

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import grid, table_sentences
+from qa.readers.tables import html_table_sentences
 from qa.readers.text import decode_text
 
 #: Never part of the article.
@@ -280,7 +280,7 @@ def _lines(root) -> list[str]:
                 continue  # a cell of links beside the report: the site's menu
             elif tag == "table":
                 flush()
-                lines.extend(_table(child))
+                lines.extend(html_table_sentences(child))
             elif tag == "dt":  # a term of a glossary: its line goes on with what the <dd> after it says
                 flush()
                 walk(child, bold)
@@ -317,20 +317,6 @@ def _lays_out_the_page(table) -> bool:
         if cell.css_first("table") is not None or _text_len(cell) > LAYOUT_CELL_CHARS:
             return True
     return False
-
-
-def _table(table) -> list[str]:
-    """A table's caption, then a row a sentence (`qa.readers.tables`)."""
-    def text(node) -> str:
-        return " ".join((node.text(deep=True) or "").split())
-
-    def span(cell, name: str) -> int:
-        value = (cell.attributes.get(name) or "1").strip()
-        return int(value) if value.isdigit() else 1
-
-    caption = [text(node) for node in table.css("caption") if text(node)]
-    rows = [[(text(cell), span(cell, "rowspan"), span(cell, "colspan")) for cell in row.css("th, td")] for row in table.css("tr")]
-    return caption + table_sentences(grid(rows))
 
 
 def _numbered(text: str) -> bool:

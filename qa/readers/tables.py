@@ -138,3 +138,18 @@ def _group_label(text: str) -> str:
 def _sentence(cells: list[str]) -> str:
     text = " ".join(cell for cell in cells if cell)
     return text if not text or text[-1] in "。；！？" else f"{text}。"
+
+
+def html_table_sentences(table) -> list[str]:
+    """An HTML `<table>` (a selectolax node) → its caption, then a row a sentence, merged cells in every
+    place they cover."""
+    def text(node) -> str:
+        return " ".join((node.text(deep=True) or "").split())
+
+    def span(cell, name: str) -> int:
+        value = (cell.attributes.get(name) or "1").strip()
+        return int(value) if value.isdigit() else 1
+
+    caption = [text(node) for node in table.css("caption") if text(node)]
+    rows = [[(text(cell), span(cell, "rowspan"), span(cell, "colspan")) for cell in row.css("th, td")] for row in table.css("tr")]
+    return caption + table_sentences(grid(rows))

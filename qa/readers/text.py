@@ -1,5 +1,6 @@
-"""Plain text and markdown reports (.txt, .md): decoding, and tables — pipe tables (「| 指标 | 完成值 |」) and tables
-laid out with spaces — written out a row a sentence (`qa.readers.tables`); the cleaner does the rest."""
+"""Plain text and markdown reports (.txt, .md): decoding, and tables — pipe tables (「| 指标 | 完成值 |」), tables
+laid out with spaces and HTML tables written into Markdown — written out a row a sentence (`qa.readers.tables`);
+footnotes labelled with words (`[^a]`) numbered as the cleaner reads them; the cleaner does the rest."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import table_sentences
+from qa.readers.tables import html_table_sentences, table_sentences
 
 SUFFIXES = (".txt", ".md", ".markdown")
 
@@ -133,5 +134,37 @@ def aligned_tables_as_sentences(text: str) -> str:
     return _tables_as_sentences(text, run_end, rows_of)
 
 
+#: An HTML table written into Markdown, as Markdown allows (`<table>…</table>`, over any number of lines).
+_HTML_TABLE = re.compile(r"<table\b.*?</table\s*>", re.IGNORECASE | re.DOTALL)
+
+
+def html_tables_as_sentences(text: str) -> str:
+    """Each HTML table in the text → its rows as sentences, as the web page reader writes them. With its
+    tags stripped, a row ran its cells together into one run of figures (「地区生产总值亿元286.47.8」)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    def sentences(match: re.Match) -> str:
+        table = LexborHTMLParser(match.group(0)).css_first("table")
+        return "\n".join(html_table_sentences(table)) if table is not None else match.group(0)
+
+    return _HTML_TABLE.sub(sentences, text)
+
+
+#: A Markdown footnote's label, in a reference (「[^a]」) or opening its definition (「[^a]:」).
+_FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
+_FOOTNOTE_DEFINITION = re.compile(r"^\[\^([^\]\s]+)\]:", re.MULTILINE)
+
+
+def numbered_footnotes(text: str) -> str:
+    """Markdown footnotes labelled with words (「[^a]」「[^note]」) → numbered in the order they are defined
+    (「[^1]」), as the cleaner reads notes; numbered ones are left as they are."""
+    labels = list(dict.fromkeys(_FOOTNOTE_DEFINITION.findall(text)))
+    if all(label.isdigit() for label in labels):
+        return text
+    numbers = {label: str(n) for n, label in enumerate(labels, start=1)}
+    return _FOOTNOTE_LABEL.sub(lambda m: f"[^{numbers[m.group(1)]}]" if m.group(1) in numbers else m.group(0), text)
+
+
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
-    return Decoded(aligned_tables_as_sentences(pipe_tables_as_sentences(decode_text(data, path))), "text")
+    text = numbered_footnotes(html_tables_as_sentences(decode_text(data, path)))
+    return Decoded(aligned_tables_as_sentences(pipe_tables_as_sentences(text)), "text")
