@@ -511,10 +511,11 @@ _NUMBERED = re.compile(r"(?<![\d.])[（(]?[1-9一二三四五六七八九][)）�
 #: A sentence opening a list of 「；」-separated members: a lead-in ending in 「：」, then the first member
 #: (「主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；」); group 1: the member.
 _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
-#: A place question asking which town, township or subdistrict (「在哪个镇投产的」): a place of that kind
-#: answers it (「于6月在沙汀镇投产」), not the report's own 「全镇」「我镇」.
-_ASKED_PLACE_KIND = re.compile(r"哪(?:个|一个)?(镇|乡|街道)")
-_PLACE_OF_KIND = r"[\u4e00-\u9fff]{{1,4}}(?<![全我本该各乡城集]){}"
+#: A place question asking which town, township, subdistrict or factory (「在哪个镇投产的」「在哪个老厂的原址上」): a
+#: place of that kind answers it (「于6月在沙汀镇投产」「原第三纺织厂地块」), not the report's own 「全镇」「我镇」, old
+#: factories in general (「老厂」) nor their buildings (「厂房」).
+_ASKED_PLACE_KIND = re.compile(r"哪(?:个|一个|家|座)?(?:老|原)?(镇|乡|街道|厂)")
+_PLACE_OF_KIND = r"[\u4e00-\u9fff]{{1,4}}(?<![全我本该各乡城集老]){}(?!房)"
 #: What a date naming a month or a day holds.
 _DAY_OR_MONTH = re.compile(r"月|日|号")
 #: A change said just before an amount: 「增加 2 亿元」「同比增长…1.2 亿元」 (the last 12 characters).

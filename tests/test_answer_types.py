@@ -516,6 +516,10 @@ def test_a_place_question_asking_which_town_is_answered_by_a_place_of_that_kind(
     assert has_span("鼎衡电池包壳体项目于6月在沙汀镇投产，全部达产后可年产电池包壳体80万套。", town)
     assert not has_span("全镇新投产项目12个，总投资86亿元。", town)
     assert not has_span("沙汀镇投产项目12个", expected_answer("沙汀镇的鼎衡项目在哪个镇？"))  # the question's own town
+    # which old factory (round 22's 石桥街道, measured blind before this): not 「老厂房」, old factories in general
+    factory = expected_answer("“纺机里创意街区”是在哪个老厂的原址上改造出来的？")
+    assert has_span("原第三纺织厂地块“纺机里创意街区”完成一期改造", factory)
+    assert not has_span("盘活老厂房11栋、建筑面积2.8万平方米", factory)
 
 
 def test_the_town_s_government_is_no_total_of_a_question() -> None:
