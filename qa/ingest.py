@@ -486,7 +486,10 @@ _DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d�
 _MONTH_DATE = re.compile(r"([\d〇○零一二三四五六七八九]{4})\s*年\s*([\d一二三四五六七八九十]{1,3})\s*月(?!\s*[\d一二三四五六七八九十]{1,3}\s*日)")
 #: The meeting a report was given at: a congress (「…人民代表大会第五次会议」) or a working meeting
 #: (「在棠浦街道2025年年中工作推进会上」「在开发区2025年工作会议上」).
-_MEETING = re.compile(r"在(.{4,60}?(?:会议|大会|(?:推进|动员|总结|部署|工作)会))上")
+_MEETING = re.compile(r"在(.{4,60}?(?:会议|大会|(?:推进|动员|总结|部署|工作|讲评|调度|座谈|务虚|汇报)会))上")
+#: How many lines before its first heading a report without an address to the meeting may give its title,
+#: date, meeting and speaker in.
+_FRONT_WITHOUT_ADDRESS = 8
 _GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
 
 
@@ -514,7 +517,14 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     if looks_traditional(clean.text[:_TRADITIONAL_SAMPLE]):
         clean = replace(clean, text=to_simplified(clean.text))
         sections = [replace(section, heading=to_simplified(section.heading)) for section in sections]
-    front = clean.text[: clean.body_start].split("\n") if clean.body_start else []
+    sections = list(sections)
+    # no address to the meeting (a slide deck, a speech to a working meeting): what comes before the first
+    # heading is the front matter, a few lines at most
+    if clean.body_start:
+        front = clean.text[: clean.body_start].split("\n")
+    else:
+        first_heading = min((section.start for section in sections), default=0)
+        front = clean.text[:first_heading].split("\n")[:_FRONT_WITHOUT_ADDRESS] if first_heading else []
     front_text = "\n".join(front)
     title = next((line for line in front if "报告" in line and len(line) <= 40), None)
     first_line = (front or clean.text.split("\n"))[0]
@@ -539,7 +549,11 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
     meeting = meeting_match.group(1) if meeting_match else None
     meeting_text = _DATE.sub("", meeting) if meeting else ""
     town = None
-    if meeting_text:
+    # a report given to a meeting of the level above (「桃源乡…工作汇报」 at 「青岚县…讲评会」) names its own place in
+    # its title; a congress's report is titled 「政府工作报告」 and named by its meeting
+    if title and "工作汇报" in title and (units := admin_units(title)):
+        town = units[-1]
+    if town is None and meeting_text:
         place = re.split(r"第[一二三四五六七八九十\d]+届", meeting_text)[0]
         units = admin_units(place)
         town = units[-1] if units else None
@@ -559,6 +573,8 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
 
 
 _ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
+#: A label before the speaker's role on a slide's or a speech's title page (「汇报人：桃源乡乡长 林承远」).
+_SPEAKER_LABEL = re.compile(r"^(?:汇报人|报告人|主讲人|发言人|讲话人)\s*[：:]\s*")
 
 
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
@@ -572,7 +588,7 @@ def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str
         # 「庙行镇镇长朱峻峰」: the space between role and name lost (OCR, some exports)
         match = match or re.fullmatch(rf"(.{{2,30}}?{_ROLE_END})([\u4e00-\u9fff·]{{2,4}})", line)
         if match:
-            role = match.group(1)
+            role = _SPEAKER_LABEL.sub("", match.group(1)) if match.group(1) else None
             name = re.sub(r"[ \t\u3000]+", "", match.group(2))
             if role and town and role.startswith(town):
                 role = role[len(town) :] or None

@@ -46,8 +46,9 @@ _REPORT_DATE = re.compile(rf"({YEAR_DIGITS})\s*年\s*(\d{{1,2}})\s*月[^，,。�
 #: a question on what a report says, is not one. The three groups say what is asked.
 _ASKS = r"(?:(谁|哪位)|(哪天|哪一天|什么时候|何时|几月几[日号]|哪年哪个?月|哪个月|几月)|(哪次|哪一次|什么会|哪个会|哪届))"
 _GIVES = r"(?:作|做|宣读|发表)"
-#: What is given: a report, or a speech (「讲话」: a half-year review given at a working meeting, not a congress).
-_DELIVERED = r"(?:报告|讲话)"
+#: What is given: a report, or a speech (「讲话」: a half-year review given at a working meeting, not a congress),
+#: or a report to the level above (「工作汇报」).
+_DELIVERED = r"(?:报告|讲话|汇报)"
 _ABOUT_REPORT = (
     # 报告是谁作的 / 是哪天在人代会上作的: the verb ends the question (「报告里…几月做完」 asks of a project)
     re.compile(rf"{_DELIVERED}[^，,。？?；;]{{0,12}}?{_ASKS}[^，,。？?；;]{{0,10}}?{_GIVES}[的了]?(?:[？?。]|$)"),

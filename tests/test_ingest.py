@@ -461,3 +461,9 @@ def test_a_slide_deck_keeps_its_bullets_and_callouts_apart() -> None:
     assert "● 新建标准化生态茶园1850亩，改造低产茶园2600亩" in lines
     assert "1.52亿元 茶叶总产值" in lines and "436吨 春茶干茶产量" in lines
     assert any(line.startswith("注：“一村一茶厂”指") for line in lines)
+
+    # no address to a meeting: the lines before its first heading are its front matter; a 工作汇报 to the
+    # county's meeting is its township's, and 「汇报人：」 labels the speaker
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker, meta.role) == ("桃源乡", "2025-07-15", "林承远", "乡长")
+    assert meta.meeting == "青岚县2025年上半年工作讲评会"

@@ -281,6 +281,9 @@ def test_relative_years_are_read_against_the_day_asked(question: str, years: tup
         # a half-year review given as a speech at a working meeting
         ("鹭洲街道今年的年中工作会议上，是谁代表街道办事处作的讲话？", "speaker"),
         ("讲话里提到的“睦邻点”具体是指什么？", None),
+        # a report to the level above (round 22's 桃源乡 slides, measured blind before this)
+        ("这次桃源乡上半年工作汇报是谁来作的？", "speaker"),
+        ("汇报里提到的“一村一茶厂”是什么意思？", None),
         ("罗泾镇这次政府工作报告是哪天在人代会上作的？", "date"),
         ("高境镇2024年那份政府工作报告是在哪天的人代会上作的？", "date"),
         ("庙行镇2023年的政府工作报告是在哪次会议上作的？", "meeting"),
