@@ -15,7 +15,7 @@ from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
 from qa.readers.tables import html_table_sentences
-from qa.readers.text import decode_text
+from qa.readers.text import aligned_tables_as_sentences, decode_text
 
 #: Never part of the article.
 _DROP = "script, style, noscript, template, iframe, svg, canvas, nav, header, footer, aside, form, button, select, input, textarea, object, embed"
@@ -281,6 +281,9 @@ def _lines(root) -> list[str]:
             elif tag == "table":
                 flush()
                 lines.extend(html_table_sentences(child))
+            elif tag == "pre":  # a report pasted as text: its lines are the text's (the cleaner rejoins hard wraps)
+                flush()
+                lines.extend(_preformatted_lines(child.text(deep=True) or ""))
             elif tag == "dt":  # a term of a glossary: its line goes on with what the <dd> after it says
                 flush()
                 walk(child, bold)
@@ -299,6 +302,13 @@ def _lines(root) -> list[str]:
     walk(root, False)
     flush()
     return lines
+
+
+def _preformatted_lines(text: str) -> list[str]:
+    """The lines of a `<pre>`, as a text file's are read: tables laid out with spaces as rows
+    (`qa.readers.text.aligned_tables_as_sentences`), blank lines kept as paragraph breaks."""
+    text = aligned_tables_as_sentences(text.replace("\r\n", "\n").replace("\r", "\n"))
+    return [line.rstrip() for line in text.split("\n")]
 
 
 #: A note's number written circled (「①」), which is no digit.
