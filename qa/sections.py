@@ -1,5 +1,5 @@
 """The section tree of a clean report: parts (一、), chapters (（一）), numbered items (1. /（1）/① and
-一是、二是…) and lead-sentence items (a paragraph opening with a short summarizing sentence such as
+一是、二是…), headings numbered as an outline (1, 1.1, 1.1.1) and lead-sentence items (a paragraph opening with a short summarizing sentence such as
 「招商引资交出新答卷。」, bold or not). Markdown `#` headings without such numbering take the level
 their `#` count ranks at in the document.
 """
@@ -48,10 +48,28 @@ def numbering_level(text: str) -> int:
     return 0
 
 
+#: A heading numbered as an outline (「1 2024年工作回顾」「1.1 经济运行稳中向好」「1.1.1 主要指标平稳增长」): the
+#: number, a space, then the heading's words; not a figure and its unit (「3 月」「12 个」).
+_OUTLINE = re.compile(
+    r"^(\d{1,2}\.\d{1,2}(?:\.\d{1,2})?|\d{1,2}(?![ \t\u3000]+[月日年号时个万亿千百家人项]))[ \t\u3000]+(?=[\u4e00-\u9fff]|(?:19|20)\d{2}年)"
+)
+#: Sentence punctuation no outline heading holds.
+_SENTENCE_PUNCTUATION = re.compile(r"[，。；！？,;]")
+
+
+def outline_level(text: str) -> int:
+    """The level an outline number gives a short line without sentence punctuation (1 a part, 1.1 a
+    chapter, 1.1.1 an item), 0 when it is none."""
+    match = _OUTLINE.match(text)
+    if not match or len(text) > HEADING_MAX_CHARS or _SENTENCE_PUNCTUATION.search(text):
+        return 0
+    return (PART, CHAPTER, ITEM)[match.group(1).count(".")]
+
+
 def is_heading_line(text: str) -> bool:
     """A short line starting with a part/chapter/item numbering: a heading on its own."""
     level = numbering_level(text)
-    return (0 < level <= CHAPTER and len(text) <= HEADING_MAX_CHARS) or (level == ITEM and len(text) <= 30)
+    return (0 < level <= CHAPTER and len(text) <= HEADING_MAX_CHARS) or (level == ITEM and len(text) <= 30) or bool(outline_level(text))
 
 
 def _heading_of(text: str, level: int) -> str:
@@ -73,6 +91,8 @@ def classify(text: str, paragraph: Paragraph, markup_levels: dict[int, int]) -> 
     level = numbering_level(text)
     if level:
         return level, _heading_of(text, level)
+    if level := outline_level(first_line := text.split("\n", 1)[0]):
+        return level, first_line.rstrip(_TRAILING)
     if paragraph.markup_level:
         return markup_levels[paragraph.markup_level], text.rstrip(_TRAILING)
     if paragraph.bold_lead:

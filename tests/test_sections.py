@@ -109,3 +109,13 @@ def test_build_sections_on_bare_text() -> None:
     ]
     assert sections[0].end == len(text)
     assert sections[1].end == sections[3].start
+
+
+def test_headings_numbered_as_an_outline_are_parts_chapters_and_items() -> None:
+    """tests/fixtures/unseen/shuangxi_2025.txt (round 23, measured blind before this) numbers its headings
+    1, 1.1, 1.1.1: none was a section, so every passage was the report's at large. A figure and its unit
+    (「3 月18日」「12 个项目」) and a decimal (「4.2万平方米」) are no heading."""
+    from qa.sections import outline_level
+
+    assert [outline_level(t) for t in ("1 2024年工作回顾", "1.1 经济运行稳中向好", "1.3.2 人才集聚效应显现")] == [1, 2, 3]
+    assert [outline_level(t) for t in ("3 月18日举办开茶节", "12 个项目竣工", "4.2万平方米", "1.1 全年完成投资21亿元，增长5%")] == [0, 0, 0, 0]
