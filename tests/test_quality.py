@@ -217,7 +217,17 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     with a blockquoted byline, a pipe table and footnotes (云栖村), a subdistrict's half-year review in Word with
     two tables and a page header (兰亭街道), a township's old portal page whose report is one <div> of
     <br>-separated paragraphs with <sup>① notes (桑园乡) and a county's PDF with notes at the page foot and a table
-    over a page break (望海县).
+    over a page break (望海县). Session 31: a town's GB18030 text with CRLF, hard-wrapped lines and a 附表 aligned
+    with spaces between dashed rules (澄湖镇), a township's Word report whose headings are numbered by Word's
+    automatic numbering (柳塘乡), a subdistrict's half-year portal page with figures in spans of their own, an
+    aside of other streets' news and a <dl> glossary (白沙街道) and a county's 公文 PDF with run-in bold headings and
+    a table over a page break (鹤山县); then a town's UTF-16 text with counts in Chinese numerals and （注：…）
+    glosses (梅岭镇), a subdistrict's Word report with unaccepted tracked changes, a content control and a
+    reviewer's comment (石桥街道), a development zone's Markdown with setext headings, an HTML table, <br> and
+    labelled footnotes (云海经济开发区) and a township's half-year slide deck as a PDF (桃源乡); then a village
+    committee's Word report with Word footnotes (香山村), a town's report pasted into a <pre> on a GBK portal page
+    (镜湖镇), a district's text numbered as an outline, 1 / 1.1 / 1.1.1 (双溪区), and a township's PDF with a
+    diagonal watermark on every page (凤凰乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
