@@ -34,6 +34,7 @@ from qa.patterns import (
     ZONE_NAME,
     admin_units,
     five_year_plan_name,
+    names_achievements,
     years_with_unit,
 )
 from qa.readers import Limits, read_report
@@ -603,7 +604,11 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
     planned: list[Period] = []
     parts = [s.heading for s in sections if s.level == 1]
     for index, heading in enumerate(parts):
-        looks_back = bool(REVIEW_HEADING.search(heading)) or (index == 0 and not AHEAD_HEADING.search(heading))
+        looks_back = (
+            bool(REVIEW_HEADING.search(heading))
+            or names_achievements(heading, AHEAD_HEADING)
+            or (index == 0 and not AHEAD_HEADING.search(heading))
+        )
         target = reviewed if looks_back else planned
         for year in years_with_unit(heading):
             target.append(Period("year", year, int(year), int(year)))

@@ -117,11 +117,20 @@ def five_year_plan_name(ordinal: int) -> str:
 # passage is about, so it waits for a re-measure on both question sets.
 
 #: A top-level part heading that reviews (metadata: the periods a report reviews, `qa.ingest`).
-REVIEW_HEADING = re.compile(r"回顾|总结|成绩")
+REVIEW_HEADING = re.compile(r"回顾|总结|成绩|完成情况")
 #: A top-level part heading that plans (metadata: the periods a report plans, `qa.ingest`).
 AHEAD_HEADING = re.compile(r"安排|任务|打算|目标|计划|思路|重点|开局|展望|部署")
 #: A part a passage is in that looks back (steering: the periods a passage speaks of, `qa.steering`).
 REVIEW_PART = re.compile(r"回顾|过去|完成情况|总结")
+#: A part heading naming what was achieved (「一、上半年主要工作成效」).
+ACHIEVED_PART = re.compile(r"成效")
+
+
+def names_achievements(heading: str, ahead: re.Pattern[str]) -> bool:
+    """Whether a part heading reviews by naming what was achieved before anything it plans: 「一、上半年主要
+    工作成效｜重点项目建设」 reviews the projects, 「三、2026年主要任务：推动发展取得新成效」 plans."""
+    achieved, planned = ACHIEVED_PART.search(heading), ahead.search(heading)
+    return achieved is not None and (planned is None or achieved.start() < planned.start())
 #: A part a passage is in that looks ahead (steering, `qa.steering`).
 PLAN_PART = re.compile(r"安排|任务|目标|计划|打算|思路|要求|展望|开局|建议|说明")
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from qa.documents import Chunk, Metadata, document_years
-from qa.patterns import FIVE_YEAR_PLAN, PLAN_PART, REVIEW_PART, years_with_unit
+from qa.patterns import FIVE_YEAR_PLAN, PLAN_PART, REVIEW_PART, names_achievements, years_with_unit
 from qa.query import QueryReading
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ class PassageTime:
 def part_is_plan(part: str, first_part: bool) -> bool:
     """Whether a report's top-level part looks ahead: its heading says so (安排/任务), or it says
     nothing and is not the first part (a report reviews first, then plans)."""
-    if REVIEW_PART.search(part):
+    if REVIEW_PART.search(part) or names_achievements(part, PLAN_PART):
         return False
     if PLAN_PART.search(part):
         return True

@@ -55,6 +55,9 @@ def test_words_pointing_at_a_place_are_no_subject() -> None:
     # 「设在哪些地方」 asks where, as 「在哪」 does (a report says 「分别位于…」)
     canteens = subject_of(["新增", "长者", "餐点", "设在", "地方"], [], lambda token: 2.0, "新增的几个长者助餐点都设在哪些地方？")
     assert list(canteens.terms) == ["长者", "餐点"]
+    # 「乡里」 is the township, as 「镇里」 is the town; 「为了」 says why (round 22's 桃源乡)
+    drills = subject_of(["为了", "防汛", "乡里", "演练"], [], lambda token: 2.0, "上半年为了防汛，乡里组织了几次演练？")
+    assert list(drills.terms) == ["防汛", "演练"]
 
 
 def test_english_questions_keep_their_chinese_tokens() -> None:

@@ -467,3 +467,5 @@ def test_a_slide_deck_keeps_its_bullets_and_callouts_apart() -> None:
     meta = document.metadata
     assert (meta.town, meta.date, meta.speaker, meta.role) == ("桃源乡", "2025-07-15", "林承远", "乡长")
     assert meta.meeting == "青岚县2025年上半年工作讲评会"
+    # each slide is a part: those on 「上半年主要工作成效」 review the half-year, those on 「下半年工作打算」 plan the next
+    assert [p.label for p in meta.periods_reviewed] == ["2025H1"] and [p.label for p in meta.periods_planned] == ["2025H2"]

@@ -159,3 +159,13 @@ def test_a_report_is_named_by_the_periods_it_reviews_plans_or_was_given_in(index
     periods = {d.metadata.date: report_periods(d.metadata) for d in index.documents.values()}
     assert periods["2023-07-26"] == {2023, "H1", "H2"}
     assert {2025, 2026, "十四五", "十五五"} <= periods["2026-01-06"] and 2024 not in periods["2026-01-06"]
+
+
+def test_a_part_naming_what_was_achieved_reviews() -> None:
+    """A slide deck makes each slide a part (round 22's 桃源乡): 「一、上半年主要工作成效｜重点项目建设」 reviews the
+    half-year, though 重点 is a word of plans; 「三、2026年主要任务：推动发展取得新成效」 plans."""
+    from qa.steering import part_is_plan
+
+    assert not part_is_plan("一、上半年主要工作成效｜重点项目建设", first_part=False)
+    assert part_is_plan("三、2026年主要任务：推动发展取得新成效", first_part=False)
+    assert part_is_plan("三、下半年工作打算｜全年目标", first_part=False)
