@@ -118,9 +118,9 @@ _NOTES_HEADING = re.compile(r"^(?:名词解释|注释|附注|注)[：:]?$")
 _CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])")
 #: What ends a bold lead sentence, inside its bold or right after it.
 _LEAD_END = set("。！？：:；;，,")
-#: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
 #: How long the caption under a callout's figure is at most.
 _CAPTION_CHARS = 16
+#: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
 _TERMINAL = set("。！？；：…!?;:」』）)】")
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+)+[\u4e00-\u9fff]$")
 

@@ -287,7 +287,8 @@ def _lines(root) -> list[str]:
             elif tag == "dt":  # a term of a glossary: its line goes on with what the <dd> after it says
                 flush()
                 walk(child, bold)
-                if "".join(t for t, _ in current).strip() and not "".join(t for t, _ in current).rstrip().endswith(("：", ":")):
+                term = "".join(t for t, _ in current).rstrip()
+                if term and not term.endswith(("：", ":")):
                     current.append(("：", False))
             elif tag == "dd":
                 walk(child, bold)

@@ -114,8 +114,8 @@ def _columns(line: str) -> list[str]:
 def aligned_tables_as_sentences(text: str) -> str:
     """Each run of lines that are a table laid out with spaces (「指标　　2024年　　2025年」 over
     「村集体经济总收入（万元）　　241.3　　286.4」: the same number of columns in every line, three at least,
-    numbers after the first in most rows — a row may give a class, 「Ⅲ类」 — dashed rules between them dropped) → its rows as sentences, as a
-    pipe table's are. Read as text, the lines ran
+    numbers after the first in most rows — a row may give a class, 「Ⅲ类」 — dashed rules between them
+    dropped) → its rows as sentences, as a pipe table's are. Read as text, the lines ran
     together into one paragraph of figures apart from what they count."""
     def run_end(lines: list[str], start: int) -> int:
         width = len(_columns(lines[start]))
