@@ -51,22 +51,21 @@ def _of_function_words(token: str) -> bool:
 #: How much a term not found whole counts at most (when all its characters are found apart).
 PART_CREDIT = 0.8
 
+#: A number that names one of a numbered set: a grade, a phase, a line, an edition (「三星级」「二期」「3号线」
+#: 「第五届」), not a slogan's count (「三站一场」, whose 站 a sentence naming the stations holds).
+_NUMBERED = re.compile(r"[\d一二三四五六七八九十两]+(?:星|期|号|届|批|级|A)")
+
 
 def _found(term: str, text: str) -> float:
     """1 for a term found whole; else `PART_CREDIT` × the share of its characters found. Chinese
     paraphrase keeps characters (捐血 → 献血, 房租 → 租金, 着火 → 火灾), and a colloquial question's
-    words, cut by jieba where the reports have none, still meet the report's words. A term with a numeral
-    names one of a numbered set: 「三星级」 is not found in 「五星级渔家乐6家」."""
+    words, cut by jieba where the reports have none, still meet the report's words. A term naming one of a
+    numbered set (`_NUMBERED`) gets no part credit: 「三星级」 is not found in 「五星级渔家乐6家」."""
     if term in text:
         return 1.0
     if _NUMBERED.search(term):  # a numbered thing is not another number's: no part credit
         return 0.0
     return PART_CREDIT * sum(character in text for character in term) / len(term)
-
-
-#: A number that names one of a numbered set: a grade, a phase, a line, an edition (「三星级」「二期」「3号线」
-#: 「第五届」), not a slogan's count (「三站一场」, whose 站 a sentence naming the stations holds).
-_NUMBERED = re.compile(r"[\d一二三四五六七八九十两]+(?:星|期|号|届|批|级|A)")
 
 
 @dataclass(frozen=True)
