@@ -203,7 +203,7 @@ _ITEM_NUMBER_ALONE = re.compile(r"\d{1,2}\.?|\(\d\)")
 
 
 def defines(sentence: str, terms: tuple[str, ...]) -> bool:
-    """Whether a sentence glosses one of `terms`: it names the term where a clause or a quotation opens
+    """Whether a sentence glosses one of `terms`: it names the term where a clause, a bracket or a quotation opens
     and says what it is, with a colon, 是指, 指的是, 即 or 就是 (「“两翼”：“西翼”宝山高新区…」「紧密型县域医共体，是指以
     县级医院为龙头…」「建立“店小二”服务机制，即为每家重点企业配备一名专属服务专员」), or with 是 where the term
     opens the clause (`_GLOSS_IS`), as a report explains its labels; not a longer term that ends in it
@@ -211,9 +211,9 @@ def defines(sentence: str, terms: tuple[str, ...]) -> bool:
     text = normalize_for_matching(sentence)
     for term in terms:
         written = "".join(re.escape(character) + rf"{_QUOTE_MARKS.pattern}?" for character in term)
-        for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『])|{_ITEM_NUMBER.pattern})\s*[“\"「『]?{written}", text):
+        for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『（(])|{_ITEM_NUMBER.pattern})\s*[“\"「『]?{written}", text):
             rest, before = text[found.end() :], text[: found.start()].rstrip("“\"「『 ")
-            opens_clause = not before or before[-1] in ",，;；。:：、" or bool(_ITEM_NUMBER_ALONE.fullmatch(before))
+            opens_clause = not before or before[-1] in ",，;；。:：、（(" or bool(_ITEM_NUMBER_ALONE.fullmatch(before))
             if _GLOSS.match(rest) or (opens_clause and _GLOSS_IS.match(rest)):
                 return True
     return False

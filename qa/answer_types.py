@@ -59,7 +59,8 @@ _COUNT_UNIT = rf"[{COUNT_UNITS}]|人次|万人|余[{COUNT_UNITS}]|多[{COUNT_UNI
 _MONEY_UNIT = r"万元|亿元|千元|元|万美元|亿美元|美元"
 _RATE_UNIT = r"%|％|个百分点|百分点|倍|成"
 #: Weights, volumes and energy: 「湿垃圾日均分出量41.6吨」 answers 「每天能分出多少湿垃圾」.
-_MEASURE_UNIT = r"万?吨|千克|公斤|立方米|万?千瓦时|度电|升|万?标箱"
+#: And times taken: 「办结时限压缩至5个工作日」 answers 「平均多少天能办完」.
+_MEASURE_UNIT = r"万?吨|千克|公斤|立方米|万?千瓦时|度电|升|万?标箱|个?工作日|天|小时|分钟"
 _MEASURE = re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MEASURE_UNIT})")
 _AREA_UNIT = r"万平方米|平方米|平方公里|平方千米|公顷|亩|万亩|万方|公里|千米|米|km|m²|㎡"  # 万方: 万平方米 as spoken
 
@@ -206,7 +207,7 @@ _ASKS = [
             # and in English, a quoted term asked what it is and no more: 'What is the "链长制" (chain-leader
             # system) mentioned in the report?', '… that the town keeps promoting?', not 'What is the "X"
             # project's investment?'
-            r"|\bwhat (?:is|are) (?:the |a |an )?[\"“][^\"”]{1,40}[\"”]\s*(?:\([^)]*\)\s*)?"
+            r"|\bwhat (?:exactly |really )?(?:is|are) (?:the |a |an )?[\"“'‘][^\"”'’]{1,40}[\"”'’]\s*(?:\([^)]*\)\s*)?"
             r"(?:(?:mentioned|referred to|used)\s*)?(?:in (?:the|this) report\s*)?(?:(?:that|which)\s[^?\"“”]{1,80})?\??\s*$",
             re.I,
         ),
@@ -483,9 +484,12 @@ _ASKED_AMOUNT = re.compile(
     rf"|多少(?:钱的?)?[\u4e00-\u9fff]{{0,4}}({_MEASURE_WORDS})"
 )
 _RATES_IN_GENERAL = ("增长率", "比率", "效率", "频率", "概率", "速率", "百分率")
-#: A weight, volume or energy a question asks in (「一共产了多少吨」「多少标箱」): only a figure in it answers,
-#: not the area or the money the same sentence gives (「种植面积5200亩，年产值1.12亿元」).
-_ASKED_MEASURE = re.compile(r"(?:多少|几)\s*万?(吨|千克|公斤|立方米|千瓦时|度电|升|标箱)")
+#: A weight, volume or energy a question asks in (「一共产了多少吨」「多少标箱」), or a time (「多少天能办完」): only
+#: a figure in it answers, not the area or the money the same sentence gives (「种植面积5200亩，年产值1.12亿元」),
+#: nor a count (「受理群众诉求2.86万件」).
+_ASKED_MEASURE = re.compile(r"(?:多少|几)\s*万?个?(吨|千克|公斤|立方米|千瓦时|度电|升|标箱|天|工作日|小时|分钟)")
+#: Days are counted in working days too (「多少天」 of 「5个工作日」).
+_DAYS = ("天", "工作日")
 #: An area question asking a length (「全长多少公里」「有多长」), or an area (「占地多少亩」): a figure of the
 #: other does not answer it.
 _ASKS_LENGTH = re.compile(r"长度|多长|多少米|多少公里|多少千米|几公里|\bhow long\b|\bhow far\b|\blength\b|\bkilomet", re.I)
@@ -525,7 +529,7 @@ _CHANGE_BEFORE = re.compile(r"(?:增加|增长|提高|提升|上升|减少|下�
 #: unless its clause also says where the total stands (「新增4家，累计达到9家」: 「累计达到9家」 is its own clause).
 _ASKS_STOCK = re.compile(r"现在|目前|如今|至今|眼下|[扩改]建后|建成后")
 #: A question asking what was added, in so many words (「新增了多少张床位」「新建了几个」「多招了多少」).
-_ASKS_ADDED = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地)|增加了|多了|多招")
+_ASKS_ADDED = re.compile(r"新(?:增|建|开|招|引|认定|装|签|注册|落地)|增加了|多了|多出|多招")
 #: A question asking what a period added: in so many words, or by naming the period.
 _ASKS_FLOW = re.compile(rf"{_ASKS_ADDED.pattern}|增加|去年|今年|上半年|全年|年内|\d{{4}}\s*年")
 _SAYS_FLOW = re.compile(r"新增|新建|新开|新认定|新引进|新招|新签|新装|引进|增加|全年|年内|上半年|人次")
@@ -696,7 +700,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if answer.kind == "area" and answer.unit:  # a length asked is not answered by an area, nor the other way
         found = [(s, e) for s, e in found if bool(_LENGTH_UNIT.search(text[s:e])) == (answer.unit == "length")]
     if answer.kind == "count" and answer.unit and answer.unit not in COUNT_UNITS:  # 「多少吨」: a weight in 吨
-        found = [m.span() for m in _MEASURE.finditer(text) if answer.unit in m.group(0)]
+        units = _DAYS if answer.unit in _DAYS else (answer.unit,)
+        found = [m.span() for m in _MEASURE.finditer(text) if any(unit in m.group(0) for unit in units)]
     elif answer.kind == "count" and answer.unit and answer.unit != "个":
         # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), machines in 台 or 部 (`_SAME_MEASURE`)
         units = next((same for same in _SAME_MEASURE if answer.unit in same), answer.unit)

@@ -92,6 +92,7 @@ REPORT_TERMS = {
     "disposable income": "可支配收入",
     "school places": "学位",
     "elderly care beds": "养老床位",
+    "elderly care": "养老",
     "care beds": "养老床位 床位",
     "elderly canteens": "长者食堂 助餐",
     "old neighbourhoods": "老旧小区",
@@ -207,6 +208,10 @@ REPORT_TERMS = {
     "key": "重点",
     "upgrade": "提升 改造 升级",
     "upgraded": "提升 改造 升级",
+    "cold chain": "冷链",
+    "logistics": "物流",
+    "logistics park": "物流园",
+    "farm produce": "农产品",
 }
 _REPORT_TERM = re.compile(
     r"\b(" + "|".join(re.escape(term).replace(r"\ ", r"[\s-]+").replace(r"\-", r"[\s-]*") for term in sorted(REPORT_TERMS, key=len, reverse=True)) + r")\b"

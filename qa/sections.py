@@ -86,12 +86,20 @@ def _heading_of(text: str, level: int) -> str:
     return text[:20]
 
 
+#: The heading of what follows a report's body, a part of its own: its notes (「名词解释」「注释」) and its
+#: appendices (「附件：2026年县政府十件民生实事」「附表1」). Filed under the last chapter of the plan, the notes
+#: took its period and its heading.
+_BACK_MATTER = re.compile(r"^(?:名词解释|名词注释|注释|附注|附[件表]\s*\d{0,2})\s*(?:[：:]\s*[^。；;，,]{0,40})?$")
+
+
 def classify(text: str, paragraph: Paragraph, markup_levels: dict[int, int]) -> tuple[int, str] | None:
     """(level, heading) when the paragraph starts a section, else None."""
     level = numbering_level(text)
     if level:
         return level, _heading_of(text, level)
-    if level := outline_level(first_line := text.split("\n", 1)[0]):
+    if _BACK_MATTER.match(first_line := text.split("\n", 1)[0]):
+        return PART, first_line.rstrip(_TRAILING)
+    if level := outline_level(first_line):
         return level, first_line.rstrip(_TRAILING)
     if paragraph.markup_level:
         return markup_levels[paragraph.markup_level], text.rstrip(_TRAILING)

@@ -594,3 +594,11 @@ def test_a_list_question_reads_the_items_of_an_opener_beyond_its_passage(corpus)
     listed = next(c for c in reading.candidates if c.text.startswith(opener))
     assert listed.text.endswith("10.完成农村危房改造和抗震改造30户。") and listed.typed
     assert "（二）" not in listed.text and "安全生产" not in listed.text
+
+
+def test_a_term_glossed_inside_a_bracket_after_it_is_defined() -> None:
+    """「建成“村播驿站”43个（“村播驿站”是依托…的站点）」: the bracket opens a clause of its own, where the term
+    is glossed with 是 as at the start of a sentence."""
+    sentence = "建成“村播驿站”43个（“村播驿站”是依托村级综合服务中心设立，为农户提供直播带货培训的站点），全年网络零售额4.6亿元。"
+    assert defines(sentence, ("村播驿站",))
+    assert not defines("建成“村播驿站”43个（其中“村播驿站”是否收费由各村自定）。", ("村播驿站",))

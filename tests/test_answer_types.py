@@ -96,6 +96,16 @@ def test_a_weight_asked_in_its_unit_is_answered_only_in_it() -> None:
     assert not has_span("种植面积扩大到5200亩，年产值1.12亿元。", expected_answer("去年一共产了多少吨？"))
 
 
+def test_a_time_taken_asked_in_days_is_answered_only_by_a_time() -> None:
+    """「平均多少天能办完」 asks a time: a count of cases in the same sentence (「受理群众诉求2.86万件」) does not
+    answer it; working days do (round 24's 金沙街道)."""
+    days = expected_answer("12345热线的群众诉求平均多少天能办完？")
+    assert (days.kind, days.unit) == ("count", "天")
+    assert not has_span("12345热线全年受理群众诉求2.86万件，办结率99.2%，群众满意率97.1%。", days)
+    assert has_span("企业诉求办结时限压缩至5个工作日。", days)
+    assert expected_answer("审批平均要几个小时？").unit == "小时"
+
+
 def test_a_length_is_not_answered_by_an_area_nor_an_area_by_a_length() -> None:
     sentence = "新建道路全长3.4公里，占地120亩。"
     assert [sentence[s:e] for s, e in spans(sentence, expected_answer("这条路全长多少公里？"))] == ["3.4公里"]
@@ -500,6 +510,9 @@ def test_a_count_asked_as_it_stands_now_is_not_answered_by_what_a_year_added() -
     assert not has_span("全年举办各类文体活动860场，服务群众23万人次", expected_answer("罗店镇现在常住人口有多少？"))
     # a question asking what a year added is no stock question
     assert not expected_answer("去年檀溪新增了几家规上工业企业？现在一共有多少家？").stock
+    # 「多出来」 asks what was added, though asked of what a building added once built (round 24's 金沙街道)
+    more = expected_answer("金沙湾数字产业园二期建成后，多出来多大面积的办公载体？")
+    assert more.added and not more.stock
 
 
 def test_a_span_in_traditional_script_is_found_where_it_stands() -> None:
@@ -734,6 +747,9 @@ def test_a_quoted_term_asked_what_it_is_asks_its_meaning() -> None:
     assert expected_answer('What is the "链长制" (chain-leader system) mentioned in the report?').kind == "definition"
     assert expected_answer('What is the "Rural Revitalization" project\'s total investment?').kind == "money"
     assert expected_answer('What is the "Chengxin Yishiting" (澄心议事厅) that the sub-district keeps promoting?').kind == "definition"
+    # in single quotes, and asked what it is "exactly" (round 24's 金沙街道)
+    assert expected_answer("What exactly is the 'embedded elderly care service complex' that the report mentions?").kind == "definition"
+    assert expected_answer("What is the town's 'Smart Grid' programme budget?").kind == "money"
 
 
 @pytest.mark.parametrize(

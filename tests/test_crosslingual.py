@@ -61,6 +61,11 @@ def test_grassroots_and_city_terms_are_read_as_the_reports_write_them() -> None:
     assert {"专职", "网格"} <= grid and not grid & {"全部", "丰富", "时间", "小区"}
     assert {"充电", "新能源", "汽车"} <= set(translated_tokens("How many new-energy vehicle charging piles were built?", tokenize, vocabulary))
     assert set(translated_tokens("How many old residential communities were renovated?", tokenize, vocabulary)) == {"老旧", "小区", "改造"}
+    # a "logistics park" is a 物流园, not a 公园; "cold-chain" is 冷链 and "farm produce" 农产品 (round 24's 长岭县)
+    cold = {"冷链", "物流园", "物流", "农产品", "公园", "农田", "生产"}
+    question = "Where is the county's new cold-chain logistics park for farm produce located?"
+    read = set(translated_tokens(question, tokenize, cold))
+    assert {"冷链", "物流园", "农产品"} <= read and not read & {"公园", "农田", "生产"}
 
 
 def test_a_facility_opening_and_the_date_asked_are_read_as_a_report_writes_them() -> None:

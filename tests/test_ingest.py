@@ -469,3 +469,51 @@ def test_a_slide_deck_keeps_its_bullets_and_callouts_apart() -> None:
     assert meta.meeting == "青岚县2025年上半年工作讲评会"
     # each slide is a part: those on 「上半年主要工作成效」 review the half-year, those on 「下半年工作打算」 plan the next
     assert [p.label for p in meta.periods_reviewed] == ["2025H1"] and [p.label for p in meta.periods_planned] == ["2025H2"]
+
+
+def test_a_narrow_column_line_that_fills_the_column_goes_on() -> None:
+    """A two-column PDF cuts every line at the column's width. A line filling it goes on on the next line
+    though it holds no sentence punctuation (it looked like a title); a heading that does not fill it
+    stays a line of its own."""
+    raw = "\n".join([
+        "白鹭镇政府工作报告", "各位代表：",
+        "2026年是“十五五”规划的开局之年。政府工作的总",
+        "体要求是：坚持稳中求进工作总基调，聚焦“工业强镇、",
+        "湿地美镇、文旅兴镇”发展定位，着力扩投资、强产业、",
+        "优生态、惠民生，奋力开创白鹭镇高质量发展新局面。",
+        "全镇经济社会发展的主要预期目标是：地区生产总值",
+        "增长6%左右；一般公共预算收入增长5%；规模以上工业总",
+        "产值增长8%以上；固定资产投资增长7%；城乡居民人均可",
+        "支配收入增长与经济增长基本同步。",
+        "（一）聚力产业升级，做强实体经济",
+        "启动白鹭湾智能装备产业园三期开发，规划面积1200",
+        "亩，年内新建标准厂房10万平方米。",
+    ])
+    paragraphs = clean_text(raw).text.split("\n")
+    assert "全镇经济社会发展的主要预期目标是：地区生产总值增长6%左右；一般公共预算收入增长5%；" in paragraphs[-3]
+    assert paragraphs[-2:] == ["（一）聚力产业升级，做强实体经济", "启动白鹭湾智能装备产业园三期开发，规划面积1200亩，年内新建标准厂房10万平方米。"]
+
+
+def test_a_run_in_heading_cut_by_a_hard_wrap_goes_on() -> None:
+    """`pdftotext -layout` output: a chapter whose heading runs into its text (「（四）…。实施…」) is cut at
+    the page's width like any line, and its text goes on on the next line."""
+    raw = "\n".join([
+        "长岭县政府工作报告", "各位代表：",
+        "    （四）坚持城乡融合，县域面貌焕然一新。实施城市更新行动，城区改造",
+        "老旧小区23个，惠及居民4160户；新建改造供热管网36公里，集中供热普及",
+        "率达到96%；新建雨污分流管网14.2公里，城区生活污水集中处理率达到97",
+        ".5%。建成启用人民公园、北湖口袋公园等公园游园7处，人均公园绿地面积",
+        "达到13.6平方米。",
+        "    （五）坚持生态优先，绿色底色更加鲜明。全县空气质量优良天数比例达到",
+        "92.6%，较上年提高1.8个百分点；地表水国考断面水质优良比例保持100%。",
+        "完成营造林4.2万亩，治理沙化土地3.5万亩，森林覆盖率提高到12.3%。",
+    ])
+    paragraphs = clean_text(raw).text.split("\n")
+    assert paragraphs[2].startswith("（四）坚持城乡融合，县域面貌焕然一新。实施城市更新行动，城区改造老旧小区23个，惠及居民4160户；")
+    assert paragraphs[3].startswith("（五）坚持生态优先，绿色底色更加鲜明。全县空气质量优良天数比例达到92.6%，")
+
+
+def test_a_heading_over_notes_the_report_pulled_out_is_dropped() -> None:
+    """When a report's notes become footnotes, the 「注释」 over them has nothing of the report's own under it."""
+    clean = clean_text("城西街道工作报告\n各位代表：\n建成“杏格通”平台①。\n注释\n①“杏格通”：街道建设的基层治理数字平台。\n")
+    assert "注释" not in clean.text and clean.footnotes

@@ -155,3 +155,34 @@ def test_a_report_pasted_into_a_pre_keeps_its_lines(tmp_path: Path) -> None:
     assert "地区生产总值：2023年86.4亿元 2024年目标92亿元。" in lines
     report = clean_text("\n".join(lines))
     assert "全镇实现地区生产总值86.4亿元，同比增长6.8%。" in report.text.split("\n")
+
+
+def test_the_heading_over_a_list_of_notes_goes_with_the_notes(tmp_path: Path) -> None:
+    """A page's list of notes (`<ol class="notes">`) is read as footnotes; the 「注释」 over it then heads
+    nothing of the report's own, and is no line of it."""
+    page = (
+        "<html><body><div class='article'><h1>菱溪街道工作报告</h1><p>各位代表：</p>"
+        "<p>打造“一街两巷”，新开首店12家，全年商圈客流增长15.6%，带动周边就业岗位新增860个。</p>"
+        "<p><strong>注释</strong></p><ol class='notes'><li>“一街两巷”：指菱溪路步行街、槐荫巷和织锦巷。</li></ol>"
+        "</div></body></html>"
+    )
+    report = clean_text(read_html(tmp_path / "report.html", page.encode(), Limits()).text)
+    assert [note.text for note in report.footnotes] == ["“一街两巷”：指菱溪路步行街、槐荫巷和织锦巷。"]
+    assert not report.text.rstrip().endswith("注释")
+
+
+def test_a_public_account_article_ends_at_its_end_mark(tmp_path: Path) -> None:
+    """A WeChat public account's article ends on 「- END -」; the account's sign-off after it (source,
+    editor, reviewer, 「点赞 在看」) is no part of the report. A mark near the article's start ends nothing."""
+    body = "".join(f"<section><span>第{n}项工作扎实推进，全年完成投资{n}.5亿元，同比增长{n}%。</span></section>" for n in range(1, 13))
+    page = (
+        "<html><body><h1 class='rich_media_title'>翠屏乡政府工作报告（全文）</h1><div id='js_content'>"
+        f"<section>政府工作报告</section><section>各位代表：</section>{body}"
+        "<section>- END -</section><section>来源：翠屏乡人民政府办公室</section><section>编辑：杨晓雯</section>"
+        "<section>点赞　在看</section></div></body></html>"
+    )
+    text = read_html(tmp_path / "article.html", page.encode(), Limits()).text
+    assert "第12项工作扎实推进" in text
+    assert "END" not in text and "编辑：" not in text
+    early = page.replace("<section>各位代表：</section>", "<section>各位代表：</section><section>END</section>", 1)
+    assert "第12项工作扎实推进" in read_html(tmp_path / "early.html", early.encode(), Limits()).text

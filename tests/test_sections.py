@@ -119,3 +119,19 @@ def test_headings_numbered_as_an_outline_are_parts_chapters_and_items() -> None:
 
     assert [outline_level(t) for t in ("1 2024年工作回顾", "1.1 经济运行稳中向好", "1.3.2 人才集聚效应显现")] == [1, 2, 3]
     assert [outline_level(t) for t in ("3 月18日举办开茶节", "12 个项目竣工", "4.2万平方米", "1.1 全年完成投资21亿元，增长5%")] == [0, 0, 0, 0]
+
+
+def test_notes_and_appendices_are_parts_of_their_own() -> None:
+    """The notes after a report's closing words (「名词解释」) and its appendices (「附件：…」「附表1」) are parts of
+    their own, not the end of the plan's last chapter, whose period and heading they would take."""
+    text = "\n".join([
+        "二、2026年工作安排", "（六）提升基层治理水平", "深化“寨管家”机制。", "名词解释", "1.“双百工程”：指建设百亩示范茶园、培育百户民宿的工程。",
+        "附件：2026年县政府十件民生实事", "1．新建城区幼儿园2所。", "附表1", "地区生产总值：2025年完成186.4亿元。",
+    ])
+    paragraphs, start = [], 0
+    for line in text.split("\n"):
+        paragraphs.append(Paragraph(start, start + len(line)))
+        start += len(line) + 1
+    parts = [s.heading for s in build_sections(text, paragraphs) if s.level == PART]
+    assert parts == ["二、2026年工作安排", "名词解释", "附件：2026年县政府十件民生实事", "附表1"]
+    assert classify("注释：本报告中的数据均为快报数。", Paragraph(0, 16), {}) is None  # a note, not a heading
