@@ -258,6 +258,8 @@ _ASKS = [
         "money",
         re.compile(
             r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额|生产总值|增加值|GDP"
+            # a trade's turnover, a compensation, a dividend (「成交额有多少」「补偿款一共是多少」「分了多少红」)
+            r"|成交额|交易额|补偿款|补偿金|分红|多少红"
             # an investment or a subsidy asked without 钱 (「总投资是多少」「完成了多少投资」「发放了多少补贴」), not a
             # count of investment projects (「投资项目有多少个」)
             r"|总投资|投资额|投资(?:实际)?(?:完成了?)?(?:是|有|为|达到?)?多少|投资[^，,。？?]{0,4}多大|多少投资|多少(?:补贴|补助)|(?:补贴|补助)(?:是|有|为)多少|造价|费用"
@@ -284,7 +286,8 @@ _ASKS = [
             # land asked without a unit: 「占了多少地」「占地有多少」「流转了多少土地」
             r"|占了?多少地|占地(?:有|是|为|达到?)?多少|多少土?地(?![方区点块])"
             r"|\bhow (?:large|big|much)\b[^?]*\barea\b|\b(?:what|total|floor|land|green|greening|building) area\b|\barea of\b"
-            r"|\bhow much\b[^?]*\b(?:space|land)\b",  # as 多少绿地、多少土地: a size
+            r"|\bhow much\b[^?]*\b(?:space|land)\b"  # as 多少绿地、多少土地: a size
+            r"|\bhow many (?:kilomet(?:re|er)s|km|mu)\b",  # as 多少公里、多少亩
             re.I,
         ),
     ),
@@ -411,16 +414,35 @@ def period_marks(text: str) -> frozenset[str]:
 #: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」,
 #: 「拆了几条渔船」 by 「渔船14艘」.
 _SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢", "条艘")
-#: Measure words a report may write 个 for (「多少家长者食堂」 of 「长者食堂总数达到13个」): 个 answers them when
-#: the sentence counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
-_WRITTEN_AS_个 = "家"
+#: Measure words a report may write another for: 个 (「多少家长者食堂」 of 「长者食堂总数达到13个」), and for
+#: enterprises 户, as registrations count them (「累计引进企业11743户」). The other answers when the sentence
+#: counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
+_WRITTEN_AS = {"家": "个户"}
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 #: A count of people asked without a measure word (「配了多少医护人员」「能招多少学生」): people are counted in
 #: 人 (名, 位), so a count of beds or an amount of money does not answer it.
 _ASKED_PEOPLE = re.compile(
     r"(?:多少|几)\s*(?:名|位)?[\u4e00-\u9fff]{0,4}?"
-    r"(?:人员|医生|护士|医护|教师|老师|学生|孩子|员工|职工|工人|居民|村民|群众|游客|老人|党员|志愿者|人才|毕业生|干部|工作人员|员)"
+    r"(?:人员|医生|护士|医护|教师|老师|学生|孩子|员工|职工|工人|居民|村民|群众|游客|观众|选手|患者|老人|党员|志愿者|人才|毕业生|干部|工作人员|员)"
 )
+#: What an English count question counts, by the measure word the reports count it in ("how many companies"
+#: is 「多少家企业」, "how many beds" 「多少张床位」): a count in another measure does not answer it. A noun not
+#: listed leaves the count free, as 「多少」 alone does.
+_ENGLISH_MEASURES = {
+    "家": "companies enterprises firms businesses stores shops restaurants hotels homestays guesthouses banks hospitals supermarkets factories",
+    "人": "people persons residents workers employees students graduates volunteers staff doctors nurses teachers villagers farmers "
+    "children seniors participants trainees tourists visitors passengers talents",
+    "户": "households families",
+    "张": "beds",
+    "辆": "vehicles cars buses",
+    "所": "schools kindergartens",
+    "件": "cases complaints disputes",
+    "套": "apartments flats",
+    "台": "elevators lifts",
+}
+_MEASURE_OF_NOUN = {noun: measure for measure, nouns in _ENGLISH_MEASURES.items() for noun in nouns.split()}
+#: The noun an English count question counts: the first listed one within a few words of "how many".
+_ENGLISH_COUNTED = re.compile(rf"\b(?:how many|number of)\s+(?:[\w'-]+\s+){{0,5}}?({'|'.join(_MEASURE_OF_NOUN)})\b", re.I)
 #: A rate a question names by its word (「城镇登记失业率」「签约率」「森林覆盖率」): not a change or ratio in
 #: general (增长率, 比率), which any figure of the change answers.
 _NAMED_RATE = re.compile(r"[\u4e00-\u9fff]{2}率")
@@ -601,6 +623,8 @@ def _one_ask(question: str) -> AnswerType:
                 unit = match.group(1)
             elif kind == "count" and _ASKED_PEOPLE.search(question):
                 unit = "人"
+            elif kind == "count" and (counted := _ENGLISH_COUNTED.search(question)):
+                unit = _MEASURE_OF_NOUN[counted.group(1).lower()]
             length, surface = bool(_ASKS_LENGTH.search(question)), bool(_ASKS_SURFACE.search(question))
             if kind == "area" and length != surface:  # one of the two asked, not both
                 unit = "length" if length else "surface"
@@ -706,8 +730,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), machines in 台 or 部 (`_SAME_MEASURE`)
         units = next((same for same in _SAME_MEASURE if answer.unit in same), answer.unit)
         counted = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
-        if not counted and answer.unit in _WRITTEN_AS_个:
-            counted = [(s, e) for s, e in found if "个" in text[s:e]]
+        if not counted and answer.unit in _WRITTEN_AS:
+            counted = [(s, e) for s, e in found if any(unit in text[s:e] for unit in _WRITTEN_AS[answer.unit])]
         found = counted
     elif answer.kind == "count" and not answer.unit:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area, a weight)

@@ -52,7 +52,7 @@ from qa.answer_types import (
         ("去年白沙镇综合客运枢纽完成了多少投资？", "money", None),
         ("以旧换新一共发放了多少补贴？", "money", None),
         ("去年新签约的投资项目有多少个？", "count", "个"),
-        ("How many kindergartens did Miaohang build?", "count", None),
+        ("How many kindergartens did Miaohang build?", "count", "所"),
         ("What was the total investment in the project?", "money", None),
         # a change asked in English, as 增长了多少 is: "by how much", "how much did … grow"
         ("Tax revenue grew in 2022, but by how much?", "rate", None),
@@ -855,3 +855,27 @@ def test_a_figure_its_clause_gives_for_another_year_is_that_year_s() -> None:
     assert has_span("全县GEP达到512.6亿元。", asked)
     growth = expected_answer("2024年全县GDP比上年增长了多少？")
     assert has_span("全县地区生产总值比2023年增长6.1%。", growth)
+
+
+def test_an_english_count_is_asked_in_the_measure_word_of_its_noun() -> None:
+    """"How many companies" is 「多少家企业」 and "how many beds" 「多少张床位」: a count in another measure does not
+    answer it (a sentence giving 3,240 people for a question on beds); enterprises may be counted in 户, as
+    registrations count them. A noun not listed leaves the count free; kilometres and mu ask a length and an area."""
+    beds = expected_answer("How many beds does the Wangjiang community health service centre have?")
+    assert (beds.kind, beds.unit) == ("count", "张")
+    assert not has_span("全年服务居民3240人次", beds) and has_span("设置床位60张", beds)
+    companies = expected_answer("How many new high-tech enterprises were certified in Qifeng in 2025?")
+    assert companies.unit == "家" and has_span("累计引进企业11743户", companies)
+    assert expected_answer("How many tourists did Linxi County receive in 2025?").unit == "人"
+    assert expected_answer("How many new jobs did Songnan create in 2024?").unit is None
+    assert (expected_answer("How many kilometres of overhead lines were moved underground?").kind,
+            expected_answer("How many kilometres of overhead lines were moved underground?").unit) == ("area", "length")
+    assert expected_answer("How many mu of farmland were consolidated?").unit == "surface"
+
+
+def test_a_turnover_a_compensation_and_a_dividend_are_amounts() -> None:
+    """「成交额有多少」「补偿款一共是多少」「分了多少红」 ask amounts of money, not counts; an audience is people."""
+    assert expected_answer("雁岭茶叶交易市场开业后去年成交额有多少？").kind == "money"
+    assert expected_answer("高铁站区征地动迁一共发放了多少补偿款？").kind == "money"
+    assert expected_answer("强村公司去年给茶坞村分了多少红？").kind == "money"
+    assert expected_answer("春节村晚三场演出一共来了多少观众？").unit == "人"
