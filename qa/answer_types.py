@@ -282,7 +282,7 @@ _ASKS = [
         # "area" asks a size only as the thing measured ("how large an area", "the total area of"), not in
         # a place's name ("in the Nanda area", "which residential area")
         re.compile(
-            r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多少米|多少公里|\bsquare\b|\bhectares?\b|\bhow long\b"
+            r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多宽|宽度|多少米|多少公里|\bsquare\b|\bhectares?\b|\bhow long\b|\bhow wide\b"
             # land asked without a unit: 「占了多少地」「占地有多少」「流转了多少土地」
             r"|占了?多少地|占地(?:有|是|为|达到?)?多少|多少土?地(?![方区点块])"
             r"|\bhow (?:large|big|much)\b[^?]*\barea\b|\b(?:what|total|floor|land|green|greening|building) area\b|\barea of\b"
@@ -414,10 +414,9 @@ def period_marks(text: str) -> frozenset[str]:
 #: by 「1142 起」, 「装好了几部电梯」 by 「完工 38 台」, 「跑了多少趟」 by 「460 余次」, 「几栋楼」 by 「6 幢」,
 #: 「拆了几条渔船」 by 「渔船14艘」.
 _SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢", "条艘")
-#: Measure words a report may write another for: 个 (「多少家长者食堂」 of 「长者食堂总数达到13个」), and for
-#: enterprises 户, as registrations count them (「累计引进企业11743户」). The other answers when the sentence
-#: counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
-_WRITTEN_AS = {"家": "个户"}
+#: Measure words a report may write 个 for (「多少家长者食堂」 of 「长者食堂总数达到13个」): 个 answers them when
+#: the sentence counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
+_WRITTEN_AS_个 = "家"
 _ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
 #: A count of people asked without a measure word (「配了多少医护人员」「能招多少学生」): people are counted in
 #: 人 (名, 位), so a count of beds or an amount of money does not answer it.
@@ -514,7 +513,7 @@ _ASKED_MEASURE = re.compile(r"(?:多少|几)\s*万?个?(吨|千克|公斤|立方
 _DAYS = ("天", "工作日")
 #: An area question asking a length (「全长多少公里」「有多长」), or an area (「占地多少亩」): a figure of the
 #: other does not answer it.
-_ASKS_LENGTH = re.compile(r"长度|多长|多少米|多少公里|多少千米|几公里|\bhow long\b|\bhow far\b|\blength\b|\bkilomet", re.I)
+_ASKS_LENGTH = re.compile(r"长度|多长|多宽|宽度|多少米|多少公里|多少千米|几公里|\bhow long\b|\bhow wide\b|\bhow far\b|\blength\b|\bkilomet", re.I)
 _ASKS_SURFACE = re.compile(r"面积|多少平方|多少公顷|多少亩|几亩|占地|\bsquare\b|\bhectares?\b|\barea\b|\bmu\b", re.I)
 _LENGTH_UNIT = re.compile(r"(?<!平方)(?:公里|千米)|(?<![平方])米|km(?!²)", re.I)  # not 平方公里, 平方米
 _SET_SIZES = {**CN_DIGIT_VALUES, "两": 2, "十": 10}
@@ -730,8 +729,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         # people are counted in 人, 名 or 位 alike (「多少人」 of 「144 名」), machines in 台 or 部 (`_SAME_MEASURE`)
         units = next((same for same in _SAME_MEASURE if answer.unit in same), answer.unit)
         counted = [(s, e) for s, e in found if any(unit in text[s:e] for unit in units)]
-        if not counted and answer.unit in _WRITTEN_AS:
-            counted = [(s, e) for s, e in found if any(unit in text[s:e] for unit in _WRITTEN_AS[answer.unit])]
+        if not counted and answer.unit in _WRITTEN_AS_个:
+            counted = [(s, e) for s, e in found if "个" in text[s:e]]
         found = counted
     elif answer.kind == "count" and not answer.unit:
         # 「多少」 without a measure word: any quantity answers (an amount, a rate, an area, a weight)

@@ -112,6 +112,9 @@ def test_a_length_is_not_answered_by_an_area_nor_an_area_by_a_length() -> None:
     assert [sentence[s:e] for s, e in spans(sentence, expected_answer("项目占地多少亩？"))] == ["120亩"]
     assert len(spans(sentence, expected_answer("这个项目有多大？"))) == 2  # neither said: both answer
     assert has_span("规划面积28.6平方公里", expected_answer("产业园规划面积有多大？"))  # 平方公里 is an area
+    # a width is a length (「桥面有多宽」, "how wide"), no area
+    assert [sentence[s:e] for s, e in spans(sentence, expected_answer("岚溪大桥的桥面有多宽？"))] == ["3.4公里"]
+    assert expected_answer("How wide is the new bridge?").unit == "length"
 
 
 def test_a_rate_named_by_its_word_is_answered_only_where_the_word_is() -> None:
@@ -859,13 +862,13 @@ def test_a_figure_its_clause_gives_for_another_year_is_that_year_s() -> None:
 
 def test_an_english_count_is_asked_in_the_measure_word_of_its_noun() -> None:
     """"How many companies" is 「多少家企业」 and "how many beds" 「多少张床位」: a count in another measure does not
-    answer it (a sentence giving 3,240 people for a question on beds); enterprises may be counted in 户, as
-    registrations count them. A noun not listed leaves the count free; kilometres and mu ask a length and an area."""
+    answer it (a sentence giving 3,240 people for a question on beds). A noun not listed leaves the count free;
+    kilometres and mu ask a length and an area."""
     beds = expected_answer("How many beds does the Wangjiang community health service centre have?")
     assert (beds.kind, beds.unit) == ("count", "张")
     assert not has_span("全年服务居民3240人次", beds) and has_span("设置床位60张", beds)
     companies = expected_answer("How many new high-tech enterprises were certified in Qifeng in 2025?")
-    assert companies.unit == "家" and has_span("累计引进企业11743户", companies)
+    assert companies.unit == "家" and has_span("新认定高新技术企业14家", companies) and not has_span("改造家庭1100户", companies)
     assert expected_answer("How many tourists did Linxi County receive in 2025?").unit == "人"
     assert expected_answer("How many new jobs did Songnan create in 2024?").unit is None
     assert (expected_answer("How many kilometres of overhead lines were moved underground?").kind,

@@ -227,7 +227,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     labelled footnotes (云海经济开发区) and a township's half-year slide deck as a PDF (桃源乡); then a village
     committee's Word report with Word footnotes (香山村), a town's report pasted into a <pre> on a GBK portal page
     (镜湖镇), a district's text numbered as an outline, 1 / 1.1 / 1.1.1 (双溪区), and a township's PDF with a
-    diagonal watermark on every page (凤凰乡).
+    diagonal watermark on every page (凤凰乡). Session 32: a town's report as a newspaper reprinted it, a PDF in
+    two columns under a masthead (白鹭镇), a subdistrict's Word report set inside a one-cell frame table with a
+    table nested in it (金沙街道), a township's report reposted as a WeChat article of nested sections, its
+    figures split over spans (翠屏乡), and a county's text as `pdftotext -layout` writes it, with form feeds,
+    running headers and page footers (长岭县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
