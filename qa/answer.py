@@ -202,6 +202,10 @@ _ITEM_NUMBER = re.compile(r"(?<=^\d)|(?<=^\d\d)|(?<=^\d\.)|(?<=^\d\d\.)|(?<=^\(\
 _ITEM_NUMBER_ALONE = re.compile(r"\d{1,2}\.?|\(\d\)")
 
 
+#: What kind of thing a term is, said right after it and before its gloss: 「推出“街区合伙人”模式，即由…」.
+_KIND_OF_TERM = re.compile(r"^(?:模式|机制|制度|工程|行动|计划|改革|平台|体系|工作法)(?=[,，:：]|\s*(?:是指|指的是|即|就是))")
+
+
 def defines(sentence: str, terms: tuple[str, ...]) -> bool:
     """Whether a sentence glosses one of `terms`: it names the term where a clause, a bracket or a quotation opens
     and says what it is, with a colon, 是指, 指的是, 即 or 就是 (「“两翼”：“西翼”宝山高新区…」「紧密型县域医共体，是指以
@@ -212,7 +216,7 @@ def defines(sentence: str, terms: tuple[str, ...]) -> bool:
     for term in terms:
         written = "".join(re.escape(character) + rf"{_QUOTE_MARKS.pattern}?" for character in term)
         for found in re.finditer(rf"(?:^|(?<=[,，;；。:：、“\"「『（(])|{_ITEM_NUMBER.pattern})\s*[“\"「『]?{written}", text):
-            rest, before = text[found.end() :], text[: found.start()].rstrip("“\"「『 ")
+            rest, before = _KIND_OF_TERM.sub("", text[found.end() :], count=1), text[: found.start()].rstrip("“\"「『 ")
             opens_clause = not before or before[-1] in ",，;；。:：、（(" or bool(_ITEM_NUMBER_ALONE.fullmatch(before))
             if _GLOSS.match(rest) or (opens_clause and _GLOSS_IS.match(rest)):
                 return True

@@ -665,7 +665,14 @@ def _part_of_total(question: str) -> tuple[str | None, str]:
     if not found:
         return None, ""
     match = min(found, key=lambda m: m.start())
+    if _SAYS_ONLY_HOW.fullmatch(match["part"]):
+        return None, ""  # 「2026年的民生实事里，打算新建多少个充电桩」: the list is where, and no part is named
     return match["part"], match["whole"] or match.groupdict().get("named_whole") or ""
+
+
+#: Words between a total and the question word that name no part: what is planned or done, not of what
+#: (「民生实事里，打算新建多少个…」 asks 充电桩, named after the question word).
+_SAYS_ONLY_HOW = re.compile(r"(?:还|又|一共|总共|今年|明年|打算|计划|准备|预计|力争|要|将|能|会|新建|新增|建成|建设|完成|实现|引进|增加|改造|安排|办)+")
 
 
 def _rate_word(question: str) -> str | None:

@@ -75,7 +75,9 @@ _WORD_REF = re.compile(r"\[footnoteRef:(\d+)\]")
 _WORD_DEF = re.compile(r"\s*\[(\d+):\s+([^\[\]]*)\]\s*")
 _MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
 _MD_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|={3,})\s*$")
-_MD_BULLET = re.compile(r"^(?:>\s*)+|^[-*+]\s+")
+_MD_BULLET = re.compile(r"^(?:>\s*)+|^[-*+]\s+(?:\[[ xX]\]\s*)?")
+#: A Markdown list item (「- 新增停车泊位6,800个」, a task 「- [x] …」): a line of its own, ended or not.
+_MD_LIST_ITEM = re.compile(r"^(?:>\s*)*[-*+]\s+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _MD_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _MD_FOOTNOTE_REF = re.compile(r"\[\^(\d+)\]")
@@ -135,6 +137,7 @@ class _Line:
     markers: list[tuple[int, int]] = field(default_factory=list)
     markup_level: int = 0
     bold_lead: int = 0
+    list_item: bool = False
 
     def append(self, other: _Line) -> None:
         shift = len(self.text)
@@ -204,6 +207,7 @@ def clean_text(raw: str) -> CleanText:
         if not line:
             continue
 
+        list_item = bool(_MD_LIST_ITEM.match(line))
         line = _MD_BULLET.sub("", line)
         markup_level = 0
         heading = _MD_HEADING.match(line)
@@ -220,6 +224,7 @@ def clean_text(raw: str) -> CleanText:
                 bold_lead = len(_strip_markup(line[2:close]))
         parsed = _extract_markers(line, word_base, typed_notes)
         parsed.markup_level = markup_level
+        parsed.list_item = list_item
         parsed.bold_lead = bold_lead if bold_lead < len(parsed.text) else 0
         if not parsed.text:
             continue
@@ -467,7 +472,7 @@ def wrap_width(lines: list[str]) -> int | None:
 def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool, cut: bool = False) -> bool:
     """Whether `line` goes on with the paragraph `previous`; `cut`: the line before it filled the width a
     hard-wrapped text was cut at (`wrap_width`)."""
-    if starts_body or line.markup_level:
+    if starts_body or line.markup_level or line.list_item or previous.list_item:
         return False
     if previous.text.startswith(("——", "—")) and _MEETING.search(previous.text) and "会议" not in line.text:
         return False  # the dateline (「——2026年1月14日在…会议上」) is a line of its own, wherever the front matter ends

@@ -80,7 +80,7 @@ _NOT_NAMES_EN = frozenset({
     "One", "Same",
 })
 #: Places ending like a town that are not one (城区, 社区 …).
-_NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区", "街区")  # 「历史街区」: a kind of area
+_NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区", "建成区", "街区")  # 「历史街区」: a kind of area
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」; so does a word
 #: pointing at a thing (「石门到上源那条乡道」: a road, not 「上源那条乡」).
@@ -91,13 +91,14 @@ _IN_TOWN_NAME_MAX = 3
 #: 「村通过了区」, 「综合体在镇上…」 no 「综合体在镇」, 「今年上半年街道帮…」 no 「年上半年街道」, 「去年5月份镇上…」
 #: no 「月份镇」.
 _NOT_IN_A_NAME = re.compile(r"[了的是把被在]|通过|[上下]半年|季度|月份")
-#: Time and pointing words a would-be place name may open with: 「去年镇里」「今年全镇」 name no 「去年镇」, and
+#: Time and pointing words a would-be place name may open with: 「去年镇里」「今年全镇」 name no 「去年镇」 (nor
+#: 「“十四五”期间县城」 a 「期间县」), and
 #: 「去年罗店镇」 names 罗店镇. What is left after them is the name, two characters at least. 「全县」「本镇」
 #: are the questioner's own place, and 「县里」「镇上」 "in the county", "in town": the word after them
 #: (「全县城镇居民」「镇上城镇生活污水」) starts no name. An ordinal counts an event or a batch, whose name may
 #: end as a place's does (「第三届桔乡丰收节」: no 「第三届桔乡」).
 _BEFORE_A_PLACE = re.compile(
-    r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|年末|现在|目前|整个|[这那][个份]|[全本该各我]?[镇县区乡][上里]?|全|本|该|各|我"
+    r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|年末|现在|目前|期间|时期|以来|整个|[这那][个份]|[全本该各我]?[镇县区乡][上里]?|全|本|该|各|我"
     r"|第?[一二三四五六七八九十百\d]+[届次期批轮])+"
 )
 #: What the words before a would-be place name leave at its start: a date's unit after its figure (「2025年

@@ -23,6 +23,8 @@ _PATTERNS: tuple[tuple[int, re.Pattern[str]], ...] = (
     (ITEM, re.compile(r"^[（(]\d{1,2}[）)]")),
     (ITEM, re.compile(r"^[\u2460-\u2473]")),
     (ITEM, re.compile(rf"^[{_CN_NUM}]+是")),
+    # an ordinal a speech runs its points in by (「第一，坚持工业强县不动摇。…」)
+    (ITEM, re.compile(rf"^第[{_CN_NUM}]+[，,、]")),
 )
 #: A paragraph opening with any enumeration: a page-broken paragraph never continues into one.
 ENUMERATED_START = re.compile("|".join(f"(?:{p.pattern})" for _, p in _PATTERNS))

@@ -602,3 +602,9 @@ def test_a_term_glossed_inside_a_bracket_after_it_is_defined() -> None:
     sentence = "建成“村播驿站”43个（“村播驿站”是依托村级综合服务中心设立，为农户提供直播带货培训的站点），全年网络零售额4.6亿元。"
     assert defines(sentence, ("村播驿站",))
     assert not defines("建成“村播驿站”43个（其中“村播驿站”是否收费由各村自定）。", ("村播驿站",))
+
+
+def test_a_term_glossed_after_the_kind_of_thing_it_is_is_defined() -> None:
+    """「推出“街区合伙人”模式，即由…」: the kind of thing the term is (模式, 机制…) may stand between it and its gloss."""
+    assert defines("创新推出“街区合伙人”模式，即由辖区商户、物业企业和驻区单位与社区签订共建协议。", ("街区合伙人",))
+    assert not defines("全面推行“街区合伙人”模式，全年签约137家。", ("街区合伙人",))

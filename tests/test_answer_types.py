@@ -882,3 +882,11 @@ def test_a_turnover_a_compensation_and_a_dividend_are_amounts() -> None:
     assert expected_answer("高铁站区征地动迁一共发放了多少补偿款？").kind == "money"
     assert expected_answer("强村公司去年给茶坞村分了多少红？").kind == "money"
     assert expected_answer("春节村晚三场演出一共来了多少观众？").unit == "人"
+
+
+def test_a_list_a_question_asks_in_is_no_total_of_parts() -> None:
+    """「2026年的民生实事里，打算新建多少个公共充电桩」 asks a count of charging piles in the list of projects: what
+    stands between 「里」 and the question word says what is planned, and names no part of a total."""
+    piles = expected_answer("2026年的民生实事里，打算新建多少个公共充电桩？")
+    assert piles.part is None and has_span("9. 新建公共充电桩2,000个", piles)
+    assert expected_answer("去年引进的首店里，餐饮类首店有多少家？").part == "餐饮类首店有"

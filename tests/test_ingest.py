@@ -346,6 +346,19 @@ def test_encodings_and_newlines_give_the_same_document(tmp_path: Path) -> None:
         assert document.metadata == reference.metadata, name
 
 
+def test_a_report_in_traditional_script_saved_as_big5_is_read(tmp_path: Path) -> None:
+    """Big5 shares GBK's byte ranges, so a Big5 file decodes as GB18030 without an error, into kana and box
+    drawing (「匪马チ現┎呼」); it is read as Big5, and its metadata in simplified script."""
+    from qa.text import to_traditional
+
+    source = (FIXTURES_DIR / "other_place_report.txt").read_text(encoding="utf-8")
+    traditional = to_traditional(source)
+    path = tmp_path / "big5.txt"
+    path.write_bytes(traditional.encode("cp950", errors="ignore"))
+    assert read_text(path) == traditional.encode("cp950", errors="ignore").decode("cp950")
+    assert load_document(path).metadata.town == load_document(FIXTURES_DIR / "other_place_report.txt").metadata.town
+
+
 def test_undecodable_file_is_named(tmp_path: Path) -> None:
     path = tmp_path / "broken.txt"
     path.write_bytes(bytes(range(256)) * 4)
@@ -517,3 +530,11 @@ def test_a_heading_over_notes_the_report_pulled_out_is_dropped() -> None:
     """When a report's notes become footnotes, the 「注释」 over them has nothing of the report's own under it."""
     clean = clean_text("城西街道工作报告\n各位代表：\n建成“杏格通”平台①。\n注释\n①“杏格通”：街道建设的基层治理数字平台。\n")
     assert "注释" not in clean.text and clean.footnotes
+
+
+def test_a_markdown_list_item_is_a_line_of_its_own() -> None:
+    """A Markdown list's items, tasks ticked (「- [x] …」) or not, are lines of their own though they end with
+    no punctuation, and the paragraph after the list does not run into its last item."""
+    raw = "# 云岚区政府工作报告\n各位代表：\n\n- [x] 新增公办幼儿园学位1,800个\n- [x] 新建公共充电桩1,500个\n- 新建社区多功能运动场20处\n\n教育事业优质均衡发展。全年新建学校3所。\n"
+    paragraphs = clean_text(raw).text.split("\n")
+    assert paragraphs[-4:] == ["新增公办幼儿园学位1,800个", "新建公共充电桩1,500个", "新建社区多功能运动场20处", "教育事业优质均衡发展。全年新建学校3所。"]

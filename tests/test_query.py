@@ -148,6 +148,8 @@ def test_a_time_word_before_镇_is_no_place_name() -> None:
     assert read_question("今年全镇新建多少个口袋公园？", TOWNS).unknown_places == ()
     assert read_question("去年罗店镇引进了多少企业？", TOWNS).unknown_places == ("罗店镇",)
     assert read_question("去年哪几个村通过了区里的美丽乡村示范村验收？", TOWNS).unknown_places == ()
+    # 「“十四五”期间县城…」 names no 「期间县」 (round 25's 石门县)
+    assert read_question("“十四五”期间县城建成区从多大扩到了多大？", TOWNS).unknown_places == ()
 
 
 def test_plan_words_want_plans_unless_the_question_looks_back() -> None:

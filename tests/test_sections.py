@@ -135,3 +135,11 @@ def test_notes_and_appendices_are_parts_of_their_own() -> None:
     parts = [s.heading for s in build_sections(text, paragraphs) if s.level == PART]
     assert parts == ["二、2026年工作安排", "名词解释", "附件：2026年县政府十件民生实事", "附表1"]
     assert classify("注释：本报告中的数据均为快报数。", Paragraph(0, 16), {}) is None  # a note, not a heading
+
+
+def test_a_speech_s_ordinals_are_items() -> None:
+    """A report transcribed from a speech runs its points by ordinals in the paragraph (「第一，坚持…。」): each
+    opens an item, as 「一是」 does; 「第一部分」 stays a part."""
+    assert classify("第一，坚持工业强县不动摇，产业底盘更加厚实。全年新增规模以上工业企业23家。", Paragraph(0, 40), {}) == (
+        ITEM, "第一，坚持工业强县不动摇，产业底盘更加厚实")
+    assert numbering_level("第一部分　2025年工作回顾") == PART

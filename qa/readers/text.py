@@ -17,7 +17,8 @@ SUFFIXES = (".txt", ".md", ".markdown")
 
 
 def read_text(path: Path) -> str:
-    """Decode a report: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK).
+    """Decode a report: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK) or,
+    for traditional script, Big5 (`_plausible`).
 
     Newlines become LF. Raises `IngestError` naming the file when nothing decodes it or it is binary.
     """
@@ -37,7 +38,8 @@ def decode_text(data: bytes, path: Path) -> str:
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         encodings = ["utf-16"]
     else:
-        encodings = ["utf-8", "gb18030"]
+        encodings = ["utf-8", "gb18030", "cp950"]
+    decoded = []
     for encoding in encodings:
         try:
             text = data.decode(encoding)
@@ -45,10 +47,33 @@ def decode_text(data: bytes, path: Path) -> str:
             continue
         if "\x00" in text or _control_ratio(text) > 0.01:
             break
-        return text.replace("\r\n", "\n").replace("\r", "\n")
-    raise IngestError(
-        f"{path}: 无法识别文件编码或不是文本文件（支持 UTF-8、UTF-16 带 BOM、GB18030/GBK），请另存为 UTF-8 后重试"
-    )
+        decoded.append(text)
+        if _plausible(text):
+            break
+    if not decoded:
+        raise IngestError(
+            f"{path}: 无法识别文件编码或不是文本文件（支持 UTF-8、UTF-16 带 BOM、GB18030/GBK、Big5），请另存为 UTF-8 后重试"
+        )
+    text = min(decoded, key=_odd_ratio)  # the first plausible one, else the least odd
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+#: Characters a Chinese report does not use but double-byte text decoded with the wrong table is full of:
+#: kana, bopomofo, box drawing, hangul, private use and small or vertical forms (Big5 read as GBK: 「匪马チ現┎呼」).
+_ODD = re.compile(r"[\u3040-\u30ff\u3100-\u312f\u2500-\u257f\uac00-\ud7af\ue000-\uf8ff\ufe10-\ufe6f]")
+#: The share of odd characters above which a decoding is the wrong one (Big5 as GBK: 0.41; the blind
+#: reports and the seeds, rightly decoded: 0).
+_ODD_SHARE = 0.01
+
+
+def _odd_ratio(text: str) -> float:
+    return len(_ODD.findall(text)) / max(1, len(text))
+
+
+def _plausible(text: str) -> bool:
+    """Whether a decoding reads as Chinese text. GBK and Big5 share their byte ranges, so a Big5 file decodes
+    as GB18030 without an error, into nonsense; what tells them apart is what the characters are."""
+    return _odd_ratio(text) <= _ODD_SHARE
 
 
 def _control_ratio(text: str) -> float:
