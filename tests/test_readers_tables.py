@@ -321,3 +321,17 @@ def test_markdown_footnotes_labelled_with_words_are_numbered() -> None:
     text = "保税物流中心（B型）[^a]正式运营，推行“标准地”[^b]出让。\n\n[^b]: 标准地：指…\n[^a]: 保税物流中心：指…"
     assert numbered_footnotes(text) == "保税物流中心（B型）[^2]正式运营，推行“标准地”[^1]出让。\n\n[^1]: 标准地：指…\n[^2]: 保税物流中心：指…"
     assert numbered_footnotes("见[^1]\n[^1]: 注") == "见[^1]\n[^1]: 注"
+
+
+def test_a_row_of_paragraphs_gives_each_cell_a_line_of_its_own() -> None:
+    """A report laid out as a table (序号 | 工作板块 | 2025年完成情况 | 2026年工作计划) holds paragraphs in its
+    cells: each is a line, named by its row and column, so that a year's results and the next year's plan are
+    not one sentence."""
+    rows = [
+        ["序号", "工作板块", "2025年完成情况", "2026年工作计划"],
+        ["1", "平安建设", "排查调处矛盾纠纷1632件。新增电动自行车集中充电端口3200个。", "新增电动自行车充电端口2000个。建成微型消防站3个。"],
+    ]
+    assert table_sentences(rows) == [
+        "1：工作板块平安建设 2025年完成情况：排查调处矛盾纠纷1632件。新增电动自行车集中充电端口3200个。\n"
+        "1：工作板块平安建设 2026年工作计划：新增电动自行车充电端口2000个。建成微型消防站3个。"
+    ]

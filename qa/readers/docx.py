@@ -156,7 +156,7 @@ class _Reader:
         self._collect(p, pieces, bold_default=self._style_bold(sid))
         text = "".join(t for t, _ in pieces)
         if plain:
-            return re.sub(r"<sup>\d+</sup>", "", text)
+            return re.sub(r"<sup>\d+</sup>", "", text).replace("\n", " ")
         label = self.numbering.label(ppr, self._style_num_pr(sid))
         level = self.heading_level(sid, ppr)
         body = text.strip()
@@ -205,6 +205,10 @@ class _Reader:
                         pieces.append((part.text or "", bold))
                     elif part.tag == _q("tab"):
                         pieces.append(("\t", bold))
+                    elif part.tag in (_q("br"), _q("cr")):
+                        # a manual line break (Shift+Enter): text pasted into Word keeps its lines so, whole
+                        # parts of a report one paragraph, their headings and paragraphs apart only by these
+                        pieces.append(("\n", bold))
                     elif part.tag in (_q("footnoteReference"), _q("endnoteReference")):
                         kind = "footnote" if part.tag == _q("footnoteReference") else "endnote"
                         n = self.note_numbers.setdefault((kind, part.get(_q("id"))), len(self.note_numbers) + 1)

@@ -52,15 +52,21 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
         label, row_unit = _split_unit(row[0])
         if unit_column is not None and unit_column < len(row) and _UNIT.match(row[unit_column]):
             row_unit = row[unit_column]
-        parts = []
+        parts, prose = [], []
         for index, cell in enumerate(row[1:], start=1):
             if index == unit_column or not cell or cell in ("—", "-", "/", "——"):
                 continue
             name, column_unit = _split_unit(header[index]) if index < len(header) else ("", None)
+            if _PROSE.search(cell):
+                prose.append(f"{name}：{cell}" if name else cell)
+                continue
             unit = column_unit or (row_unit if not _RELATIVE.search(name) else None)
             value = f"{cell}{unit}" if unit and _BARE_NUMBER.match(cell) else cell
             parts.append(f"{name}{value}")
-        if label and parts:
+        if prose:  # a table whose cells are paragraphs (2025年完成情况 | 2026年工作计划): a line each, in one row
+            row_name = " ".join(part for part in [f"{label}：" if label and parts else label, *parts] if part)
+            sentences.append("\n".join(_sentence([row_name.replace("： ", "：", 1), text]) for text in prose))
+        elif label and parts:
             sentences.append(f"{label}：{' '.join(parts)}。")
         elif label or parts:
             sentences.append(_sentence([label, *parts]))
@@ -125,6 +131,10 @@ def _split_unit(text: str) -> tuple[str, str | None]:
 
 #: The numbering a group of rows may carry (「一、经济规模」「（二）民生」): a table's own, not the report's.
 _GROUP_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d+[、.．](?!\d))\s*")
+
+
+#: A cell that holds sentences, not a value: a sentence ends inside it (「…增长6.3%；完成固定资产投资…」).
+_PROSE = re.compile(r"[。；！？](?=.)")
 
 
 def _group_label(text: str) -> str:
