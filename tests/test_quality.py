@@ -231,7 +231,13 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     two columns under a masthead (白鹭镇), a subdistrict's Word report set inside a one-cell frame table with a
     table nested in it (金沙街道), a township's report reposted as a WeChat article of nested sections, its
     figures split over spans (翠屏乡), and a county's text as `pdftotext -layout` writes it, with form feeds,
-    running headers and page footers (长岭县).
+    running headers and page footers (长岭县); then a county's speech transcribed from its recording, its points
+    run by 「第一，」 ordinals (石门县), a town's report in traditional script saved as Big5 (桂溪镇), a
+    subdistrict's Word file with a table of contents, page headers and footers (枫港街道) and a district's
+    Feishu Markdown export with emoji headings, callouts, a ticked checklist and <details> (云岚区); then a
+    town's Word file whose parts are single paragraphs split by manual line breaks (新桥镇), a township's raw OCR
+    text (桃林乡), a subdistrict's review laid out as one table of results and plans over landscape PDF pages
+    (白云街道) and a county's GBK portal page with two pages' articles pasted into one file (岚山县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
