@@ -30,7 +30,8 @@ _UNIT = re.compile(r"^(?:[%％‰]|[万亿千百]?(?:元|美元|平方米|平方
 
 
 def table_sentences(rows: list[list[str]]) -> list[str]:
-    """The rows of a table (cells as text, its header rows first when it has them) as one sentence each."""
+    """The rows of a table (cells as text, its header rows first when it has them) as one sentence each; a
+    row whose cells hold paragraphs as a line per such cell, named by the row (one string, its lines apart)."""
     rows = [[" ".join(cell.split()) for cell in row] for row in rows]
     rows = [row for row in rows if any(row)]
     titles = []
@@ -64,8 +65,8 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
             value = f"{cell}{unit}" if unit and _BARE_NUMBER.match(cell) else cell
             parts.append(f"{name}{value}")
         if prose:  # a table whose cells are paragraphs (2025年完成情况 | 2026年工作计划): a line each, in one row
-            row_name = " ".join(part for part in [f"{label}：" if label and parts else label, *parts] if part)
-            sentences.append("\n".join(_sentence([row_name.replace("： ", "：", 1), text]) for text in prose))
+            row_name = f"{label}：{' '.join(parts)}" if label and parts else label or " ".join(parts)
+            sentences.append("\n".join(_sentence([row_name, text]) for text in prose))
         elif label and parts:
             sentences.append(f"{label}：{' '.join(parts)}。")
         elif label or parts:
