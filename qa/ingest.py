@@ -43,7 +43,14 @@ from qa.readers import Limits, read_report
 from qa.readers.base import IngestError
 from qa.readers.pages import with_pages
 from qa.readers.text import read_text as read_text  # re-exported: the decoder of .txt/.md
-from qa.sections import ADDRESS, ADDRESS_WORDS, ENUMERATED_START, build_sections, is_heading_line
+from qa.sections import (
+    ADDRESS,
+    ADDRESS_WORDS,
+    ENUMERATED_START,
+    NOTES_HEADING_WORDS,
+    build_sections,
+    is_heading_line,
+)
 from qa.storage import file_sha256
 from qa.text import looks_traditional, to_simplified
 
@@ -116,7 +123,7 @@ _PAGE_NUMBER_LINE = re.compile(r"^(?:[-—–－]+\s*\d{1,4}\s*[-—–－]+|第
 #: A note's line at least this long that ends mid-sentence was wrapped: the next line goes on with it.
 _WRAPPED_NOTE_LINE = 20
 #: The bare heading over a report's typed notes (「名词解释」「注释」): no text of the report's own.
-_NOTES_HEADING = re.compile(r"^(?:名词解释|注释|附注|注)[：:]?$")
+_NOTES_HEADING = re.compile(rf"^(?:{NOTES_HEADING_WORDS}|注)[：:]?$")
 
 #: A picture's caption, as web pages and reports set one under an image: 「图为…」「图：…」「（图为…）」.
 _CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])")

@@ -88,10 +88,13 @@ def _heading_of(text: str, level: int) -> str:
     return text[:20]
 
 
+#: The words a report heads its notes with (「名词解释」「注释」): the cleaner drops such a heading over notes it
+#: pulled out, and the section tree makes one over notes left in the text a part of its own.
+NOTES_HEADING_WORDS = "名词解释|名词注释|注释|附注"
 #: The heading of what follows a report's body, a part of its own: its notes (「名词解释」「注释」) and its
 #: appendices (「附件：2026年县政府十件民生实事」「附表1」). Filed under the last chapter of the plan, the notes
 #: took its period and its heading.
-_BACK_MATTER = re.compile(r"^(?:名词解释|名词注释|注释|附注|附[件表]\s*\d{0,2})\s*(?:[：:]\s*[^。；;，,]{0,40})?$")
+_BACK_MATTER = re.compile(rf"^(?:{NOTES_HEADING_WORDS}|附[件表]\s*\d{{0,2}})\s*(?:[：:]\s*[^。；;，,]{{0,40}})?$")
 
 
 def classify(text: str, paragraph: Paragraph, markup_levels: dict[int, int]) -> tuple[int, str] | None:
