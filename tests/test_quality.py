@@ -237,7 +237,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     Feishu Markdown export with emoji headings, callouts, a ticked checklist and <details> (云岚区); then a
     town's Word file whose parts are single paragraphs split by manual line breaks (新桥镇), a township's raw OCR
     text (桃林乡), a subdistrict's review laid out as one table of results and plans over landscape PDF pages
-    (白云街道) and a county's GBK portal page with two pages' articles pasted into one file (岚山县).
+    (白云街道) and a county's GBK portal page with two pages' articles pasted into one file (岚山县). Session 33:
+    a town's Word report with floating text boxes written twice, as DrawingML and as its VML fallback (松岩镇),
+    a subdistrict's report as pandoc converts Word to Markdown, with bold run-in headings, escapes, a grid
+    table and footnotes (荷溪街道), a township's scanned report, an image-only PDF with a seal (鹿鸣乡), and a
+    county's portal page whose report runs on over tabs, with figure cards and a glossary box (金川县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
