@@ -116,6 +116,13 @@ def test_a_place_the_reports_hold_is_known_whatever_the_words_before_it() -> Non
     assert read_question("公交从瀛湖景区出发要几块钱？", TOWNS).unknown_places == ("从瀛湖景区",)
 
 
+def test_a_grade_opens_no_place_name() -> None:
+    """「国家3A级景区」 is a grade of scenic area, not a place called 「级景区」: the question names only the
+    scenic area the report speaks of."""
+    corpus = "龙潭峡景区于9月成功创建国家3A级旅游景区"
+    assert read_question("龙潭峡景区是哪个月评上国家3A级景区的？", TOWNS, corpus_text=corpus).unknown_places == ()
+
+
 def test_a_development_zone_is_named_by_its_core_with_any_kind_of_zone() -> None:
     """「梧港开发区」「梧港经济开发区」 and "the Wugang zone" name the indexed 梧港经济开发区."""
     zone = ["梧港经济开发区"]

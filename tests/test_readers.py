@@ -169,6 +169,17 @@ def test_scan_reads_by_ocr(index: int) -> None:
     assert all(c.page is not None for c in document.chunks)
 
 
+def test_ocr_mends_ru_read_as_ren_where_only_ru_makes_a_word() -> None:
+    """PP-OCR reads a printed 入 as 人: 「收人」 is mended to 收入, while 人 stays where it makes a word
+    (人选, 人口, 引人注目, 个人)."""
+    from qa.readers.ocr import mended
+
+    assert mended("旅游综合收人1.9亿元，同比增长18.7%") == "旅游综合收入1.9亿元，同比增长18.7%"
+    assert mended("新建教学楼投人使用，纳人监测对象") == "新建教学楼投入使用，纳入监测对象"
+    for kept in ("线路人选全省精品线路", "全乡常住人口", "引人注目", "个人所得", "乡人民政府", "工作人员"):
+        assert mended(kept) == kept
+
+
 # ---------------------------------------------------------------- retrieval on each format
 
 

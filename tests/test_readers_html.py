@@ -135,6 +135,28 @@ def test_a_glossary_as_a_definition_list_reads_each_term_with_its_meaning(tmp_pa
     assert "品牌首店：某一品牌在本区开设的第一家门店。" in lines
 
 
+def test_a_glossary_box_beside_the_report_is_read_as_its_notes_of_terms(tmp_path: Path) -> None:
+    """tests/fixtures/unseen/jinchuan_2026.html (round 27, measured blind before this): a portal sets a
+    「热词解读」 box of the terms the report uses in its sidebar, dropped with the sidebar, so 「飞地园区是什么
+    意思」 found no answer. It is read after the report as its notes of terms, when the report uses most of
+    its terms (one in a name: 「金温飞地产业园」); a box of words the report does not use is not."""
+    report = "<article><h1>政府工作报告</h1><p>金温飞地产业园引进企业5家。推进紧密型县域医共体建设。</p></article>"
+    box = """<div class="sidebar"><div class="hot-words"><h4>热词解读</h4><dl>
+    <dt>飞地园区</dt><dd>由一方在另一方辖区内划定区域合作共建产业园区。</dd>
+    <dt>紧密型县域医共体：</dt><dd>在人员、财务、业务等方面实行统一管理的县域医疗卫生服务共同体。</dd>
+    <dt>医共体</dt><dd>医疗卫生服务共同体的简称。</dd></dl></div></div>"""
+    lines = read_html(tmp_path / "page.html", f"<html><body>{report}{box}</body></html>".encode(), Limits()).text.split("\n")
+    assert lines[-4:] == [
+        "名词解释",
+        "飞地园区：由一方在另一方辖区内划定区域合作共建产业园区。",
+        "紧密型县域医共体：在人员、财务、业务等方面实行统一管理的县域医疗卫生服务共同体。",
+        "医共体：医疗卫生服务共同体的简称。",
+    ]
+    other = box.replace("紧密型县域医共体", "数字乡村").replace("<dt>医共体", "<dt>共富工坊")
+    lines = read_html(tmp_path / "page.html", f"<html><body>{report}{other}</body></html>".encode(), Limits()).text.split("\n")
+    assert "名词解释" not in lines and not any("飞地园区：" in line for line in lines)
+
+
 def test_a_report_pasted_into_a_pre_keeps_its_lines(tmp_path: Path) -> None:
     """tests/fixtures/unseen/jinghu_2024.html (round 23, measured blind before this): an old portal page pastes
     the report as text into one `<pre>`, hard-wrapped, with a table laid out with spaces. Read as one block, its

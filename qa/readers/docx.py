@@ -1,7 +1,8 @@
 """Word reports (.docx): paragraphs, headings (their styles and Word's own numbering, such as 「一、」
 drawn by the numbering definition rather than typed), bold lead sentences, footnotes and endnotes
-(numbered as Word shows them), tables as text rows. Tracked deletions, moved-from text, comments and
-field codes are not part of the report and are left out; tracked insertions are kept.
+(numbered as Word shows them), tables as text rows, text boxes after the paragraph they are anchored in.
+Tracked deletions, moved-from text, comments and field codes are not part of the report and are left
+out; tracked insertions are kept.
 
 python-docx opens the package (and refuses what is not one); the body and the notes are read from
 its XML directly, because python-docx reads neither footnotes nor numbering nor tracked changes.
@@ -20,6 +21,9 @@ from qa.readers.base import Decoded, IngestError, Limits
 from qa.readers.tables import table_sentences
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+#: Markup compatibility: Word writes a text box twice, as a DrawingML shape (mc:Choice) and as a VML
+#: one (mc:Fallback) for older readers.
+_MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 _NS = {"w": _W}
 #: Entries a real document has a few dozen of.
 MAX_ENTRIES = 2000
@@ -112,6 +116,7 @@ class _Reader:
         for child in body.iterchildren():
             if child.tag == _q("p"):
                 lines.append(self.paragraph(child))
+                lines += self.text_boxes(child)
             elif child.tag == _q("tbl"):
                 lines += self.table(child)
             elif child.tag == _q("sdt"):
@@ -119,6 +124,17 @@ class _Reader:
                 if content is not None:
                     lines += self.body_lines(content)
         return lines
+
+    def text_boxes(self, p) -> list[str]:
+        """The lines of the text boxes anchored in paragraph `p`, each box once. A sidebar of figures or a
+        term explained (「数据速览」「延伸阅读」) floats beside the body in a text box, which Word writes twice:
+        as a DrawingML shape and, in mc:Fallback, as a VML one holding the same paragraphs. A box with no
+        DrawingML twin (a file from Word 2003) is read from its VML."""
+        boxes = [
+            box for box in p.iter(_q("txbxContent"))
+            if not any(ancestor.tag == f"{{{_MC}}}Fallback" for ancestor in box.iterancestors())
+        ]
+        return [line for box in boxes for line in self.body_lines(box)]
 
     def table(self, table) -> list[str]:
         """A row a sentence (`qa.readers.tables`); a merged cell's text in every place it covers (Word

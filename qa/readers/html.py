@@ -41,6 +41,7 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     text = _decode(path, data)
     tree = LexborHTMLParser(text)
     footnotes = _footnotes(tree)
+    glossary = _glossary_beside(tree)
     for node in tree.css(_DROP):
         node.decompose()
     for node in list(tree.css("[class], [id]")):
@@ -55,11 +56,43 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
         title = _title(tree)
         if title and title not in lines[:3]:
             lines.insert(0, title)
+    lines += _glossed_terms_used(glossary, lines)
     lines += [f"<sup>{n}</sup> {note}" for n, note in footnotes]
     body = "\n".join(line for line in lines if line.strip())
     if len(re.sub(r"\s+", "", body)) < 20:
         raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航），请保存报告正文所在的页面，或另存为 PDF 后重试")
     return Decoded(body, "html")
+
+
+def _glossary_beside(tree) -> list[tuple[str, str]]:
+    """The (term, gloss) pairs of the definition lists in the page's furniture: a portal sets a box of
+    hot words beside the report (「热词解读」, a `<dl>` in a sidebar) that explains the terms it uses."""
+    pairs = []
+    for dl in tree.css("dl"):
+        furniture = any(
+            _FURNITURE.search(f"{node.attributes.get('class') or ''} {node.attributes.get('id') or ''}")
+            for node in _ancestors(dl)
+        )
+        terms, glosses = dl.css("dt"), dl.css("dd")
+        if furniture and len(terms) == len(glosses):
+            pairs += [(t.text(strip=True).rstrip("：:"), d.text(strip=True)) for t, d in zip(terms, glosses, strict=True)]
+    return pairs
+
+
+def _ancestors(node):
+    while (node := node.parent) is not None and node.tag not in ("body", "html"):
+        yield node
+
+
+def _glossed_terms_used(glossary: list[tuple[str, str]], lines: list[str]) -> list[str]:
+    """The glossary as the report's own notes of terms would read (「名词解释」, then 「term：gloss」), when the
+    report uses most of its terms — a term may be used in a name (「飞地园区」 in 「金温飞地产业园」) — and
+    nothing when it does not: a sidebar of another page's words."""
+    body = "\n".join(lines)
+    entries = [(term, gloss) for term, gloss in glossary if term and gloss and gloss not in body]
+    if 2 * sum(term in body for term, _ in entries) <= len(entries):
+        return []
+    return ["名词解释", *(f"{term}：{gloss}" for term, gloss in entries)]
 
 
 def _decode(path: Path, data: bytes) -> str:

@@ -1,5 +1,6 @@
 """Plain text and markdown reports (.txt, .md): decoding, and tables — pipe tables (「| 指标 | 完成值 |」), tables
-laid out with spaces and HTML tables written into Markdown — written out a row a sentence (`qa.readers.tables`);
+laid out with spaces, HTML tables and pandoc's grid tables written into Markdown — written out a row a sentence (`qa.readers.tables`);
+pandoc's spans, images and escapes removed;
 footnotes labelled with words (`[^a]`) numbered as the cleaner reads them; the cleaner does the rest."""
 
 from __future__ import annotations
@@ -190,6 +191,51 @@ def numbered_footnotes(text: str) -> str:
     return _FOOTNOTE_LABEL.sub(lambda m: f"[^{numbers[m.group(1)]}]" if m.group(1) in numbers else m.group(0), text)
 
 
+#: A grid table's rule (「+-----+----+」, 「+=====+====+」 under its header), as pandoc writes a table whose
+#: cells wrap over lines.
+_GRID_RULE = re.compile(r"^\s*\+(?:[-=:]+\+)+\s*$")
+_GRID_ROW = re.compile(r"^\s*\|.*\|\s*$")
+
+
+def grid_tables_as_sentences(text: str) -> str:
+    """Each grid table → its rows as sentences: a row is the lines between two rules, and a cell that wraps
+    (「规模以上服务业营业」 over 「收入」) is its column's pieces joined."""
+    def run_end(lines: list[str], start: int) -> int:
+        end = start
+        while end < len(lines) and (_GRID_RULE.match(lines[end]) or (end > start and _GRID_ROW.match(lines[end]))):
+            end += 1
+        return end
+
+    def rows_of(run: list[str]) -> list[list[str]] | None:
+        rows: list[list[str]] = []
+        pieces: list[list[str]] = []
+        for line in run:
+            if _GRID_RULE.match(line):
+                if pieces:
+                    rows.append(["".join(column).strip() for column in zip(*pieces, strict=False)])
+                pieces = []
+            else:
+                pieces.append([cell.strip() for cell in line.strip().strip("|").split("|")])
+        return rows if len(rows) >= 2 else None
+
+    return _tables_as_sentences(text, run_end, rows_of)
+
+
+#: Pandoc's Markdown: a span or a link with attributes (「[民生实事]{.underline}」), an image
+#: (「![](media/image1.png){width="5.8in"}」), and punctuation escaped (「\*」「\[2025\]」「1\.」).
+_PANDOC_SPAN = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\{[^}]*\}")
+_PANDOC_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)(?:\{[^}]*\})?")
+_MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+def pandoc_markup_removed(text: str) -> str:
+    """Markdown as pandoc writes it from a Word file → its text: spans' attributes, images and escapes go
+    (the cleaner reads the rest of Markdown)."""
+    return _MARKDOWN_ESCAPE.sub(r"\1", _PANDOC_SPAN.sub(r"\1", _PANDOC_IMAGE.sub("", text)))
+
+
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     text = numbered_footnotes(html_tables_as_sentences(decode_text(data, path)))
+    if path.suffix.lower() in (".md", ".markdown"):
+        text = pandoc_markup_removed(grid_tables_as_sentences(text))
     return Decoded(aligned_tables_as_sentences(pipe_tables_as_sentences(text)), "text")
