@@ -241,7 +241,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     a town's Word report with floating text boxes written twice, as DrawingML and as its VML fallback (松岩镇),
     a subdistrict's report as pandoc converts Word to Markdown, with bold run-in headings, escapes, a grid
     table and footnotes (荷溪街道), a township's scanned report, an image-only PDF with a seal (鹿鸣乡), and a
-    county's portal page whose report runs on over tabs, with figure cards and a glossary box (金川县).
+    county's portal page whose report runs on over tabs, with figure cards and a glossary box (金川县); then a
+    town's GB2312 text typed with full-width digits and letters and a TAB-separated 附表 (石岭镇), a subdistrict's
+    Word file converted from a PDF, every printed line a paragraph, with page headers and numbers among them
+    (柳川街道), a county's report as a news app serves it to a phone, folded after a third under 「展开全文」
+    (青龙县), and a township's PDF printed as a booklet, two A5 pages to a landscape sheet (桂花乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
