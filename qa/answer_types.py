@@ -293,7 +293,7 @@ _ASKS = [
     ),
     # "What is the town's target for new jobs?" asks a figure, as 「目标是多少」 does ("What targets…" asks a list)
     ("count", re.compile(rf"多少|几[{COUNT_UNITS}]|\bhow many\b|\bnumber of\b|\b(?:what|which)\b[^?]*\b(?:target|goal)\b(?!s)", re.I)),
-    ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|什么样的|\bcalled\b|\bname\b", re.I)),
+    ("name", re.compile(r"叫什么|什么名字|名称|名字|品牌|哪个项目|什么项目|哪家|哪个|哪项|哪一项|哪条|哪一?(?:栋|幢|座|所)|什么样的|\bcalled\b|\bname\b", re.I)),
 ]
 
 #: The words an area question names its kind of answer by (「占地有多大」「总共有多大面积」): any area answers
@@ -304,7 +304,7 @@ AREA_WORDS = re.compile(r"占地面积|占地|面积|多大|大小|平方(?:米|
 #: A question asking which one (「…的宠物企业是哪家」) and no quantity: a money, rate or area word in it
 #: (「产值就达到12亿元的」) describes what it asks about, and the answer is a name.
 _ASKS_WHICH = re.compile(
-    r"哪家|哪个|哪项|哪一项|哪一家|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b|\bwhat (?:is|was|are|were) the names? of\b", re.I
+    r"哪一?(?:家|个|项|栋|幢|座|所|条|处)|叫什么|什么名字|\bwhich (?:company|firm|enterprise|one)\b|\bwhat (?:is|was|are|were) the names? of\b", re.I
 )
 #: A bound a question states in digits: 「超过50万元」「65岁以上」「5000万元及以上」 (group 1 or 2: its number).
 _BOUND = re.compile(
@@ -561,8 +561,9 @@ _ASKS_CHANGE = re.compile(r"[增降涨]幅|增速|增长率|增长的?(?:预期)
 _SHARE_BEFORE = re.compile(r"(?:占[^，,；;。]{0,20}的?|比重|占比)[^，,；;。增降涨提]{0,6}$")
 
 
-#: Two members joined by 和/与/及 and counted as two (「游戏动漫电竞和宠物经济两大新兴赛道」).
-_PAIR = re.compile(r"[^、，,；;。：:]{1,30}(?:和|与|及)[^、，,；;。：:和与及]{1,30}?[两二](?:大|个|类|项|种|条|方面)")
+#: Two members joined by 和/与/及 and counted as two (「游戏动漫电竞和宠物经济两大新兴赛道」「打通柳溪路北延段和仓前巷
+#: 2条断头路」).
+_PAIR = re.compile(r"[^、，,；;。：:]{1,30}(?:和|与|及)[^、，,；;。：:和与及]{1,30}?(?:[两二]|(?<!\d)2\s*)(?:大|个|类|项|种|条|座|所|处|方面)")
 
 
 def enumerated_items(text: str) -> int:

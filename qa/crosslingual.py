@@ -158,6 +158,9 @@ REPORT_TERMS = {
     "street lights": "路灯",
     "streetlights": "路灯",
     "public toilets": "公厕 公共厕所",
+    "greenway": "绿道",
+    "greenways": "绿道",
+    "cycling": "骑行",
     "waste sorting": "垃圾分类",
     "garbage sorting": "垃圾分类",
     # the economy, farms and firms
@@ -166,6 +169,9 @@ REPORT_TERMS = {
     "operating revenue": "营业收入",
     "operating income": "营业收入",
     "investment attraction": "招商引资 招商",
+    # firms drawn in (the dictionary's 吸引 is the attraction of a sight, not a town's 引进 of a firm)
+    "attract": "引进 招引 吸引",
+    "attracted": "引进 招引 吸引",
     "signed projects": "签约项目",
     "high-standard farmland": "高标准农田",
     "land transfer": "土地流转",

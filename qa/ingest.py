@@ -133,6 +133,9 @@ _LEAD_END = set("。！？：:；;，,")
 _CAPTION_CHARS = 16
 #: Characters that may end a paragraph; a body paragraph ending otherwise was cut by a page break.
 _TERMINAL = set("。！？；：…!?;:」』）)】")
+#: A figure under its label, as a sidebar, a slide or a list of indicators gives it (「工业用电量：1.36亿千瓦时，同比
+#: 增长7.8%」「纳税超千万元企业：5家」): a line of its own, ended or not.
+_LABELLED_FIGURE = re.compile(r"^[^，。；：:,;]{2,24}[：:][^：:。；;]{0,40}?\d[\d.,]*\s*(?:%|％|[^\s\d，。；、,;]{0,5})$")
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+)+[\u4e00-\u9fff]$")
 
 
@@ -493,6 +496,8 @@ def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool, 
         return False  # a picture's caption (「图为…」) is a line of its own, ended or not
     if BULLET.match(line.text) or FIGURE_ALONE.match(line.text) or FIGURE_ALONE.match(previous.text):
         return False  # a slide's bullet point, or its big figure (`_captions`), is a line of its own, ended or not
+    if _LABELLED_FIGURE.match(previous.text) and not cut:
+        return False
     if (is_heading_line(previous.text) and not cut) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
         return False
     return not ADDRESS.match(line.text)

@@ -44,6 +44,7 @@ from qa.answer_types import (
         ("那个助老打车的服务点叫什么？", "name", None),
         # which one, no quantity: the money word describes what is asked about, the answer is a name
         ("年产值超过5亿元的那家新能源企业是哪家？", "name", None),
+        ("去年新晋成为税收亿元楼宇的是哪栋楼？", "name", None),  # which building, however its tax is described
         ("园区的税收一共涨了多少？", "rate", None),  # as 增长了多少
         ("全镇的绿化覆盖率达到了多少？", "rate", None),  # a rate, though 多少 alone asks a count
         ("那家新能源企业的年产值是多少？", "money", None),
@@ -223,6 +224,8 @@ def test_a_list_of_n_needs_a_sentence_naming_n_members() -> None:
     assert enumerated_items("社区助残员、就业援助员、综治社保队员、综合协管员。") == 4
     assert enumerated_items("推进大康路站、呼兰路站和爱辉路站建设") == 3
     assert enumerated_items("一是稳增长，二是促改革，三是惠民生") == 3
+    assert enumerated_items("打通柳溪路北延段和仓前巷2条断头路，新增道路长度860米") == 2  # counted in digits
+    assert enumerated_items("新建公厕和停车场12个") == 0
     assert has_span("社区助残员、就业援助员、综治社保队员、综合协管员。", four)
     assert not has_span("推进大康路站、呼兰路站和爱辉路站建设", four)
     assert has_span("推进大康路站、呼兰路站和爱辉路站建设", AnswerType("list"))

@@ -66,6 +66,10 @@ def test_grassroots_and_city_terms_are_read_as_the_reports_write_them() -> None:
     question = "Where is the county's new cold-chain logistics park for farm produce located?"
     read = set(translated_tokens(question, tokenize, cold))
     assert {"冷链", "物流园", "农产品"} <= read and not read & {"公园", "农田", "生产"}
+    # a town attracts firms as it 引进 them, and a cycling greenway is a 骑行绿道 (round 28's 柳川街道, 桂花乡)
+    firms = {"引进", "企业", "吸引", "骑行", "绿道", "贯通"}
+    assert {"引进", "企业"} <= set(translated_tokens("How many new companies did Liuchuan attract in 2025?", tokenize, firms))
+    assert {"骑行", "绿道"} <= set(translated_tokens("What is the name of the cycling greenway opened last year?", tokenize, firms))
 
 
 def test_a_facility_opening_and_the_date_asked_are_read_as_a_report_writes_them() -> None:

@@ -484,6 +484,21 @@ def test_a_slide_deck_keeps_its_bullets_and_callouts_apart() -> None:
     assert [p.label for p in meta.periods_reviewed] == ["2025H1"] and [p.label for p in meta.periods_planned] == ["2025H2"]
 
 
+def test_a_figure_under_its_label_is_a_line_of_its_own() -> None:
+    """tests/fixtures/unseen/songyan_2025.docx (round 27, measured blind before this): a sidebar of figures
+    gives each under its label, unended. A label with a comma in its value did not look like a title, so it
+    ran on into the next labels and the body paragraph after the box: 「…同比增长7.8%纳税超千万元企业：5家园区亩均
+    税收：18.4万元财政金融保障有力。…」."""
+    raw = "\n".join([
+        "各位代表：", "数据速览", "工业用电量：1.36亿千瓦时，同比增长7.8%", "纳税超千万元企业：5家",
+        "财政金融保障有力。积极争取上级各类补助和专项资金1.86亿元。",
+        "主要预期目标是：地区生产总值增长6%左右，一般公共预算收入", "增长5%。",
+    ])
+    lines = clean_text(raw).text.split("\n")
+    assert lines[2:5] == ["工业用电量：1.36亿千瓦时，同比增长7.8%", "纳税超千万元企业：5家", "财政金融保障有力。积极争取上级各类补助和专项资金1.86亿元。"]
+    assert lines[5] == "主要预期目标是：地区生产总值增长6%左右，一般公共预算收入增长5%。"  # not ending in a figure: it goes on
+
+
 def test_a_narrow_column_line_that_fills_the_column_goes_on() -> None:
     """A two-column PDF cuts every line at the column's width. A line filling it goes on on the next line
     though it holds no sentence punctuation (it looked like a title); a heading that does not fill it
