@@ -245,7 +245,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     town's GB2312 text typed with full-width digits and letters and a TAB-separated 附表 (石岭镇), a subdistrict's
     Word file converted from a PDF, every printed line a paragraph, with page headers and numbers among them
     (柳川街道), a county's report as a news app serves it to a phone, folded after a third under 「展开全文」
-    (青龙县), and a township's PDF printed as a booklet, two A5 pages to a landscape sheet (桂花乡).
+    (青龙县), and a township's PDF printed as a booklet, two A5 pages to a landscape sheet (桂花乡); then a town's
+    searchable scan, page images under an invisible OCR text layer with OCR's slips (丰乐镇), a subdistrict's
+    Word report writing every number in characters, 二〇二五年 and 百分之十二点五 (兴隆街道), a county's report
+    pasted from a news site with 【】 chapter headings, a page split and related headlines (龙泉县), and a
+    township's Yuque Markdown export with :::tips blocks, <font> spans and <br /> in table cells (花溪乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
