@@ -38,8 +38,9 @@ _SUFFIX_AT_END = re.compile(rf"(?:{ZONE_SUFFIX}|{TOWN_SUFFIX}|村|市)$")
 ZONE_NAME = re.compile(rf"[\u4e00-\u9fff]{{2,6}}?(?:{ZONE_SUFFIX})")
 #: A town-level place named in running text: two to four characters, then the suffix (group 1: the core);
 #: not a level (「宁夏县级机构」「区级财政」), nor a class of road (「绕县道」「那条乡道」; 「青崖县道路」 is 青崖县's),
-#: nor 乡村 "rural" (「民宿和乡村旅游」 names no 「民宿和乡」; 「柳塘乡村民」「柳塘乡村集体」 are 柳塘乡's).
-PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})(?!级|(?<=[县乡])道(?!路)|(?<=乡)村(?!民|集体|级))")
+#: nor 乡村 "rural" (「民宿和乡村旅游」 names no 「民宿和乡」; 「柳塘乡村民」「柳塘乡村集体」 are 柳塘乡's), nor 区域 "regional"
+#: (「评上省级区域公用品牌」 names no 「评上省级区」).
+PLACE_NAME = re.compile(rf"([\u4e00-\u9fff]{{2,4}}?)({TOWN_SUFFIX})(?!级|(?<=区)域|(?<=[县乡])道(?!路)|(?<=乡)村(?!民|集体|级))")
 #: The English words for the places a report may be of, with the pinyin of the suffix each stands for
 #: (Town 镇, County 县).
 PLACE_WORDS_EN = {"Town": "zhen", "Township": "xiang", "Subdistrict": "jiedao", "Sub-district": "jiedao", "County": "xian"}

@@ -45,6 +45,7 @@ from qa.answer_types import (
         # which one, no quantity: the money word describes what is asked about, the answer is a name
         ("年产值超过5亿元的那家新能源企业是哪家？", "name", None),
         ("去年新晋成为税收亿元楼宇的是哪栋楼？", "name", None),  # which building, however its tax is described
+        ("辖区商务楼宇的入驻率现在提高到多少了？", "rate", None),  # a rate raised to how much
         ("园区的税收一共涨了多少？", "rate", None),  # as 增长了多少
         ("全镇的绿化覆盖率达到了多少？", "rate", None),  # a rate, though 多少 alone asks a count
         ("那家新能源企业的年产值是多少？", "money", None),
@@ -153,6 +154,10 @@ def test_spans_of_money_rate_area_and_date() -> None:
     assert has_span("9月正式开学", AnswerType("date"))
     assert not has_span("全面完成动迁腾地工作", AnswerType("money"))
     assert not has_span("加快推进学校建设", AnswerType("date"))
+    # a date written in characters, as an office writing every number so does (round 29's 兴隆街道)
+    assert has_span("“兴隆里”夜间消费街区于九月二十八日正式开街", AnswerType("date"))
+    assert has_span("二〇二五年十二月底建成", AnswerType("date"))
+    assert not has_span("实现十一个社区全覆盖", AnswerType("date"))
 
 
 

@@ -116,6 +116,12 @@ def test_a_place_the_reports_hold_is_known_whatever_the_words_before_it() -> Non
     assert read_question("公交从瀛湖景区出发要几块钱？", TOWNS).unknown_places == ("从瀛湖景区",)
 
 
+def test_regional_names_no_place() -> None:
+    """「区域」 is "regional": 「评上省级区域公用品牌」 names no place 「评上省级区」 (round 29's 花溪乡, refused as
+    about a place no report covers)."""
+    assert read_question("乡里评上省级区域公用品牌的茶叶牌子叫什么？", TOWNS).unknown_places == ()
+
+
 def test_a_grade_opens_no_place_name() -> None:
     """「国家3A级景区」 is a grade of scenic area, not a place called 「级景区」: the question names only the
     scenic area the report speaks of."""

@@ -20,7 +20,7 @@ import pytest
 from qa.documents import Document
 from qa.evaluate import answer_rank, load_questions
 from qa.ingest import load_document
-from qa.readers import read_report
+from qa.readers import Limits, read_report
 from qa.summary import document_summary
 from tests.renders import ensure_renders, seed_paths
 
@@ -167,6 +167,18 @@ def test_scan_reads_by_ocr(index: int) -> None:
     document = _check_same_report("scan", index, 0.97)
     assert document.metadata.file_format == "ocr" and document.metadata.ocr
     assert all(c.page is not None for c in document.chunks)
+
+
+def test_a_report_pasted_from_a_news_site_ends_at_its_end_mark(tmp_path: Path) -> None:
+    """tests/fixtures/unseen/longquan_2026.txt (round 29, measured blind before this): a report pasted from a
+    news site ends 「（全文完）」, then the site's 责任编辑 and 【相关阅读】 headlines, whose figures the report does
+    not give (「龙泉县2025年接待游客突破720万人次」): three near misses were "answered" from them."""
+    from qa.readers.text import read as read_text
+
+    body = [f"全年实现地区生产总值{n}亿元，同比增长6.3%。" for n in range(200, 212)]
+    raw = "\n\n".join([*body, "（全文完）", "责任编辑：郑雨桐", "【相关阅读】", "龙泉县2025年接待游客突破720万人次"])
+    text = read_text(tmp_path / "report.txt", raw.encode("utf-8"), Limits()).text
+    assert "全年实现地区生产总值211亿元" in text and "相关阅读" not in text and "720万人次" not in text
 
 
 def test_ocr_mends_ru_read_as_ren_where_only_ru_makes_a_word() -> None:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
 from qa.readers.tables import html_table_sentences
-from qa.readers.text import aligned_tables_as_sentences, decode_text
+from qa.readers.text import aligned_tables_as_sentences, before_end_mark, decode_text
 
 #: Never part of the article.
 _DROP = "script, style, noscript, template, iframe, svg, canvas, nav, header, footer, aside, form, button, select, input, textarea, object, embed"
@@ -51,7 +51,7 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     root = _article(tree)
     if root is None:
         raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航，正文由脚本加载），请保存报告正文所在的页面，或另存为 PDF 后重试")
-    lines = _before_sign_off(_without_page_lines(_lines(root)))
+    lines = before_end_mark(_without_page_lines(_lines(root)))
     if not any(line.startswith("#") or _heading_like(line) for line in lines[:3]):
         title = _title(tree)
         if title and title not in lines[:3]:
@@ -212,21 +212,6 @@ def _without_page_lines(lines: list[str]) -> list[str]:
         line for i, line in enumerate(lines)
         if not ((i < ends or i >= len(lines) - ends) and len(line) <= 80 and _PAGE_LINE.search(line))
     ]
-
-
-#: The line a public account's article ends on (「- END -」「—END—」「（完）」); after it comes the account's
-#: sign-off (来源, 编辑, 审核, its QR code, 「点赞 在看」), no part of the report.
-_END_MARK = re.compile(r"^[\s\-—–_·.]*(?:END|[（(]?全?文?完[）)]?)[\s\-—–_·.]*$", re.IGNORECASE)
-#: How far into an article's lines its end mark may stand: one near its start is no end.
-_END_MARK_FROM = 0.8
-
-
-def _before_sign_off(lines: list[str]) -> list[str]:
-    """The article's lines up to its end mark (`_END_MARK`) in its last fifth, when it has one."""
-    for i in range(len(lines) - 1, int(_END_MARK_FROM * len(lines)) - 1, -1):
-        if _END_MARK.match(lines[i]):
-            return lines[:i]
-    return lines
 
 
 def _heading_like(line: str) -> bool:

@@ -1,6 +1,6 @@
 """Plain text and markdown reports (.txt, .md): decoding, and tables — pipe tables (「| 指标 | 完成值 |」), tables
 laid out with spaces, HTML tables and pandoc's grid tables written into Markdown — written out a row a sentence (`qa.readers.tables`);
-pandoc's spans, images and escapes removed;
+pandoc's spans, images and escapes removed; what follows an article's end mark left out;
 footnotes labelled with words (`[^a]`) numbered as the cleaner reads them; the cleaner does the rest."""
 
 from __future__ import annotations
@@ -234,8 +234,26 @@ def pandoc_markup_removed(text: str) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\1", _PANDOC_SPAN.sub(r"\1", _PANDOC_IMAGE.sub("", text)))
 
 
+#: The line an article ends on (「- END -」「—END—」「（完）」「（全文完）」); after it comes its publisher's
+#: sign-off (来源, 编辑, 审核, a QR code, 「点赞 在看」, 「【相关阅读】」 headlines), no part of the report.
+_END_MARK = re.compile(r"^[\s\-—–_·.]*(?:END|[（(]?全?文?完[）)]?)[\s\-—–_·.]*$", re.IGNORECASE)
+#: How far into an article's lines its end mark may stand: one near its start is no end.
+_END_MARK_FROM = 0.8
+
+
+def before_end_mark(lines: list[str]) -> list[str]:
+    """The article's lines up to its end mark (`_END_MARK`) in its last fifth, when it has one: a public
+    account's article (web page) or a report pasted from a news site (text), whose related headlines give
+    figures the report does not."""
+    for i in range(len(lines) - 1, int(_END_MARK_FROM * len(lines)) - 1, -1):
+        if _END_MARK.match(lines[i]):
+            return lines[:i]
+    return lines
+
+
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
-    text = numbered_footnotes(html_tables_as_sentences(decode_text(data, path)))
+    text = "\n".join(before_end_mark(decode_text(data, path).split("\n")))
+    text = numbered_footnotes(html_tables_as_sentences(text))
     if path.suffix.lower() in (".md", ".markdown"):
         text = pandoc_markup_removed(grid_tables_as_sentences(text))
     return Decoded(aligned_tables_as_sentences(pipe_tables_as_sentences(text)), "text")
