@@ -249,7 +249,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     searchable scan, page images under an invisible OCR text layer with OCR's slips (丰乐镇), a subdistrict's
     Word report writing every number in characters, 二〇二五年 and 百分之十二点五 (兴隆街道), a county's report
     pasted from a news site with 【】 chapter headings, a page split and related headlines (龙泉县), and a
-    township's Yuque Markdown export with :::tips blocks, <font> spans and <br /> in table cells (花溪乡).
+    township's Yuque Markdown export with :::tips blocks, <font> spans and <br /> in table cells (花溪乡); then
+    a subdistrict's Word report laid out as a two-column form table, parts merged down the left (金凤街道), a
+    township's report as one single line, every line break stripped (东坝乡), a county's discussion draft as a
+    PDF with line numbers in the margin and odd and even running headers (清河县), and a town's report posted
+    to a WeChat group in several messages, cut mid-sentence, between members' replies (柳林镇).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
