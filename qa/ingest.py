@@ -168,8 +168,36 @@ def detect_style(raw: str) -> str:
     return "plain"
 
 
+#: A text whose line breaks were stripped (copied out of a messaging app or a web form) is a report of
+#: this many characters on at most this many lines: no report's paragraph reaches 2,600 characters.
+_FLATTENED_MIN_CHARS, _FLATTENED_MAX_LINES = 3000, 3
+#: Where such a text's lines were: before a part, a chapter or a note opening after a sentence or a space
+#: (「…意见。 一、2025年工作回顾」「…负增长。（五）坚持…」「…名词解释 1.三事分流：」), and after the address.
+_FLATTENED_BREAK = re.compile(
+    r"(?<=[。！？；!?;])\s*(?=[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|名词解释|\d{1,2}[.．、](?!\d))"
+    r"|\s+(?=[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|名词解释|\d{1,2}[.．、](?!\d))"
+    rf"|\s*(?=(?:{ADDRESS_WORDS})：)|(?<=代表：)"
+)
+#: The front matter of such a text: its title, then the dateline 「——…会议上」, then the speaker.
+_FLATTENED_DATELINE = re.compile(r"\s*(——[^。]{4,60}?会议上)\s*")
+#: A heading and the text after it, parted by a space: 「一、2025年工作回顾 2025年是…」.
+_HEADING_THEN_TEXT = re.compile(r"^((?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)[^\s。]{2,40}?)\s+(?=\S)")
+
+
+def flattened_lines_restored(raw: str) -> str:
+    """A report whose line breaks were stripped, its lines put back where its structure shows through
+    (`_FLATTENED_BREAK`): read as one paragraph, it had no sections, no dateline and no periods, and its
+    questions were refused as about a period no report covers. A report with its lines is left as it is."""
+    if len(raw) < _FLATTENED_MIN_CHARS or sum(1 for line in raw.split("\n") if line.strip()) > _FLATTENED_MAX_LINES:
+        return raw
+    text = _FLATTENED_DATELINE.sub(lambda m: f"\n{m.group(1)}\n", raw[:300], count=1) + raw[300:]
+    lines = _FLATTENED_BREAK.sub("\n", text).split("\n")
+    return "\n".join(_HEADING_THEN_TEXT.sub(r"\1\n", line.strip()) for line in lines)
+
+
 def clean_text(raw: str) -> CleanText:
     """Clean a decoded report: strip markup, pull footnotes out, rejoin paragraphs cut by page breaks."""
+    raw = flattened_lines_restored(raw)
     style = detect_style(raw)
     footnotes: dict[int, str] = {}
     word_base = 1 if re.search(r"\[footnoteRef:0\]", raw) else 0  # the exporter counts from 0

@@ -484,6 +484,26 @@ def test_a_slide_deck_keeps_its_bullets_and_callouts_apart() -> None:
     assert [p.label for p in meta.periods_reviewed] == ["2025H1"] and [p.label for p in meta.periods_planned] == ["2025H2"]
 
 
+def test_a_report_stripped_of_its_line_breaks_gets_its_lines_back() -> None:
+    """tests/fixtures/unseen/dongba_2025.txt (round 30, measured blind before this): a report copied out of a
+    messaging app, every line break stripped. As one paragraph it had no dateline, no sections and no
+    periods, and questions on its year were refused as about a period no report covers."""
+    body = "全年实施重点项目21个，完成投资2.07亿元。" * 70
+    raw = (
+        "东坝乡人民政府工作报告 ——2026年1月9日在东坝乡第十九届人民代表大会第五次会议上东坝乡乡长　杜明远 各位代表："
+        f"现在，我代表东坝乡人民政府向大会报告工作。 一、2025年工作回顾 {body}（一）坚持项目强乡，产业发展积蓄动能 {body}"
+        "二、2026年工作安排2026年的总体要求是：稳中求进。 名词解释 1.三事分流：指将群众诉求分类解决的基层治理方式。\n"
+    )
+    lines = clean_text(raw).text.split("\n")
+    assert lines[:6] == [
+        "东坝乡人民政府工作报告", "——2026年1月9日在东坝乡第十九届人民代表大会第五次会议上", "东坝乡乡长　杜明远",
+        "各位代表：", "现在，我代表东坝乡人民政府向大会报告工作。", "一、2025年工作回顾",
+    ]
+    assert "（一）坚持项目强乡，产业发展积蓄动能" in lines and "名词解释" in lines
+    assert lines[-1] == "1.三事分流：指将群众诉求分类解决的基层治理方式。"
+    assert clean_text(body * 3 + "\n").text == body * 3  # a long paragraph whose sentences open no part stays whole
+
+
 def test_a_figure_under_its_label_is_a_line_of_its_own() -> None:
     """tests/fixtures/unseen/songyan_2025.docx (round 27, measured blind before this): a sidebar of figures
     gives each under its label, unended. A label with a comma in its value did not look like a title, so it

@@ -181,6 +181,21 @@ def test_a_report_pasted_from_a_news_site_ends_at_its_end_mark(tmp_path: Path) -
     assert "全年实现地区生产总值211亿元" in text and "相关阅读" not in text and "720万人次" not in text
 
 
+def test_a_pdf_numbering_its_lines_in_the_margin_reads_as_its_text() -> None:
+    """tests/fixtures/unseen/qinghe_2026.pdf (round 30, measured blind before this): a discussion draft numbers
+    every line in its left margin in small grey digits. Read as superscript markers, they made every line a
+    footnote, and the report had no body (hit@1 0 of 18). They are no part of the text."""
+    from qa.ingest import load_document
+
+    document = load_document(ROOT / "tests" / "fixtures" / "unseen" / "qinghe_2026.pdf")
+    lines = document.text.split("\n")
+    assert "政府工作报告" in lines and "各位代表：" in lines
+    assert "现在，我代表县人民政府向大会报告工作，请予审议，并请县政协委员和其他列席人员提出意见。" in lines
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker) == ("清河县", "2026-01-14", "周立衡")
+    assert all(not chunk.footnotes for chunk in document.chunks)
+
+
 def test_ocr_mends_ru_read_as_ren_where_only_ru_makes_a_word() -> None:
     """PP-OCR reads a printed 入 as 人: 「收人」 is mended to 收入, while 人 stays where it makes a word
     (人选, 人口, 引人注目, 个人)."""

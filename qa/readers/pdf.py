@@ -151,6 +151,7 @@ def page_lines(page, number: int) -> list[TextLine]:
             chars.append((char, size, box.left, box.right, height - box.top, height - box.bottom, False))
     finally:
         textpage.close()
+    chars = _without_line_numbers(chars)
 
     lines: list[TextLine] = []
     current: list[tuple[str, float, float, float, float, float, bool]] = []
@@ -179,6 +180,40 @@ def page_lines(page, number: int) -> list[TextLine]:
         current.append(char)
     _flush(current, lines, number, width, height)
     return lines
+
+
+#: A page numbering its lines in the margin (a draft circulated for discussion, a legal text) numbers
+#: at least this many.
+MIN_LINE_NUMBERS = 5
+
+
+def _without_line_numbers(chars: list) -> list:
+    """A page's characters without the numbers it prints in its left margin, level with its lines (1, 2, 3 …
+    in small grey digits): numbers set smaller than the body and wholly left of where its text begins,
+    counting up the page. Read as they were, each was a superscript footnote marker opening its line, and
+    the whole report was read as footnotes."""
+    printed = [c for c in chars if not c[6]]
+    if not printed:
+        return chars
+    sizes = sorted(c[1] for c in printed)
+    body_size = sizes[len(sizes) // 2]
+    body = [c for c in printed if not c[0].isdigit() and c[1] >= SUPERSCRIPT_RATIO * body_size]
+    if not body:
+        return chars
+    left = min(c[2] for c in body)
+    margin = {
+        i for i, c in enumerate(chars)
+        if not c[6] and c[0].isdigit() and c[1] < SUPERSCRIPT_RATIO * body_size and c[3] <= left + 0.1 * body_size
+    }
+    numbers: list[tuple[float, int]] = []  # (top, value) of each run of margin digits on one level
+    for _top, run in itertools.groupby(sorted(margin, key=lambda i: (round(chars[i][4]), chars[i][2])), key=lambda i: round(chars[i][4])):
+        digits = [chars[i] for i in run]
+        numbers.append((digits[0][4], int("".join(c[0] for c in digits))))
+    values = [value for _top, value in sorted(numbers)]
+    counting = sum(b > a for a, b in itertools.pairwise(values))
+    if len(values) < MIN_LINE_NUMBERS or counting < 0.8 * (len(values) - 1):
+        return chars
+    return [c for i, c in enumerate(chars) if i not in margin]
 
 
 def _raised_number(current: list, size: float, top: float) -> bool:
