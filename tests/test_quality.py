@@ -253,7 +253,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     a subdistrict's Word report laid out as a two-column form table, parts merged down the left (金凤街道), a
     township's report as one single line, every line break stripped (东坝乡), a county's discussion draft as a
     PDF with line numbers in the margin and odd and even running headers (清河县), and a town's report posted
-    to a WeChat group in several messages, cut mid-sentence, between members' replies (柳林镇).
+    to a WeChat group in several messages, cut mid-sentence, between members' replies (柳林镇); then a town's
+    Word report whose cover is text boxes and whose parts are content controls (桐柏镇), a subdistrict's
+    government-information record page with its metadata table and attachments (南湖街道), a township's text
+    with tables drawn in box-drawing characters (白马乡), and a county's PDF compilation of the meeting's
+    documents, the work report followed by the budget report (红旗县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
