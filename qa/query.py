@@ -97,10 +97,10 @@ _NOT_IN_A_NAME = re.compile(r"[了的是把被在]|通过|[上下]半年|季度|
 #: are the questioner's own place, and 「县里」「镇上」 "in the county", "in town": the word after them
 #: (「全县城镇居民」「镇上城镇生活污水」) starts no name. An ordinal counts an event or a batch, whose name may
 #: end as a place's does (「第三届桔乡丰收节」: no 「第三届桔乡」), and a grade ends in 级 (「国家3A级景区」: no
-#: 「级景区」).
+#: 「级景区」); a preposition opens none (「按照县财政预算草案」 names no 「按照县」).
 _BEFORE_A_PLACE = re.compile(
     r"^(?:今年|本年|去年|前年|明年|后年|当年|全年|每年|近年|年底|年初|年末|现在|目前|期间|时期|以来|整个|[这那][个份]|[全本该各我]?[镇县区乡][上里]?|全|本|该|各|我"
-    r"|第?[一二三四五六七八九十百\d]+[届次期批轮]|级)+"
+    r"|第?[一二三四五六七八九十百\d]+[届次期批轮]|级|按照|依照|根据|对照|关于)+"
 )
 #: What the words before a would-be place name leave at its start: a date's unit after its figure (「2025年
 #: 全镇」 names no 「年全镇」, 「2025年末全县」 no 「末全县」, 「2023年石城镇」 names 石城镇), and 「上」「里」 after a

@@ -122,6 +122,11 @@ def test_regional_names_no_place() -> None:
     assert read_question("乡里评上省级区域公用品牌的茶叶牌子叫什么？", TOWNS).unknown_places == ()
 
 
+def test_a_preposition_opens_no_place_name() -> None:
+    """「按照县财政预算草案」 names no place 「按照县」 (round 31's 红旗县, refused as about a place no report covers)."""
+    assert read_question("按照县财政预算草案，2026年全县一般公共预算支出安排了多少？", TOWNS).unknown_places == ()
+
+
 def test_a_grade_opens_no_place_name() -> None:
     """「国家3A级景区」 is a grade of scenic area, not a place called 「级景区」: the question names only the
     scenic area the report speaks of."""

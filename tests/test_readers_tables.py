@@ -356,3 +356,20 @@ def test_pandoc_markdown_reads_as_its_text_with_its_grid_table_a_row_a_sentence(
     assert "规上服务业营收*：2025年21.4亿元。" in lines
     assert "坚持把民生实事作为标尺（荷街发[2025]7号）。" in lines
     assert not any("+--" in line or "media/" in line for line in lines)
+
+
+def test_a_table_drawn_with_box_drawing_characters_reads_a_row_a_sentence(tmp_path: Path) -> None:
+    """tests/fixtures/unseen/baima_2025.txt (round 31, measured blind before this): a DOS-era template draws
+    its tables with ┌─┬─┐ │ ├─┼─┤ └─┴─┘, cells padded with full-width spaces, a cell wrapped onto a second
+    line. Read as text, 「粮食总产量　　│吨　│18620」 gave three questions the passage but no answer."""
+    from qa.readers.text import read as read_text
+
+    page = "\n".join([
+        "┌──────┬──┬───┐", "│指标　　　　│单位│完成值│", "├──────┼──┼───┤",
+        "│粮食总产量　│吨　│18620 │", "├──────┼──┼───┤",
+        "│老年助餐点　│个　│在石门、龙潭│", "│　　　　　　│　　│等3个村│", "└──────┴──┴───┘",
+    ])
+    lines = read_text(tmp_path / "report.txt", page.encode("utf-8"), Limits()).text.split("\n")
+    assert "粮食总产量：完成值18620吨。" in lines
+    assert any(line.startswith("老年助餐点：") and "在石门、龙潭等3个村" in line for line in lines)
+    assert not any("│" in line or "┌" in line for line in lines)

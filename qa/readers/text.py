@@ -1,5 +1,6 @@
 """Plain text and markdown reports (.txt, .md): decoding, and tables — pipe tables (「| 指标 | 完成值 |」), tables
-laid out with spaces, HTML tables and pandoc's grid tables written into Markdown — written out a row a sentence (`qa.readers.tables`);
+laid out with spaces, tables drawn with box-drawing characters, HTML tables and pandoc's grid tables written into Markdown —
+written out a row a sentence (`qa.readers.tables`);
 pandoc's spans, images and escapes removed; what follows an article's end mark left out;
 footnotes labelled with words (`[^a]`) numbered as the cleaner reads them; the cleaner does the rest."""
 
@@ -221,6 +222,25 @@ def grid_tables_as_sentences(text: str) -> str:
     return _tables_as_sentences(text, run_end, rows_of)
 
 
+#: A rule of a table drawn with box-drawing characters, as a DOS-era template draws one (「┌──┬──┐」「├──┼──┤」
+#: 「└──┴──┘」), and a row of it (「│指标　│单位│」).
+_BOX_RULE = re.compile(r"^\s*[┌├└╔╠╚][─━═┬┼┴┯┿┷╤╪╧]+[┐┤┘╗╣╝]\s*$")
+_BOX_ROW = re.compile(r"^\s*[│┃║].*[│┃║]\s*$")
+
+
+def box_tables_as_grid(text: str) -> str:
+    """A table drawn with box-drawing characters → the same table as a grid table (`grid_tables_as_sentences`):
+    a row is the lines between two rules, and a cell wrapped onto a second line is joined. Read as text, its
+    figures stood apart from what they count."""
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _BOX_RULE.match(line):
+            lines[i] = "+---+"
+        elif _BOX_ROW.match(line):
+            lines[i] = re.sub(r"[│┃║]", "|", line)
+    return "\n".join(lines)
+
+
 #: Pandoc's Markdown: a span or a link with attributes (「[民生实事]{.underline}」), an image
 #: (「![](media/image1.png){width="5.8in"}」), and punctuation escaped (「\*」「\[2025\]」「1\.」).
 _PANDOC_SPAN = re.compile(r"(?<!\\)\[((?:[^\]\\]|\\.)*)\]\{[^}]*\}")
@@ -253,7 +273,7 @@ def before_end_mark(lines: list[str]) -> list[str]:
 
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     text = "\n".join(before_end_mark(decode_text(data, path).split("\n")))
-    text = numbered_footnotes(html_tables_as_sentences(text))
+    text = grid_tables_as_sentences(box_tables_as_grid(numbered_footnotes(html_tables_as_sentences(text))))
     if path.suffix.lower() in (".md", ".markdown"):
-        text = pandoc_markup_removed(grid_tables_as_sentences(text))
+        text = pandoc_markup_removed(text)
     return Decoded(aligned_tables_as_sentences(pipe_tables_as_sentences(text)), "text")
