@@ -173,15 +173,16 @@ def detect_style(raw: str) -> str:
 _FLATTENED_MIN_CHARS, _FLATTENED_MAX_LINES = 3000, 3
 #: Where such a text's lines were: before a part, a chapter or a note opening after a sentence or a space
 #: (「…意见。 一、2025年工作回顾」「…负增长。（五）坚持…」「…名词解释 1.三事分流：」), and after the address.
+_PART_OR_CHAPTER = r"[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）"
+_FLATTENED_OPENING = rf"{_PART_OR_CHAPTER}|名词解释|\d{{1,2}}[.．、](?!\d)"
 _FLATTENED_BREAK = re.compile(
-    r"(?<=[。！？；!?;])\s*(?=[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|名词解释|\d{1,2}[.．、](?!\d))"
-    r"|\s+(?=[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）|名词解释|\d{1,2}[.．、](?!\d))"
+    rf"(?<=[。！？；!?;])\s*(?={_FLATTENED_OPENING})|\s+(?={_FLATTENED_OPENING})"
     rf"|\s*(?=(?:{ADDRESS_WORDS})：)|(?<=代表：)"
 )
 #: The front matter of such a text: its title, then the dateline 「——…会议上」, then the speaker.
 _FLATTENED_DATELINE = re.compile(r"\s*(——[^。]{4,60}?会议上)\s*")
 #: A heading and the text after it, parted by a space: 「一、2025年工作回顾 2025年是…」.
-_HEADING_THEN_TEXT = re.compile(r"^((?:[一二三四五六七八九十]{1,3}、|（[一二三四五六七八九十]{1,3}）)[^\s。]{2,40}?)\s+(?=\S)")
+_HEADING_THEN_TEXT = re.compile(rf"^((?:{_PART_OR_CHAPTER})[^\s。]{{2,40}}?)\s+(?=\S)")
 
 
 def flattened_lines_restored(raw: str) -> str:
