@@ -257,7 +257,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     Word report whose cover is text boxes and whose parts are content controls (桐柏镇), a subdistrict's
     government-information record page with its metadata table and attachments (南湖街道), a township's text
     with tables drawn in box-drawing characters (白马乡), and a county's PDF compilation of the meeting's
-    documents, the work report followed by the budget report (红旗县).
+    documents, the work report followed by the budget report (红旗县); then a town's Word draft under revision,
+    with tracked insertions and deletions and reviewer comments (凤鸣镇), a district people's congress page
+    carrying a subdistrict's report with the review opinions and the resolution after it (紫阳街道), a
+    township's bilingual PDF, each paragraph followed by its English translation (梨花乡), and a county's report
+    copied from a document-sharing site, its pages cut mid-sentence by the site's lines (云台县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
