@@ -196,6 +196,23 @@ def test_a_pdf_numbering_its_lines_in_the_margin_reads_as_its_text() -> None:
     assert all(not chunk.footnotes for chunk in document.chunks)
 
 
+def test_circled_note_numbers_at_the_left_edge_are_no_line_numbers() -> None:
+    """A note's number (①②…) set small at the page's left edge stands where a draft prints its line numbers.
+    It is a digit to `str.isdigit` but no number a line is counted by: taken for one, 青杉乡's PDF
+    (tests/fixtures/unseen/qingshan_2025.pdf) raised ValueError from int('①') on a machine without CJK fonts,
+    instead of the refusal saying which fonts to install."""
+    from qa.readers.pdf import _without_line_numbers
+
+    def char(text: str, size: float, left: float, top: float) -> tuple:
+        return (text, size, left, left + size, top, top + size, False)
+
+    body = [char("报", 12.0, 90.0 + 12 * i, 100.0 + 20 * line) for line in range(6) for i in range(10)]
+    notes = [char(mark, 8.0, 60.0, 100.0 + 20 * line) for line, mark in enumerate("①②③④⑤⑥")]
+    assert _without_line_numbers(body + notes) == body + notes
+    numbered = [char(str(line + 1), 8.0, 60.0, 100.0 + 20 * line) for line in range(6)]
+    assert _without_line_numbers(body + numbered) == body
+
+
 def test_ocr_mends_ru_read_as_ren_where_only_ru_makes_a_word() -> None:
     """PP-OCR reads a printed 入 as 人: 「收人」 is mended to 收入, while 人 stays where it makes a word
     (人选, 人口, 引人注目, 个人)."""

@@ -203,7 +203,8 @@ def _without_line_numbers(chars: list) -> list:
     left = min(c[2] for c in body)
     margin = {
         i for i, c in enumerate(chars)
-        if not c[6] and c[0].isdigit() and c[1] < SUPERSCRIPT_RATIO * body_size and c[3] <= left + 0.1 * body_size
+        # decimal digits only: a circled or superscript number (①, ²) is a digit to isdigit but no line's number
+        if not c[6] and c[0].isdecimal() and c[1] < SUPERSCRIPT_RATIO * body_size and c[3] <= left + 0.1 * body_size
     }
     numbers: list[tuple[float, int]] = []  # (top, value) of each run of margin digits on one level
     for _top, run in itertools.groupby(sorted(margin, key=lambda i: (round(chars[i][4]), chars[i][2])), key=lambda i: round(chars[i][4])):
