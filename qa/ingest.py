@@ -136,6 +136,9 @@ _TERMINAL = set("。！？；：…!?;:」』）)】")
 #: A figure under its label, as a sidebar, a slide or a list of indicators gives it (「工业用电量：1.36亿千瓦时，同比
 #: 增长7.8%」「纳税超千万元企业：5家」): a line of its own, ended or not.
 _LABELLED_FIGURE = re.compile(r"^[^，。；：:,;]{2,24}[：:][^：:。；;]{0,40}?\d[\d.,]*\s*(?:%|％|[^\s\d，。；、,;]{0,5})$")
+#: Chinese script: a line holding none, with words of Latin letters, is English prose (`_latin_prose`).
+_CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
+_CJK_START = re.compile(r"^[\u4e00-\u9fff“「《（]")
 _LETTER_SPACED = re.compile(r"^(?:[\u4e00-\u9fff][ \t\u3000]+)+[\u4e00-\u9fff]$")
 
 
@@ -301,7 +304,34 @@ def _without_page_lines(lines: list[str]) -> list[str]:
         for key in {masked[j] for j in beside(i)}:
             counts[key] = counts.get(key, 0) + 1
     drop = set(numbered) | {j for i in numbered for j in beside(i) if counts[masked[j]] >= 2 and len(lines[j]) <= 40}
+    drop |= _site_lines(lines, numbered, masked)
     return [line for i, line in enumerate(lines) if i not in drop]
+
+
+#: The most lines a document-sharing site puts after a page's number (its prompts, ads, recommendations).
+_MAX_SITE_LINES = 15
+
+
+def _site_lines(lines: list[str], numbered: list[int], masked: list[str]) -> set[int]:
+    """A report copied from a document-sharing site's reader keeps, after each page's number, the site's
+    lines up to a blank line (「下载文档到电脑，查找使用更方便」「还剩 5 页未读，继续阅读」, other documents' titles),
+    often in the middle of a sentence the page cut. Such a block goes whole when none of its lines ends a
+    sentence and one recurs, its digits masked, after another page's number; the sentence then joins up
+    (`_join_paragraphs`)."""
+    blocks = []
+    for i in numbered:
+        j = i + 1
+        while j < len(lines) and lines[j] and not _PAGE_NUMBER_LINE.match(lines[j]):
+            j += 1
+        blocks.append(range(i + 1, j))
+    recurring = Counter(key for block in blocks for key in {masked[j] for j in block})
+    return {
+        j for block in blocks
+        if 0 < len(block) <= _MAX_SITE_LINES
+        and not any(lines[j][-1] in "。！？" for j in block)
+        and any(recurring[masked[j]] >= 2 for j in block)
+        for j in block
+    }
 
 
 #: The term a note opens by defining: 「“一街两巷”：指…」「长者照护之家：指…」 (group 1, without its quotes).
@@ -527,9 +557,17 @@ def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool, 
         return False  # a slide's bullet point, or its big figure (`_captions`), is a line of its own, ended or not
     if _LABELLED_FIGURE.match(previous.text) and not cut:
         return False
+    if _latin_prose(previous.text) and _CJK_START.match(line.text):
+        return False  # a bilingual edition's translation (「…raising the share of premium fruit to 78%.」) ends before the next Chinese paragraph
     if (is_heading_line(previous.text) and not cut) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
         return False
     return not ADDRESS.match(line.text)
+
+
+def _latin_prose(text: str) -> bool:
+    """Whether a line is English prose (a bilingual edition's translation, an English heading): four words
+    of Latin letters or more, nothing in Chinese script. No Chinese paragraph goes on from one."""
+    return not _CJK.search(text) and len(re.findall(r"[A-Za-z]{2,}", text)) >= 4
 
 
 def _captions(previous: _Line, line: _Line) -> bool:

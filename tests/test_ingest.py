@@ -137,6 +137,44 @@ def test_a_text_copied_out_of_a_pdf_loses_its_page_lines_and_keeps_its_notes_who
     assert clean.footnotes[0].text.endswith("收入为主要目的的企业，经营收益按出资比例向各村分红。")
 
 
+def test_a_report_copied_from_a_document_sharing_site_loses_the_sites_lines_between_pages() -> None:
+    """云台县 (round 32): a report copied out of a document-sharing site's reader keeps, after each page's
+    number, the site's prompts and other documents' titles up to a blank line, in the middle of the
+    sentence the page cut. They go, and the sentence joins up; a paragraph that merely follows a page's
+    number stays."""
+    raw = (
+        "云台县政府工作报告\n各位代表：\n"
+        "实施城市更新项目15个，改造老旧小区23个、惠及住\n\n"
+        "第 3 页 共 8 页\n下载文档到电脑，查找使用更方便\n相关文档推荐\n"
+        "松岩县2026年政府工作报告解读：一般公共预算收入6.95亿元\n还剩 5 页未读，继续阅读\n\n"
+        "户2850户，新增城市停车位1600个。全县民生支出达到28.9亿元，占一般公共预算支出的79.3%，\n\n"
+        "第 4 页 共 8 页\n还剩 4 页未读，继续阅读\n下载文档到电脑，查找使用更方便\n\n"
+        "年初承诺的十件民生实事全部办结。\n"
+    )
+    text = clean_text(raw).text
+    assert "改造老旧小区23个、惠及住户2850户，新增城市停车位1600个。" in text
+    assert "占一般公共预算支出的79.3%，年初承诺的十件民生实事全部办结。" in text
+    assert "下载文档" not in text and "松岩县" not in text and "未读" not in text
+    kept = "第 3 页 共 8 页\n二、2026年工作安排\n今年主要预期目标是：地区生产总值增长6%。\n"
+    assert "二、2026年工作安排" in clean_text("云台县政府工作报告\n各位代表：\n" + kept).text
+
+
+def test_a_bilingual_edition_keeps_each_translation_apart_from_the_next_chinese_paragraph() -> None:
+    """梨花乡 (round 32): a bilingual PDF follows each Chinese paragraph with its English translation, which
+    ends in an ASCII full stop: the next Chinese paragraph had been run onto it, one passage mixing both."""
+    raw = (
+        "梨花乡政府工作报告\n各位代表：\n"
+        "全乡梨果总产量6.1万吨，实现产值2.44亿元，优果率提高到78%。\n"
+        "Total pear output was 61,000 tonnes, raising the share of premium fruit to 78%.\n"
+        "冷链仓储短板加快补齐。新建气调冷库6座。\n"
+        "(1) We strengthened the pear industry and laid a firmer foundation for higher incomes\n"
+        "全乡酥梨种植面积稳定在3.2万亩。\n"
+    )
+    lines = clean_text(raw).text.split("\n")
+    assert "冷链仓储短板加快补齐。新建气调冷库6座。" in lines
+    assert "全乡酥梨种植面积稳定在3.2万亩。" in lines
+
+
 def test_broken_heading_is_one_line() -> None:
     text = seed("001").text
     assert "\n二、关于《大场镇国民经济和社会发展第十五个五年规划纲要（草案）》的说明\n" in text

@@ -35,6 +35,21 @@ def test_a_unit_in_the_label_or_header_goes_to_the_numbers_but_not_to_changes() 
     assert table_sentences([["项目", "进度"], ["通河路（一期）", "完工"]]) == ["通河路（一期）：进度完工。"]
 
 
+def test_a_glossary_table_has_no_header_row_and_each_term_heads_its_meaning() -> None:
+    """A 名词解释 table (term | meaning) opens with its first term, not a header: read as one, every meaning
+    below it had read after the first term's meaning (紫阳街道, round 32). A row holding a sentence or opening
+    with an item's number names no columns."""
+    rows = [
+        ["1.“四上”企业", "规模以上工业企业、有资质的建筑业企业等四类统计调查单位的统称。"],
+        ["2.“完整社区”", "在居民适宜步行范围内，有完善的基本公共服务设施的居住社区。"],
+    ]
+    assert table_sentences(rows) == [
+        "1.“四上”企业：规模以上工业企业、有资质的建筑业企业等四类统计调查单位的统称。",
+        "2.“完整社区”：在居民适宜步行范围内，有完善的基本公共服务设施的居住社区。",
+    ]
+    assert table_sentences([["项目", "进度"], ["通河路", "完工"]]) == ["通河路：进度完工。"]  # a header still is one
+
+
 def test_a_table_without_a_header_keeps_its_cells_in_order() -> None:
     assert table_sentences([["2023", "8.62"], ["2024", "9.05"]]) == ["2023 8.62。", "2024 9.05。"]
     assert table_sentences([]) == [] and table_sentences([["", ""]]) == []

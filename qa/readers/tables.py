@@ -43,7 +43,7 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     header = _column_names(rows[:depth]) if depth else None
     body = rows[depth:]
     if header is None:
-        return [*titles, *(_sentence([cell for cell in row if cell]) for row in body)]
+        return [*titles, *(_headerless_row([cell for cell in row if cell]) for row in body)]
     unit_column = next((i for i, name in enumerate(header) if _UNIT_HEADER.match(name)), None)
     sentences = list(titles)
     for row in body:
@@ -79,11 +79,16 @@ MAX_HEADER_ROWS = 3
 
 
 def _header_depth(rows: list[list[str]]) -> int:
-    """How many rows at the top name the columns: the first, when it holds no bare number (else the
-    table has no header), and below it a row more for each header row that groups columns under one
+    """How many rows at the top name the columns: the first, when it holds no bare number, no sentence and
+    no item's number (else the table has no header: a glossary's first row 「1.“四上”企业 | 规模以上工业企业…
+    的统称。」 is its first term), and below it a row more for each header row that groups columns under one
     merged cell (「2025年」 over 「完成值 | 同比增长」), leaving a row of data at least."""
     def names_columns(row: list[str]) -> bool:
-        return len(row) >= 2 and not any(_BARE_NUMBER.match(cell.rstrip("%％")) for cell in row if cell)
+        return (
+            len(row) >= 2
+            and not any(_BARE_NUMBER.match(cell.rstrip("%％")) or _SENTENCE_MARK.search(cell) for cell in row if cell)
+            and not _GROUP_NUMBERING.match(row[0])
+        )
 
     def groups(row: list[str]) -> bool:
         return any(a and a == b for a, b in itertools.pairwise(row))
@@ -136,6 +141,8 @@ _GROUP_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．
 
 #: A cell that holds sentences, not a value: a sentence ends inside it (「…增长6.3%；完成固定资产投资…」).
 _PROSE = re.compile(r"[。；！？](?=.)")
+#: A sentence's mark, anywhere in a cell: no header cell holds one.
+_SENTENCE_MARK = re.compile(r"[。；！？]")
 
 
 def _group_label(text: str) -> str:
@@ -144,6 +151,14 @@ def _group_label(text: str) -> str:
     would read as a part of the report. A note merged across (「注：…。」) stays a sentence."""
     label = _GROUP_NUMBERING.sub("", text) or text
     return label if label[-1:] in "。；！？：:" else f"{label}："
+
+
+def _headerless_row(cells: list[str]) -> str:
+    """A row of a table without a header: a label and the sentence it heads (a glossary's 「1.“完整社区” |
+    在居民适宜步行范围内…的居住社区。」) as 「1.“完整社区”：在居民适宜步行范围内…」, else its cells in order."""
+    if len(cells) == 2 and not _SENTENCE_MARK.search(cells[0]) and _SENTENCE_MARK.search(cells[1]):
+        return _sentence([f"{cells[0]}：{cells[1]}"])
+    return _sentence(cells)
 
 
 def _sentence(cells: list[str]) -> str:
