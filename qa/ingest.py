@@ -136,6 +136,9 @@ _TERMINAL = set("。！？；：…!?;:」』）)】")
 #: A figure under its label, as a sidebar, a slide or a list of indicators gives it (「工业用电量：1.36亿千瓦时，同比
 #: 增长7.8%」「纳税超千万元企业：5家」): a line of its own, ended or not.
 _LABELLED_FIGURE = re.compile(r"^[^，。；：:,;]{2,24}[：:][^：:。；;]{0,40}?\d[\d.,]*\s*(?:%|％|[^\s\d，。；、,;]{0,5})$")
+#: A heading with its paragraph's text run in after it (「（一）坚定不移推进新型工业化。做强云台经济开发区，…三园」):
+#: when that text stops mid-sentence, a page or a wrap cut it, and it goes on on the next line.
+_RUN_IN_TEXT = re.compile(r"[。！？][^。！？]{2,}$")
 #: Chinese script: a line holding none, with words of Latin letters, is English prose (`_latin_prose`).
 _CJK = re.compile(r"[\u3000-\u9fff\uff00-\uffef]")
 _CJK_START = re.compile(r"^[\u4e00-\u9fff“「《（]")
@@ -559,7 +562,8 @@ def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool, 
         return False
     if _latin_prose(previous.text) and _CJK_START.match(line.text):
         return False  # a bilingual edition's translation (「…raising the share of premium fruit to 78%.」) ends before the next Chinese paragraph
-    if (is_heading_line(previous.text) and not cut) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
+    heading = is_heading_line(previous.text) and not _RUN_IN_TEXT.search(previous.text)
+    if (heading and not cut) or is_heading_line(line.text) or ENUMERATED_START.match(line.text):
         return False
     return not ADDRESS.match(line.text)
 

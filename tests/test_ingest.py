@@ -150,8 +150,12 @@ def test_a_report_copied_from_a_document_sharing_site_loses_the_sites_lines_betw
         "户2850户，新增城市停车位1600个。全县民生支出达到28.9亿元，占一般公共预算支出的79.3%，\n\n"
         "第 4 页 共 8 页\n还剩 4 页未读，继续阅读\n下载文档到电脑，查找使用更方便\n\n"
         "年初承诺的十件民生实事全部办结。\n"
+        "（一）坚定不移推进新型工业化。做强开发区，三园\n\n"
+        "第 5 页 共 8 页\n还剩 3 页未读，继续阅读\n\n"
+        "分别是城北新材料产业园、响水绿色食品产业园、坪坝现代物流园。\n"
     )
     text = clean_text(raw).text
+    assert "做强开发区，三园分别是城北新材料产业园、响水绿色食品产业园、坪坝现代物流园。" in text  # a heading's run-in text too
     assert "改造老旧小区23个、惠及住户2850户，新增城市停车位1600个。" in text
     assert "占一般公共预算支出的79.3%，年初承诺的十件民生实事全部办结。" in text
     assert "下载文档" not in text and "松岩县" not in text and "未读" not in text
