@@ -362,6 +362,9 @@ _GOES_ON = re.compile(r"^(?:于|在|从|自|已|并|将|计划|预计|力争|定
 _SITED = re.compile(r"位于|选址|坐落|地址|落址|落户")
 #: A clause that is a change alone (「增长11.7%」「同比下降3.2个百分点」): the change of what the clause before it gives.
 _CHANGE_ALONE = re.compile(r"^(?:同比|比上年|比去年|较上年|较去年)?(?:增长|下降|提高|减少|增加|上升|回落|降低)\s*[\d.]+")
+#: A clause that lists what the clause before it names (「新引进总部型企业3家，分别是A、B和C」): the list names
+#: no subject of its own.
+_LISTS_BACK = re.compile(r"^(?:分别是|分别为|分别位于|分别在|包括|主要包括|主要有|即)")
 #: A clause that is a date alone, opening its sentence: 「2024年3月22日，」「11月，」「2023年底，」.
 _DATE_ALONE = re.compile(r"^(?=[^，,]*\d)(?:(?:19|20)\d{2}\s*年)?\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?\s*(?:[上中下]旬|底|初|中)?\s*[，,]$")
 
@@ -370,8 +373,9 @@ def clause_in_context(parts: list[str], i: int, answer: AnswerType) -> str:
     """Clause `i` of a sentence's clauses `parts` as the answer decision weighs it: for a date question, a
     clause that goes on about the sentence's subject (`_GOES_ON`: 「…，于2024年12月26日建成通车」) with the
     sentence's opening clause before it, which names what the date is of, as for a place question a clause
-    saying where the subject stands (`_SITED`: 「…建成投用，学校位于荷塘路与兴学街交汇处」), and for a rate question a
-    change alone with the clause whose figure it changes (`_CHANGE_ALONE`: 「…完成货物吞吐量1260万吨，增长11.7%」); and a clause that is a date
+    saying where the subject stands (`_SITED`: 「…建成投用，学校位于荷塘路与兴学街交汇处」), for a rate question a
+    change alone with the clause whose figure it changes (`_CHANGE_ALONE`: 「…完成货物吞吐量1260万吨，增长11.7%」), for a
+    list question a list with the clause naming what it lists (`_LISTS_BACK`: 「新引进总部型企业3家，分别是…」); and a clause that is a date
     alone (「2024年3月22日，第五届梅坞开茶节…开幕」) with the clause after it, which says what happened then.
     Both clauses' vectors are in the index, and the pair's is composed from them as a sentence's is
     (`qa.highlight.sentence_vector`)."""
@@ -380,6 +384,8 @@ def clause_in_context(parts: list[str], i: int, answer: AnswerType) -> str:
     if answer.kind in ("place", "address") and i > 0 and _SITED.search(parts[i]):
         return parts[0] + parts[i]
     if answer.kind == "rate" and i > 0 and _CHANGE_ALONE.match(parts[i]):
+        return parts[i - 1] + parts[i]
+    if answer.kind == "list" and i > 0 and _LISTS_BACK.match(parts[i]):
         return parts[i - 1] + parts[i]
     if answer.kind == "date" and i + 1 < len(parts) and _DATE_ALONE.match(parts[i]):
         return parts[i] + parts[i + 1]  # 「2024年3月22日，」 + what happened that day

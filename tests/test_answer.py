@@ -216,11 +216,14 @@ def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it(
         # 「增长11.7%」 names nothing: read with the clause whose figure it changes
         ("澜江港去年的货物吞吐量比前年涨了多少？", ["澜江港全年完成货物吞吐量1260万吨，", "增长11.7%；", "集装箱吞吐量8.6万标箱。"],
          "澜江港全年完成货物吞吐量1260万吨，增长11.7%；"),
+        # 「分别是…」 names nothing: read with the clause naming what it lists (紫阳街道, round 32)
+        ("去年新引进的三家总部型企业分别是哪几家？", ["新引进总部型企业3家，", "分别是楚衡供应链集团华中区域总部和景禾医疗器械研发总部，", "为经济增长提供了支撑。"],
+         "新引进总部型企业3家，分别是楚衡供应链集团华中区域总部和景禾医疗器械研发总部，"),
     ],
 )
 def test_a_clause_going_on_about_another_is_weighed_with_it(question: str, parts: list[str], weighed: str) -> None:
     """For a place question a clause saying where its sentence's subject stands, for a rate question a change
-    alone; the clause after goes on about nothing, and a count question weighs each clause alone."""
+    alone, for a list question the list; the clause after goes on about nothing, and a count question weighs each clause alone."""
     assert clause_in_context(parts, 1, expected_answer(question)) == weighed
     assert clause_in_context(parts, 2, expected_answer(question)) == parts[2]
     assert clause_in_context(parts, 1, COUNT) == parts[1]
