@@ -261,7 +261,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     with tracked insertions and deletions and reviewer comments (凤鸣镇), a district people's congress page
     carrying a subdistrict's report with the review opinions and the resolution after it (紫阳街道), a
     township's bilingual PDF, each paragraph followed by its English translation (梨花乡), and a county's report
-    copied from a document-sharing site, its pages cut mid-sentence by the site's lines (云台县).
+    copied from a document-sharing site, its pages cut mid-sentence by the site's lines (云台县); then a town's
+    Word report explaining its terms in endnotes, its review set in two columns (碧溪镇), a subdistrict's page
+    exported by a front-end framework, headings in divs and images' alt text, its indicators a CSS grid of
+    divs (南山街道), a township's PDF set with wide character spacing (桃花乡), and a county's page exported
+    from Notion as Markdown, with callouts and toggles (永安县).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
