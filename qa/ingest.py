@@ -708,6 +708,8 @@ _SPEAKER_LABEL = re.compile(r"^(?:汇报人|报告人|主讲人|发言人|讲话
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
     """The speaker's name and role from the front matter's lines: a line naming a role (「区长 沈嘉言」)
     first, so that an article's lines before the report (「编者按」) are not read as a name."""
+    # the dateline may go on with the speaker: 「——2026年1月9日在…会议上　南山街道办事处主任　何静远」
+    front = [*front, *(rest for line in front if line.startswith("—") and (rest := line.partition("会议上")[2].strip()))]
     with_role = [line for line in front if re.search(_ROLE_END, line)]
     for line in [*with_role, *(line for line in front if line not in with_role)]:
         if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):

@@ -208,3 +208,37 @@ def test_a_public_account_article_ends_at_its_end_mark(tmp_path: Path) -> None:
     assert "END" not in text and "编辑：" not in text
     early = page.replace("<section>各位代表：</section>", "<section>各位代表：</section><section>END</section>", 1)
     assert "第12项工作扎实推进" in read_html(tmp_path / "early.html", early.encode(), Limits()).text
+
+
+#: A page a front-end framework exported (南山街道, round 33): the report's head a section of its own whose
+#: dateline runs on to the speaker, part headings set as pictures (the heading only in `alt`), and the
+#: indicators a CSS grid of `div`s, no `<table>`.
+FRAMEWORK_PAGE = """<html><body><main><article>
+<h1>南山街道办事处工作报告</h1>
+<div class="report-content"><section class="report-head"><div class="doc-title">南山街道办事处工作报告</div>
+<p>——2026年1月9日在南山街道第二届人大代表和居民代表会议第四次会议上　南山街道办事处主任　何静远</p></section>
+<section class="report-body"><p>各位代表：</p><p>现在，我代表南山街道办事处，向大会报告工作，请予审议，并请列席会议的同志提出意见。</p>
+<div class="title-1"><img alt="一、2025年工作回顾" src="/static/title-part1.png"/></div>
+<p>2025年是“十四五”规划收官之年。全年实现地区生产总值58.6亿元，同比增长6.2%；完成一般公共预算收入3.47亿元。</p>
+<div class="grid-table">
+<div class="grid"><div>指标名称</div><div>单位</div><div>年度目标</div><div>完成情况</div></div>
+<div class="grid"><div>地区生产总值</div><div>亿元</div><div>58.0</div><div>58.6</div></div>
+<div class="grid"><div>城镇新增就业</div><div>人</div><div>2800</div><div>3126</div></div>
+</div>
+<p>楼宇经济量质齐升。辖区23栋商务楼宇整体入驻率达到86.4%，较上年提高3.2个百分点，全年新引进企业186家。</p>
+<p>招商引资成效明显。全年开展驻点招商、以商招商等活动58次，签约项目31个，协议投资额68.5亿元。</p>
+</section></div></article></main></body></html>"""
+
+
+def test_a_framework_page_keeps_its_dateline_heading_pictures_and_grid_table(tmp_path: Path) -> None:
+    from qa.ingest import load_document
+
+    path = tmp_path / "nanshan.html"
+    path.write_text(FRAMEWORK_PAGE, encoding="utf-8")
+    document = load_document(path)
+    lines = document.text.split("\n")
+    assert "一、2025年工作回顾" in lines
+    assert "地区生产总值：年度目标58.0亿元 完成情况58.6亿元。" in lines and "城镇新增就业：年度目标2800人 完成情况3126人。" in lines
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker, meta.role) == ("南山街道", "2026-01-09", "何静远", "办事处主任")
+    assert [p.label for p in meta.periods_reviewed] == ["2025"]

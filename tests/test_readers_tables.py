@@ -48,6 +48,8 @@ def test_a_glossary_table_has_no_header_row_and_each_term_heads_its_meaning() ->
         "2.“完整社区”：在居民适宜步行范围内，有完善的基本公共服务设施的居住社区。",
     ]
     assert table_sentences([["项目", "进度"], ["通河路", "完工"]]) == ["通河路：进度完工。"]  # a header still is one
+    assert table_sentences([["楼宇经济：", "指以商务楼宇为主要载体的经济形态。"], ["口袋公园：", "指小型开放式公园。"]]) == [
+        "楼宇经济：指以商务楼宇为主要载体的经济形态。", "口袋公园：指小型开放式公园。"]  # a term written with its colon keeps one
 
 
 def test_a_table_without_a_header_keeps_its_cells_in_order() -> None:

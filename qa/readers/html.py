@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import html_table_sentences
+from qa.readers.tables import html_table_sentences, table_sentences
 from qa.readers.text import aligned_tables_as_sentences, before_end_mark, decode_text
 
 #: Never part of the article.
@@ -161,6 +161,9 @@ _PAGE_LINE = re.compile(
     # the page's buttons, not the report's words (「读书分享」「分享税收」「3D打印」「关闭退出」)
     r"|分享(?:到|至|[\s　、]*(?:收藏|点赞))|加入收藏|收藏本页|发表于|阅读原文|阅读\s*[\d.]+万?"
 )
+#: The line under a report's title giving the day, the meeting and often the speaker (「——2026年1月9日在…会议上
+#: 南山街道办事处主任 何静远」): front matter, however long.
+_DATELINE = re.compile(r"^[—－-]{1,2}\s*\S[^。]{0,80}?会议上")
 #: How many lines at each end of the article may be the page's own (`_PAGE_LINE`).
 _PAGE_LINES_AT_ENDS = 4
 
@@ -194,7 +197,7 @@ def _whole_article(node):
             break
         lines = [" ".join((p.text(deep=True) or "").split()) for p in added]
         parts = length >= 0.2 * text
-        front_matter = all(len(line) <= 40 and not _PAGE_LINE.search(line) for line in lines)
+        front_matter = all((len(line) <= 40 or _DATELINE.match(line)) and not _PAGE_LINE.search(line) for line in lines)
         if added and not (parts or front_matter):
             break
         if added:
@@ -314,6 +317,12 @@ def _lines(root) -> list[str]:
             elif tag == "table":
                 flush()
                 lines.extend(html_table_sentences(child))
+            elif tag == "img" and _numbered(alt := " ".join((child.attributes.get("alt") or "").split())):
+                flush()  # a part's heading set as a picture (「一、2025年工作回顾」 in its alt text)
+                lines.append(alt)
+            elif tag == "div" and (rows := _grid_rows(child)):
+                flush()  # a table laid out as a grid of divs: a row a sentence, as a <table>'s
+                lines.extend(table_sentences(rows))
             elif tag == "pre":  # a report pasted as text: its lines are the text's (the cleaner rejoins hard wraps)
                 flush()
                 lines.extend(_preformatted_lines(child.text(deep=True) or ""))
@@ -336,6 +345,35 @@ def _lines(root) -> list[str]:
     walk(root, False)
     flush()
     return lines
+
+
+#: A grid of divs is a table when it has this many rows at least (its header among them), and no cell
+#: longer than this many characters.
+_MIN_GRID_ROWS = 3
+_MAX_GRID_CELL = 40
+
+
+def _grid_rows(node) -> list[list[str]] | None:
+    """The rows of a table laid out as a grid of `div`s (a CSS grid or flex rows: each row a `div` of cell
+    `div`s holding short text and no further blocks), all rows of one width of two cells or more; else None.
+    Read cell by cell, each cell was a line of its own and the rows ran together. Paragraphs set as a `div`
+    of spans (a bold lead, then the text) are no grid: their cells are long."""
+    rows = [child for child in node.iter() if child.tag != "-text"]
+    if len(rows) < _MIN_GRID_ROWS or any(row.tag != "div" for row in rows):
+        return None
+    cells = [[cell for cell in row.iter() if cell.tag != "-text"] for row in rows]
+    width = len(cells[0])
+    if width < 2 or any(len(row) != width for row in cells):
+        return None
+    if any(cell.tag not in ("div", "span") or _holds_blocks(cell) for row in cells for cell in row):
+        return None
+    rows = [[" ".join((cell.text(deep=True) or "").split()) for cell in row] for row in cells]
+    return rows if all(len(text) <= _MAX_GRID_CELL for row in rows for text in row) else None
+
+
+def _holds_blocks(node) -> bool:
+    """Whether an element holds block elements below it (selectolax's `css` matches the element itself too)."""
+    return any(inner.mem_id != node.mem_id for inner in node.css("div, p, table, ul, ol"))
 
 
 def _preformatted_lines(text: str) -> list[str]:

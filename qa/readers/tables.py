@@ -157,7 +157,7 @@ def _headerless_row(cells: list[str]) -> str:
     """A row of a table without a header: a label and the sentence it heads (a glossary's 「1.“完整社区” |
     在居民适宜步行范围内…的居住社区。」) as 「1.“完整社区”：在居民适宜步行范围内…」, else its cells in order."""
     if len(cells) == 2 and not _SENTENCE_MARK.search(cells[0]) and _SENTENCE_MARK.search(cells[1]):
-        return _sentence([f"{cells[0]}：{cells[1]}"])
+        return _sentence([f"{cells[0].rstrip('：:')}：{cells[1]}"])
     return _sentence(cells)
 
 
