@@ -317,7 +317,7 @@ def _lines(root) -> list[str]:
             elif tag == "table":
                 flush()
                 lines.extend(html_table_sentences(child))
-            elif tag == "img" and _numbered(alt := " ".join((child.attributes.get("alt") or "").split())):
+            elif tag == "img" and _heading_picture(alt := " ".join((child.attributes.get("alt") or "").split())):
                 flush()  # a part's heading set as a picture (「一、2025年工作回顾」 in its alt text)
                 lines.append(alt)
             elif tag == "div" and (rows := _grid_rows(child)):
@@ -399,6 +399,12 @@ def _lays_out_the_page(table) -> bool:
         if cell.css_first("table") is not None or _text_len(cell) > LAYOUT_CELL_CHARS:
             return True
     return False
+
+
+def _heading_picture(alt: str) -> bool:
+    """Whether a picture's alt text is a numbered heading in words (「一、2025年工作回顾」), not a file's name
+    (「1.jpg」, which numbers like an item)."""
+    return bool(re.search(r"[\u4e00-\u9fff]{2}", alt)) and _numbered(alt)
 
 
 def _numbered(text: str) -> bool:
