@@ -174,7 +174,7 @@ def test_a_report_pasted_into_a_pre_keeps_its_lines(tmp_path: Path) -> None:
     )
     lines = read_html(tmp_path / "page.html", page.encode("gbk"), Limits()).text.split("\n")
     assert "——2024年1月11日在镜湖镇第十七届人民代表大会第四次会议上" in lines and "一、2023年工作回顾" in lines
-    assert "地区生产总值：2023年86.4亿元 2024年目标92亿元。" in lines
+    assert "地区生产总值（亿元）：2023年86.4亿元 2024年目标92亿元。" in lines
     report = clean_text("\n".join(lines))
     assert "全镇实现地区生产总值86.4亿元，同比增长6.8%。" in report.text.split("\n")
 

@@ -29,8 +29,10 @@ def test_a_row_is_a_sentence_with_its_headers_and_units() -> None:
 
 
 def test_a_unit_in_the_label_or_header_goes_to_the_numbers_but_not_to_changes() -> None:
+    """The label stays as written, its unit with it (a reader quotes 「森林覆盖率（%）」, 碧溪镇 round 33), and the
+    unit goes to the numbers as well, so that 「96.8亿元」 is an amount to the answer's spans."""
     rows = [["指标", "2025年完成", "同比增长", "2026年目标（亿元）"], ["社会消费品零售总额（亿元）", "96.8", "5.2", "101.6"]]
-    assert table_sentences(rows) == ["社会消费品零售总额：2025年完成96.8亿元 同比增长5.2 2026年目标101.6亿元。"]
+    assert table_sentences(rows) == ["社会消费品零售总额（亿元）：2025年完成96.8亿元 同比增长5.2 2026年目标101.6亿元。"]
     # brackets that hold no unit stay in the label
     assert table_sentences([["项目", "进度"], ["通河路（一期）", "完工"]]) == ["通河路（一期）：进度完工。"]
 
@@ -198,9 +200,9 @@ def test_a_table_laid_out_with_spaces_in_text_is_read_row_by_row() -> None:
     )
     assert aligned_tables_as_sentences(text).split("\n") == [
         "青石湾村村民委员会主任　周建华",
-        "村集体经济总收入：2024年241.3万元 2025年286.4万元 增减+18.7%。",
-        "农村居民人均可支配收入：2024年30280元 2025年32460元 增减+7.2%。",
-        "民宿数量：2024年16家 2025年23家 增减+7。",
+        "村集体经济总收入（万元）：2024年241.3万元 2025年286.4万元 增减+18.7%。",
+        "农村居民人均可支配收入（元）：2024年30280元 2025年32460元 增减+7.2%。",
+        "民宿数量（家）：2024年16家 2025年23家 增减+7。",
         "　　全年村集体经营性收入198.6万元。",
     ]
 

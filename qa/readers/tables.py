@@ -4,9 +4,9 @@ Reports put their main indicators in a table (指标 | 单位 | 年度目标 | �
 row by row with the cells run together, a row is no sentence: the figure 「47.3」 stands cells away from
 what it counts, its unit sits in another column or in the row's label (「社会消费品零售总额（亿元）」), and
 what the column means (2023年完成, 2024年目标) is only in the header row. So each row is written out as
-what it says: 「社会消费品零售总额：年度目标46.0亿元 完成值47.3亿元 完成率102.8%。」 — the label, each
-cell after its column's header, a bare number with the unit the table gives it (a 单位 column, the
-label's or the header's brackets), and a full stop, so that the row is a sentence of its own for
+what it says: 「社会消费品零售总额（亿元）：年度目标46.0亿元 完成值47.3亿元 完成率102.8%。」 — the label as
+written, each cell after its column's header, a bare number with the unit the table gives it (a 单位 column,
+the label's or the header's brackets), and a full stop, so that the row is a sentence of its own for
 search, the answer's spans and the highlight. Cells are parted by spaces, not 「，」: a row is one
 clause about its label, and the answer step weighs a sentence clause by clause (`qa.highlight.clauses`),
 where 「同比增长17.5%」 alone would name nothing. Every cell's text is kept as written.
@@ -50,7 +50,7 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
         if len(row) >= 2 and len(set(row)) == 1:  # one cell merged across the table: a group's name, or a note
             sentences.append(_group_label(row[0]))
             continue
-        label, row_unit = _split_unit(row[0])
+        label, row_unit = row[0], _split_unit(row[0])[1]  # the label as written: 「森林覆盖率（%）」 is what a reader quotes
         if unit_column is not None and unit_column < len(row) and _UNIT.match(row[unit_column]):
             row_unit = row[unit_column]
         parts, prose = [], []
