@@ -196,6 +196,55 @@ def test_a_pdf_numbering_its_lines_in_the_margin_reads_as_its_text() -> None:
     assert all(not chunk.footnotes for chunk in document.chunks)
 
 
+def test_a_web_page_printed_from_a_browser_reads_without_the_browsers_lines() -> None:
+    """tests/fixtures/unseen/hongshan_2025.pdf (round 34, measured blind before this): a portal page printed
+    from Chromium, every page headed by the print time and title and footed by the page's address and 「1/8」,
+    its notes marked 「<sup>[1]</sup>」. The site's address printed alone at a page break had cut a sentence,
+    and the marker's brackets stayed in the text as 「楼宇[]增至9栋」."""
+    from qa.ingest import load_document
+
+    document = load_document(ROOT / "tests" / "fixtures" / "unseen" / "hongshan_2025.pdf")
+    text = document.text
+    assert "岚芯半导体研发中心项目落户西岭片区科创地块" in text
+    assert "税收超千万元楼宇增至9栋" in text and "[]" not in text
+    assert "file://" not in text and "www.lycuiping.gov.cn" not in text and "2:37 PM" not in text
+    assert any(note.text.startswith("税收超千万元楼宇：") for chunk in document.chunks for note in chunk.footnotes)
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker) == ("虹山街道", "2026-01-16", "罗锦程")
+
+
+def test_a_subtitle_track_saved_as_text_reads_as_the_speech() -> None:
+    """A county TV station's subtitles of the speech, saved as .txt (江平县, round 34,
+    tests/fixtures/unseen/jiangping_2025.txt): cue numbers and timings ran into the words
+    (「…开学投入使用17300:15:59,857 --> …」), and a part's cues had run together into one sentence. Each cue is
+    a line of its words, a sentence of the speech after the salutation."""
+    from qa.readers.text import subtitles_as_text
+
+    track = (
+        "WEBVTT\n\n1\n00:00:01,360 --> 00:00:08,205\n2026年1月9日在江平县第十八届\n人民代表大会第五次会议上\n\n"
+        "2\n00:00:08,401 --> 00:00:09,841\n各位代表\n\n"
+        "3\n00:00:10,000 --> 00:00:12,000\n（一）聚焦项目建设\n发展后劲持续增强\n\n"
+        "4\n00:00:12,100 --> 00:00:14,000\n先明确投资强度、亩均税收、\n\n"
+        "5\n00:00:14,100 --> 00:00:17,000\n江平县第二实验小学于9月1日\n投入使用\n"
+    )
+    assert subtitles_as_text(track).split("\n") == [
+        "2026年1月9日在江平县第十八届 人民代表大会第五次会议上",  # the front matter as it is
+        "各位代表",
+        "（一）聚焦项目建设 发展后劲持续增强",  # a heading
+        "先明确投资强度、亩均税收、",  # a sentence going on
+        "江平县第二实验小学于9月1日 投入使用。",
+    ]
+    prose = "一、2025年工作回顾\n全年新增学位2160个，其中2个幼儿园于9月1日开园。\n12\n"
+    assert subtitles_as_text(prose) == prose
+
+    from qa.ingest import load_document
+
+    document = load_document(ROOT / "tests" / "fixtures" / "unseen" / "jiangping_2025.txt")
+    assert "-->" not in document.text and "全年实施县级重点项目132个 完成投资187.5亿元" in document.text
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker) == ("江平县", "2026-01-09", "邵明远")
+
+
 def test_circled_note_numbers_at_the_left_edge_are_no_line_numbers() -> None:
     """A note's number (①②…) set small at the page's left edge stands where a draft prints its line numbers.
     It is a digit to `str.isdigit` but no number a line is counted by: taken for one, 青杉乡's PDF

@@ -392,3 +392,23 @@ def test_a_table_drawn_with_box_drawing_characters_reads_a_row_a_sentence(tmp_pa
     assert "粮食总产量：完成值18620吨。" in lines
     assert any(line.startswith("老年助餐点：") and "在石门、龙潭等3个村" in line for line in lines)
     assert not any("│" in line or "┌" in line for line in lines)
+
+
+def test_a_table_with_its_indicators_across_and_its_years_down_is_read_an_indicator_a_sentence() -> None:
+    """翠岩乡 (round 34, tests/fixtures/unseen/cuiyan_2025.docx) set its indicators as columns, their units in
+    the header, and its years as rows. Read as it stood, a row ran every indicator together under 「2025年完成」
+    and the header's 「固定资产投资（亿元）」 was never written out; turned, each indicator is its own sentence."""
+    rows = [
+        ["项目", "地区生产总值（亿元）", "一般公共预算收入（万元）", "村集体经营性收入超30万元的村（个）"],
+        ["2025年目标", "18.2", "3980", "6"],
+        ["2025年完成", "18.6", "4126", "7"],
+        ["2026年目标", "19.7", "4330", "9"],
+    ]
+    assert table_sentences(rows) == [
+        "地区生产总值（亿元）：2025年目标18.2亿元 2025年完成18.6亿元 2026年目标19.7亿元。",
+        "一般公共预算收入（万元）：2025年目标3980万元 2025年完成4126万元 2026年目标4330万元。",
+        "村集体经营性收入超30万元的村（个）：2025年目标6个 2025年完成7个 2026年目标9个。",
+    ]
+    # rows that name indicators stay rows, even when the header has units
+    kept = [["指标", "2025年完成（亿元）", "2026年目标（亿元）"], ["地区生产总值", "18.6", "19.7"], ["固定资产投资", "6.35", "6.8"]]
+    assert table_sentences(kept)[0] == "地区生产总值：2025年完成18.6亿元 2026年目标19.7亿元。"

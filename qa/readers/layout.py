@@ -46,6 +46,9 @@ _PAGE_NUMBER = re.compile(
     r"|(?:page|p\.)\s*\d{1,4}(?:\s*of\s*\d{1,4})?)$",
     re.IGNORECASE,
 )
+#: A web address alone on a margin line: a page printed from a browser carries its own in the footer, and
+#: a site's name in a fixed bar (「www.lycuiping.gov.cn」) prints where the page breaks.
+_WEB_ADDRESS = re.compile(r"^(?:(?:https?|file)://|www\.)\S+(?:\s+\d{1,4}\s*/\s*\d{1,4})?$", re.IGNORECASE)
 _SUP = re.compile(r"<sup>(\d+)</sup>")
 _NOTE_NUMBER = re.compile(r"^(?:<sup>(\d{1,3})</sup>|(\d{1,3})(?=\s*[^\d\s.．、,，%]))\s*")
 _ASCII_LETTER = re.compile(r"[A-Za-z]")
@@ -109,8 +112,8 @@ def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:
         for line, key in zip(margin, masked[number], strict=True):
             text = line.plain.strip()
             scrap = len(text) <= 3 and not _CJK.search(text) and not set(text) & _TERMINAL
-            if _PAGE_NUMBER.match(text) or scrap:
-                drop.add(id(line))  # a page number, or what OCR left of one (「·」)
+            if _PAGE_NUMBER.match(text) or scrap or _WEB_ADDRESS.match(text):
+                drop.add(id(line))  # a page number, or what OCR left of one (「·」), or a web address
                 continue
             repeated = exact[key] >= needed or (  # or nearly the same (an OCR misreading); headers are short
                 len(key) <= 40 and sum(1 for keys in masked if any(_similar(key, other) for other in keys)) >= needed

@@ -12,6 +12,7 @@ found by their shape).
 from __future__ import annotations
 
 import itertools
+import re
 import unicodedata
 from pathlib import Path
 
@@ -22,6 +23,9 @@ from qa.readers.layout import TextLine, assemble
 MIN_TEXT_CHARS = 20
 #: A digit this much smaller than its line is a superscript footnote marker.
 SUPERSCRIPT_RATIO = 0.8
+#: A marker in brackets, as a web page printed to PDF sets 「<sup>[1]</sup>」: read as the 「[1]」 it shows, which
+#: the cleaner ties to the 「[1] …」 note it cites (a bare superscript 1 between brackets left 「[]」 in the text).
+_BRACKETED_MARKER = re.compile(r"[\[［]<sup>(\d+)</sup>[\]］]")
 #: A gap between two CJK characters wider than this (in ems) is a real space (「镇长 朱峻峰」).
 SPACE_GAP = 0.2
 #: A gap wider than this (in ems) parts two cells of a table's row; body text, justified, has none.
@@ -273,7 +277,7 @@ def _line(chars, number: int, width: float, height: float) -> TextLine | None:
         pieces.append(f"<sup>{marker}</sup>")
     bounds[-1][1] = max(c[3] for c in printed)
     cells = [" ".join(cell.split()) for cell in "".join(pieces).split(_CELL_BREAK)]
-    text = " ".join(cells).strip()
+    text = _BRACKETED_MARKER.sub(r"[\1]", " ".join(cells).strip())
     return TextLine(
         page=number,
         text=text,

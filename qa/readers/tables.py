@@ -44,6 +44,10 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     body = rows[depth:]
     if header is None:
         return [*titles, *(_headerless_row([cell for cell in row if cell]) for row in body)]
+    if depth == 1 and _is_transposed(header, body):
+        return [*titles, *table_sentences([[header[0], *(row[0] for row in body)],
+                                           *([name, *(row[i] if i < len(row) else "" for row in body)]
+                                             for i, name in enumerate(header) if i)])]
     unit_column = next((i for i, name in enumerate(header) if _UNIT_HEADER.match(name)), None)
     sentences = list(titles)
     for row in body:
@@ -72,6 +76,25 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
         elif label or parts:
             sentences.append(_sentence([label, *parts]))
     return sentences
+
+
+#: A row's label that names a year or a kind of figure (「2025年完成」「2026年目标」「上年同期」), not a thing counted.
+_PERIOD_LABEL = re.compile(r"\d{4}\s*年|目标|完成|计划|预计|实际|上年|同期|同比")
+
+
+def _is_transposed(header: list[str], body: list[list[str]]) -> bool:
+    """Whether a table runs its indicators across and its years down (指标在列: 「| 地区生产总值（亿元） |
+    一般公共预算收入（万元） |」 over rows 「2025年目标」「2025年完成」): every row's label names a period or a
+    kind of figure and the columns name none but carry the indicators' units. Read as it stands, each
+    row would run every indicator together under 「2025年完成」; turned, each indicator is a sentence."""
+    names = header[1:]
+    return (
+        len(names) >= 2
+        and len(body) >= 2
+        and all(row[0] and _PERIOD_LABEL.search(row[0]) and _split_unit(row[0])[1] is None for row in body)
+        and not any(_PERIOD_LABEL.search(name) for name in names)
+        and sum(_split_unit(name)[1] is not None for name in names) >= 2
+    )
 
 
 #: How many rows a header may take (「2025年」 over 「完成值 | 同比增长」).

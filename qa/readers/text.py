@@ -271,8 +271,48 @@ def before_end_mark(lines: list[str]) -> list[str]:
     return lines
 
 
+#: A subtitle cue's timing line (SRT 「00:12:03,480 --> 00:12:07,920」, WebVTT 「00:12:03.480 --> …」).
+_CUE_TIMING = re.compile(r"^\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}\s*-->\s*(?:\d+:)?\d{1,2}:\d{2}[,.]\d{1,3}.*$")
+#: A cue's number, on the line above its timing.
+_CUE_NUMBER = re.compile(r"^\s*\d+\s*$")
+#: The speech's salutation, after which a cue is a sentence; a cue numbering a part is a heading.
+_SALUTATION = re.compile(r"^\s*各位(?:代表|委员|同志)")
+_CUE_HEADING = re.compile(r"^\s*(?:[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十]+[部章])")
+_CUE_ENDS = set("。！？；：…!?;:」』）)】”、，,")
+#: A cue shorter than this (「各位代表」, a lead 「招商引资」) is left without a stop.
+_CUE_SENTENCE_CHARS = 6
+#: How much of a file's non-blank lines must be timings for it to be a subtitle track.
+_SUBTITLE_SHARE = 0.15
+
+
+def subtitles_as_text(text: str) -> str:
+    """A subtitle track (a broadcast's SRT or WebVTT, saved as .txt) → its cues' words, a cue a line, the
+    lines of one cue parted by a space: cue numbers, timings and the WEBVTT header are no part of the
+    speech. Subtitles drop commas and full stops, so a cue is as near a sentence as the track has, and after
+    the salutation (the front matter left as it is) a cue of the speech ends with 「。」 unless it is a
+    heading: run together, a part's cues made one paragraph of one "sentence", cut mid-word where a passage
+    had to end. No quoted snippet crosses a cue: in the file, cue numbers and timings stand between."""
+    lines = text.split("\n")
+    filled = [line for line in lines if line.strip()]
+    if not filled or sum(bool(_CUE_TIMING.match(line)) for line in filled) < _SUBTITLE_SHARE * len(filled):
+        return text
+    cues: list[list[str]] = []
+    for i, line in enumerate(lines):
+        if _CUE_TIMING.match(line):
+            cues.append([])
+        elif line.strip() and cues and not (_CUE_NUMBER.match(line) and i + 1 < len(lines) and _CUE_TIMING.match(lines[i + 1])):
+            cues[-1].append(line.strip())
+    texts = [" ".join(cue) for cue in cues if cue]
+    opening = next((i for i, cue in enumerate(texts) if _SALUTATION.match(cue)), -1)
+    return "\n".join(
+        f"{cue}。" if i > opening and len(cue) >= _CUE_SENTENCE_CHARS and cue[-1] not in _CUE_ENDS and not _CUE_HEADING.match(cue)
+        else cue
+        for i, cue in enumerate(texts)
+    )
+
+
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
-    text = "\n".join(before_end_mark(decode_text(data, path).split("\n")))
+    text = subtitles_as_text("\n".join(before_end_mark(decode_text(data, path).split("\n"))))
     text = grid_tables_as_sentences(box_tables_as_grid(numbered_footnotes(html_tables_as_sentences(text))))
     if path.suffix.lower() in (".md", ".markdown"):
         text = pandoc_markup_removed(text)
