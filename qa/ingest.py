@@ -125,8 +125,9 @@ _WRAPPED_NOTE_LINE = 20
 #: The bare heading over a report's typed notes (「名词解释」「注释」): no text of the report's own.
 _NOTES_HEADING = re.compile(rf"^(?:{NOTES_HEADING_WORDS}|注)[：:]?$")
 
-#: A picture's caption, as web pages and reports set one under an image: 「图为…」「图：…」「（图为…）」.
-_CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])")
+#: A picture's caption, as web pages and reports set one under an image (「图为…」「图：…」「（图为…）」), or a
+#: table's over its rows (「表1 …」「附表：…」): a line of its own.
+_CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])|^附?表\s*\d+[\s：:.．]|^附表[：:\s]")
 #: What ends a bold lead sentence, inside its bold or right after it.
 _LEAD_END = set("。！？：:；;，,")
 #: How long the caption under a callout's figure is at most.

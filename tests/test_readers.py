@@ -200,7 +200,7 @@ def test_a_web_page_printed_from_a_browser_reads_without_the_browsers_lines() ->
     """tests/fixtures/unseen/hongshan_2025.pdf (round 34, measured blind before this): a portal page printed
     from Chromium, every page headed by the print time and title and footed by the page's address and 「1/8」,
     its notes marked 「<sup>[1]</sup>」. The site's address printed alone at a page break had cut a sentence,
-    and the marker's brackets stayed in the text as 「楼宇[]增至9栋」."""
+    the marker's brackets stayed in the text as 「楼宇[]增至9栋」, and the table's caption ran into its first row."""
     from qa.ingest import load_document
 
     document = load_document(ROOT / "tests" / "fixtures" / "unseen" / "hongshan_2025.pdf")
@@ -208,6 +208,7 @@ def test_a_web_page_printed_from_a_browser_reads_without_the_browsers_lines() ->
     assert "岚芯半导体研发中心项目落户西岭片区科创地块" in text
     assert "税收超千万元楼宇增至9栋" in text and "[]" not in text
     assert "file://" not in text and "www.lycuiping.gov.cn" not in text and "2:37 PM" not in text
+    assert "表1 虹山街道2025年主要经济社会指标完成情况及2026年预期目标" in text.split("\n")  # a caption, not run into the first row
     assert any(note.text.startswith("税收超千万元楼宇：") for chunk in document.chunks for note in chunk.footnotes)
     meta = document.metadata
     assert (meta.town, meta.date, meta.speaker) == ("虹山街道", "2026-01-16", "罗锦程")
