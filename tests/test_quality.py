@@ -265,7 +265,11 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     Word report explaining its terms in endnotes, its review set in two columns (碧溪镇), a subdistrict's page
     exported by a front-end framework, headings in divs and images' alt text, its indicators a CSS grid of
     divs (南山街道), a township's PDF set with wide character spacing (桃花乡), and a county's page exported
-    from Notion as Markdown, with callouts and toggles (永安县).
+    from Notion as Markdown, with callouts and toggles (永安县). Session 35: a town's Word file saved as a web
+    page, GBK, its numbering in conditional comments and its notes Word's (青溪镇), a subdistrict's portal page
+    printed to PDF from a browser, every page headed by the print time and footed by its address (虹山街道), a
+    county TV station's subtitles of the speech saved as text (江平县), and a township's Word file with
+    auto-numbered items and its indicators across, its years down (翠岩乡).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""
