@@ -48,15 +48,9 @@ def top_part(section_path: tuple[str, ...], document: IndexedDocument) -> tuple[
     return part, part_is_plan(part, first_part)
 
 
-#: A year's results given in a passage (「2025年完成86.4亿元」「2025年实际完成」): a table of indicators set
-#: under the plan's part reports the reviewed year as well as the targets.
-_RESULTS_OF_YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?\s*(?:实际)?完成")
-
-
 def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
     """When a passage speaks of: the years in its top-level part heading, else the report's reviewed
-    or planned periods depending on whether the part looks back (回顾) or ahead (安排/任务); and any
-    year whose results it gives (`_RESULTS_OF_YEAR`)."""
+    or planned periods depending on whether the part looks back (回顾) or ahead (安排/任务)."""
     meta = document.metadata
     part, is_plan = top_part(chunk.section_path, document)
     periods = meta.periods_planned if is_plan else meta.periods_reviewed
@@ -67,7 +61,6 @@ def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
             if period.kind != "plan":
                 years.update(range(period.start_year, period.end_year + 1))
             labels.add(period.label[-2:] if period.kind == "half" else period.label)
-    years.update(int(year) for year in _RESULTS_OF_YEAR.findall(chunk.text))
     if "上半年" in part:
         labels.add("H1")
     if "下半年" in part:

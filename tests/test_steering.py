@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from qa.documents import Chunk, Metadata, Period
+from qa.documents import Metadata, Period
 from qa.index import IndexedDocument, LoadedIndex, load_index
 from qa.query import QueryReading, read_question
 from qa.settings import Settings
@@ -170,17 +170,3 @@ def test_a_part_naming_what_was_achieved_reviews() -> None:
     assert part_is_plan("三、2026年主要任务：推动发展取得新成效", first_part=False)
     assert part_is_plan("三、下半年工作打算｜全年目标", first_part=False)
 
-
-def test_a_table_under_the_plan_gives_the_reviewed_years_results() -> None:
-    """虹山街道 (round 34) set its table of indicators, 「2025年完成 … 2026年预期目标」, under the plan's part:
-    taken for a plan of 2026 alone, it was steered away from 「截至去年…市场主体总数有多少户」 (2025)."""
-    text = "一、2025年工作回顾\n全年新引进企业386家。\n二、2026年工作安排\n市场主体总数：2025年完成12436户 2026年预期目标13500户。\n新建智慧安防小区12个。"
-    meta = Metadata(town="虹山街道", date="2026-01-16", periods_reviewed=(Period("year", "2025", 2025, 2025),),
-                    periods_planned=(Period("year", "2026", 2026, 2026),))
-    document = IndexedDocument("hongshan.pdf", "0" * 64, meta, text, ())
-    table_row = text.index("市场主体总数")
-    plan = text.index("新建智慧")
-    results = Chunk("hongshan.pdf#1", "hongshan.pdf", ("二、2026年工作安排",), text[table_row:plan - 1], table_row, plan - 1)
-    tasks = Chunk("hongshan.pdf#2", "hongshan.pdf", ("二、2026年工作安排",), text[plan:], plan, len(text))
-    assert 2025 in passage_time(results, document).years and passage_time(results, document).is_plan
-    assert 2025 not in passage_time(tasks, document).years
