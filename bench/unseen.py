@@ -12,6 +12,9 @@ each run (a report unchanged since the last run is not re-read; `--rebuild` re-r
     .venv/bin/python -m bench.unseen                       # every report (about 8 minutes on 2 cores)
     .venv/bin/python -m bench.unseen --only hepu_2024,tongwan_2025h1
     .venv/bin/python -m bench.unseen --quick               # the newest four
+
+`--only` and `--quick` put the reports they measure in place of theirs in bench/results/unseen.json and
+keep the others' last figures, so the file's total is always over every report.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import PROJECT_ROOT, TMP_DIR, log, table, write_result
+from bench.common import PROJECT_ROOT, RESULTS_DIR, TMP_DIR, log, table, write_result
 
 UNSEEN = PROJECT_ROOT / "tests" / "fixtures" / "unseen"
 #: Question numbers by kind (the rule each fixture's questions were written to).
@@ -134,21 +137,40 @@ def run(*, quick: bool = False, only: list[str] | None = None, rebuild: bool = F
     if only and len(reports) != len(only):
         known = {r.stem for r in unseen_reports()}
         raise SystemExit(f"--only: no such report in {UNSEEN / 'reports.json'}: {', '.join(sorted(set(only) - known))}")
-    per_report, rows = {}, []
-    total = dict.fromkeys(counts([]), 0)
+    per_report = {}
     for report in reports:
         with asked_on(report.asked_on):
             index = unseen_index(report, rebuild=rebuild)
             outcomes = run_eval(load_questions(report.questions), index_dir=index)
         c = counts(outcomes)
-        total = {k: total[k] + v for k, v in c.items()}
         per_report[report.stem] = {"counts": c, "outcomes": outcomes_json(outcomes)}
-        rows.append(row(report.stem, c))
         log(f"unseen: {report.stem} {c}")
-    rows.append(row(f"all {len(reports)}", total))
+    return tabulated(per_report)
+
+
+def tabulated(per_report: dict[str, dict]) -> dict:
+    """The result file's body: each report's counts and outcomes, their total and the table."""
+    total = dict.fromkeys(counts([]), 0)
+    rows = []
+    for stem, result in per_report.items():
+        total = {k: total[k] + result["counts"][k] for k in total}
+        rows.append(row(stem, result["counts"]))
+    rows.append(row(f"all {len(per_report)}", total))
     markdown = table(HEADERS, rows)
     print(markdown)
     return {"total": total, "reports": per_report, "markdown": markdown}
+
+
+def merged(measured: dict, previous_path: Path) -> dict:
+    """An `--only` run's reports put in place of theirs in the last full result, the rest kept as they
+    were measured then, in the order of reports.json: a partial run no longer replaces the file with a
+    few reports' figures."""
+    if not previous_path.is_file():
+        return measured
+    reports = json.loads(previous_path.read_text(encoding="utf-8")).get("reports", {})
+    reports.update(measured["reports"])
+    order = [r.stem for r in unseen_reports()]
+    return tabulated({stem: reports[stem] for stem in order if stem in reports})
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -158,6 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rebuild", action="store_true", help="re-read every report instead of bringing its index up to date")
     args = parser.parse_args(argv)
     result = run(quick=args.quick, only=args.only.split(",") if args.only else None, rebuild=args.rebuild)
+    if args.only or args.quick:
+        result = merged(result, RESULTS_DIR / "unseen.json")
     write_result("unseen", result)
     return 0
 
