@@ -674,7 +674,9 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
         if 1 <= month <= 12:
             date = f"{year:04d}-{month:02d}"
 
-    meeting_match = _MEETING.search(front_text.replace("\n", ""))
+    # the dateline's own line when there is one: joined with the lines above it, a 「在」 there (「都在这儿了」, a
+    # reposter's note) opened the meeting's name; a dateline wrapped over two lines is read joined
+    meeting_match = (_MEETING.search(dateline) if dateline else None) or _MEETING.search(front_text.replace("\n", ""))
     meeting = meeting_match.group(1) if meeting_match else None
     meeting_text = _DATE.sub("", meeting) if meeting else ""
     town = None

@@ -82,6 +82,17 @@ def test_the_meeting_s_dateline_dates_a_report_reposted_under_a_publishing_time(
     assert document.metadata.date == "2024-01-10"
 
 
+def test_a_reposters_note_above_the_dateline_does_not_open_the_meetings_name() -> None:
+    """A report reposted to a forum under the poster's note (「…都在这儿了」「转自…，全文如下：」): read with the
+    lines above it, the dateline's meeting began at the note's 「在」, and the town came out 「在澜涧县」
+    (澜涧县, round 35). The meeting is read from the dateline's own line."""
+    raw = next(SEEDS_DIR.glob("003_*.txt")).read_text(encoding="utf-8")
+    expected = parse_document(raw, "003.txt").metadata
+    note = "【转载】2024年政府工作报告（全文）——去年干了啥、今年要干啥，都在这儿了\n转自融媒，全文如下：\n"
+    meta = parse_document(note + raw, "003.txt").metadata
+    assert (meta.town, meta.meeting, meta.date) == (expected.town, expected.meeting, expected.date)
+
+
 def test_a_community_is_no_administrative_unit() -> None:
     """「在友谊路街道社区代表会议上」: the subdistrict gives the report, 「社区」 ends in 区 and is none; a town
     read as 「社区」 had no report's coverage and its English name an unknown place."""

@@ -269,7 +269,10 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     page, GBK, its numbering in conditional comments and its notes Word's (青溪镇), a subdistrict's portal page
     printed to PDF from a browser, every page headed by the print time and footed by its address (虹山街道), a
     county TV station's subtitles of the speech saved as text (江平县), and a township's Word file with
-    auto-numbered items and its indicators across, its years down (翠岩乡).
+    auto-numbered items and its indicators across, its years down (翠岩乡); then a town's Word report as
+    MarkItDown converts it to Markdown (河阳镇), a township's red-header official document in Word issuing its
+    report under a notice (石泉乡), a county's report reposted to a forum, saved as its BBCode source with the
+    thread's replies (澜涧县), and a subdistrict's portal page carrying its report in an iframe's srcdoc (白泉街道).
     Measured on each alone (README "Retrieval"). Asked a few weeks after the
     report was given, so that 「去年」 is the year it reviews, as its writer meant (two questions of
     2026's and 2024's plans said 「明年」 as if asked before the report's year began: they say 「今年」)."""

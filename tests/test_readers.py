@@ -246,6 +246,38 @@ def test_a_subtitle_track_saved_as_text_reads_as_the_speech() -> None:
     assert (meta.town, meta.date, meta.speaker) == ("江平县", "2026-01-09", "邵明远")
 
 
+def test_a_forum_posts_bbcode_reads_as_the_report_without_the_replies() -> None:
+    """A county's report reposted to a local forum, saved as its BBCode source (澜涧县, round 35,
+    tests/fixtures/unseen/lanjian_2025.txt): read raw, every paragraph carried its tags, the table was one
+    line of [tr][td], and the replies' hearsay (「光大桥就花了15个亿」) stood as the report's text."""
+    from qa.readers.text import bbcode_as_text
+
+    post = (
+        "转自澜涧发布，全文如下：\n\n[align=center][size=5][b][font=黑体]政府工作报告[/font][/b][/size][/align]\n\n"
+        "[size=4][b]一、2025年工作回顾[/b][/size]\n\n"
+        "[indent][font=宋体][size=3]全县实现地区生产总值[color=#ff0000]186.4亿元[/color]，同比增长6.2%。[/size][/font][/indent]\n\n"
+        "[img]https://bbs.example.cn/data/attachment/1.jpg[/img]\n图为建成通车的澜江大桥\n\n"
+        "[table=98%]\n[tr][td][align=center][b]指标名称[/b][/align][/td][td]单位[/td][td]2025年完成[/td][/tr]\n"
+        "[tr][td]地区生产总值[/td][td][align=center]亿元[/align][/td][td][align=center]186.4[/align][/td][/tr]\n[/table]\n\n"
+        "[quote][size=2][color=#999999]澜水人家 发表于 2026-1-14 21:36[/color][/size]\n转自澜涧发布……[/quote]\n"
+        "感谢楼主搬运。听说光大桥就花了15个亿。\n"
+    )
+    lines = [line for line in bbcode_as_text(post).split("\n") if line]
+    assert lines == [
+        "转自澜涧发布，全文如下：", "政府工作报告", "一、2025年工作回顾", "全县实现地区生产总值186.4亿元，同比增长6.2%。",
+        "图为建成通车的澜江大桥", "地区生产总值：2025年完成186.4亿元。",
+    ]
+    prose = "[1] 强村公司：指以村集体经济组织为主体出资组建的公司。\n全年新增民宿23家。"
+    assert bbcode_as_text(prose) == prose  # a note's 「[1]」 is no tag
+
+    from qa.ingest import load_document
+
+    document = load_document(ROOT / "tests" / "fixtures" / "unseen" / "lanjian_2025.txt")
+    assert "[/" not in document.text and "15个亿" not in document.text
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker) == ("澜涧县", "2026-01-14", "龚致远")
+
+
 def test_circled_note_numbers_at_the_left_edge_are_no_line_numbers() -> None:
     """A note's number (①②…) set small at the page's left edge stands where a draft prints its line numbers.
     It is a digit to `str.isdigit` but no number a line is counted by: taken for one, 青杉乡's PDF

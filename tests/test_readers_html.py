@@ -242,3 +242,27 @@ def test_a_framework_page_keeps_its_dateline_heading_pictures_and_grid_table(tmp
     meta = document.metadata
     assert (meta.town, meta.date, meta.speaker, meta.role) == ("南山街道", "2026-01-09", "何静远", "办事处主任")
     assert [p.label for p in meta.periods_reviewed] == ["2025"]
+
+
+def test_an_article_embedded_in_an_iframes_srcdoc_is_read(tmp_path: Path) -> None:
+    """白泉街道 (round 35, tests/fixtures/unseen/baiquan_2025.html): a portal set the report as a whole HTML
+    document, escaped, in an `<iframe srcdoc>`; the page's own markup held only its menus and the report was
+    refused as having no text. The embedded document is read when it says more than the page around it."""
+    import html
+
+    article = (
+        "<html><body><h3>一、2025年工作回顾</h3><p>全年实现地区生产总值68.4亿元，同比增长6.2%。</p>"
+        "<p>新建“泉声议事厅”<sup>[1]</sup>12个。</p><ol class='notes'><li>泉声议事厅：居民协商议事平台。</li></ol></body></html>"
+    )
+    page = (
+        "<html><body><nav>首页 政务公开</nav><h1>白泉街道办事处工作报告</h1><p>发布时间：2026-01-22</p>"
+        f'<iframe srcdoc="{html.escape(article, quote=True)}"></iframe><footer>网站标识码</footer></body></html>'
+    )
+    path = tmp_path / "page.html"
+    lines = read_html(path, page.encode("utf-8"), Limits()).text.split("\n")
+    assert "全年实现地区生产总值68.4亿元，同比增长6.2%。" in lines
+    assert any(line.startswith("<sup>1</sup> 泉声议事厅") for line in lines)
+    # a page whose own text says more keeps it, an embedded widget aside
+    widget = '<iframe srcdoc="&lt;p&gt;天气：晴&lt;/p&gt;"></iframe>'
+    own = f"<html><body><p>全年实现地区生产总值68.4亿元，同比增长6.2%。</p>{widget}</body></html>"
+    assert read_html(path, own.encode("utf-8"), Limits()).text == "全年实现地区生产总值68.4亿元，同比增长6.2%。"

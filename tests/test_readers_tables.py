@@ -412,3 +412,16 @@ def test_a_table_with_its_indicators_across_and_its_years_down_is_read_an_indica
     # rows that name indicators stay rows, even when the header has units
     kept = [["指标", "2025年完成（亿元）", "2026年目标（亿元）"], ["地区生产总值", "18.6", "19.7"], ["固定资产投资", "6.35", "6.8"]]
     assert table_sentences(kept)[0] == "地区生产总值：2025年完成18.6亿元 2026年目标19.7亿元。"
+
+
+def test_a_title_written_once_across_a_converted_tables_first_row_is_its_title() -> None:
+    """MarkItDown (河阳镇, round 35) writes a merged title row with its text in the first cell only, under an
+    empty header: taken for the header, the title named no column and the real header read as a row of data
+    (「指标：单位 年度目标 完成值 增长（%）。」), every row's figures nameless."""
+    rows = [
+        ["", "", "", ""],
+        ["2025年河阳镇主要经济社会指标完成情况", "", "", ""],
+        ["指标", "单位", "完成值", "增长（%）"],
+        ["地区生产总值", "亿元", "48.6", "6.2"],
+    ]
+    assert table_sentences(rows) == ["2025年河阳镇主要经济社会指标完成情况。", "地区生产总值：完成值48.6亿元 增长6.2%。"]

@@ -38,8 +38,7 @@ _WORD_NOTE_LINK = re.compile(r"^#_?ftn(\d+)$", re.IGNORECASE)
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     from selectolax.lexbor import LexborHTMLParser
 
-    text = _decode(path, data)
-    tree = LexborHTMLParser(text)
+    tree = _embedded_article(LexborHTMLParser(_decode(path, data)))
     footnotes = _footnotes(tree)
     glossary = _glossary_beside(tree)
     for node in tree.css(_DROP):
@@ -62,6 +61,21 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     if len(re.sub(r"\s+", "", body)) < 20:
         raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航），请保存报告正文所在的页面，或另存为 PDF 后重试")
     return Decoded(body, "html")
+
+
+def _embedded_article(tree):
+    """The page, or the document its article is embedded as: a portal may set the article in an
+    `<iframe srcdoc="…">` (a whole HTML document, escaped, in the attribute), so that the page's own
+    markup holds only its menus, and the report was refused as having no text (白泉街道, session 35). The
+    embedded document is read instead when it says more than the page around it."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    def said(node) -> int:
+        return len(re.sub(r"\s+", "", node.text(separator=" ") if node is not None else ""))
+
+    embedded = [LexborHTMLParser(frame.attributes.get("srcdoc") or "") for frame in tree.css("iframe[srcdoc]")]
+    best = max(embedded, key=lambda document: said(document.body), default=None)
+    return best if best is not None and said(best.body) > said(tree.body) else tree
 
 
 def _glossary_beside(tree) -> list[tuple[str, str]]:

@@ -35,7 +35,9 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     rows = [[" ".join(cell.split()) for cell in row] for row in rows]
     rows = [row for row in rows if any(row)]
     titles = []
-    while rows and len(rows[0]) >= 2 and len(set(rows[0])) == 1:  # a title merged across the table
+    # a title merged across the table: its text in every cell, or in the first only (a converter writes a
+    # merged cell once: MarkItDown's 「| 2025年河阳镇主要经济社会指标完成情况 | | | |」 over the header)
+    while rows and len(rows[0]) >= 2 and (len(set(rows[0])) == 1 or (rows[0][0] and not any(rows[0][1:]))):
         titles.append(_sentence(rows.pop(0)[:1]))
     if not rows:
         return titles

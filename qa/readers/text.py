@@ -311,8 +311,46 @@ def subtitles_as_text(text: str) -> str:
     )
 
 
+#: A forum's markup (Discuz!, phpBB): 「[b]」「[size=4]」「[/color]」「[table=98%]」.
+_BBCODE_TAG = re.compile(
+    r"\[(/?)(b|i|u|s|size|color|font|align|indent|p|table|tr|td|quote|img|url|list|\*|backcolor|hr)(?:=[^\]\n]*)?\]",
+    re.IGNORECASE,
+)
+#: Tags that open or close a block: their place is a line break.
+_BBCODE_BLOCK = {"align", "indent", "p", "quote", "list", "*", "hr"}
+#: How many tags make a text a forum post's source.
+_BBCODE_TAGS = 10
+#: A quoted reply's header (「澜水人家 发表于 2026-1-14 21:36」): the thread's replies start there.
+_REPLY_QUOTE = re.compile(r"\[quote\](?:\s|\[[^\]\n]*\])*[^\n\[]{0,40}发表于", re.IGNORECASE)
+
+
+def bbcode_as_text(text: str) -> str:
+    """A forum post's BBCode source (a report reposted to a local forum, saved as .txt) → its text: the
+    replies after the post left out (they quote it and argue over figures it does not give), pictures
+    dropped, a [table] a row a sentence (`qa.readers.tables`), block tags as line breaks, the others
+    removed with their text kept. Text with few such tags is left as it is."""
+    tags = list(_BBCODE_TAG.finditer(text))
+    if len(tags) < _BBCODE_TAGS or not any(tag.group(1) for tag in tags):
+        return text
+    if reply := _REPLY_QUOTE.search(text):
+        text = text[: reply.start()]
+    text = re.sub(r"\[img[^\]]*\].*?\[/img\]", "", text, flags=re.IGNORECASE | re.DOTALL)
+    text = re.sub(r"\[quote\].*?\[/quote\]", "", text, flags=re.IGNORECASE | re.DOTALL)
+
+    def plain(fragment: str) -> str:
+        return _BBCODE_TAG.sub(lambda tag: "\n" if tag.group(2).lower() in _BBCODE_BLOCK else "", fragment)
+
+    def table(match: re.Match) -> str:
+        rows = [[" ".join(plain(cell).split()) for cell in re.findall(r"\[td[^\]]*\](.*?)\[/td\]", row, re.IGNORECASE | re.DOTALL)]
+                for row in re.findall(r"\[tr[^\]]*\](.*?)\[/tr\]", match.group(0), re.IGNORECASE | re.DOTALL)]
+        return "\n" + "\n".join(table_sentences([row for row in rows if row])) + "\n"
+
+    text = re.sub(r"\[table[^\]]*\].*?\[/table\]", table, text, flags=re.IGNORECASE | re.DOTALL)
+    return "\n".join(line.strip() for line in plain(text).split("\n"))
+
+
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
-    text = subtitles_as_text("\n".join(before_end_mark(decode_text(data, path).split("\n"))))
+    text = bbcode_as_text(subtitles_as_text("\n".join(before_end_mark(decode_text(data, path).split("\n")))))
     text = grid_tables_as_sentences(box_tables_as_grid(numbered_footnotes(html_tables_as_sentences(text))))
     if path.suffix.lower() in (".md", ".markdown"):
         text = pandoc_markup_removed(text)
