@@ -84,8 +84,9 @@ def summarize(results: dict[str, Any], *, previous_dir: Path) -> tuple[str, dict
     unseen, unseen_from = _load(results, "unseen", previous_dir)
     total = unseen["total"] if unseen else None
     how = ("over the reports written blind (tests/fixtures/unseen/), each built alone and asked on its own day; the "
-           "answer decision is fitted on every round once measured (`bench/fit_answer.py`), so these are training "
-           "figures, and its report-grouped cross-validated ones are in qa/answer_model.json")
+           "answer decision is fitted on the rounds measured before its last refit (`bench/fit_answer.py`; how many "
+           "reports, in qa/answer_model.json's `fitted`), so these are mostly training figures, and its report-grouped "
+           "cross-validated ones are in qa/answer_model.json")
     for name, limit, part, whole in (
         ("near misses not answered as answered (unseen reports)", 0.80, "near_misses_refused", "near_misses"),
         ("periods not covered not answered (unseen reports)", 0.95, "periods_refused", "periods"),
