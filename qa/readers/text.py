@@ -2,6 +2,8 @@
 laid out with spaces, tables drawn with box-drawing characters, HTML tables and pandoc's grid tables written into Markdown —
 written out a row a sentence (`qa.readers.tables`);
 pandoc's spans, images and escapes removed; what follows an article's end mark left out;
+a subtitle track (SRT/WebVTT saved as .txt) read as its cues' words and a forum post's BBCode source as its
+text, the thread's replies left out;
 footnotes labelled with words (`[^a]`) numbered as the cleaner reads them; the cleaner does the rest."""
 
 from __future__ import annotations
