@@ -202,6 +202,9 @@ _ASKS = [
         "definition",
         re.compile(
             r"指的?是什么|是指什么|指什么|什么意思|啥意思|含义|是什么概念|指的?是哪|具体指|是(?:一?个|一种)?什么样的"
+            # how a measure is worked out is what it means (「“亩均税收”是怎么算出来的」「入驻率是怎么计算的」): a report
+            # defines it in a note, it gives no figure of it for that
+            r"|(?:怎么|怎样|如何)(?:计算|算)(?:出来)?的|计算(?:方法|公式|口径)|\bhow (?:is|are|was|were)\b[^?]*\bcalculated\b"
             # a quoted term asked what it is: 「“强村公司”到底是什么」「“青易办”是个什么平台」
             # (「是什么地方」 may ask where; 「是个什么地方」 asks what kind of place)
             r"|[”」』]\s*(?:到底|究竟)?是(?:(?:一?个|一种)什么(?!时)|什么(?![时地候]))"

@@ -41,6 +41,10 @@ from qa.answer_types import (
         ("“五宜”目标分别是哪五宜？", "list", None),
         ("“三站一场”指的是什么？", "definition", None),
         ("“强村公司”是个什么样的公司？", "definition", None),  # what it is, not its name
+        # how a measure is worked out is what it means, not a figure of it (a tax, a rate)
+        ("报告里说的亩均税收是怎么算出来的？", "definition", None),
+        ("报告里说的“楼宇入驻率”是怎么算的？", "definition", None),
+        ("How is the per-mu tax revenue calculated?", "definition", None),
         ("那个助老打车的服务点叫什么？", "name", None),
         # which one, no quantity: the money word describes what is asked about, the answer is a name
         ("年产值超过5亿元的那家新能源企业是哪家？", "name", None),

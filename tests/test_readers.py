@@ -381,3 +381,21 @@ def test_every_report_suffix_has_a_reader() -> None:
     from qa.readers import SUFFIXES
 
     assert set(SUFFIXES) == set(REPORT_SUFFIXES)
+
+
+def test_markdown_exported_from_an_online_document_reads_as_its_report() -> None:
+    """tests/fixtures/unseen/zixi_2025.md (round 36, Markdown exported from an online document, measured blind
+    before this): its YAML front matter was read as the report's title (「title: 2026年梓溪县政府工作报告…」), and
+    its table of contents, links to its own headings, stood as headings before the dateline, so that 「作政府
+    工作报告的是谁」 was answered with the contents. The front matter gives its title, the contents go, and a
+    callout's marker and a tip box's fences go with them; their text stays."""
+    from qa.ingest import load_document
+
+    document = load_document(Path(__file__).parent / "fixtures" / "unseen" / "zixi_2025.md")
+    lines = document.text.split("\n")
+    assert document.metadata.title == "2026年梓溪县政府工作报告（提交大会审议稿）"
+    assert lines[:4] == ["2026年梓溪县政府工作报告（提交大会审议稿）", "政府工作报告",
+                         "——2026年1月14日在梓溪县第十八届人民代表大会第六次会议上", "梓溪县人民政府县长 沈嘉树"]
+    assert not any(line.startswith((":::", "[!NOTE]", "author:", "tags:")) for line in lines)
+    assert any(line.startswith("一年成绩单：地区生产总值迈上280亿元台阶") for line in lines)
+    assert lines.count("一、2025年工作回顾") == 1

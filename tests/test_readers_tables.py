@@ -246,8 +246,8 @@ def test_a_pdf_table_is_read_row_by_row_with_its_headers_and_units() -> None:
     assert not any("19.9财政总收入" in line for line in lines)
     # a table whose cells wrap (北崖区's 民生实事, across two pages, its header repeated)
     wrapped = load_document(Path(__file__).parent / "fixtures" / "unseen" / "beiya_2023.pdf").text.split("\n")
-    assert "1：项目名称农村公路提档升级工程 主要内容新改建农村公路120公里，改造危桥6座，新增公路安全防护设施50公里 责任单位区交通运输局。" in wrapped
-    assert "10：项目名称平安山区建设工程 主要内容在地质灾害隐患点新增自动监测设备120台，完成28处隐患点治理 责任单位区规划资源局、区应急管理局。" in wrapped
+    assert "农村公路提档升级工程：主要内容新改建农村公路120公里，改造危桥6座，新增公路安全防护设施50公里 责任单位区交通运输局。" in wrapped
+    assert "平安山区建设工程：主要内容在地质灾害隐患点新增自动监测设备120台，完成28处隐患点治理 责任单位区规划资源局、区应急管理局。" in wrapped
 
 
 def _line(page: int, top: float, cells: tuple[tuple[str, float], ...] = (), text: str = "", x0: float = 72.0):
@@ -295,10 +295,50 @@ def test_a_pdf_table_s_cells_wrap_inside_their_columns() -> None:
         _line(1, 190, text="同时，支持区人民医院创建三级综合医院，推动优质医疗资源向山区乡镇下沉。", x0=98.0),
     ]
     assert assemble([lines], 1, "pdf").text.split("\n") == [
-        "1：项目名称农村公路提档升级工程 主要内容新改建农村公路120公里，新增安全防护设施50公里 责任单位区交通运输局。",
-        "2：项目名称山区群众安全饮水工程 主要内容新增受益人口1.2万人 责任单位区水务局。",
+        "农村公路提档升级工程：主要内容新改建农村公路120公里，新增安全防护设施50公里 责任单位区交通运输局。",
+        "山区群众安全饮水工程：主要内容新增受益人口1.2万人 责任单位区水务局。",
         "同时，支持区人民医院创建三级综合医院，推动优质医疗资源向山区乡镇下沉。",
     ]
+
+
+def test_a_column_numbering_the_rows_names_nothing() -> None:
+    """Round 36's 晴川街道 (and seven reports before it, in every format) numbers its table's rows in a first
+    column 「序号」: each row was named by its number (「1：指标名称一般公共预算收入 …」); it is named by the column
+    after it, as a table without the numbers is. A first column of other words stays the rows' names."""
+    rows = [["序号", "指标名称", "2025年完成"], ["1", "一般公共预算收入（亿元）", "4.86"], ["2.", "实际利用外资（万美元）", "2750"]]
+    assert table_sentences(rows) == ["一般公共预算收入（亿元）：2025年完成4.86亿元。", "实际利用外资（万美元）：2025年完成2750万美元。"]
+    named = [["序号", "指标名称", "2025年完成"], ["一", "一般公共预算收入", "4.86"]]
+    assert table_sentences(named) == ["一：指标名称一般公共预算收入 2025年完成4.86。"]
+
+
+def test_a_pdf_table_set_small_at_a_page_s_foot_is_no_footnote() -> None:
+    """tests/fixtures/unseen/qingchuan_2025.pdf (round 36, a searchable scan, measured blind before this): its
+    indicator table is set smaller than the body in the lower half of a page, its notes under it. Its rows
+    were taken for footnotes (row 7 became note 7, the notes its text); and its header, set with narrower gaps
+    than its rows, read 「2025年完成 增长（%） 2026年预期目标」 as one column, so every figure stood after one
+    header."""
+    from dataclasses import replace
+
+    from qa.readers.layout import assemble
+
+    def sized(line, size: float):
+        return replace(line, size=size)
+
+    header = sized(_line(15, 185, (("序号", 83.0), ("指标名称", 162.0), ("单位", 270.0))), 11.0)
+    header = replace(header, text=header.text + " 2025年完成 增长（%） 2026年预期目标",
+                     cells=(*header.cells, ("2025年完成 增长（%） 2026年预期目标", 309.0, 518.0)))
+    body = "让我们凝心聚力、实干争先，为加快建设产城融合、宜居宜业的现代化滨江街区而努力奋斗！"
+    lines = [
+        *(sized(_line(15, top, text=body, x0=79.0), 16.0) for top in (60, 85, 110)),
+        header,
+        sized(_line(15, 360, (("7", 91.0), ("外贸进出口总额", 115.0), ("亿元", 270.0), ("17.9", 329.0), ("3.8", 396.0), ("增长4%", 458.0))), 11.0),
+        sized(_line(15, 385, (("8", 91.0), ("人均可支配收入", 115.0), ("元", 276.0), ("68420", 324.0), ("5.1", 397.0), ("增长5%", 458.0))), 11.0),
+        sized(_line(15, 578, text="①亩均税收：指规模以上工业企业年度实缴税收总额与其实际占用土地面积之比。", x0=107.0), 14.0),
+    ]
+    text = assemble([lines], 15, "pdf").text.split("\n")
+    assert "外贸进出口总额：2025年完成17.9亿元 增长3.8% 2026年预期目标增长4%。" in text
+    assert "人均可支配收入：2025年完成68420元 增长5.1% 2026年预期目标增长5%。" in text
+    assert not any(line.startswith("<sup>") for line in text)
 
 
 def test_a_pdf_table_whose_first_line_names_no_columns_keeps_every_row() -> None:
@@ -351,8 +391,8 @@ def test_a_row_of_paragraphs_gives_each_cell_a_line_of_its_own() -> None:
         ["1", "平安建设", "排查调处矛盾纠纷1632件。新增电动自行车集中充电端口3200个。", "新增电动自行车充电端口2000个。建成微型消防站3个。"],
     ]
     assert table_sentences(rows) == [
-        "1：工作板块平安建设 2025年完成情况：排查调处矛盾纠纷1632件。新增电动自行车集中充电端口3200个。\n"
-        "1：工作板块平安建设 2026年工作计划：新增电动自行车充电端口2000个。建成微型消防站3个。"
+        "平安建设 2025年完成情况：排查调处矛盾纠纷1632件。新增电动自行车集中充电端口3200个。\n"
+        "平安建设 2026年工作计划：新增电动自行车充电端口2000个。建成微型消防站3个。"
     ]
 
 

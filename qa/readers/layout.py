@@ -141,7 +141,8 @@ def split_footnotes(
     cut = len(page)
     while cut > 0:
         line = page[cut - 1]
-        if line.size < FOOTNOTE_SIZE_RATIO * size and line.top > 0.4 * line.page_height:
+        # a table's row is no footnote's line: a table set small in the lower half of a page, its notes under it
+        if line.size < FOOTNOTE_SIZE_RATIO * size and line.top > 0.4 * line.page_height and len(line.cells) < TABLE_CELLS:
             cut -= 1
         else:
             break
@@ -253,11 +254,32 @@ class _Table:
         """The column text beginning at `x` is in: the last whose header's predecessor ends before `x`."""
         return sum(1 for end in self.ends[:-1] if x > end)
 
+    def _split_header(self, pieces: list[tuple[str, float, float]]) -> None:
+        """Split a header cell over as many cells of the first row as its words when they begin under it: a
+        header set with narrower gaps than the rows (「2025年完成 增长（%） 2026年预期目标」 read as one cell,
+        its row 「4.86」「6.2」「增长5%左右」 as three) names a column with each word."""
+        header, starts, ends = [], [], []
+        for i, (name, start, end) in enumerate(zip(self.header, self.starts, self.ends, strict=True)):
+            after = self.starts[i + 1] if i + 1 < len(self.starts) else float("inf")
+            under = [(left, right) for _text, left, right in pieces if start - 1 <= left < after] if i else []
+            words = name.split()
+            if len(under) > 1 and len(words) == len(under):
+                header += words
+                starts += [start, *(left for left, _ in under[1:])]
+                ends += [*(right for _, right in under[:-1]), end]
+            else:
+                header.append(name)
+                starts.append(start)
+                ends.append(end)
+        self.header, self.starts, self.ends = header, starts, ends
+
     def takes(self, line: TextLine) -> bool:
         """Whether `line` is the table's (and if so, read it into its row)."""
         pieces = list(line.cells) or [(line.text.strip(), line.x0, line.x1)]
         if [text for text, _, _ in pieces] == self.header:
             return True  # the header row a page break repeats
+        if not self.rows and len(pieces) > len(self.header):
+            self._split_header(pieces)
         for _text, left, right in pieces:
             column = self._column(left)
             if column + 1 < len(self.starts) and right > self.starts[column + 1]:

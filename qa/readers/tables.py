@@ -44,6 +44,9 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     depth = _header_depth(rows)
     header = _column_names(rows[:depth]) if depth else None
     body = rows[depth:]
+    if header is not None and len(header) > 2 and _SERIAL_HEADER.match(header[0]) and all(_SERIAL.match(row[0]) for row in body if row):
+        # a column numbering the rows (序号 | 项目名称 | …) names nothing: the row is named by the column after it
+        header, body = header[1:], [row[1:] for row in body]
     if header is None:
         return [*titles, *(_headerless_row([cell for cell in row if cell]) for row in body)]
     if depth == 1 and _is_transposed(header, body):
@@ -80,6 +83,9 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     return sentences
 
 
+#: The header of a column numbering the rows, and what its cells hold (「1」「2.」「3、」, or nothing).
+_SERIAL_HEADER = re.compile(r"^(?:序号|编号|序|No\.?)$", re.IGNORECASE)
+_SERIAL = re.compile(r"^(?:\d{1,3}[.．、]?)?$")
 #: A row's label that names a year or a kind of figure (「2025年完成」「2026年目标」「上年同期」), not a thing counted.
 _PERIOD_LABEL = re.compile(r"\d{4}\s*年|目标|完成|计划|预计|实际|上年|同期|同比")
 

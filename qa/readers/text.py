@@ -256,6 +256,39 @@ def pandoc_markup_removed(text: str) -> str:
     return _MARKDOWN_ESCAPE.sub(r"\1", _PANDOC_SPAN.sub(r"\1", _PANDOC_IMAGE.sub("", text)))
 
 
+#: A Markdown file's YAML front matter (「---」 lines around 「title: …」「author: …」), as note-taking and online
+#: document tools export it, and its title.
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(.*?\n)---[ \t]*(?:\n|\Z)", re.DOTALL)
+_FRONT_MATTER_TITLE = re.compile(r"^title:\s*[\"']?(.+?)[\"']?\s*$", re.MULTILINE)
+#: A table of contents' line: a list item that is only a link to a heading of the same file
+#: (「- [一、2025年工作回顾](#一2025年工作回顾)」), and the contents' own heading (「**目录**」).
+_CONTENTS_LINK = re.compile(r"^\s*(?:[-*+]|\d+\.)\s+\[[^\]]+\]\(#[^)]*\)\s*$")
+_CONTENTS_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?\s*目\s*录\s*(?:\*\*)?\s*$")
+#: The marker opening a callout (GitHub's and Obsidian's 「> [!NOTE]」), and a container's fence lines (「:::tip」
+#: … 「:::」, as Yuque, VuePress and markdown-it write a tip box); the callout's text is kept.
+_CALLOUT_MARKER = re.compile(r"^(\s*>\s*)\[![A-Za-z]+\][+-]?\s*", re.MULTILINE)
+_CONTAINER_FENCE = re.compile(r"^:::[ \t]*[\w-]*[^\n]*\n?", re.MULTILINE)
+
+
+def markdown_apparatus_removed(text: str) -> str:
+    """Markdown as online document tools export it → the document's text: the YAML front matter gives way
+    to its title (「title: 2026年梓溪县政府工作报告」 → the title line), a table of contents of links to the
+    file's own headings goes (its entries, read as headings, stood in front of the report's front matter
+    and were taken for its parts), and a callout's marker and a container's fences go (「> [!NOTE]」「:::tip」)."""
+    if front := _FRONT_MATTER.match(text):
+        title = _FRONT_MATTER_TITLE.search(front.group(1))
+        text = (f"{title.group(1)}\n" if title else "") + text[front.end():]
+    lines = text.split("\n")
+    contents = {i for i, line in enumerate(lines) if _CONTENTS_LINK.match(line)}
+    if len(contents) >= 3:
+        first = min(contents)
+        before = next((i for i in range(first - 1, -1, -1) if lines[i].strip()), None)
+        if before is not None and _CONTENTS_HEADING.match(lines[before]):
+            contents.add(before)
+        lines = [line for i, line in enumerate(lines) if i not in contents]
+    return _CONTAINER_FENCE.sub("", _CALLOUT_MARKER.sub(r"\1", "\n".join(lines)))
+
+
 #: The line an article ends on (「- END -」「—END—」「（完）」「（全文完）」); after it comes its publisher's
 #: sign-off (来源, 编辑, 审核, a QR code, 「点赞 在看」, 「【相关阅读】」 headlines), no part of the report.
 _END_MARK = re.compile(r"^[\s\-—–_·.]*(?:END|[（(]?全?文?完[）)]?)[\s\-—–_·.]*$", re.IGNORECASE)
@@ -355,5 +388,5 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     text = bbcode_as_text(subtitles_as_text("\n".join(before_end_mark(decode_text(data, path).split("\n")))))
     text = grid_tables_as_sentences(box_tables_as_grid(numbered_footnotes(html_tables_as_sentences(text))))
     if path.suffix.lower() in (".md", ".markdown"):
-        text = pandoc_markup_removed(text)
+        text = pandoc_markup_removed(markdown_apparatus_removed(text))
     return Decoded(aligned_tables_as_sentences(pipe_tables_as_sentences(text)), "text")
