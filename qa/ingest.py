@@ -16,6 +16,7 @@ plain article) is cleaned too; the detected style is reported by `qa inspect` fo
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -713,6 +714,12 @@ def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str
     first, so that an article's lines before the report (「编者按」) are not read as a name."""
     # the dateline may go on with the speaker: 「——2026年1月9日在…会议上　南山街道办事处主任　何静远」
     front = [*front, *(rest for line in front if line.startswith("—") and (rest := line.partition("会议上")[2].strip()))]
+    # the role on a line and the name on the next (「蘅塘镇人民政府镇长」 / 「陆嘉禾」, a title page set in blocks)
+    front = [
+        *(f"{role} {name}" for role, name in itertools.pairwise(front)
+          if re.search(rf"{_ROLE_END}$", role) and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name)),
+        *front,
+    ]
     with_role = [line for line in front if re.search(_ROLE_END, line)]
     for line in [*with_role, *(line for line in front if line not in with_role)]:
         if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):

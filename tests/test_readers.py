@@ -399,3 +399,32 @@ def test_markdown_exported_from_an_online_document_reads_as_its_report() -> None
     assert not any(line.startswith((":::", "[!NOTE]", "author:", "tags:")) for line in lines)
     assert any(line.startswith("一年成绩单：地区生产总值迈上280亿元台阶") for line in lines)
     assert lines.count("一、2025年工作回顾") == 1
+
+
+def test_a_pdf_that_draws_its_text_out_of_reading_order_reads_in_order() -> None:
+    """tests/fixtures/unseen/chuping_2025.pdf (round 37, measured blind before this): a layout program's PDF
+    whose pages draw their text frames out of reading order (headings first, a page's lower half before its
+    upper half, the footer first). Read in the order drawn, sentences ran into other paragraphs' lines
+    (「积极融入青岑村级集体经济不断壮大」); a page set in one column whose body goes back up is read by where its
+    lines stand. Pages that draw only their footer, a watermark or their notes first are read as drawn."""
+    from qa.ingest import load_document
+
+    text = load_document(Path(__file__).parent / "fixtures" / "unseen" / "chuping_2025.pdf").text
+    assert "积极融入青岑县茶旅融合发展带建设；坚持把群众满意作为第一标准" in text
+    assert "投资1150万元的石门坎油茶精深加工厂于2025年9月28日正式投产" in text
+    assert "村级集体经济总收入：2025年完成486万元 同比增长14.6% 2026年目标520以上。" in text.split("\n")
+
+
+def test_a_page_whose_blocks_are_placed_by_coordinates_reads_top_to_bottom() -> None:
+    """tests/fixtures/unseen/hengtang_2025.html (round 37, an H5 builder's page, measured blind before this):
+    each block of text is placed on its slide by 「position:absolute; top:…; left:…」 and written in the order
+    it was added, a slide's title after its paragraphs. Read in the page's order the speaker's name came before
+    the title and the dateline; the role and the name, on lines of their own, make the speaker."""
+    from qa.ingest import load_document
+
+    document = load_document(Path(__file__).parent / "fixtures" / "unseen" / "hengtang_2025.html")
+    lines = document.text.split("\n")
+    assert lines[:5] == ["澜江省青岚县 · 蘅塘镇", "政府工作报告", "——2026年1月9日在蘅塘镇第十八届人民代表大会第六次会议上",
+                         "蘅塘镇人民政府镇长", "陆嘉禾"]
+    assert (document.metadata.speaker, document.metadata.role) == ("陆嘉禾", "人民政府镇长")
+    assert lines.index("（一）产业转型步伐加快") + 1 == next(i for i, line in enumerate(lines) if line.startswith("工业经济稳中有进。"))

@@ -307,7 +307,7 @@ def _lines(root) -> list[str]:
         current.clear()
 
     def walk(node, bold: bool) -> None:
-        for child in node.iter(include_text=True):
+        for child in _in_reading_order(node.iter(include_text=True)):
             tag = child.tag
             if tag == "-text":
                 current.append((child.text_content or "", bold))
@@ -359,6 +359,32 @@ def _lines(root) -> list[str]:
     walk(root, False)
     flush()
     return lines
+
+
+#: An element placed on its page by its inline style (「position:absolute; left:40px; top:212px」).
+_ABSOLUTE = re.compile(r"position\s*:\s*absolute", re.IGNORECASE)
+_OFFSET = re.compile(r"(?<![-\w])(top|left)\s*:\s*(-?\d+(?:\.\d+)?)px", re.IGNORECASE)
+
+
+def _placed_at(node) -> tuple[float, float] | None:
+    """Where an element placed absolutely by its inline style stands: (top, left) in pixels."""
+    style = node.attributes.get("style") or "" if node.tag != "-text" else ""
+    if not _ABSOLUTE.search(style):
+        return None
+    offsets = {name.lower(): float(value) for name, value in _OFFSET.findall(style)}
+    return (offsets["top"], offsets.get("left", 0.0)) if "top" in offsets else None
+
+
+def _in_reading_order(children) -> list:
+    """An element's children, those it places absolutely read top to bottom and left to right. A page made
+    with an H5 builder (易企秀, MAKA) sets each block of text on its slide by coordinates and writes the blocks in
+    the order they were added: a slide's title after its paragraphs, its second paragraph before its first."""
+    children = list(children)
+    placed = [(child, _placed_at(child)) for child in children]
+    positioned = [(child, at) for child, at in placed if at is not None]
+    if len(positioned) < 2:
+        return children
+    return [child for child, at in placed if at is None] + [child for child, _ in sorted(positioned, key=lambda p: p[1])]
 
 
 #: A grid of divs is a table when it has this many rows at least (its header among them), and no cell

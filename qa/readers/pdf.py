@@ -17,7 +17,7 @@ import unicodedata
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.layout import TextLine, assemble
+from qa.readers.layout import FOOTNOTE_SIZE_RATIO, MARGIN_BAND, TextLine, assemble
 
 #: A page with fewer printed characters than this has no text layer worth reading: OCR it.
 MIN_TEXT_CHARS = 20
@@ -156,7 +156,15 @@ def page_lines(page, number: int) -> list[TextLine]:
     finally:
         textpage.close()
     chars = _without_line_numbers(chars)
+    lines = _lines_of(chars, number, width, height)
+    if _drawn_out_of_order(lines, width):
+        lines = _lines_of(_in_rows(chars), number, width, height)
+    return lines
 
+
+def _lines_of(chars: list, number: int, width: float, height: float) -> list[TextLine]:
+    """The lines `chars` make, read in the order given: a line ends where the next character moves down,
+    up or back."""
     lines: list[TextLine] = []
     current: list[tuple[str, float, float, float, float, float, bool]] = []
     anchor: tuple[float, float, float] | None = None  # (centre, size, right edge) of the line so far
@@ -184,6 +192,55 @@ def page_lines(page, number: int) -> list[TextLine]:
         current.append(char)
     _flush(current, lines, number, width, height)
     return lines
+
+
+#: A page is set in one column when this share of its longer lines or more runs across its middle.
+ONE_COLUMN_SHARE = 0.5
+#: Characters a line needs to count in that share (a heading or a paragraph's last line may not reach the middle).
+LONGER_LINE_CHARS = 10
+
+
+def _drawn_out_of_order(lines: list[TextLine], width: float) -> bool:
+    """Whether a page set in one column draws its text out of reading order: a line wholly above the line
+    read before it, in the same column. A layout program writes its text frames in the order they were
+    made, not read (the heading last, the page's lower half before its upper half, the footer first), and
+    PDFium hands the characters over in that order. A page in columns (a newspaper's) jumps up at each
+    column, beside the one before it, and is read as drawn."""
+    longer = [line for line in lines if len(line.plain) >= LONGER_LINE_CHARS]
+    if not longer or sum(line.x0 < width / 2 < line.x1 for line in longer) < ONE_COLUMN_SHARE * len(longer):
+        return False
+    sizes = sorted(line.size for line in longer)
+    # the body's lines only: a producer that draws the running header or footer, a watermark or the footnotes
+    # before the body (most do one of them) has the body in order, and the layout step sets those apart
+    body = [
+        line for line in longer
+        if MARGIN_BAND * line.page_height < line.top and line.bottom < (1 - MARGIN_BAND) * line.page_height
+        and line.size >= FOOTNOTE_SIZE_RATIO * sizes[len(sizes) // 2]
+    ]
+    return any(b.bottom < a.top and min(a.x1, b.x1) > max(a.x0, b.x0) for a, b in itertools.pairwise(body))
+
+
+def _in_rows(chars: list) -> list:
+    """A page's characters in reading order: in rows by where they stand (a character joins the row its box
+    overlaps for at least half its height: a superscript stays on its line), top to bottom, each row left to
+    right. A space PDFium generates goes with the character before it."""
+    units: list[list] = []
+    for char in chars:
+        if char[6]:
+            if units:
+                units[-1].append(char)
+            continue
+        units.append([char])
+    rows: list[tuple[float, float, list[list]]] = []  # (top, bottom, units) of each row, top to bottom
+    for unit in sorted(units, key=lambda u: (u[0][4] + u[0][5]) / 2):
+        top, bottom = unit[0][4], unit[0][5]
+        if rows:
+            row_top, row_bottom, members = rows[-1]
+            if min(bottom, row_bottom) - max(top, row_top) >= 0.5 * (bottom - top):
+                rows[-1] = (min(top, row_top), max(bottom, row_bottom), [*members, unit])
+                continue
+        rows.append((top, bottom, [unit]))
+    return [char for _top, _bottom, members in rows for unit in sorted(members, key=lambda u: u[0][2]) for char in unit]
 
 
 #: A page numbering its lines in the margin (a draft circulated for discussion, a legal text) numbers
