@@ -94,6 +94,9 @@ def test_place_not_in_the_reports_is_unknown() -> None:
         ("镇上城北新区有多大？", ("城北新区",)),
         ("上半年镇里一共发了多少救助金？", ()),
         ("上城镇有多大？", ("上城镇",)),  # 「上」 opens a name where no place word comes before it
+        # 「整个街道」 inside the question (round 37's jjj-04 had been refused as about a 「收占整个街道」)
+        ("去年辖区商务楼宇贡献的税收占整个街道税收的比重是多少？", ()),
+        ("这个街道去年新建了几个公园？", ()),
     ],
 )
 def test_a_date_or_the_questioners_own_place_before_a_place_word_names_no_place(question: str, places: tuple[str, ...]) -> None:
