@@ -18,6 +18,7 @@ import numpy as np
 from qa.answer_types import AREA_WORDS, PROJECT_STAGES, AnswerType, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import answer_sentences, clauses
+from qa.ingest import role_and_name_joined
 from qa.query import QueryReading, comparison_sides, is_foreign, town_spellings
 from qa.search import Hit, Retriever, get_retriever
 from qa.sections import ADDRESS
@@ -723,6 +724,7 @@ def report_facts(question: str, hits: list[Hit], answer: AnswerType, asked: str,
             break
         if line and line != meta.title:
             lines.append(line)
+    lines = role_and_name_joined(lines)  # the speaker's role and name on lines of their own are one line
     holds = {  # lines compared as matched (a report in traditional script has its metadata read in simplified)
         "speaker": lambda line: bool(meta.speaker) and normalize_for_matching(meta.speaker) in re.sub(r"\s+", "", line),
         "date": lambda line: bool(meta.date) and re.search(r"年.{0,3}月", line) is not None,

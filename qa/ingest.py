@@ -16,7 +16,6 @@ plain article) is cleaned too; the detected style is reported by `qa inspect` fo
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections import Counter
@@ -709,17 +708,25 @@ _ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"
 _SPEAKER_LABEL = re.compile(r"^(?:汇报人|报告人|主讲人|发言人|讲话人)\s*[：:]\s*")
 
 
+def role_and_name_joined(lines: list[str]) -> list[str]:
+    """`lines` with a line that is a speaker's role (「蘅塘镇人民政府镇长」) and the next, a name alone (「陆嘉禾」),
+    made one line 「蘅塘镇人民政府镇长 陆嘉禾」, as a title page set in blocks parts them."""
+    joined: list[str] = []
+    for line in lines:
+        if joined and re.search(rf"{_ROLE_END}$", joined[-1]) and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", line):
+            joined[-1] = f"{joined[-1]} {line}"
+        else:
+            joined.append(line)
+    return joined
+
+
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
     """The speaker's name and role from the front matter's lines: a line naming a role (「区长 沈嘉言」)
     first, so that an article's lines before the report (「编者按」) are not read as a name."""
     # the dateline may go on with the speaker: 「——2026年1月9日在…会议上　南山街道办事处主任　何静远」
     front = [*front, *(rest for line in front if line.startswith("—") and (rest := line.partition("会议上")[2].strip()))]
     # the role on a line and the name on the next (「蘅塘镇人民政府镇长」 / 「陆嘉禾」, a title page set in blocks)
-    front = [
-        *(f"{role} {name}" for role, name in itertools.pairwise(front)
-          if re.search(rf"{_ROLE_END}$", role) and re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name)),
-        *front,
-    ]
+    front = [*(line for line in role_and_name_joined(front) if line not in front), *front]
     with_role = [line for line in front if re.search(_ROLE_END, line)]
     for line in [*with_role, *(line for line in front if line not in with_role)]:
         if line == title or "会议" in line or _DATE.search(line) or line.startswith("—"):
