@@ -368,7 +368,9 @@ _OFFSET = re.compile(r"(?<![-\w])(top|left)\s*:\s*(-?\d+(?:\.\d+)?)px", re.IGNOR
 
 def _placed_at(node) -> tuple[float, float] | None:
     """Where an element placed absolutely by its inline style stands: (top, left) in pixels."""
-    style = node.attributes.get("style") or "" if node.tag != "-text" else ""
+    if node.tag == "-text":
+        return None
+    style = node.attributes.get("style") or ""
     if not _ABSOLUTE.search(style):
         return None
     offsets = {name.lower(): float(value) for name, value in _OFFSET.findall(style)}
