@@ -217,7 +217,9 @@ def clean_text(raw: str) -> CleanText:
     typed_notes = typed_note_numbers(raw)
     follows: dict[int, int] = {}  # a typed note → how many lines stood before it (`_cite_uncited_notes`)
     wrapped_note: int | None = None  # the note whose last line was cut by a hard wrap
-    physical_lines = _without_page_lines([_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")])
+    physical_lines = _without_running_lines(
+        _without_page_lines([_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")])
+    )
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
             continue
@@ -310,6 +312,37 @@ def _without_page_lines(lines: list[str]) -> list[str]:
     drop = set(numbered) | {j for i in numbered for j in beside(i) if counts[masked[j]] >= 2 and len(lines[j]) <= 40}
     drop |= _site_lines(lines, numbered, masked)
     return [line for i, line in enumerate(lines) if i not in drop]
+
+
+#: A running line recurs this often, word for word, in a report's body: a slide deck's or web page's header
+#: over every slide (「蘅塘镇政府工作报告｜2025年工作回顾」), a watermark's text on every page.
+_RUNNING_MIN_REPEATS = 3
+_RUNNING_MAX_CHARS = 40
+
+
+def _without_running_lines(lines: list[str]) -> list[str]:
+    """A short line without a sentence's punctuation that recurs word for word three times or more is the
+    page's furniture, not the report's (a header over each slide of an H5 page, a watermark's words drawn on
+    each page): it goes wherever it cuts the body, and stays once in the front matter when it stands there
+    too (a report's title repeated as each page's header). The address to the delegates (「各位代表！」), which
+    a speech repeats, stays wherever it stands."""
+    counts = Counter(line for line in lines if _running_like(line))
+    running = {line for line, count in counts.items() if count >= _RUNNING_MIN_REPEATS}
+    if not running:
+        return lines
+    body_from = next((i for i, line in enumerate(lines) if ADDRESS.match(line)), _FRONT_LINES)
+    seen: set[str] = set()
+    kept = []
+    for index, line in enumerate(lines):
+        if line in running and (line in seen or index >= body_from):
+            continue
+        seen.add(line)
+        kept.append(line)
+    return kept
+
+
+def _running_like(line: str) -> bool:
+    return 4 <= len(line) <= _RUNNING_MAX_CHARS and not re.search(r"[。；，,;]", line) and not ADDRESS.match(line)
 
 
 #: The most lines a document-sharing site puts after a page's number (its prompts, ads, recommendations).
@@ -766,6 +799,10 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
             ordinal = 10 + CN_DIGIT_VALUES[match.group(1) or match.group(2)]
             start = 1981 + 5 * (ordinal - 6)  # the 6th five-year plan was 1981–1985
             target.append(Period("plan", five_year_plan_name(ordinal), start, start + 4))
+        if report_year is not None:
+            for span, into in ((_FIVE_YEARS_PAST, reviewed), (_FIVE_YEARS_AHEAD, planned)):
+                if span.search(heading):
+                    into.extend(_five_years(span is _FIVE_YEARS_PAST, report_year, early_in_year))
     if report_year is not None and early_in_year:
         # An annual report delivered early in the year looks back on last year and ahead to this one.
         if not any(p.kind in ("year", "half") for p in reviewed):
@@ -773,6 +810,25 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
         if planned and not any(p.kind in ("year", "half") for p in planned):
             planned.insert(0, Period("year", str(report_year), report_year, report_year))
     return _unique(reviewed), _unique(planned)
+
+
+#: A part of a report given at a new term's first session (换届) looking back on the term, or ahead to the next.
+_FIVE_YEARS_PAST = re.compile(r"过去五年|五年来|近五年")
+_FIVE_YEARS_AHEAD = re.compile(r"今后五年|未来五年")
+
+
+def _five_years(past: bool, report_year: int, early_in_year: bool) -> list[Period]:
+    """The five years a part looking back on or ahead to 「五年」 means, as years (「过去五年」 in a report given
+    in January 2026: 2021–2025), and the five-year plan they make when they make one (十四五). Read without
+    them, a five-year report reviewed 2025 alone, and 「到2030年…要达到多少」 was refused as not covered."""
+    if past:
+        start = report_year - 5 if early_in_year else report_year - 4
+    else:
+        start = report_year if early_in_year else report_year + 1
+    spans = [Period("year", f"{start}-{start + 4}", start, start + 4)]
+    if (start - 1981) % 5 == 0:  # the 6th five-year plan was 1981–1985
+        spans.append(Period("plan", five_year_plan_name(6 + (start - 1981) // 5), start, start + 4))
+    return spans
 
 
 def _unique(periods: list[Period]) -> tuple[Period, ...]:

@@ -94,6 +94,9 @@ _NOT_IN_A_NAME = re.compile(r"[了的是把被在]|通过|[上下]半年|季度|
 #: A word pointing at the questioner's own place, just before the place word: 「税收占整个街道税收的比重」 names the
 #: subdistrict asked about, not a 「收占整个街道」 the reports do not cover.
 _WHOLE_OF = re.compile(r"(?:整个|这个|我们|所在|所属)$")
+#: A preposition just before the place word points at the questioner's own place too: 「老百姓对乡便民服务中心
+#: 满意吗」 is about the township's centre, not a 「百姓对乡」 (no place name ends in one of these).
+_PREPOSITION_BEFORE = re.compile(r"[对向给从跟往]$")
 #: Time and pointing words a would-be place name may open with: 「去年镇里」「今年全镇」 name no 「去年镇」 (nor
 #: 「“十四五”期间县城」 a 「期间县」), and
 #: 「去年罗店镇」 names 罗店镇. What is left after them is the name, two characters at least. 「全县」「本镇」
@@ -191,7 +194,7 @@ def read_question(
             name, core = name[cut.end() :], core[cut.end() :]
         lead = _BEFORE_A_PLACE.match(core)
         name, core = (name[lead.end():], core[lead.end():]) if lead else (name, core)
-        wording = _NOT_IN_A_NAME.search(core) or _WHOLE_OF.search(core)
+        wording = _NOT_IN_A_NAME.search(core) or _WHOLE_OF.search(core) or _PREPOSITION_BEFORE.search(core)
         # 「镇上」「镇里」 is "in town", the questioner's own: after more than a name's three characters
         # (「…民生实事镇里准备投多少钱」) it names no place
         in_town = text[match.end() : match.end() + 1] in ("上", "里") and len(core) > _IN_TOWN_NAME_MAX

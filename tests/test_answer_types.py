@@ -34,6 +34,7 @@ from qa.answer_types import (
         ("新开的为老服务中心在哪条路几号？", "address", None),  # 几号 here a house number, not a day
         ("新开的“邻里汇·东岸”具体在哪条路、几号？", "address", None),
         ("桂岭乡的民宿去年平均入住率有多高？", "rate", None),  # a rate named, asked how high
+        ("老百姓对乡便民服务中心办事的满意程度有多高？", "rate", None),  # how satisfied: a 满意率 (round 38)
         ("上半年新签的招商项目加起来投资规模有多大？", "money", None),  # an investment asked how big
         ("鼎衡那个电池包壳体项目是在哪个镇投产的？", "place", None),
         ("这所学校落在哪个片区？", "place", None),  # not a name: 哪个 asks for a place here

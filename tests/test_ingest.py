@@ -62,6 +62,23 @@ def test_periods_carry_their_years() -> None:
     assert (half.kind, half.start_year, half.end_year) == ("half", 2023, 2023)
 
 
+def test_a_new_term_s_report_reviews_and_plans_five_years() -> None:
+    """tests/fixtures/unseen/songlan_2025.docx (round 38, measured blind before this): a report given at a new
+    term's first session looks back on 「过去五年」 and ahead to 「今后五年」. Read as reviewing 2025 alone,
+    「到2030年…城镇化率要达到多少」 was refused as about a period the reports do not cover."""
+    raw = (
+        "政府工作报告\n——2026年1月14日在松岚县第十八届人民代表大会第一次会议上\n各位代表：\n"
+        "一、过去五年工作回顾\n五年来，全县地区生产总值年均增长6.1%。\n"
+        "二、今后五年的奋斗目标和主要任务\n到2030年，常住人口城镇化率达到58%。\n"
+        "三、2026年重点工作\n今年地区生产总值增长6%左右。\n"
+    )
+    meta = parse_document(raw, "songlan.txt").metadata
+    assert [(p.kind, p.label, p.start_year, p.end_year) for p in meta.periods_reviewed] == [
+        ("year", "2021-2025", 2021, 2025), ("plan", "十四五", 2021, 2025)]
+    assert [(p.kind, p.label, p.start_year, p.end_year) for p in meta.periods_planned] == [
+        ("year", "2026-2030", 2026, 2030), ("plan", "十五五", 2026, 2030), ("year", "2026", 2026, 2026)]
+
+
 @pytest.mark.parametrize("written, date", [("二〇二四年一月十日", "2024-01-10"), ("二○二三年十二月二十六日", "2023-12-26"),
                                             ("２０２４年１月１０日", "2024-01-10"), ("2024年1月", "2024-01")])
 def test_a_date_in_chinese_or_full_width_numerals_is_read(written: str, date: str) -> None:
@@ -173,6 +190,26 @@ def test_a_report_copied_from_a_document_sharing_site_loses_the_sites_lines_betw
     kept = "第 3 页 共 8 页\n二、2026年工作安排\n今年主要预期目标是：地区生产总值增长6%。\n"
     assert "二、2026年工作安排" in clean_text("云台县政府工作报告\n各位代表：\n" + kept).text
 
+
+
+def test_a_line_repeated_on_every_slide_or_page_goes_from_the_body() -> None:
+    """蘅塘镇 (round 37) and 凤凰乡 (round 23): an H5 page repeats its header over every slide, and a
+    watermark's words, drawn on every page, land inside the sentence they cross. Both go from the body; a
+    title that is also each page's header stays once in the front matter; the address a speech repeats
+    stays wherever it stands."""
+    header = "蘅塘镇政府工作报告｜2025年工作回顾"
+    raw = (
+        "蘅塘镇政府工作报告\n——2026年1月9日在蘅塘镇第十八届人民代表大会第六次会议上\n各位代表：\n"
+        f"{header}\n全年新建标准化示范果园1200亩。\n{header}\n实施公路安全生命防护工程18.6公里，新建\n内部资料注意保存\n桥梁2座，硬化产业路9.2公里。\n"
+        f"{header}\n各位代表！\n完成农村供水保障工程6处。\n各位代表！\n各位代表！\n完成农村供水保障工程6处，新建\n内部资料注意保存\n蓄水池14座。\n"
+        "内部资料注意保存\n"
+    )
+    text = clean_text(raw).text
+    assert header not in text and "内部资料注意保存" not in text
+    assert "工程18.6公里，新建桥梁2座，硬化产业路9.2公里。" in text and "工程6处，新建蓄水池14座。" in text
+    assert text.count("各位代表！") == 3
+    titled = "云溪镇政府工作报告\n各位代表：\n现将工作报告如下。\n云溪镇政府工作报告\n全年完成投资5亿元。\n云溪镇政府工作报告\n"
+    assert clean_text(titled).text.count("云溪镇政府工作报告") == 1
 
 def test_a_bilingual_edition_keeps_each_translation_apart_from_the_next_chinese_paragraph() -> None:
     """梨花乡 (round 32): a bilingual PDF follows each Chinese paragraph with its English translation, which

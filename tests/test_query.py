@@ -97,6 +97,10 @@ def test_place_not_in_the_reports_is_unknown() -> None:
         # 「整个街道」 inside the question (round 37's jjj-04 had been refused as about a 「收占整个街道」)
         ("去年辖区商务楼宇贡献的税收占整个街道税收的比重是多少？", ()),
         ("这个街道去年新建了几个公园？", ()),
+        # a preposition before the place word (round 38's txx-04 had been refused as about a 「百姓对乡」)
+        ("老百姓对乡便民服务中心办事的满意程度有多高？", ()),
+        ("从镇政府到高铁站要多久？", ()),
+        ("太和镇去年新建了几个公园？", ("太和镇",)),
     ],
 )
 def test_a_date_or_the_questioners_own_place_before_a_place_word_names_no_place(question: str, places: tuple[str, ...]) -> None:

@@ -169,6 +169,38 @@ def test_scan_reads_by_ocr(index: int) -> None:
     assert all(c.page is not None for c in document.chunks)
 
 
+def test_a_text_layer_that_decodes_to_nonsense_is_told_from_a_readable_one() -> None:
+    """tests/fixtures/unseen/digang_2025.pdf (round 38, measured blind before this): its font is embedded
+    without a map to Unicode, so PDFium reads glyph numbers (「塇䋻樓⎆䃝㨋㍨」) and the report was indexed as
+    nonsense (hit@1 0 of 18). Such pages are told apart; the pages of the other blind PDFs are not."""
+    import pypdfium2 as pdfium
+
+    from qa.readers.pdf import page_lines, undecodable
+
+    def pages(name: str) -> list[bool]:
+        document = pdfium.PdfDocument(ROOT / "tests" / "fixtures" / "unseen" / name)
+        return [undecodable(page_lines(document[n], n + 1)) for n in range(len(document))]
+
+    assert all(pages("digang_2025.pdf"))
+    for name in ("fenghuang_2025.pdf", "qinghe_2026.pdf", "chuping_2025.pdf", "lihua_2025.pdf", "qingchuan_2025.pdf"):
+        assert not any(pages(name)), name
+
+
+@pytest.mark.slow
+def test_a_page_whose_text_layer_decodes_to_nonsense_is_read_by_ocr(tmp_path: Path) -> None:
+    """The first page of 荻港镇's report, alone: read by OCR as a scan is, its front matter found."""
+    import pypdfium2 as pdfium
+
+    source = pdfium.PdfDocument(ROOT / "tests" / "fixtures" / "unseen" / "digang_2025.pdf")
+    first = pdfium.PdfDocument.new()
+    first.import_pages(source, [0])
+    path = tmp_path / "digang_first_page.pdf"
+    first.save(path)
+    decoded = read_report(path)
+    assert decoded.format == "ocr"
+    assert "荻港镇人民政府工作报告" in decoded.text and "各位代表" in decoded.text
+
+
 def test_a_report_pasted_from_a_news_site_ends_at_its_end_mark(tmp_path: Path) -> None:
     """tests/fixtures/unseen/longquan_2026.txt (round 29, measured blind before this): a report pasted from a
     news site ends 「（全文完）」, then the site's 责任编辑 and 【相关阅读】 headlines, whose figures the report does
@@ -306,6 +338,18 @@ def test_ocr_mends_ru_read_as_ren_where_only_ru_makes_a_word() -> None:
         assert mended(kept) == kept
 
 
+def test_ocr_pairs_straight_double_quotes_in_chinese_text() -> None:
+    """tests/fixtures/unseen/digang_2025.pdf (round 38, read by OCR, measured blind before this): PP-OCR reads
+    a curly quote as a straight one about half the time (「“飞地抱团"方式」), so a quotation copied from the
+    report was not found in it. In Chinese lines a straight quote opens where none is open and closes where
+    one is, across lines, a sentence's end closing any left open; a line in Latin script keeps its quotes."""
+    from qa.readers.ocr import quotes_paired
+
+    lines = ['通过“飞地抱团"方式在临江产业园建设强村物业厂房，深化"强村', '公司”运营机制。"获港好物"消费季', 'He said "yes"']
+    assert quotes_paired(lines) == [
+        "通过“飞地抱团”方式在临江产业园建设强村物业厂房，深化“强村", "公司”运营机制。“获港好物”消费季", 'He said "yes"']
+
+
 # ---------------------------------------------------------------- retrieval on each format
 
 
@@ -399,6 +443,21 @@ def test_markdown_exported_from_an_online_document_reads_as_its_report() -> None
     assert not any(line.startswith((":::", "[!NOTE]", "author:", "tags:")) for line in lines)
     assert any(line.startswith("一年成绩单：地区生产总值迈上280亿元台阶") for line in lines)
     assert lines.count("一、2025年工作回顾") == 1
+
+
+def test_markdown_a_pdf_parser_wrote_reads_its_formulas_as_the_figures_they_print() -> None:
+    """tests/fixtures/unseen/qinhu_2025.md (round 38, Markdown as a PDF-to-Markdown parser writes it, measured
+    blind before this): some figures are inline formulas (「同比增长 $2 1 . 4 \\%$」「$\\mathrm{ 3 . 1 8 }$ 亿元」, a
+    table cell 「$\\geq 2 0 0 0$」), which read as 「2 1 . 4 %」: no rate, and the questions asking them found no
+    answer. They read as the figures they print; a price in dollars stays as written."""
+    from qa.ingest import load_document
+    from qa.readers.text import inline_math_as_text
+
+    text = load_document(Path(__file__).parent / "fixtures" / "unseen" / "qinhu_2025.md").text
+    assert "数智港内企业全年实现营业收入17.2亿元，同比增长21.4%，其中规模以上企业达到23家。" in text
+    assert "完成一般公共预算收入3.18亿元" in text and "2026年目标≥2000人" in text
+    assert "$" not in text and "mathrm" not in text
+    assert inline_math_as_text("costs $5 and $6 each") == "costs $5 and $6 each"
 
 
 def test_a_pdf_that_draws_its_text_out_of_reading_order_reads_in_order() -> None:

@@ -301,6 +301,34 @@ def test_a_pdf_table_s_cells_wrap_inside_their_columns() -> None:
     ]
 
 
+def test_a_pdf_table_header_wrapped_and_drawn_a_cell_at_a_time_names_the_first_row_s_columns() -> None:
+    """tests/fixtures/unseen/tangxi_2025.pdf (round 38, a report printed two pages a sheet, measured blind
+    before this): its header cells wrap (「2025年」 over 「完成」), the first two centred between the lines, and
+    each cell is drawn whole, so its lines read 「指标名称 单位 2025年」「完成 比上年」「增长（%） 2026年」「预期目标」.
+    Every row had run its figures together under one column (「地区生产总值：2025年18.66.2增长6%左右。」). The
+    header's lines are gathered till the first row, whose columns they name; a heading set larger after the
+    table is no row of it."""
+    from dataclasses import replace
+
+    from qa.readers.layout import assemble
+
+    lines = [
+        _line(1, 149, (("指标名称", 80.0), ("单位", 200.0), ("2025年", 260.0))),
+        _line(1, 149, (("完成", 266.0), ("比上年", 330.0))),
+        _line(1, 149, (("增长（%）", 320.0), ("2026年", 410.0))),
+        _line(1, 160, text="预期目标", x0=404.0),
+        _line(1, 185, (("地区生产总值", 80.0), ("亿元", 200.0), ("18.6", 268.0), ("6.2", 340.0), ("增长6%左右", 400.0))),
+        _line(1, 203, (("森林覆盖率", 80.0), ("%", 206.0), ("78.6", 268.0), ("—", 344.0), ("稳定在78%以上", 392.0))),
+        replace(_line(1, 230, text="名词解释及注", x0=72.0), size=14.7),
+        _line(1, 250, text="1．共富工坊：指依托村级党组织设立的生产点。", x0=72.0),
+    ]
+    assert assemble([lines], 1, "pdf").text.split("\n")[:3] == [
+        "地区生产总值：2025年完成18.6亿元 比上年增长6.2% 2026年预期目标增长6%左右。",
+        "森林覆盖率：2025年完成78.6% 2026年预期目标稳定在78%以上。",
+        "名词解释及注",
+    ]
+
+
 def test_a_column_numbering_the_rows_names_nothing() -> None:
     """Round 36's 晴川街道 (and seven reports before it, in every format) numbers its table's rows in a first
     column 「序号」: each row was named by its number (「1：指标名称一般公共预算收入 …」); it is named by the column

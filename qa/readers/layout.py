@@ -29,7 +29,7 @@ from dataclasses import dataclass
 
 from qa.patterns import BULLET, FIGURE_ALONE
 from qa.readers.base import Decoded
-from qa.readers.tables import table_sentences
+from qa.readers.tables import names_no_figure, table_sentences
 from qa.sections import numbering_level
 
 #: A margin line is a running header or footer when its text (digits masked) recurs on this share of pages.
@@ -234,10 +234,17 @@ def _starts_paragraph(line: TextLine, previous: TextLine | None, edges: dict[int
         long_line = previous.x1 - prev_left > 0.6 * (prev_right - prev_left)
         if not (unfinished and long_line):  # ... unless it was long and stopped mid-sentence (a wrap
             return True  # moved a word or a marker with its punctuation down)
-    if abs(line.size - previous.size) > 0.12 * size:
+    if abs(line.size - previous.size) > SIZE_CHANGE * size:
         return True
     plain = line.plain.lstrip()
     return 0 < numbering_level(plain) <= 2
+
+
+#: A line whose size differs by this share of the body's or the table's is set apart: a heading.
+SIZE_CHANGE = 0.12
+#: A header's next line stands this close under it (in its font size): a wrapped cell's text, where a
+#: table's next row has a border and padding between.
+HEADER_LINE_GAP = 0.5
 
 
 class _Table:
@@ -248,6 +255,8 @@ class _Table:
         self.starts = [left for _, left, _ in header.cells]
         self.ends = [right for _, _, right in header.cells]
         self.page = header.page
+        self.header_lines = [list(header.cells)]  # the header's lines, while it goes on (`_header_goes_on`)
+        self.bottom, self.size = header.bottom, header.size  # where the header's last line ends, and its size
         self.rows: list[tuple[list[str], int]] = []  # each row's cells, and the page it begins on
 
     def _column(self, x: float) -> int:
@@ -273,12 +282,47 @@ class _Table:
                 ends.append(end)
         self.header, self.starts, self.ends = header, starts, ends
 
+    def _header_goes_on(self, line: TextLine, pieces: list[tuple[str, float, float]]) -> bool:
+        """Whether `line` goes on with the header (kept in `header_lines` till the first row): before any row,
+        close under the header's last line (a cell's text wrapping, not a row's border and padding) and
+        naming, not giving figures or sentences."""
+        return (
+            not self.rows
+            and line.top - self.bottom <= HEADER_LINE_GAP * self.size
+            and names_no_figure([text for text, _, _ in pieces])
+            and not any("，" in text for text, _, _ in pieces)
+        )
+
+    def _header_by_first_row(self, pieces: list[tuple[str, float, float]]) -> None:
+        """A header over several lines, its cells wrapped and drawn a cell at a time (「指标名称 单位 2025年」
+        「完成 比上年」「增长（%） 2026年」「预期目标」), named by the columns of the first row under it: each
+        header cell goes to the row's cell it overlaps most (or stands nearest), its lines top to bottom."""
+        names = [""] * len(pieces)
+        starts = [left for _, left, _ in pieces]
+        ends = [right for _, _, right in pieces]
+        for line in self.header_lines:
+            for text, left, right in line:
+                overlap = [min(right, cell_right) - max(left, cell_left) for _, cell_left, cell_right in pieces]
+                nearest = [-abs((left + right) - (cell_left + cell_right)) for _, cell_left, cell_right in pieces]
+                column = max(range(len(pieces)), key=lambda i: (overlap[i] > 0, overlap[i], nearest[i]))
+                names[column] = _join(names[column], text)
+                starts[column], ends[column] = min(starts[column], left), max(ends[column], right)
+        self.header, self.starts, self.ends = names, starts, ends
+
     def takes(self, line: TextLine) -> bool:
         """Whether `line` is the table's (and if so, read it into its row)."""
         pieces = list(line.cells) or [(line.text.strip(), line.x0, line.x1)]
         if [text for text, _, _ in pieces] == self.header:
             return True  # the header row a page break repeats
-        if not self.rows and len(pieces) > len(self.header):
+        if abs(line.size - self.size) > SIZE_CHANGE * self.size:
+            return False  # a heading after the table (「名词解释及注」, set larger): no row of it
+        if self._header_goes_on(line, pieces):
+            self.header_lines.append(pieces)
+            self.bottom = line.bottom
+            return True
+        if not self.rows and len(self.header_lines) > 1 and len(pieces) >= max(map(len, self.header_lines)):
+            self._header_by_first_row(pieces)
+        elif not self.rows and len(pieces) > len(self.header):
             self._split_header(pieces)
         for _text, left, right in pieces:
             column = self._column(left)

@@ -14,6 +14,7 @@ reports, 入 read as 人 (「旅游综合收人」「投人使用」), is mended
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from functools import cache
 from pathlib import Path
@@ -142,6 +143,34 @@ def mended(text: str) -> str:
     return "".join(chars)
 
 
+_CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
+def quotes_paired(texts: list[str]) -> list[str]:
+    """Lines of Chinese text with each straight double quote OCR read for a curly one put right: opening
+    where no quote is open, closing where one is (「“飞地抱团"方式」 → 「“飞地抱团”方式」), a sentence's end closing
+    any left open. A quotation a reader copies (「“强村公司”运营机制」) is then found as written."""
+    paired = []
+    open_quote = False
+    for text in texts:
+        if not _CJK_CHAR.search(text):
+            paired.append(text)
+            continue
+        chars = list(text)
+        for i, char in enumerate(chars):
+            if char == "“":
+                open_quote = True
+            elif char == "”":
+                open_quote = False
+            elif char == '"':
+                chars[i] = "”" if open_quote else "“"
+                open_quote = not open_quote
+            elif char in "。！？；":
+                open_quote = False
+        paired.append("".join(chars))
+    return paired
+
+
 def _lines(boxes, number: int, page_width: float, page_height: float) -> list[TextLine]:
     """Boxes → lines: boxes overlapping vertically by half their height are one line, read left to right."""
     boxes.sort(key=lambda b: (b[2] + b[3]) / 2)
@@ -167,7 +196,7 @@ def _lines(boxes, number: int, page_width: float, page_height: float) -> list[Te
         lines.append(TextLine(
             page=number,
             size=_glyph_size(row, text),
-            text=mended(text),
+            text=text,
             x0=row[0][0],
             x1=max(b[1] for b in row),
             top=min(b[2] for b in row),
@@ -175,6 +204,8 @@ def _lines(boxes, number: int, page_width: float, page_height: float) -> list[Te
             page_width=page_width,
             page_height=page_height,
         ))
+    for line, text in zip(lines, quotes_paired([line.text for line in lines]), strict=True):
+        line.text = mended(text)
     return lines
 
 

@@ -36,6 +36,15 @@ _CELL_BREAK = "\x1f"
 #: `MIN_TEXT_OBJECTS`), has fonts it cannot map here: refused, not indexed with its body missing.
 UNREADABLE_SHARE = 0.3
 MIN_TEXT_OBJECTS = 50
+#: What a report's text layer is made of: Chinese characters, Latin text, punctuation, full-width forms and
+#: the symbols reports print (①, ≥, ℃, ■, ★). A font embedded without its map to Unicode (a typesetting
+#: system's CID font with no ToUnicode) hands PDFium its glyph numbers instead, which read as characters of
+#: every block (「塇䋻樓⎆䃝㨋㍨」, 38% of them in these ranges; every page of the 34 other blind PDFs: 100%).
+_READABLE = re.compile(
+    r"[\x20-\x7e\u00a0-\u00ff\u2000-\u22ff\u2460-\u257f\u25a0-\u27bf\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]"
+)
+#: A page whose text is less than this share readable has a text layer that cannot be decoded: OCR it.
+READABLE_SHARE = 0.9
 
 
 def open_pdf(path: Path, data: bytes):
@@ -64,6 +73,7 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
             )
         pages: list[list[TextLine]] = []
         scanned: list[int] = []
+        garbled: list[int] = []  # pages whose text layer decodes to nonsense (`undecodable`)
         text_objects = unreadable = 0
         for number in range(count):
             page = document[number]
@@ -75,21 +85,26 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
             text_objects, unreadable = text_objects + objects, unreadable + empty
             if sum(len(line.plain) for line in lines) < MIN_TEXT_CHARS:
                 scanned.append(number)
+            elif undecodable(lines):
+                garbled.append(number)
             pages.append(lines)
         if fonts_not_found(text_objects, unreadable):
             raise IngestError(
                 f"{path}: PDF 的字体没有嵌入文件，本机也没有可替代的中文字体，{unreadable / text_objects:.0%} 的文字对象读不出文字。"
                 "请安装中文字体（Debian/Ubuntu：apt-get install fonts-noto-cjk）后重新运行 qa build，或提供嵌入了字体的 PDF"
             )
-        if scanned and len(scanned) >= max(1, count // 2):
+        # a few pages without text among many with it are pictures (a photo, a chart), left as they are
+        to_read = sorted((scanned if len(scanned) >= max(1, count // 2) else []) + garbled)
+        if to_read:
             from qa.readers.ocr import ocr_pages
 
-            if len(scanned) > limits.max_ocr_pages:
+            if len(to_read) > limits.max_ocr_pages:
+                what = "扫描版 PDF" if len(garbled) < len(to_read) else "PDF 的文字层无法解码（字体没有 Unicode 映射），"
                 raise IngestError(
-                    f"{path}: 扫描版 PDF 共 {len(scanned)} 页需要文字识别，超过上限 {limits.max_ocr_pages} 页"
+                    f"{path}: {what}共 {len(to_read)} 页需要文字识别，超过上限 {limits.max_ocr_pages} 页"
                     "（QA_MAX_OCR_PAGES），请拆分后分批添加，或提供带文字层的 PDF"
                 )
-            for number, lines in zip(scanned, ocr_pages(document, scanned, path), strict=True):
+            for number, lines in zip(to_read, ocr_pages(document, to_read, path), strict=True):
                 pages[number] = lines
             fmt = "ocr"
         else:
@@ -100,6 +115,12 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     if not decoded.text.strip():
         raise IngestError(f"{path}: PDF 中没有可读取的文字，请确认它是报告正文")
     return decoded
+
+
+def undecodable(lines: list[TextLine]) -> bool:
+    """Whether a page's text layer decodes to nonsense (`_READABLE`): its pages are read by OCR, as a scan's."""
+    text = re.sub(r"\s", "", "".join(line.plain for line in lines))
+    return len(text) >= MIN_TEXT_CHARS and len(_READABLE.findall(text)) < READABLE_SHARE * len(text)
 
 
 def text_objects_read(page) -> tuple[int, int]:

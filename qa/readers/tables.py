@@ -109,17 +109,18 @@ def _is_transposed(header: list[str], body: list[list[str]]) -> bool:
 MAX_HEADER_ROWS = 3
 
 
+def names_no_figure(row: list[str]) -> bool:
+    """Whether a row's cells name columns rather than give figures: no bare number, no sentence."""
+    return not any(_BARE_NUMBER.match(cell.rstrip("%％")) or _SENTENCE_MARK.search(cell) for cell in row if cell)
+
+
 def _header_depth(rows: list[list[str]]) -> int:
     """How many rows at the top name the columns: the first, when it holds no bare number, no sentence and
     no item's number (else the table has no header: a glossary's first row 「1.“四上”企业 | 规模以上工业企业…
     的统称。」 is its first term), and below it a row more for each header row that groups columns under one
     merged cell (「2025年」 over 「完成值 | 同比增长」), leaving a row of data at least."""
     def names_columns(row: list[str]) -> bool:
-        return (
-            len(row) >= 2
-            and not any(_BARE_NUMBER.match(cell.rstrip("%％")) or _SENTENCE_MARK.search(cell) for cell in row if cell)
-            and not _GROUP_NUMBERING.match(row[0])
-        )
+        return len(row) >= 2 and names_no_figure(row) and not _GROUP_NUMBERING.match(row[0])
 
     def groups(row: list[str]) -> bool:
         return any(a and a == b for a, b in itertools.pairwise(row))

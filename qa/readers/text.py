@@ -289,6 +289,30 @@ def markdown_apparatus_removed(text: str) -> str:
     return _CONTAINER_FENCE.sub("", _CALLOUT_MARKER.sub(r"\1", "\n".join(lines)))
 
 
+#: An inline formula, as a PDF-to-Markdown converter (MinerU, marker) writes a figure it took for maths
+#: (「同比增长 $2 1 . 4 \\%$ ，」「$\\mathrm{ 3 . 1 8 }$ 亿元」「$\\geq 2 0 0 0$」), with the spaces around it.
+_INLINE_MATH = re.compile(r"[ \t]*(?<!\$)\$(?![\s$])([^$\n]{1,80}?)(?<!\s)\$(?!\$)[ \t]*")
+#: What makes such a span a formula and not two prices (「$5 and $6」): a LaTeX command, or only figures and signs.
+_MATH_BODY = re.compile(r"\\[A-Za-z]+|^[\d\s.,%+\-=<>^{}()\\]+$")
+
+
+def inline_math_as_text(text: str) -> str:
+    """Inline formulas → the text they print (「$2 1 . 4 \\%$」 → 「21.4%」, 「$\\geq 2 0 0 0$」 → 「≥2000」), by
+    pylatexenc; the spaces a converter puts between a formula's tokens go. Left as written, 「2 1 . 4 %」 was
+    no rate to the answer types and the figure no answer."""
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    converter = LatexNodes2Text(math_mode="text")
+
+    def plain(match: re.Match) -> str:
+        body = match.group(1)
+        if not _MATH_BODY.search(body):
+            return match.group(0)
+        return "".join(converter.latex_to_text(body).split())
+
+    return _INLINE_MATH.sub(plain, text)
+
+
 #: The line an article ends on (「- END -」「—END—」「（完）」「（全文完）」); after it comes its publisher's
 #: sign-off (来源, 编辑, 审核, a QR code, 「点赞 在看」, 「【相关阅读】」 headlines), no part of the report.
 _END_MARK = re.compile(r"^[\s\-—–_·.]*(?:END|[（(]?全?文?完[）)]?)[\s\-—–_·.]*$", re.IGNORECASE)
@@ -386,6 +410,8 @@ def bbcode_as_text(text: str) -> str:
 
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     text = bbcode_as_text(subtitles_as_text("\n".join(before_end_mark(decode_text(data, path).split("\n")))))
+    if path.suffix.lower() in (".md", ".markdown"):
+        text = inline_math_as_text(text)  # before the tables: a cell may hold a formula (「$\\geq 2 0 0 0$」)
     text = grid_tables_as_sentences(box_tables_as_grid(numbered_footnotes(html_tables_as_sentences(text))))
     if path.suffix.lower() in (".md", ".markdown"):
         text = pandoc_markup_removed(markdown_apparatus_removed(text))
