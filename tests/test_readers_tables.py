@@ -329,6 +329,19 @@ def test_a_pdf_table_header_wrapped_and_drawn_a_cell_at_a_time_names_the_first_r
     ]
 
 
+def test_a_first_column_grouping_the_rows_names_none_of_them() -> None:
+    """tests/fixtures/unseen/qinhu_2025.md (round 38) and zixi_2025.md (round 36): a category merged down its
+    rows (类别 | 指标名称 | …) named every row (「经济发展：指标名称地区生产总值 2025年完成86.4亿元 …」); the
+    column after it names each, the group said after the name. A first column naming each row stays its name."""
+    rows = [["类别", "指标名称", "单位", "2025年完成"], ["经济发展", "地区生产总值", "亿元", "86.4"],
+            ["经济发展", "一般公共预算收入", "亿元", "3.18"], ["民生保障", "城镇新增就业", "人", "2150"]]
+    assert table_sentences(rows) == ["地区生产总值（经济发展）：2025年完成86.4亿元。", "一般公共预算收入（经济发展）：2025年完成3.18亿元。",
+                                     "城镇新增就业（民生保障）：2025年完成2150人。"]
+    named = [["指标", "单位", "2025年完成"], ["地区生产总值", "亿元", "86.4"], ["一般公共预算收入", "亿元", "3.18"],
+             ["城镇新增就业", "人", "2150"]]
+    assert table_sentences(named)[0] == "地区生产总值：2025年完成86.4亿元。"
+
+
 def test_a_column_numbering_the_rows_names_nothing() -> None:
     """Round 36's 晴川街道 (and seven reports before it, in every format) numbers its table's rows in a first
     column 「序号」: each row was named by its number (「1：指标名称一般公共预算收入 …」); it is named by the column

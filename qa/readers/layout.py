@@ -256,7 +256,8 @@ class _Table:
         self.ends = [right for _, _, right in header.cells]
         self.page = header.page
         self.header_lines = [list(header.cells)]  # the header's lines, while it goes on (`_header_goes_on`)
-        self.bottom, self.size = header.bottom, header.size  # where the header's last line ends, and its size
+        self.bottom = header.bottom  # where the header's last line ends
+        self.size = header.size  # the size of the last line read into the table
         self.rows: list[tuple[list[str], int]] = []  # each row's cells, and the page it begins on
 
     def _column(self, x: float) -> int:
@@ -314,14 +315,18 @@ class _Table:
         pieces = list(line.cells) or [(line.text.strip(), line.x0, line.x1)]
         if [text for text, _, _ in pieces] == self.header:
             return True  # the header row a page break repeats
-        if abs(line.size - self.size) > SIZE_CHANGE * self.size:
-            return False  # a heading after the table (「名词解释及注」, set larger): no row of it
+        if self.rows and len(pieces) == 1 and abs(line.size - self.size) > SIZE_CHANGE * self.size:
+            return False  # a heading after the table (「名词解释及注」, set larger than its rows): no row of it
         if self._header_goes_on(line, pieces):
             self.header_lines.append(pieces)
             self.bottom = line.bottom
             return True
-        if not self.rows and len(self.header_lines) > 1 and len(pieces) >= max(map(len, self.header_lines)):
-            self._header_by_first_row(pieces)
+        if not self.rows and len(self.header_lines) > 1:
+            if len(pieces) >= max(map(len, self.header_lines)):
+                self._header_by_first_row(pieces)
+            else:  # a row with empty cells: the header's later lines go under its own columns
+                for text, left, _right in (piece for later in self.header_lines[1:] for piece in later):
+                    self.header[self._column(left)] = _join(self.header[self._column(left)], text)
         elif not self.rows and len(pieces) > len(self.header):
             self._split_header(pieces)
         for _text, left, right in pieces:
@@ -334,6 +339,7 @@ class _Table:
         for text, left, _right in pieces:
             column = self._column(left)
             cells[column] = _join(cells[column], text)
+        self.size = line.size
         return True
 
     def paragraphs(self) -> list[list[tuple[str, int]]]:

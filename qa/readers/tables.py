@@ -47,6 +47,11 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     if header is not None and len(header) > 2 and _SERIAL_HEADER.match(header[0]) and all(_SERIAL.match(row[0]) for row in body if row):
         # a column numbering the rows (序号 | 项目名称 | …) names nothing: the row is named by the column after it
         header, body = header[1:], [row[1:] for row in body]
+    if header is not None and len(header) > 2 and _groups_rows(body):
+        # a first column grouping the rows (类别 | 指标名称 | …, 「经济发展」 merged down its rows) names no row:
+        # the column after it does, the group said after it (「地区生产总值（经济发展）」)
+        header = header[1:]
+        body = [[f"{row[1]}（{row[0]}）" if row[0] else row[1], *row[2:]] if len(row) > 2 else row for row in body]
     if header is None:
         return [*titles, *(_headerless_row([cell for cell in row if cell]) for row in body)]
     if depth == 1 and _is_transposed(header, body):
@@ -88,6 +93,23 @@ _SERIAL_HEADER = re.compile(r"^(?:序号|编号|序|No\.?)$", re.IGNORECASE)
 _SERIAL = re.compile(r"^(?:\d{1,3}[.．、]?)?$")
 #: A row's label that names a year or a kind of figure (「2025年完成」「2026年目标」「上年同期」), not a thing counted.
 _PERIOD_LABEL = re.compile(r"\d{4}\s*年|目标|完成|计划|预计|实际|上年|同期|同比")
+
+
+def _groups_rows(body: list[list[str]]) -> bool:
+    """Whether a table's first column groups its rows: its cells run in blocks of the same text (a cell merged
+    down several rows, repeated in each by `grid`), fewer blocks than rows, while the second column names each
+    row apart, in words."""
+    rows = [row for row in body if len(row) > 2 and len(set(row)) > 1]
+    if len(rows) < 3:
+        return False
+    blocks = [group for group, _ in itertools.groupby(row[0] for row in rows)]
+    names = [row[1] for row in rows]
+    return (
+        len(blocks) < len(rows)
+        and len(blocks) == len(set(blocks))
+        and all(names) and len(set(names)) == len(names)
+        and not any(_BARE_NUMBER.match(name.rstrip("%％")) for name in names)
+    )
 
 
 def _is_transposed(header: list[str], body: list[list[str]]) -> bool:
