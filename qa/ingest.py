@@ -50,6 +50,7 @@ from qa.sections import (
     NOTES_HEADING_WORDS,
     build_sections,
     is_heading_line,
+    numbering_level,
 )
 from qa.storage import file_sha256
 from qa.text import looks_traditional, to_simplified
@@ -217,9 +218,9 @@ def clean_text(raw: str) -> CleanText:
     typed_notes = typed_note_numbers(raw)
     follows: dict[int, int] = {}  # a typed note → how many lines stood before it (`_cite_uncited_notes`)
     wrapped_note: int | None = None  # the note whose last line was cut by a hard wrap
-    physical_lines = _without_running_lines(
+    physical_lines = _feed_tags_off_headings(_without_running_lines(
         _without_page_lines([_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")])
-    )
+    ))
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
             continue
@@ -337,6 +338,28 @@ def _without_running_lines(lines: list[str]) -> list[str]:
         if line in running and (line in seen or index >= body_from):
             continue
         seen.add(line)
+        kept.append(line)
+    return kept
+
+
+#: A label a news feed puts before each entry quoting a document (「【工作报告】」「【财政预算】」), markup aside.
+_FEED_TAG = re.compile(r"^(?:\*\*)?【([^】]{2,8})】(?:\*\*)?")
+#: A feed's label recurs on this many lines at least.
+_FEED_TAG_MIN_LINES = 5
+
+
+def _feed_tags_off_headings(lines: list[str]) -> list[str]:
+    """A news feed quoting a report entry by entry labels each (「【工作报告】（一）聚焦产业强街，…」): before a
+    part's or a chapter's number the label goes, so that the heading opens its section (read with it, the
+    report had no sections and no planned year); before other text it stays, telling the report's entries
+    from the budget's."""
+    tags = Counter(found.group(1) for line in lines if (found := _FEED_TAG.match(line)))
+    kept = []
+    for line in lines:
+        found = _FEED_TAG.match(line)
+        rest = line[found.end():].lstrip() if found else ""
+        if found and tags[found.group(1)] >= _FEED_TAG_MIN_LINES and 0 < numbering_level(rest) <= 2:
+            line = rest
         kept.append(line)
     return kept
 
@@ -519,11 +542,33 @@ def _address_apart(lines: list[_Line]) -> list[_Line]:
     return apart
 
 
+#: A dateline run into a line of the front matter, between the report's title and its speaker:
+#: 「【工作报告】《鹭沙街道办事处工作报告》——2026年1月16日在…会议上，鹭沙街道办事处主任 宋知远」.
+_DATELINE_INSIDE = re.compile(r"(?<=\S)\s*(——\s*[\d〇○零一二三四五六七八九]{4}\s*年[^。]{4,60}?会议上)[，,\s]*")
+
+
+def _dateline_apart(lines: list[_Line]) -> list[_Line]:
+    """The front matter's lines with a dateline run into one (`_DATELINE_INSIDE`: a news feed quoting the
+    report's head in one paragraph) set on a line of its own, the title before it and the speaker after it
+    on theirs, as the report sets them: read as one line, the report had no date, no place and no speaker."""
+    apart: list[_Line] = []
+    # a feed's host may address the delegates before the report does: the front matter reaches past that
+    front = max(_FRONT_LINES, next((i for i, line in enumerate(lines) if ADDRESS.match(line.text)), 0))
+    for index, line in enumerate(lines):
+        found = _DATELINE_INSIDE.search(line.text) if index < front and not line.markers else None
+        if found is None or not _CJK.search(line.text[: found.start()]):  # a title before it, not markup (「*——…*」)
+            apart.append(line)
+            continue
+        pieces = (line.text[: found.start()], found.group(1), line.text[found.end() :])
+        apart += [_Line(piece.strip(), [], line.markup_level if i == 0 else 0) for i, piece in enumerate(pieces) if piece.strip()]
+    return apart
+
+
 def _join_paragraphs(lines: list[_Line]) -> list[_Line]:
     """Rejoin what page breaks and hard wraps cut: a body line that does not end a sentence continues on
     the next line unless either is a heading. Front-matter lines are joined only where a bracket or the
     「在…会议上」 phrase is left open; letter-spaced titles and names lose their spaces."""
-    lines = _address_apart(lines)
+    lines = _address_apart(_dateline_apart(lines))
     body_from = next((i for i, line in enumerate(lines) if ADDRESS.match(line.text)), None)
     if body_from is None or body_from > _FRONT_LINES:
         body_from = 0

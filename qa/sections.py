@@ -31,8 +31,9 @@ ENUMERATED_START = re.compile("|".join(f"(?:{p.pattern})" for _, p in _PATTERNS)
 
 #: How a report addresses its meeting (「各位代表：」「同志们：」), where its body begins.
 ADDRESS_WORDS = r"各位(?:[\u4e00-\u9fff]{1,4})?代表|各位委员|各位同志|代表们|同志们"
-#: The speaker turning to the audience (「各位代表、同志们！」「各位村民代表：」「各位人大代表」) opens no section.
-ADDRESS = re.compile(rf"^({ADDRESS_WORDS})")
+#: The speaker turning to the audience (「各位代表、同志们！」「各位村民代表：」「各位人大代表」) opens no section; a
+#: sentence about them (「代表们在会场入口签到」, a news report of the meeting) addresses no one.
+ADDRESS = re.compile(rf"^({ADDRESS_WORDS})(?=[\s：:，,！!、。；;]|$)")
 
 #: A paragraph this short that starts with a numbering is a heading line as a whole.
 HEADING_MAX_CHARS = 60

@@ -350,6 +350,36 @@ def test_ocr_pairs_straight_double_quotes_in_chinese_text() -> None:
         "通过“飞地抱团”方式在临江产业园建设强村物业厂房，深化“强村", "公司”运营机制。“获港好物”消费季", 'He said "yes"']
 
 
+def test_ocr_reads_a_page_photographed_askew_along_its_lines() -> None:
+    """tests/fixtures/unseen/liaoting_2025.pdf (round 39, a report photographed page by page, measured blind
+    before this): each page leans a few degrees, and boxes grouped by their upright extent put a line's two
+    ends into the rows above and below (「…分别增长4.9%镇，并获全县年度综合考核一等奖。和6.6%…」). The page's
+    slope is the median of its long boxes' top edges; a page set straight has none."""
+    from qa.readers.ocr import _slope
+
+    def box(x: float, y: float, width: float, slope: float) -> list[tuple[float, float]]:
+        return [(x, y), (x + width, y + slope * width), (x + width, y + slope * width + 12), (x, y + 12)]
+
+    leaning = [box(72, 100 + 20 * i, 400, 0.05) for i in range(5)] + [box(72, 300, 30, 0.4)]  # a short box says nothing
+    assert abs(_slope(leaning) - 0.05) < 1e-9
+    assert _slope([box(72, 100 + 20 * i, 400, 0.002) for i in range(5)]) == 0.0
+
+
+def test_ocr_puts_right_its_own_place_where_a_character_was_misread() -> None:
+    """liaoting_2025.pdf (round 39): PP-OCR read the rare 蓼 of 蓼汀镇 as 萝, 琴, 警 or 蒙 from page to page, so
+    the report's place and its speaker's office matched no question. The name as the title writes it stands
+    for a spelling one character off that also names a place and is no word; two real towns stay apart."""
+    from qa.readers.ocr import own_place_mended
+
+    text = "蓼汀镇人民政府工作报告\n——2026年1月9日在萝汀镇第十九届人民代表大会第五次会议上\n琴汀镇人民政府镇长 邵启帆\n" \
+           "蓼汀镇先后获评省级卫生镇。“警汀茭白”种植面积稳定在6800亩，蓼汀工业集中区完成出让5宗，警汀镇中心幼儿园建成。"
+    mended = own_place_mended(text)
+    assert "萝汀" not in mended and "琴汀" not in mended and "警汀" not in mended
+    assert "蓼汀镇人民政府镇长 邵启帆" in mended and "“蓼汀茭白”" in mended
+    county = "东溪镇人民政府工作报告\n东溪镇与西溪镇共建产业园，东溪镇新增企业12家。"
+    assert own_place_mended(county) == county
+
+
 # ---------------------------------------------------------------- retrieval on each format
 
 

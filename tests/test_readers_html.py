@@ -266,3 +266,35 @@ def test_an_article_embedded_in_an_iframes_srcdoc_is_read(tmp_path: Path) -> Non
     widget = '<iframe srcdoc="&lt;p&gt;天气：晴&lt;/p&gt;"></iframe>'
     own = f"<html><body><p>全年实现地区生产总值68.4亿元，同比增长6.2%。</p>{widget}</body></html>"
     assert read_html(path, own.encode("utf-8"), Limits()).text == "全年实现地区生产总值68.4亿元，同比增长6.2%。"
+
+
+def test_a_live_feed_newest_first_is_read_oldest_first_and_its_report_has_its_head(tmp_path: Path) -> None:
+    """tests/fixtures/unseen/lusha_2025.html (round 39, a news portal's live text coverage of the meeting,
+    measured blind before this): its entries run newest first, so the report quoted over twenty of them ran
+    from its closing words back to its front matter, and its head — title, dateline and speaker in one
+    entry's paragraph, each entry labelled 「【工作报告】」 — gave no place, no date and no speaker. The entries
+    read oldest first, the head's lines part, and a part's heading opens its section without the label."""
+    entries = [
+        ("10:05", "<p>【工作报告】（一）坚持产业升级，增强经济发展动能。</p><p>全年引进亿元以上项目10个。</p>"),
+        ("10:03", "<p>【工作报告】二、2026年主要目标和重点任务</p><p>全年新增市场主体1500户。</p>"),
+        ("09:40", "<p>【财政预算】卢振宇作财政预算报告：一般公共预算支出1.38亿元。</p>"),
+        ("09:20", "<p>【工作报告】一、2025年工作回顾</p><p>全年实现辖区税收收入5.27亿元。</p>"),
+        ("09:08", "<p>【工作报告】各位代表：现在，我代表鹭沙街道办事处向大会报告工作。</p>"),
+        ("09:06", "<p>【工作报告】《鹭沙街道办事处工作报告》——2026年1月16日在鹭沙街道第二届居民代表会议第四次会议上，"
+                  "鹭沙街道办事处主任 宋知远</p><p>各位代表：</p>"),
+        ("08:32", "<p>代表们在会场入口签到。</p>"),
+    ]
+    feed = "".join(f'<div class="live-item"><span class="time">{time}</span>{body}</div>' for time, body in entries)
+    page = f"<html><head><title>图文直播</title></head><body><h1>图文直播：鹭沙街道居民代表会议</h1><div class='feed'>{feed}</div></body></html>"
+    path = tmp_path / "lusha.html"
+    path.write_text(page, encoding="utf-8")
+    from qa.ingest import load_document
+
+    document = load_document(path)
+    meta = document.metadata
+    assert (meta.town, meta.date, meta.speaker) == ("鹭沙街道", "2026-01-16", "宋知远")
+    assert [p.label for p in meta.periods_reviewed] == ["2025"] and [p.label for p in meta.periods_planned] == ["2026"]
+    text = document.text
+    assert text.index("08:32") < text.index("09:06") < text.index("10:03")
+    assert "二、2026年主要目标和重点任务" in text.split("\n") and "【财政预算】卢振宇作财政预算报告" in text
+    assert [s.heading for s in document.sections if s.level == 1] == ["一、2025年工作回顾", "二、2026年主要目标和重点任务"]

@@ -10,6 +10,7 @@ also finds the article but drops the report's front matter lines and footnote ma
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 
@@ -381,12 +382,40 @@ def _in_reading_order(children) -> list:
     """An element's children, those it places absolutely read top to bottom and left to right. A page made
     with an H5 builder (易企秀, MAKA) sets each block of text on its slide by coordinates and writes the blocks in
     the order they were added: a slide's title after its paragraphs, its second paragraph before its first."""
-    children = list(children)
+    children = _feed_oldest_first(list(children))
     placed = [(child, _placed_at(child)) for child in children]
     positioned = [(child, at) for child, at in placed if at is not None]
     if len(positioned) < 2:
         return children
     return [child for child, at in placed if at is None] + [child for child, _ in sorted(positioned, key=lambda p: p[1])]
+
+
+#: A live feed has this many timed entries at least (「09:32」 opening each, or a `data-time` attribute).
+_MIN_FEED_ENTRIES = 5
+_ENTRY_TIME = re.compile(r"^\s*(?:\d{4}-\d{2}-\d{2}[ T])?(\d{1,2}):(\d{2})")
+
+
+def _feed_oldest_first(children: list) -> list:
+    """A live feed's entries oldest first. A news site's live coverage of a meeting (图文直播) puts its newest
+    entry on top: read as it stands, a report quoted over twenty entries ran from its closing words back
+    to its front matter, which then opened nothing (no place, no date, no speaker). Entries are the element
+    children that open with a time or carry one (`data-time`); when there are enough and their times never
+    rise and do fall, they are read in reverse, the other children where they stood."""
+    timed = []
+    for index, child in enumerate(children):
+        if child.tag in ("-text", "-comment"):
+            continue
+        stamp = _ENTRY_TIME.match(child.attributes.get("data-time") or "") or _ENTRY_TIME.match(child.text(deep=True) or "")
+        if stamp:
+            timed.append((index, int(stamp.group(1)) * 60 + int(stamp.group(2))))
+    times = [minutes for _, minutes in timed]
+    if len(timed) < _MIN_FEED_ENTRIES or any(b > a for a, b in itertools.pairwise(times)) or times[0] == times[-1]:
+        return children
+    order = [index for index, _ in timed]
+    reordered = list(children)
+    for position, index in zip(order, reversed(order), strict=True):
+        reordered[position] = children[index]
+    return reordered
 
 
 #: A grid of divs is a table when it has this many rows at least (its header among them), and no cell

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from dataclasses import replace
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
@@ -112,6 +113,10 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
     finally:
         document.close()
     decoded = assemble(pages, count, fmt)
+    if fmt == "ocr":
+        from qa.readers.ocr import own_place_mended
+
+        decoded = replace(decoded, text=own_place_mended(decoded.text))  # same length: page offsets hold
     if not decoded.text.strip():
         raise IngestError(f"{path}: PDF 中没有可读取的文字，请确认它是报告正文")
     return decoded
