@@ -30,7 +30,7 @@ _FUNCTION_WORD_LIST = """多少 几 几个 什么 哪些 哪个 哪里 哪儿 �
     镇里 镇上 镇内 区里 县里 村里 街道里 乡里 乡上 那边 这边 那里 这里 那块 这块 为了 干什么 干啥 干嘛 做什么 平时 平常
     政府工作报告 提到 提出 说 讲 称 指 指的是 是指 意思 含义 情况 方面 时候 时间 地方 地址 位置 名称 名字 叫 叫做 东西 设在 位于 坐落
     达到 达 完成 实现 增长 增加 新增 下降 同比 比 比上年 比去年 比前年 上年 同期 百分比 比例 比重 占比 钱 元 万元 亿元
-    准备 打算 计划 将 要 会 能 可以 已经 还 又 也 再 新 共计 累计 目前 现在 截至 底 年底 出来
+    准备 打算 计划 将 要 会 能 可以 已经 还 又 也 再 新 共计 累计 目前 现在 截至 底 年底 出来 下面 底下
     what which who where when how many much the a an of in on for to is are was were did does do that this town"""
 _FUNCTION_WORDS = frozenset(_FUNCTION_WORD_LIST.split())
 #: Tokens that begin with a question word ask how, not what (「哪些地方」「多少钱」「什么样」).

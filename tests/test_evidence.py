@@ -58,6 +58,9 @@ def test_words_pointing_at_a_place_are_no_subject() -> None:
     # 「乡里」 is the township, as 「镇里」 is the town; 「为了」 says why (round 22's 桃源乡)
     drills = subject_of(["为了", "防汛", "乡里", "演练"], [], lambda token: 2.0, "上半年为了防汛，乡里组织了几次演练？")
     assert list(drills.terms) == ["防汛", "演练"]
+    # 「下面」 points at what comes under the place (round 39's 鹭沙街道: 「鹭沙街道下面都有哪些社区」)
+    communities = subject_of(["鹭沙", "街道", "下面", "社区"], ["鹭沙街道"], lambda token: 2.0, "鹭沙街道下面都有哪些社区？")
+    assert list(communities.terms) == ["社区"]
     # 「干什么」 asks what, as 「什么」 does; 「平时」 says when (round 24's 翠屏乡)
     steward = subject_of(["寨管家", "是", "什么", "人", "平时", "负责", "干什么"], [], lambda token: 2.0, "“寨管家”是什么人，平时负责干什么？")
     assert list(steward.terms) == ["寨管家", "负责"]
