@@ -289,8 +289,9 @@ def test_a_report_in_a_layout_never_seen_is_read_and_answered(
     meta = next(iter(load_index(root / "index").documents.values())).metadata
     assert (meta.town, meta.date, meta.speaker) == (unseen["town"], unseen["date"], unseen["speaker"])
     outcomes = run_eval(load_questions(UNSEEN / f"{Path(report).stem}.jsonl"), index_dir=root / "index")
-    assert summarize(outcomes)["overall"]["hit@5"] >= 0.90
-    prefix = itself[0].split("-")[0]
+    # a report read by OCR from photographs may carry its own floor, with why (`hit5_floor_why`)
+    assert summarize(outcomes)["overall"]["hit@5"] >= unseen.get("hit5_floor", 0.90)
+    prefix = outcomes[0].id.split("-")[0]
     periods = [o for o in outcomes if o.id in {f"{prefix}-{n}" for n in UNCOVERED}]
     assert len(periods) == 5 and all(o.status != "answered" for o in periods)
     delivered = [o for o in outcomes if o.id in itself]  # who gave it, and when
