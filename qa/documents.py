@@ -21,8 +21,9 @@ class Footnote:
 class Period:
     """A span of time a report reviews or plans.
 
-    `kind` is "year" (label "2022"), "half" (label "2023H1"/"2023H2") or "plan" (a five-year plan,
-    label "十四五", years 2021–2025). `start_year`/`end_year` are inclusive.
+    `kind` is "year" (label "2022"; or a new term's five years, label "2021-2025"), "half" (label
+    "2023H1"/"2023H2") or "plan" (a five-year plan, label "十四五", years 2021–2025). `start_year`/`end_year`
+    are inclusive.
     """
 
     kind: str

@@ -342,6 +342,10 @@ def _without_running_lines(lines: list[str]) -> list[str]:
     return kept
 
 
+def _running_like(line: str) -> bool:
+    return 4 <= len(line) <= _RUNNING_MAX_CHARS and not re.search(r"[。；，,;]", line) and not ADDRESS.match(line)
+
+
 #: A label a news feed puts before each entry quoting a document (「【工作报告】」「【财政预算】」), markup aside.
 _FEED_TAG = re.compile(r"^(?:\*\*)?【([^】]{2,8})】(?:\*\*)?")
 #: A feed's label recurs on this many lines at least.
@@ -362,10 +366,6 @@ def _feed_tags_off_headings(lines: list[str]) -> list[str]:
             line = rest
         kept.append(line)
     return kept
-
-
-def _running_like(line: str) -> bool:
-    return 4 <= len(line) <= _RUNNING_MAX_CHARS and not re.search(r"[。；，,;]", line) and not ADDRESS.match(line)
 
 
 #: The most lines a document-sharing site puts after a page's number (its prompts, ads, recommendations).
