@@ -841,9 +841,7 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
                 if word in heading:
                     target.append(Period("half", f"{report_year}{half}", report_year, report_year))
         for match in FIVE_YEAR_PLAN_ORDINAL.finditer(heading):
-            ordinal = 10 + CN_DIGIT_VALUES[match.group(1) or match.group(2)]
-            start = 1981 + 5 * (ordinal - 6)  # the 6th five-year plan was 1981–1985
-            target.append(Period("plan", five_year_plan_name(ordinal), start, start + 4))
+            target.append(_plan(10 + CN_DIGIT_VALUES[match.group(1) or match.group(2)]))
         if report_year is not None:
             for span, into in ((_FIVE_YEARS_PAST, reviewed), (_FIVE_YEARS_AHEAD, planned)):
                 if span.search(heading):
@@ -871,9 +869,19 @@ def _five_years(past: bool, report_year: int, early_in_year: bool) -> list[Perio
     else:
         start = report_year if early_in_year else report_year + 1
     spans = [Period("year", f"{start}-{start + 4}", start, start + 4)]
-    if (start - 1981) % 5 == 0:  # the 6th five-year plan was 1981–1985
-        spans.append(Period("plan", five_year_plan_name(6 + (start - 1981) // 5), start, start + 4))
+    if (start - _FIRST_PLAN_START) % 5 == 0:
+        spans.append(_plan(_FIRST_PLAN + (start - _FIRST_PLAN_START) // 5))
     return spans
+
+
+#: The 6th five-year plan was 1981–1985; each since has run five years.
+_FIRST_PLAN, _FIRST_PLAN_START = 6, 1981
+
+
+def _plan(ordinal: int) -> Period:
+    """The `ordinal`-th five-year plan as a period (14 → 十四五, 2021–2025)."""
+    start = _FIRST_PLAN_START + 5 * (ordinal - _FIRST_PLAN)
+    return Period("plan", five_year_plan_name(ordinal), start, start + 4)
 
 
 def _unique(periods: list[Period]) -> tuple[Period, ...]:
