@@ -92,10 +92,15 @@ _SPAN_PATTERNS = {
     # a named road (not 道路/马路, road in general), street, lane or house number
     "address": re.compile(r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:(?<![道马])路|街|弄|号|大道|公路)(?![口段线])"),
     "place": re.compile(
-        r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:路|街|弄|号|园区|产业园|广场|大厦|大楼|中心|公园|社区|村|苑|小区|站|河|浜|港|基地|楼|馆|园)"
+        r"[\u4e00-\u9fff\dA-Za-z-]{1,10}?(?:路|街|弄|号|园区|产业园|广场|大厦|大楼|中心|公园|社区|村|苑|小区|站|河|浜|港|基地|楼|馆|园|寨|经济社"
+        # a district or an area of any kind (「溪口工业集中区」「湾头片区」「杭州市滨江区」「桃花溪集中安置区」), not
+        # the report's own 「全区」「我区」, 「地区生产总值」, a hospital's or a school's 「新院区」「新校区」 (the thing
+        # whose place is asked), nor the district's bodies and levels (「区委」「区级」「区域」)
+        r"|(?<![全我本该各辖城郊市地院校])区(?![委政级域内外属长划]))"
         r"|[\dA-Za-z-]{2,10}\s?地块"  # a plot by its number: 「10-04 地块」
         # where a sentence says something lies, whatever the place's kind: 「位于青云高速茗山互通西侧」「选址后畈村工业集中区」
-        r"|(?:位于|坐落于|坐落在|选址(?:于|在)?)[^，,。；;：:]{2,24}"
+        # 「落户柘塘新材料产业园」「主会场设在岚关苗族乡木叶寨」
+        r"|(?:位于|坐落于|坐落在|选址(?:于|在)?|落户(?:在|于)?|设在|建在|开在)[^，,。；;：:]{2,24}"
     ),
     # a name and a title in either order (「朱峻峰镇长」, a byline's 「镇长 朱峻峰」); 代表 only as a person's
     # title: 「人民代表大会」 in every report's byline names a meeting, 「我代表…」 is a verb
@@ -544,7 +549,7 @@ _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
 #: A place question asking which town, township, subdistrict or factory (「在哪个镇投产的」「在哪个老厂的原址上」): a
 #: place of that kind answers it (「于6月在沙汀镇投产」「原第三纺织厂地块」), not the report's own 「全镇」「我镇」, old
 #: factories in general (「老厂」) nor their buildings (「厂房」).
-_ASKED_PLACE_KIND = re.compile(r"哪(?:个|一个|家|座)?(?:老|原)?(镇|乡|街道|厂)")
+_ASKED_PLACE_KIND = re.compile(r"哪(?:个|一个|家|座)?(?:老|原)?(乡镇|镇|乡|街道|厂)")
 _PLACE_OF_KIND = r"[\u4e00-\u9fff]{{1,4}}(?<![全我本该各乡城集老]){}(?!房)"
 #: What a date naming a month or a day holds.
 _DAY_OR_MONTH = re.compile(r"月|日|号")
@@ -776,7 +781,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
     if answer.given and answer.kind not in ("list", "definition"):
         found = [(s, e) for s, e in found if not (given := set(_DIGITS.findall(text[s:e]))) or not given <= answer.given]
     if answer.kind == "place" and (asked := _ASKED_PLACE_KIND.search(answer.named)):
-        found += [m.span() for m in re.finditer(_PLACE_OF_KIND.format(asked.group(1)), text)]
+        kind = "(?:镇|乡)" if asked.group(1) == "乡镇" else asked.group(1)  # 「哪个乡镇」: either
+        found += [m.span() for m in re.finditer(_PLACE_OF_KIND.format(kind), text)]
     if answer.named:  # a place the question names itself is its premise (「新建的游客服务中心在哪个村」 of 「新建游客服务中心1处」)
         named = answer.named.replace("的", "")
         found = [(s, e) for s, e in found if text[s:e].strip().replace("的", "") not in named]

@@ -322,6 +322,20 @@ def test_where_a_sentence_says_a_thing_lies_is_a_place() -> None:
     assert has_span("茗山智慧物流园位于青云高速茗山互通西侧，规划总面积1260亩", asked)
     assert has_span("项目选址后畈村工业集中区，总投资4800万元", expected_answer("茶叶精深加工中心建在哪儿？"))
     assert not has_span("茗山智慧物流园规划总面积1260亩，分两期建设", asked)
+    # 「落户…」「设在…」 say it too (round 25's 碧浦县, round 33's 云台县: rank 1, refused as partial)
+    festival = expected_answer("首届云台山歌节的主会场放在了哪里？")
+    assert has_span("成功举办首届“云台山歌节”，主会场设在岚关苗族乡木叶寨", festival)
+    assert not has_span("成功举办首届“云台山歌节”，系列活动线上线下参与人数超过200万人次", festival)
+
+
+def test_a_district_or_an_area_is_a_place_but_not_the_report_s_own() -> None:
+    """An area of any kind ends in 区 (「溪口工业集中区」「湾头片区」「杭州市滨江区」); the report's own 「全区」, the
+    district's bodies (「区委」), 「地区生产总值」 and the hospital's own 「新院区」 whose place is asked do not."""
+    where = expected_answer("下半年街道准备在哪个片区启动有机更新规划？")
+    assert has_span("启动湾头片区有机更新规划编制，年内完成规划方案初稿", where)
+    assert has_span("在杭州市滨江区设立的龙泉科创飞地正式运营", expected_answer("龙泉的科创飞地开在哪个地方？"))
+    assert not has_span("在区委、区政府的坚强领导下，全区实现地区生产总值48.6亿元", where)
+    assert not has_span("县人民医院新院区建成启用。", expected_answer("新的县人民医院具体在什么地方？"))
 
 
 def test_people_cases_machines_and_times_are_counted_in_any_of_their_measure_words() -> None:
@@ -545,6 +559,8 @@ def test_a_place_question_asking_which_town_is_answered_by_a_place_of_that_kind(
     assert has_span("鼎衡电池包壳体项目于6月在沙汀镇投产，全部达产后可年产电池包壳体80万套。", town)
     assert not has_span("全镇新投产项目12个，总投资86亿元。", town)
     assert not has_span("沙汀镇投产项目12个", expected_answer("沙汀镇的鼎衡项目在哪个镇？"))  # the question's own town
+    # 「哪个乡镇」 asks a town or a township alike
+    assert has_span("青石铺镇引进年产5万吨锂电池正极材料项目", expected_answer("那个锂电池正极材料项目落在哪个乡镇？"))
     # which old factory (round 22's 石桥街道, measured blind before this): not 「老厂房」, old factories in general
     factory = expected_answer("“纺机里创意街区”是在哪个老厂的原址上改造出来的？")
     assert has_span("原第三纺织厂地块“纺机里创意街区”完成一期改造", factory)
