@@ -218,9 +218,9 @@ def clean_text(raw: str) -> CleanText:
     typed_notes = typed_note_numbers(raw)
     follows: dict[int, int] = {}  # a typed note → how many lines stood before it (`_cite_uncited_notes`)
     wrapped_note: int | None = None  # the note whose last line was cut by a hard wrap
-    physical_lines = _feed_tags_off_headings(_without_running_lines(
+    physical_lines = _feed_tags_off_headings(_without_running_lines(_without_translation(
         _without_page_lines([_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")])
-    ))
+    )))
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
             continue
@@ -344,6 +344,42 @@ def _without_running_lines(lines: list[str]) -> list[str]:
 
 def _running_like(line: str) -> bool:
     return 4 <= len(line) <= _RUNNING_MAX_CHARS and not re.search(r"[。；，,;]", line) and not ADDRESS.match(line)
+
+
+#: A word of English (「Fixed-asset」「residents'」), and a run of them with what stands between (spaces,
+#: punctuation, a bracketed unit: 「GDP (100 million yuan)」).
+_ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
+_ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[\s,.;:/&—–-]*(?:\([^()]*\)|[A-Za-z][A-Za-z'’-]*))*[.,;:]?")
+#: What a heading's translation leaves after its words go: a slash and figures (「 / 2025」).
+_TRANSLATION_LEFT = re.compile(r"\s+/[^/\u4e00-\u9fff]*$")
+#: So many words of English make a translation, not a term in a Chinese sentence (「GDP」「5G」「EOD模式」).
+_TRANSLATION_WORDS = 3
+
+
+def _without_translation(lines: list[str]) -> list[str]:
+    """A bilingual edition follows each Chinese paragraph, heading and table label with its English
+    translation. The Chinese is the report (every later step reads Chinese: spans, terms, the highlight),
+    and the translation would answer beside it, uncited to the Chinese and without its figures' spans. So
+    in a report mostly Chinese, runs of three English words or more go, and a line left without Chinese
+    goes whole (「一、2025年工作回顾 / I. Review of Work in 2025」 keeps its Chinese; a translated paragraph,
+    its figures with it, goes)."""
+    def chinese(text: str) -> int:
+        return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+    if sum(chinese(line) for line in lines) < sum(len(_ENGLISH_WORD.findall(line)) for line in lines) / 2:
+        return lines  # an English text (a translation runs to about as many words as the Chinese has characters)
+    kept = []
+    for line in lines:
+        runs = [run for run in _ENGLISH_RUN.finditer(line)
+                if len(_ENGLISH_WORD.findall(run.group(0))) >= _TRANSLATION_WORDS and " " in run.group(0)]  # not a web address
+        if runs:
+            for run in reversed(runs):
+                line = line[: run.start()] + line[run.end():]
+            line = _TRANSLATION_LEFT.sub("", line).strip(" /|")  # 「一、2025年工作回顾 / I. Review of Work in 2025」
+            if not chinese(line):
+                continue
+        kept.append(line)
+    return kept
 
 
 #: A label a news feed puts before each entry quoting a document (「【工作报告】」「【财政预算】」), markup aside.
@@ -733,7 +769,8 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
         first_heading = min((section.start for section in sections), default=0)
         front = clean.text[:first_heading].split("\n")[:_FRONT_WITHOUT_ADDRESS] if first_heading else []
     front_text = "\n".join(front)
-    title = next((line for line in front if "报告" in line and len(line) <= 40), None)
+    # a title ends in no full stop: a form's field above it does (「主题词：政府工作 报告 2026年。」)
+    title = next((line for line in front if "报告" in line and len(line) <= 40 and line[-1] not in "。；"), None)
     first_line = (front or clean.text.split("\n"))[0]
     if title is None and len(first_line) <= 40 and first_line[-1] not in _TERMINAL:
         title = first_line

@@ -79,6 +79,34 @@ def test_a_new_term_s_report_reviews_and_plans_five_years() -> None:
         ("year", "2026-2030", 2026, 2030), ("plan", "十五五", 2026, 2030), ("year", "2026", 2026, 2026)]
 
 
+def test_a_bilingual_edition_is_read_in_chinese() -> None:
+    """tests/fixtures/unseen/chengshui_2025.pdf (round 40, measured blind before this): each Chinese paragraph
+    and heading followed by its English translation. The translation goes, a heading keeps its Chinese, and a
+    term of English in a Chinese sentence stays; a text in English is left as it is."""
+    raw = (
+        "澄水街道政府工作报告\n——2026年1月14日在澄水街道第三届议政代表大会第四次会议上\n各位代表：\n"
+        "一、2025年工作回顾 / I. Review of Work in 2025\n"
+        "全年实现地区生产总值186.4亿元，同比增长6.2%，5G基站实现全覆盖。\n"
+        "Gross domestic product (GDP) for the year reached 18.64 billion yuan, up 6.2% year on year.\n"
+        "二、2026年主要目标 / II. Main Targets for 2026\n今年地区生产总值增长6%左右。\n"
+        "This year, GDP is expected to grow by around 6%.\n"
+    )
+    document = parse_document(raw, "chengshui.pdf")
+    assert "billion" not in document.text and "This year" not in document.text and "5G基站" in document.text
+    assert [section.heading for section in document.sections if section.level == 1] == ["一、2025年工作回顾", "二、2026年主要目标"]
+    assert [p.label for p in document.metadata.periods_planned] == ["2026"]
+    english = ("Government Work Report of the Town\nIn 2025 the town's gross domestic product (地区生产总值) reached 18.64 "
+               "billion yuan, up 6.2% year on year, and its general public budget revenue grew by 5.7%.\n")
+    assert clean_text(english).text.startswith("Government Work Report")
+
+
+def test_a_form_above_the_report_gives_no_title() -> None:
+    """石矶县 (round 40): the form of an office's 发文稿纸 above the report has a 「主题词」 field naming 政府工作
+    报告; the title is the report's own line, which ends in no full stop."""
+    raw = "主题词：政府工作 报告 2026年。\n政府工作报告\n——2026年1月14日在石矶县第十八届人民代表大会第五次会议上\n各位代表：\n一、工作回顾\n全年……。\n"
+    assert parse_document(raw, "shiji.docx").metadata.title == "政府工作报告"
+
+
 @pytest.mark.parametrize("written, date", [("二〇二四年一月十日", "2024-01-10"), ("二○二三年十二月二十六日", "2023-12-26"),
                                             ("２０２４年１月１０日", "2024-01-10"), ("2024年1月", "2024-01")])
 def test_a_date_in_chinese_or_full_width_numerals_is_read(written: str, date: str) -> None:

@@ -506,3 +506,23 @@ def test_a_title_written_once_across_a_converted_tables_first_row_is_its_title()
         ["地区生产总值", "亿元", "48.6", "6.2"],
     ]
     assert table_sentences(rows) == ["2025年河阳镇主要经济社会指标完成情况。", "地区生产总值：完成值48.6亿元 增长6.2%。"]
+
+
+def test_a_form_is_read_field_by_field() -> None:
+    """An office's 发文稿纸 lays out label, value, label, value (石矶县, round 40, measured blind before this):
+    read with its first row as a header, every field ran under the title merged across that row."""
+    title = "石矶县2026年政府工作报告（审议稿）"
+    rows = [
+        ["标题", title, title, title],
+        ["密级", "公开", "紧急程度", "平件"],
+        ["拟稿单位", "县人民政府办公室", "拟稿人", "向晓鸥"],
+        ["核稿", "田子墨", "签发", ""],
+    ]
+    assert table_sentences(rows) == [
+        f"标题：{title}。", "密级：公开 紧急程度：平件。", "拟稿单位：县人民政府办公室 拟稿人：向晓鸥。", "核稿：田子墨。"]
+    assert table_sentences(INDICATORS)[0].startswith("税收收入：")  # a header naming figures is no form's labels
+
+
+def test_a_meaning_that_ends_its_sentence_gets_no_second_stop() -> None:
+    rows = [["名词", "解释"], ["飞地园区", "两地共建的产业园区。"], ["EOD模式", "生态环境导向的开发模式。"]]
+    assert table_sentences(rows) == ["飞地园区：解释两地共建的产业园区。", "EOD模式：解释生态环境导向的开发模式。"]

@@ -41,6 +41,8 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
         titles.append(_sentence(rows.pop(0)[:1]))
     if not rows:
         return titles
+    if _is_form(rows):
+        return [*titles, *(_form_row(row) for row in rows)]
     depth = _header_depth(rows)
     header = _column_names(rows[:depth]) if depth else None
     body = rows[depth:]
@@ -81,8 +83,8 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
         if prose:  # a table whose cells are paragraphs (2025年完成情况 | 2026年工作计划): a line each, in one row
             row_name = f"{label}：{' '.join(parts)}" if label and parts else label or " ".join(parts)
             sentences.append("\n".join(_sentence([row_name, text]) for text in prose))
-        elif label and parts:
-            sentences.append(f"{label}：{' '.join(parts)}。")
+        elif label and parts:  # a cell that ends a sentence itself (a glossary's meaning) gets no second stop
+            sentences.append(_sentence([f"{label}：{' '.join(parts)}"]))
         elif label or parts:
             sentences.append(_sentence([label, *parts]))
     return sentences
@@ -93,6 +95,37 @@ _SERIAL_HEADER = re.compile(r"^(?:序号|编号|序|No\.?)$", re.IGNORECASE)
 _SERIAL = re.compile(r"^(?:\d{1,3}[.．、]?)?$")
 #: A row's label that names a year or a kind of figure (「2025年完成」「2026年目标」「上年同期」), not a thing counted.
 _PERIOD_LABEL = re.compile(r"\d{4}\s*年|目标|完成|计划|预计|实际|上年|同期|同比")
+
+
+#: A form's label: a few Chinese characters naming the field beside it (「拟稿单位」「密级」「签发」).
+_FORM_LABEL = re.compile(r"^[\u4e00-\u9fff]{1,8}$")
+
+
+def _form_pairs(row: list[str]) -> list[str]:
+    """A row's cells, a cell merged across several (repeated in each by `grid`) once."""
+    return [cell for i, cell in enumerate(row) if i == 0 or cell != row[i - 1]]
+
+
+def _is_form(rows: list[list[str]]) -> bool:
+    """Whether a table is a form, not data: each row label, value, label, value (an office's 发文稿纸:
+    「密级 | 公开 | 紧急程度 | 平件」), most rows two fields. Read with its first row as a header, each field
+    ran under the title merged across that row (「密级：石矶县2026年政府工作报告…公开…」)."""
+    rows = [_form_pairs(row) for row in rows]
+    labels = [label for row in rows for label in row[::2]]
+    return (
+        len(rows) >= 3
+        and all(len(row) % 2 == 0 for row in rows)
+        and all(_FORM_LABEL.match(label) for label in labels)
+        and len(set(labels)) == len(labels)  # each field once: a table's unit column repeats 「亿元」, its groups theirs
+        and not any(_BARE_NUMBER.match(value) for row in rows for value in row[1::2])
+        and sum(len(row) >= 4 for row in rows) * 2 >= len(rows)
+    )
+
+
+def _form_row(row: list[str]) -> str:
+    """A form's row as its fields: 「密级：公开 紧急程度：平件。」"""
+    cells = _form_pairs(row)
+    return _sentence([f"{label}：{value}" for label, value in zip(cells[::2], cells[1::2], strict=True) if value])
 
 
 def _groups_rows(body: list[list[str]]) -> bool:
