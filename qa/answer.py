@@ -366,8 +366,12 @@ _CHANGE_ALONE = re.compile(r"^(?:同比|比上年|比去年|较上年|较去年)
 #: A clause that lists what the clause before it names (「新引进总部型企业3家，分别是A、B和C」): the list names
 #: no subject of its own.
 _LISTS_BACK = re.compile(r"^(?:分别是|分别为|分别位于|分别在|包括|主要包括|主要有|即)")
-#: A clause that is a date alone, opening its sentence: 「2024年3月22日，」「11月，」「2023年底，」.
-_DATE_ALONE = re.compile(r"^(?=[^，,]*\d)(?:(?:19|20)\d{2}\s*年)?\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号])?)?\s*(?:[上中下]旬|底|初|中)?\s*[，,]$")
+#: A clause that is a date alone, opening its sentence: 「2024年3月22日，」「11月，」「2023年底，」, or days
+#: from one to another (「2024年6月18日至20日，」「7月30日—8月2日，」).
+_DATE_ALONE = re.compile(
+    r"^(?=[^，,]*\d)(?:(?:19|20)\d{2}\s*年)?\s*(?:\d{1,2}\s*月(?:\s*\d{1,2}\s*[日号]"
+    r"(?:\s*[至到—–-]\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*[日号])?)?)?\s*(?:[上中下]旬|底|初|中)?\s*[，,]$"
+)
 
 
 def clause_in_context(parts: list[str], i: int, answer: AnswerType) -> str:

@@ -205,6 +205,10 @@ def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it(
     assert clause_in_context(parts, 1, AnswerType("date")) == "港兴大道东延段全长6.8公里，于2024年12月26日建成通车，"
     assert clause_in_context(parts, 2, AnswerType("date")) == "打通了物流通道。"
     assert clause_in_context(parts, 1, COUNT) == "于2024年12月26日建成通车，"
+    # days from one to another, alone before what happened on them (石湾乡, 凤凰乡: rank 1, refused as partial)
+    rain = ["2024年6月18日至20日，", "我乡遭遇持续强降雨，", "提前转移群众1460人。"]
+    assert clause_in_context(rain, 0, AnswerType("date")) == "2024年6月18日至20日，我乡遭遇持续强降雨，"
+    assert clause_in_context(["7月30日—8月2日，", "举办节会，"], 0, AnswerType("date")) == "7月30日—8月2日，举办节会，"
 
 
 @pytest.mark.parametrize(
