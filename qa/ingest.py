@@ -218,9 +218,11 @@ def clean_text(raw: str) -> CleanText:
     typed_notes = typed_note_numbers(raw)
     follows: dict[int, int] = {}  # a typed note → how many lines stood before it (`_cite_uncited_notes`)
     wrapped_note: int | None = None  # the note whose last line was cut by a hard wrap
-    physical_lines = _feed_tags_off_headings(_without_running_lines(_without_translation(
-        _without_page_lines([_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")])
-    )))
+    physical_lines = _feed_tags_off_headings(_without_running_lines(_without_translation(_without_page_lines(
+        _without_contents(_letter_spacing_closed(
+            [_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")]
+        ))
+    ))))
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
             continue
@@ -344,6 +346,53 @@ def _without_running_lines(lines: list[str]) -> list[str]:
 
 def _running_like(line: str) -> bool:
     return 4 <= len(line) <= _RUNNING_MAX_CHARS and not re.search(r"[。；，,;]", line) and not ADDRESS.match(line)
+
+
+#: A contents entry without its leaders: a title, then its page number (「政府工作报告 3」).
+_CONTENTS_PAGE = re.compile(r"^(.{2,80}?)\s+\d{1,3}$")
+#: A contents page lists at most this many lines.
+_CONTENTS_MAX_LINES = 60
+
+
+def _without_contents(lines: list[str]) -> list[str]:
+    """A compilation's contents page (「目录」, then each document's title and page number, its speaker under
+    it) goes when its leaders were not extracted (drawn, not typed: `_CONTENTS_ENTRY` takes typed ones): it
+    ends where its first entry's title begins the text. Left in, 「政府工作报告 3」 was the report's title."""
+    start = next((i for i, line in enumerate(lines[:_CONTENTS_MAX_LINES]) if _CONTENTS_TITLE.match(line)), None)
+    if start is None or start + 1 >= len(lines) or not (first := _CONTENTS_PAGE.match(lines[start + 1])):
+        return lines
+    end = next((j for j in range(start + 2, min(len(lines), start + _CONTENTS_MAX_LINES)) if lines[j] == first.group(1)), None)
+    return lines if end is None else lines[:start] + lines[end:]
+
+
+#: A line is letter-spaced when this share of its Chinese characters has a space after it (「全 年 实 现 地 区
+#: 生 产 总 值 4 8 . 6 亿 元」); a table's row spaces its cells, a few characters each, far less (0.3 at most
+#: over every report the project carries).
+_LETTER_SPACED_SHARE = 0.4
+#: A text is letter-spaced when this many of its lines are.
+_LETTER_SPACED_LINES = 5
+#: A line with less spacing than this is left as it stands in a letter-spaced text (a speaker's 「镇长 陆文澜」).
+_SOME_SPACING_SHARE = 0.1
+#: A gap that letter-spacing leaves: one or two spaces, not between two letters of English words. Wider gaps
+#: part a table's columns.
+_LETTER_GAP = re.compile(r"(?<![A-Za-z ]) {1,2}(?![A-Za-z ])")
+
+
+def _spaced_share(line: str) -> float:
+    chinese = [i for i, ch in enumerate(line) if "\u4e00" <= ch <= "\u9fff"]
+    if len(chinese) < 8:
+        return 0.0
+    return sum(1 for i in chinese if line[i + 1: i + 2] == " ") / len(chinese)
+
+
+def _letter_spacing_closed(lines: list[str]) -> list[str]:
+    """Text copied or extracted (`pdftotext -layout`) from a PDF set justified comes with spaces between the
+    characters of its full lines, digits too (「同 比 增 长 6 . 3 %」): no term, figure or span of the answer step
+    is found in it. When a text has such lines, the spacing goes from every line that has some (a table's
+    columns, parted by wider gaps, stay apart); a text without them is left as it is."""
+    if sum(_spaced_share(line) >= _LETTER_SPACED_SHARE for line in lines) < _LETTER_SPACED_LINES:
+        return lines
+    return [_LETTER_GAP.sub("", line) if _spaced_share(line) >= _SOME_SPACING_SHARE else line for line in lines]
 
 
 #: A word of English (「Fixed-asset」「residents'」), and a run of them with what stands between (spaces,

@@ -100,6 +100,37 @@ def test_a_bilingual_edition_is_read_in_chinese() -> None:
     assert clean_text(english).text.startswith("Government Work Report")
 
 
+def test_a_letter_spaced_text_is_closed_up() -> None:
+    """tests/fixtures/unseen/fengwan_2025.txt (round 41, measured blind before this): text extracted from a PDF
+    set justified spaces the characters of its full lines, digits too. The spacing goes; a table's columns
+    (wider gaps), the speaker's line and an English word stay as they are, and a text without such lines is
+    left alone."""
+    spaced = "全 年 实 现 地 区 生 产 总 值 4 8 . 6 亿 元 ，  同 比 增 长 6 .  3 % ； 新 建 标 准 厂 房 8 . 6 万 平 方 米 。"
+    raw = (
+        "政府工作报告\n——2026年1月9日在枫湾镇第十九届人民代表大会第五次会议上\n枫湾镇人民政府镇长 陆文澜\n各位代表：\n"
+        "一、2025年工作回顾\n" + f"{spaced}\n" * 5 + "地区生产总值      亿元      48.6      6.3\n"
+    )
+    text = clean_text(raw).text
+    assert "全年实现地区生产总值48.6亿元，同比增长6.3%；" in text
+    assert "枫湾镇人民政府镇长 陆文澜" in text and "地区生产总值      亿元      48.6      6.3" in text
+    assert "全 年 实 现" in clean_text("各位代表：\n" + spaced + "\n").text  # one such line is no letter-spaced text
+
+
+def test_a_contents_page_without_leaders_is_no_part_of_the_report() -> None:
+    """tests/fixtures/unseen/qingtong_2025.pdf (round 41, measured blind before this): a meeting's compilation
+    lists its documents on a contents page whose dotted leaders were drawn, not typed; 「政府工作报告 3」 was
+    read as the report's title. The contents end where their first entry's title begins the text."""
+    raw = (
+        "第五次会议文件汇编\n目录\n政府工作报告 3\n青桐县人民政府县长 郁明川\n关于2025年预算执行情况的报告 14\n"
+        "青桐县财政局局长 程立文\n政府工作报告\n——2026年1月14日在青桐县第十八届人民代表大会第五次会议上\n"
+        "青桐县人民政府县长 郁明川\n各位代表：\n一、2025年工作回顾\n全年……。\n"
+    )
+    document = parse_document(raw, "qingtong.pdf")
+    assert document.metadata.title == "政府工作报告" and "程立文" not in document.text
+    kept = "目录\n政府工作报告 3\n各位代表：\n一、工作回顾\n全年……。\n"  # the entry's title never begins the text
+    assert "政府工作报告 3" in clean_text(kept).text
+
+
 def test_a_form_above_the_report_gives_no_title() -> None:
     """石矶县 (round 40): the form of an office's 发文稿纸 above the report has a 「主题词」 field naming 政府工作
     报告; the title is the report's own line, which ends in no full stop."""

@@ -8,7 +8,7 @@ import pytest
 
 from qa.readers import Limits
 from qa.readers.html import read as read_html
-from qa.readers.tables import table_sentences
+from qa.readers.tables import stated_unit, table_sentences
 from qa.readers.text import pipe_tables_as_sentences
 from tests.conftest import word_text
 
@@ -526,3 +526,15 @@ def test_a_form_is_read_field_by_field() -> None:
 def test_a_meaning_that_ends_its_sentence_gets_no_second_stop() -> None:
     rows = [["名词", "解释"], ["飞地园区", "两地共建的产业园区。"], ["EOD模式", "生态环境导向的开发模式。"]]
     assert table_sentences(rows) == ["飞地园区：解释两地共建的产业园区。", "EOD模式：解释生态环境导向的开发模式。"]
+
+
+def test_a_unit_stated_over_the_table_goes_to_its_bare_figures() -> None:
+    """「（总投资单位：万元）」 over a 专栏's project table (杉林乡, round 41, measured blind before this): without
+    it 「总投资4800」 was no amount to the answer step. A change keeps no unit, a unit column says its own."""
+    rows = [["项目名称", "总投资", "同比增长"], ["杉林乡农产品冷链物流中心", "4800", "12.5"]]
+    assert table_sentences(rows, stated_unit("以下为全乡2026年重点推进项目（总投资单位：万元）：")) == [
+        "杉林乡农产品冷链物流中心：总投资4800万元 同比增长12.5。"]
+    assert table_sentences([["2025年重点项目（单位：亿元）"] * 2, ["项目", "总投资"], ["文旅综合体", "3.6"]]) == [
+        "2025年重点项目（单位：亿元）。", "文旅综合体：总投资3.6亿元。"]
+    assert stated_unit("单位：个人") is None  # no unit
+    assert table_sentences(INDICATORS, "万元")[1] == "新引进企业：年度目标400家 完成值426家 完成率106.5%。"

@@ -18,7 +18,7 @@ import zipfile
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import table_sentences
+from qa.readers.tables import stated_unit, table_sentences
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 #: Markup compatibility: Word writes a text box twice, as a DrawingML shape (mc:Choice) and as a VML
@@ -118,7 +118,7 @@ class _Reader:
                 lines.append(self.paragraph(child))
                 lines += self.text_boxes(child)
             elif child.tag == _q("tbl"):
-                lines += self.table(child)
+                lines += self.table(child, stated_unit(lines[-1]) if lines else None)
             elif child.tag == _q("sdt"):
                 content = child.find(_q("sdtContent"))
                 if content is not None:
@@ -136,7 +136,7 @@ class _Reader:
         ]
         return [line for box in boxes for line in self.body_lines(box)]
 
-    def table(self, table) -> list[str]:
+    def table(self, table, unit: str | None = None) -> list[str]:
         """A row a sentence (`qa.readers.tables`); a merged cell's text in every place it covers (Word
         spans columns with gridSpan, and continues a cell down with vMerge). A table of one column holds
         no data: office templates lay out a page with it (the title and dateline in a borderless box, the
@@ -162,7 +162,7 @@ class _Reader:
                 width = int(span.get(_q("val"))) if span is not None and (span.get(_q("val")) or "").isdigit() else 1
                 cells += [text] * max(1, width)
             rows.append(cells)
-        return table_sentences(rows) + inner
+        return table_sentences(rows, unit) + inner
 
     def paragraph(self, p, *, plain: bool = False) -> str:
         ppr = p.find(_q("pPr"))

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import html_table_sentences, table_sentences
+from qa.readers.tables import html_table_sentences, stated_unit, table_sentences
 from qa.readers.text import aligned_tables_as_sentences, before_end_mark, decode_text
 
 #: Never part of the article.
@@ -331,7 +331,7 @@ def _lines(root) -> list[str]:
                 continue  # a cell of links beside the report: the site's menu
             elif tag == "table":
                 flush()
-                lines.extend(html_table_sentences(child))
+                lines.extend(html_table_sentences(child, stated_unit(lines[-1]) if lines else None))
             elif tag == "img" and _heading_picture(alt := " ".join((child.attributes.get("alt") or "").split())):
                 flush()  # a part's heading set as a picture (「一、2025年工作回顾」 in its alt text)
                 lines.append(alt)

@@ -29,9 +29,21 @@ _RELATIVE = re.compile(r"增长|增幅|增速|增减|下降|率|比|%|％")
 _UNIT = re.compile(r"^(?:[%％‰]|[万亿千百]?(?:元|美元|平方米|平方公里|公里|米|吨|亩|公顷|家|个|人|人次|户|台|套|件|项|所|张|辆|座|条|幢|栋|处|场|次|份|名|位|间|床|千瓦|兆瓦|立方米)(?:次)?)$")
 
 
-def table_sentences(rows: list[list[str]]) -> list[str]:
+#: The unit a table's figures are given in, stated over it or in its title: 「单位：万元」「（总投资单位：万元）」.
+_STATED_UNIT = re.compile(r"单位\s*[：:]\s*([^，,、；;：:（）()\s]{1,6})")
+
+
+def stated_unit(text: str) -> str | None:
+    """The unit a line over a table, or its title, says the table's figures are in (「单位：万元」), if any."""
+    found = _STATED_UNIT.search(text)
+    return found.group(1) if found and _UNIT.match(found.group(1)) else None
+
+
+def table_sentences(rows: list[list[str]], unit: str | None = None) -> list[str]:
     """The rows of a table (cells as text, its header rows first when it has them) as one sentence each; a
-    row whose cells hold paragraphs as a line per such cell, named by the row (one string, its lines apart)."""
+    row whose cells hold paragraphs as a line per such cell, named by the row (one string, its lines apart).
+    `unit`: the unit a line over the table states its figures in (`stated_unit`), for the bare numbers of
+    columns that name no unit of their own and give no change."""
     rows = [[" ".join(cell.split()) for cell in row] for row in rows]
     rows = [row for row in rows if any(row)]
     titles = []
@@ -39,6 +51,7 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
     # merged cell once: MarkItDown's 「| 2025年河阳镇主要经济社会指标完成情况 | | | |」 over the header)
     while rows and len(rows[0]) >= 2 and (len(set(rows[0])) == 1 or (rows[0][0] and not any(rows[0][1:]))):
         titles.append(_sentence(rows.pop(0)[:1]))
+        unit = stated_unit(titles[-1]) or unit
     if not rows:
         return titles
     if _is_form(rows):
@@ -61,6 +74,7 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
                                            *([name, *(row[i] if i < len(row) else "" for row in body)]
                                              for i, name in enumerate(header) if i)])]
     unit_column = next((i for i, name in enumerate(header) if _UNIT_HEADER.match(name)), None)
+    stated = unit if unit_column is None else None  # a unit column says each row's unit itself
     sentences = list(titles)
     for row in body:
         if len(row) >= 2 and len(set(row)) == 1:  # one cell merged across the table: a group's name, or a note
@@ -77,7 +91,7 @@ def table_sentences(rows: list[list[str]]) -> list[str]:
             if _PROSE.search(cell):
                 prose.append(f"{name}：{cell}" if name else cell)
                 continue
-            unit = column_unit or (row_unit if not _RELATIVE.search(name) else None)
+            unit = column_unit or (row_unit or stated if not _RELATIVE.search(name) else None)
             value = f"{cell}{unit}" if unit and _BARE_NUMBER.match(cell) else cell
             parts.append(f"{name}{value}")
         if prose:  # a table whose cells are paragraphs (2025年完成情况 | 2026年工作计划): a line each, in one row
@@ -253,9 +267,9 @@ def _sentence(cells: list[str]) -> str:
     return text if not text or text[-1] in "。；！？" else f"{text}。"
 
 
-def html_table_sentences(table) -> list[str]:
+def html_table_sentences(table, unit: str | None = None) -> list[str]:
     """An HTML `<table>` (a selectolax node) → its caption, then a row a sentence, merged cells in every
-    place they cover."""
+    place they cover; `unit` as `table_sentences` takes it, or stated in the caption."""
     def text(node) -> str:
         return " ".join((node.text(deep=True) or "").split())
 
@@ -265,4 +279,4 @@ def html_table_sentences(table) -> list[str]:
 
     caption = [text(node) for node in table.css("caption") if text(node)]
     rows = [[(text(cell), span(cell, "rowspan"), span(cell, "colspan")) for cell in row.css("th, td")] for row in table.css("tr")]
-    return caption + table_sentences(grid(rows))
+    return caption + table_sentences(grid(rows), next(filter(None, map(stated_unit, caption)), unit))
