@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, replace
 from functools import cache
 
+import jieba.posseg
+
 from qa.patterns import CN_DIGIT_VALUES, YEAR, YEAR_WITH_UNIT
 from qa.text import to_simplified
 
@@ -190,6 +192,9 @@ class AnswerType:
     #: 有多少个」), the bound's number: a figure not stated after it or in a clause with it is of another set
     #: (「家庭医生签约率达到68.5%，为3870名65岁及以上老年人…」 of all residents, 「60周岁以上老年人812人」)
     bound: str | None = None
+    #: for a count asked with its measure word and what it counts (「改造多少个老旧小区」 → 老旧小区): a count
+    #: whose clause holds under half of its characters counts something else (「实施城中村改造项目2个」)
+    counted: str | None = None
 
     @property
     def missing(self) -> str:
@@ -546,6 +551,24 @@ _NUMBERED = re.compile(r"(?<![\d.])[（(]?[1-9一二三四五六七八九][)）�
 #: A sentence opening a list of 「；」-separated members: a lead-in ending in 「：」, then the first member
 #: (「主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；」); group 1: the member.
 _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
+#: What a count asked counts, after its measure word (「改造多少个老旧小区」「新增了几家企业」): Chinese characters up
+#: to the question's end, a comma or a particle; not a modifier before 的 (「多少名当过兵的人」 counts 人).
+_COUNTED = re.compile(rf"(?:多少|几)([{COUNT_UNITS}])([\u4e00-\u9fff]{{2,6}}?)(?=[？?，,、。！!呢吗啊]|$)")
+#: jieba's parts of speech that make a noun phrase: nouns (n…), adjectives (a), distinguishing words (b),
+#: abbreviations (j).
+_NOMINAL = frozenset("nabj")
+
+
+def _counted(question: str, unit: str | None) -> str | None:
+    """`AnswerType.counted`: the words after the asked measure word when they are a noun with its modifiers
+    (jieba's parts of speech: 「老旧小区」「规上工业企业」), not a clause (「人家签了字」「当过兵」「居民搬走了」), which
+    says more of what is counted than a report's words for it."""
+    found = _COUNTED.search(question)
+    if not found or found.group(1) != unit:
+        return None
+    words = list(jieba.posseg.cut(found.group(2)))
+    nominal = words and words[-1].flag.startswith("n") and all(word.flag[:1] in _NOMINAL for word in words)
+    return found.group(2) if nominal else None
 #: A place question asking which town, township, subdistrict or factory (「在哪个镇投产的」「在哪个老厂的原址上」): a
 #: place of that kind answers it (「于6月在沙汀镇投产」「原第三纺织厂地块」), not the report's own 「全镇」「我镇」, old
 #: factories in general (「老厂」) nor their buildings (「厂房」).
@@ -662,9 +685,11 @@ def _one_ask(question: str) -> AnswerType:
             added = kind in ("count", "area") and not stock and bool(_ASKS_ADDED.search(question))
             phase = _phase_of(phased.group(0)) if kind in (*_FIGURES, "date") and (phased := _PHASE.search(question)) else None
             bound = (limit.group(1) or limit.group(2)) if kind in _FIGURES and (limit := _BOUND.search(question)) else None
+            counted = _counted(question, unit) if kind == "count" else None
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
                 rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added, phase=phase, bound=bound,
+                counted=counted,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -796,6 +821,8 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if _SAYS_FLOW.search(clause := _clause_at(text, s)) or not _SAYS_STOCK.search(clause)]
     if answer.measure:  # the measure asked, written in the figure's own clause
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
+    if answer.counted:  # what the count asked counts, written (most of it) in the figure's own clause
+        found = [(s, e) for s, e in found if _holds_most_of(_counting_clause(text, s), answer.counted)]
     if answer.question:  # a figure said of a set the question names a member of, of a counted set of its kind, or of another member of a contrast
         found = [
             (s, e) for s, e in found
@@ -980,6 +1007,27 @@ def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:
 def _clause_match(text: str, offset: int) -> re.Match | None:
     """The match of the clause of `text` (between 「，」「；」「。」) holding `offset`, if one does."""
     return next((m for m in _CLAUSE.finditer(text) if m.start() <= offset < m.end()), None)
+
+
+def _counting_clause(text: str, offset: int) -> str:
+    """The clause holding a count at `offset`, with the clause before it when the word just before the figure
+    is a verb (jieba's parts of speech): a report names what it counts just before the figure (「改造老旧小区47
+    个」「实施城中村改造项目2个」), or earlier when a verb stands there (「加装电梯，全年完工 38 台」「新增规模以上
+    工业企业7家，总数达到58家」)."""
+    match = _clause_match(text, offset)
+    if not match:
+        return text
+    words = list(jieba.posseg.cut(text[match.start(): offset].rstrip()))
+    if match.start() > 0 and (not words or words[-1].flag.startswith("v")):
+        before = _clause_match(text, match.start() - 2)  # the clause ending in the mark before this one
+        return (before.group(0) if before else "") + match.group(0)
+    return match.group(0)
+
+
+def _holds_most_of(clause: str, words: str) -> bool:
+    """Whether a clause holds half the characters of `words` or more: a report words what it counts its own
+    way (「停车位」 as 「停车泊位」, 「企业入驻」 as 「入驻企业」)."""
+    return 2 * sum(character in clause for character in words) >= len(words)
 
 
 def _clause_at(text: str, offset: int) -> str:

@@ -345,7 +345,7 @@ def test_people_cases_machines_and_times_are_counted_in_any_of_their_measure_wor
     assert has_span("办理热线工单 1142 起", AnswerType("count", "件"))  # cases are counted in 件 or 起 alike
     assert not has_span("办理热线工单 1142 起", AnswerType("count", "家"))
     # machines in 台 or 部, times in 次 or 趟: 「装好了几部电梯」「跑了多少趟」
-    assert has_span("全年完工 38 台、新增立项 108 台", expected_answer("全年装好了几部电梯？"))
+    assert has_span("全力推进既有住宅加装电梯，全年完工 38 台、新增立项 108 台", expected_answer("全年装好了几部电梯？"))
     assert has_span("政府口累计走访基层 460 余次", expected_answer("下基层跑了多少趟？"))
     assert not has_span("政府口累计走访基层 460 余次", expected_answer("装好了几部电梯？"))
 
@@ -919,3 +919,19 @@ def test_a_list_a_question_asks_in_is_no_total_of_parts() -> None:
     piles = expected_answer("2026年的民生实事里，打算新建多少个公共充电桩？")
     assert piles.part is None and has_span("9. 新建公共充电桩2,000个", piles)
     assert expected_answer("去年引进的首店里，餐饮类首店有多少家？").part == "餐饮类首店有"
+
+
+def test_a_count_counts_what_the_question_names_after_its_measure_word() -> None:
+    """「今年计划改造多少个老旧小区」 is not answered by 「实施城中村改造项目2个」 (青桐县, round 41: a near miss
+    answered): the count's clause names no 老旧小区. A clause naming nothing itself counts what the clause
+    before it names (「新建社区长者食堂5家，累计建成12家」); a report's own words for the thing count when they
+    hold most of its characters (「停车泊位」); a clause or a modifier after the measure word names nothing."""
+    estates = expected_answer("今年计划改造多少个老旧小区？")
+    assert estates.counted == "老旧小区"
+    assert not has_span("持续推进老旧小区改造和城市更新，实施城中村改造项目2个。", estates)
+    assert has_span("改造老旧小区47个，惠及居民6820户。", estates)
+    assert has_span("新建社区长者食堂5家，累计建成12家。", expected_answer("杏坪现在一共有几家社区长者食堂？"))
+    assert not has_span("建成社区长者食堂，新建停车泊位120个。", expected_answer("杏坪现在一共有几个社区长者食堂？"))
+    assert has_span("新增停车泊位2360个。", expected_answer("新增了多少个停车位？"))
+    assert expected_answer("又有几户人家签了字？").counted is None  # a clause
+    assert expected_answer("帮多少名当过兵的人办好了优待证？").counted is None  # a modifier of 人
