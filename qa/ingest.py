@@ -401,6 +401,10 @@ _ENGLISH_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]+")
 _ENGLISH_RUN = re.compile(r"[A-Za-z][A-Za-z'’-]*(?:[\s,.;:/&—–-]*(?:\([^()]*\)|[A-Za-z][A-Za-z'’-]*))*[.,;:]?")
 #: What a heading's translation leaves after its words go: a slash and figures (「 / 2025」).
 _TRANSLATION_LEFT = re.compile(r"\s+/[^/\u4e00-\u9fff]*$")
+#: A figure as a table's cell gives it: 「71,380」「5.4%」「23」.
+_FIGURE = re.compile(r"\d[\d,.]*%?")
+#: A table's row label on a line of its own: words and a bracketed unit, no sentence (「居民人均可支配收入（元）」).
+_TABLE_LABEL = re.compile(r"^[^，,；;。：:]{2,30}。?$")
 #: So many words of English make a translation, not a term in a Chinese sentence (「GDP」「5G」「EOD模式」).
 _TRANSLATION_WORDS = 3
 
@@ -422,9 +426,16 @@ def _without_translation(lines: list[str]) -> list[str]:
         runs = [run for run in _ENGLISH_RUN.finditer(line)
                 if len(_ENGLISH_WORD.findall(run.group(0))) >= _TRANSLATION_WORDS and " " in run.group(0)]  # not a web address
         if runs:
+            labelled = runs[0].start() == 0
             for run in reversed(runs):
                 line = line[: run.start()] + line[run.end():]
             line = _TRANSLATION_LEFT.sub("", line).strip(" /|")  # 「一、2025年工作回顾 / I. Review of Work in 2025」
+            if labelled and len(_FIGURE.findall(line)) >= 2 and kept and _TABLE_LABEL.match(kept[-1]):
+                # a table row's English label with its figures after the Chinese label (「新增高新技术企业（家）」,
+                # 「New high-tech enterprises (number) 23 — 25」): the figures go on with the Chinese label; a
+                # heading's translation leaves one at most (its year: 「I. Review of Work in 2025」)
+                kept[-1] = f"{kept[-1].rstrip('。')} {line}"
+                continue
             if not chinese(line):
                 continue
         kept.append(line)

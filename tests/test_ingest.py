@@ -90,11 +90,13 @@ def test_a_bilingual_edition_is_read_in_chinese() -> None:
         "Gross domestic product (GDP) for the year reached 18.64 billion yuan, up 6.2% year on year.\n"
         "二、2026年主要目标 / II. Main Targets for 2026\n今年地区生产总值增长6%左右。\n"
         "This year, GDP is expected to grow by around 6%.\n"
+        "附表 主要指标\n新增高新技术企业（家）\nNew high-tech enterprises (number) 23 — 25\n"
     )
     document = parse_document(raw, "chengshui.pdf")
     assert "billion" not in document.text and "This year" not in document.text and "5G基站" in document.text
     assert [section.heading for section in document.sections if section.level == 1] == ["一、2025年工作回顾", "二、2026年主要目标"]
     assert [p.label for p in document.metadata.periods_planned] == ["2026"]
+    assert "新增高新技术企业（家） 23 — 25" in document.text  # a row's figures, set after its English label
     english = ("Government Work Report of the Town\nIn 2025 the town's gross domestic product (地区生产总值) reached 18.64 "
                "billion yuan, up 6.2% year on year, and its general public budget revenue grew by 5.7%.\n")
     assert clean_text(english).text.startswith("Government Work Report")
