@@ -218,11 +218,9 @@ def clean_text(raw: str) -> CleanText:
     typed_notes = typed_note_numbers(raw)
     follows: dict[int, int] = {}  # a typed note → how many lines stood before it (`_cite_uncited_notes`)
     wrapped_note: int | None = None  # the note whose last line was cut by a hard wrap
-    physical_lines = _feed_tags_off_headings(_without_running_lines(_without_translation(_without_page_lines(
-        _without_contents(_letter_spacing_closed(
-            [_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")]
-        ))
-    ))))
+    physical_lines = [_BOOKMARK.sub("", raw_line).strip().lstrip("\ufeff") for raw_line in raw.split("\n")]
+    for step in _LINE_STEPS:  # what is not the report's text, or not as it reads, line by line
+        physical_lines = step(physical_lines)
     for line in (piece for physical in physical_lines for piece in _INLINE_LEAD.split(physical)):
         if not line or _MD_RULE.match(line) or (typed_notes and _NOTES_HEADING.match(line)):
             continue
@@ -378,6 +376,10 @@ _SOME_SPACING_SHARE = 0.1
 _LETTER_GAP = re.compile(r"(?<![A-Za-z ]) {1,2}(?![A-Za-z ])")
 
 
+def _chinese_count(text: str) -> int:
+    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
+
+
 def _spaced_share(line: str) -> float:
     chinese = [i for i, ch in enumerate(line) if "\u4e00" <= ch <= "\u9fff"]
     if len(chinese) < 8:
@@ -415,11 +417,9 @@ def _without_translation(lines: list[str]) -> list[str]:
     and the translation would answer beside it, uncited to the Chinese and without its figures' spans. So
     in a report mostly Chinese, runs of three English words or more go, and a line left without Chinese
     goes whole (「一、2025年工作回顾 / I. Review of Work in 2025」 keeps its Chinese; a translated paragraph,
-    its figures with it, goes)."""
-    def chinese(text: str) -> int:
-        return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-
-    if sum(chinese(line) for line in lines) < sum(len(_ENGLISH_WORD.findall(line)) for line in lines) / 2:
+    its figures with it, goes), and a table row's figures set after its English label go on with its Chinese
+    label."""
+    if sum(_chinese_count(line) for line in lines) < sum(len(_ENGLISH_WORD.findall(line)) for line in lines) / 2:
         return lines  # an English text (a translation runs to about as many words as the Chinese has characters)
     kept = []
     for line in lines:
@@ -436,7 +436,7 @@ def _without_translation(lines: list[str]) -> list[str]:
                 # heading's translation leaves one at most (its year: 「I. Review of Work in 2025」)
                 kept[-1] = f"{kept[-1].rstrip('。')} {line}"
                 continue
-            if not chinese(line):
+            if not _chinese_count(line):
                 continue
         kept.append(line)
     return kept
@@ -462,6 +462,17 @@ def _feed_tags_off_headings(lines: list[str]) -> list[str]:
             line = rest
         kept.append(line)
     return kept
+
+
+#: The cleaning steps over a text's lines, in order (`clean_text`).
+_LINE_STEPS = (
+    _letter_spacing_closed,
+    _without_contents,
+    _without_page_lines,
+    _without_translation,
+    _without_running_lines,
+    _feed_tags_off_headings,
+)
 
 
 #: The most lines a document-sharing site puts after a page's number (its prompts, ads, recommendations).
