@@ -27,8 +27,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bench.common import PROJECT_ROOT, RESULTS_DIR, TMP_DIR, log, table, write_result
+
+if TYPE_CHECKING:
+    from qa.evaluate import Outcome, Question
 
 UNSEEN = PROJECT_ROOT / "tests" / "fixtures" / "unseen"
 #: Question numbers by kind (the rule each fixture's questions were written to).
@@ -93,6 +97,13 @@ def unseen_index(report: UnseenReport, *, rebuild: bool = False, root: Path = TM
     return folder / "index"
 
 
+def unread(question: Question) -> Outcome:
+    """A question about a report the readers refused: nothing retrieved, nothing answered."""
+    from qa.evaluate import Outcome
+
+    return Outcome(question.id, question.type, question.question, question.doc, None, False, "not_covered", False, False, None, None, 0.0)
+
+
 def number(question_id: str) -> int:
     return int(question_id.rsplit("-", 1)[1])
 
@@ -132,6 +143,7 @@ QUICK_REPORTS = 4
 
 def run(*, quick: bool = False, only: list[str] | None = None, rebuild: bool = False) -> dict:
     from qa.evaluate import load_questions, outcomes_json, run_eval
+    from qa.index import BuildError
 
     reports = [r for r in unseen_reports() if not only or r.stem in only]
     reports = reports[-QUICK_REPORTS:] if quick else reports
@@ -141,8 +153,13 @@ def run(*, quick: bool = False, only: list[str] | None = None, rebuild: bool = F
     per_report = {}
     for report in reports:
         with asked_on(report.asked_on):
-            index = unseen_index(report, rebuild=rebuild)
-            outcomes = run_eval(load_questions(report.questions), index_dir=index)
+            try:
+                index = unseen_index(report, rebuild=rebuild)
+            except BuildError as error:  # a file the readers refuse answers nothing: scored so, not skipped
+                log(f"unseen: {report.stem} not read: {error}")
+                outcomes = [unread(q) for q in load_questions(report.questions)]
+            else:
+                outcomes = run_eval(load_questions(report.questions), index_dir=index)
         c = counts(outcomes)
         per_report[report.stem] = {"counts": c, "outcomes": outcomes_json(outcomes)}
         log(f"unseen: {report.stem} {c}")
