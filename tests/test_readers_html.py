@@ -268,6 +268,36 @@ def test_an_article_embedded_in_an_iframes_srcdoc_is_read(tmp_path: Path) -> Non
     assert read_html(path, own.encode("utf-8"), Limits()).text == "全年实现地区生产总值68.4亿元，同比增长6.2%。"
 
 
+def test_an_article_held_only_in_a_single_page_apps_script_state_is_read(tmp_path: Path) -> None:
+    """枫岚街道 (round 42, tests/fixtures/unseen/fenglan_2025.html, measured blind: 0 of 18): a portal built as a
+    single-page app, saved before its scripts ran, shows only its menus and 「加载中…」; the report is a string
+    of HTML in the app's state (`window.__NUXT__=…`, `<`/`/` escaped as \\u003C/\\u002F), beside related
+    articles' summaries. The longest such string is read as the article, as HTML or, for a state that holds
+    plain text, a paragraph a line; a page whose own text says more keeps it."""
+    body = "\\u003Cp\\u003E一、2025年工作回顾\\u003C\\u002Fp\\u003E" + "".join(
+        f"\\u003Cp\\u003E全年新建口袋公园{n}个，改造老旧小区{n + 3}个，新增养老床位{n * 10}张，惠及居民{n * 100}户。\\u003C\\u002Fp\\u003E"
+        for n in range(1, 13)
+    )
+    related = "白鹭镇新建口袋公园8个" * 3
+    page = (
+        "<html><body><div id='__nuxt'><nav>首页 政务公开</nav><div class='skeleton'>加载中…</div></div>"
+        f'<script>window.__NUXT__=(function(a,b){{return {{data:[{{article:{{title:"枫岚街道办事处工作报告",'
+        f'content:"{body}"}},related:[{{summary:"{related}"}}]}}]}}}}(1,2));</script></body></html>'
+    )
+    path = tmp_path / "page.html"
+    lines = read_html(path, page.encode("utf-8"), Limits()).text.split("\n")
+    assert lines[0] == "一、2025年工作回顾" and "全年新建口袋公园12个，改造老旧小区15个，新增养老床位120张，惠及居民1200户。" in lines
+    assert not any("白鹭镇" in line or "加载中" in line for line in lines)
+    # a Next.js page's state as JSON, the article plain text with its paragraphs on lines of their own
+    plain = "\\n".join(f"全年新建口袋公园{n}个，改造老旧小区{n + 3}个，新增养老床位{n * 10}张，惠及居民{n * 100}户。" for n in range(1, 13))
+    page = f'<html><body><div id="__next">加载中…</div><script id="__NEXT_DATA__" type="application/json">{{"props":{{"content":"{plain}"}}}}</script></body></html>'
+    assert read_html(path, page.encode("utf-8"), Limits()).text.split("\n")[0] == "全年新建口袋公园1个，改造老旧小区4个，新增养老床位10张，惠及居民100户。"
+    # a page whose own article says more keeps it, its scripts' strings aside
+    own = "".join(f"<p>全年实现地区生产总值{n}亿元，同比增长6.2%，城镇新增就业2800人，城镇登记失业率控制在3%以内。</p>" for n in range(40))
+    page = f"<html><body>{own}<script>var state = {{content:\"{body}\"}};</script></body></html>"
+    assert read_html(path, page.encode("utf-8"), Limits()).text.split("\n")[0] == "全年实现地区生产总值0亿元，同比增长6.2%，城镇新增就业2800人，城镇登记失业率控制在3%以内。"
+
+
 def test_a_live_feed_newest_first_is_read_oldest_first_and_its_report_has_its_head(tmp_path: Path) -> None:
     """tests/fixtures/unseen/lusha_2025.html (round 39, a news portal's live text coverage of the meeting,
     measured blind before this): its entries run newest first, so the report quoted over twenty of them ran

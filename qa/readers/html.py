@@ -10,6 +10,7 @@ also finds the article but drops the report's front matter lines and footnote ma
 
 from __future__ import annotations
 
+import html
 import itertools
 import re
 from pathlib import Path
@@ -65,18 +66,75 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
 
 
 def _embedded_article(tree):
-    """The page, or the document its article is embedded as: a portal may set the article in an
-    `<iframe srcdoc="…">` (a whole HTML document, escaped, in the attribute), so that the page's own
-    markup holds only its menus, and the report was refused as having no text (白泉街道, session 35). The
-    embedded document is read instead when it says more than the page around it."""
+    """The page, or the document its article is embedded as, whichever says more: a portal may set the
+    article in an `<iframe srcdoc="…">` (a whole HTML document, escaped, in the attribute; 白泉街道, session
+    35), and a page a single-page app serves may hold the article only in its scripts' state
+    (`window.__NUXT__=…`, `<script id="__NEXT_DATA__">`: 枫岚街道, session 39), its markup no more than
+    menus and a loading placeholder. Either had been refused as having no text."""
     from selectolax.lexbor import LexborHTMLParser
 
-    def said(node) -> int:
-        return len(re.sub(r"\s+", "", node.text(separator=" ") if node is not None else ""))
+    def said(document) -> int:
+        return _chinese_count(document.body.text(separator=" ") if document is not None and document.body is not None else "")
 
     embedded = [LexborHTMLParser(frame.attributes.get("srcdoc") or "") for frame in tree.css("iframe[srcdoc]")]
-    best = max(embedded, key=lambda document: said(document.body), default=None)
-    return best if best is not None and said(best.body) > said(tree.body) else tree
+    if (state := _script_state_article(tree)) is not None:
+        embedded.append(LexborHTMLParser(state))
+    best = max(embedded, key=said, default=None)
+    if best is None:
+        return tree
+    shown = LexborHTMLParser(tree.html or "")
+    shown.strip_tags(["script", "style", "template", "noscript"])
+    return best if said(best) > said(shown) else tree
+
+
+#: A string literal of a script, double- or single-quoted, escapes and all, long enough to be an article.
+_JS_STRING = re.compile(r""""((?:[^"\\\n]|\\.){200,})"|'((?:[^'\\\n]|\\.){200,})'""")
+#: An escape of a JavaScript string: \uXXXX, \u{XXXXX}, \xXX or a character after a backslash.
+_JS_ESCAPE = re.compile(r"\\(?:u\{([0-9a-fA-F]{1,6})\}|u([0-9a-fA-F]{4})|x([0-9a-fA-F]{2})|(.))", re.DOTALL)
+_JS_NAMED_ESCAPES = {"n": "\n", "r": "\r", "t": "\t", "b": "\b", "f": "\f", "v": "\v", "0": "\0"}
+#: A string that is markup: a paragraph, heading, division or table tag.
+_MARKUP = re.compile(r"<(?:p|h[1-6]|div|section|table|br)\b", re.IGNORECASE)
+#: Chinese characters a script's string must hold to be taken for an article rather than a label.
+_STATE_ARTICLE_CHARS = 300
+
+
+def _script_state_article(tree) -> str | None:
+    """The longest text an inline script holds as a string — the article an app's state carries, as HTML
+    (`"content":"\u003Cp\u003E…"`) or as plain text, one paragraph a line — made a document; None when
+    no string holds an article's worth of Chinese (`_STATE_ARTICLE_CHARS`). The app's other strings
+    (menus, related articles' summaries, metadata) are shorter and are not read."""
+    best, best_count = None, _STATE_ARTICLE_CHARS
+    for script in tree.css("script"):
+        if script.attributes.get("src"):
+            continue
+        for found in _JS_STRING.finditer(script.text(deep=True) or ""):
+            text = _js_string(found.group(1) if found.group(1) is not None else found.group(2))
+            if (count := _chinese_count(text)) > best_count:
+                best, best_count = text, count
+    if best is None:
+        return None
+    if _MARKUP.search(best):
+        return f"<html><body>{best}</body></html>"
+    paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in best.splitlines() if line.strip())
+    return f"<html><body>{paragraphs}</body></html>"
+
+
+def _js_string(body: str) -> str:
+    """A string literal's value, its escapes undone (a surrogate pair written as two \\u escapes is
+    one character)."""
+
+    def undone(escape: re.Match) -> str:
+        braced, four, two, other = escape.groups()
+        if braced or four or two:
+            return chr(int(braced or four or two, 16))
+        return _JS_NAMED_ESCAPES.get(other, other if other not in "\r\n" else "")
+
+    text = _JS_ESCAPE.sub(undone, body)
+    return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
+def _chinese_count(text: str) -> int:
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _glossary_beside(tree) -> list[tuple[str, str]]:
