@@ -129,6 +129,10 @@ _NOTES_HEADING = re.compile(rf"^(?:{NOTES_HEADING_WORDS}|注)[：:]?$")
 #: A picture's caption, as web pages and reports set one under an image (「图为…」「图：…」「（图为…）」), or a
 #: table's over its rows (「表1 …」「附表：…」): a line of its own.
 _CAPTION = re.compile(r"^[（(]?图(?:为|片|[：:]|\s*\d+[：:. ])|^附?表\s*\d+[\s：:.．]|^附表[：:\s]")
+#: A news story's byline and credits (「来源：澄河区融媒体中心」「记者　周岚」「发布时间：2026-01-12 20:15」): each a
+#: line of its own, not a paragraph cut short: run together, they took the story's lead, which names the
+#: meeting and the speaker, into the headline above them.
+_BYLINE = re.compile(r"^(?:来源|作者|记者|通讯员|摄影|发布时间|发布日期|发布于|编辑|责任编辑|审核|校对|终审|阅读)(?:\s*[：:]|[ \t\u3000]+)")
 #: What ends a bold lead sentence, inside its bold or right after it.
 _LEAD_END = set("。！？：:；;，,")
 #: How long the caption under a callout's figure is at most.
@@ -742,6 +746,8 @@ def _continues(previous: _Line, line: _Line, in_front: bool, starts_body: bool, 
         return False
     if _CAPTION.match(previous.text) or _CAPTION.match(line.text):
         return False  # a picture's caption (「图为…」) is a line of its own, ended or not
+    if _BYLINE.match(previous.text) or _BYLINE.match(line.text):
+        return False
     if BULLET.match(line.text) or FIGURE_ALONE.match(line.text) or FIGURE_ALONE.match(previous.text):
         return False  # a slide's bullet point, or its big figure (`_captions`), is a line of its own, ended or not
     if _LABELLED_FIGURE.match(previous.text) and not cut:
@@ -805,6 +811,12 @@ _MEETING = re.compile(r"在(.{4,60}?(?:会议|大会|(?:推进|动员|总结|部
 #: date, meeting and speaker in.
 _FRONT_WITHOUT_ADDRESS = 8
 _GOVERNMENT = re.compile(r"代表([\u4e00-\u9fff]{2,20}?)人民政府")
+#: A news story's lead, which tells of the meeting instead of giving a dateline: the meeting opening
+#: (「1月12日，槐荫街道第三届居民代表会议第五次会议开幕。」), on a day whose year the story's publishing
+#: time gives (「发布时间：2026-01-12 20:15」).
+_MEETING_OPENED = re.compile(r"([\u4e00-\u9fff]{2,20}?第[一二三四五六七八九十\d]+届[\u4e00-\u9fff]{2,30}?(?:会议|大会))(?:隆重)?(?:开幕|召开|举行)")
+_LEAD_DAY = re.compile(r"(?:^|\n)(\d{1,2})月(\d{1,2})日[，,]")
+_PUBLISHED = re.compile(r"((?:19|20)\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})")
 
 
 def _date_number(text: str) -> int:
@@ -859,10 +871,18 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
         year, month = (_date_number(g) for g in month_match.groups())
         if 1 <= month <= 12:
             date = f"{year:04d}-{month:02d}"
+    elif (lead_day := _LEAD_DAY.search(front_text)) and (published := _PUBLISHED.search(front_text)):
+        month, day = int(lead_day.group(1)), int(lead_day.group(2))
+        if 1 <= month <= 12 and 1 <= day <= 31:
+            date = f"{published.group(1)}-{month:02d}-{day:02d}"
 
     # the dateline's own line when there is one: joined with the lines above it, a 「在」 there (「都在这儿了」, a
     # reposter's note) opened the meeting's name; a dateline wrapped over two lines is read joined
-    meeting_match = (_MEETING.search(dateline) if dateline else None) or _MEETING.search(front_text.replace("\n", ""))
+    meeting_match = (
+        (_MEETING.search(dateline) if dateline else None)
+        or _MEETING.search(front_text.replace("\n", ""))
+        or _MEETING_OPENED.search(front_text)
+    )
     meeting = meeting_match.group(1) if meeting_match else None
     meeting_text = _DATE.sub("", meeting) if meeting else ""
     town = None
@@ -906,9 +926,18 @@ def role_and_name_joined(lines: list[str]) -> list[str]:
     return joined
 
 
+#: A news story's lead naming who gave the report: 「街道办事处主任邵景明代表街道办事处作工作报告」.
+_REPORTED_BY = re.compile(rf"([\u4e00-\u9fff]{{0,16}}?{_ROLE_END})([\u4e00-\u9fff·]{{2,4}}?)代表[\u4e00-\u9fff]{{1,16}}?作[^。，,]{{0,12}}?报告")
+
+
 def _speaker(front: list[str], title: str | None, town: str | None) -> tuple[str | None, str | None]:
-    """The speaker's name and role from the front matter's lines: a line naming a role (「区长 沈嘉言」)
-    first, so that an article's lines before the report (「编者按」) are not read as a name."""
+    """The speaker's name and role from the front matter's lines: a news story's lead saying who gave the
+    report (`_REPORTED_BY`), then a line naming a role (「区长 沈嘉言」), so that an article's lines before
+    the report (「编者按」) or a site's breadcrumb (「首页 > 要闻 > 街镇动态」) are not read as a name."""
+    for line in front:
+        if reported := _REPORTED_BY.search(line):
+            role = reported.group(1)
+            return reported.group(2), (role[len(town) :] if town and role.startswith(town) else role) or None
     # the dateline may go on with the speaker: 「——2026年1月9日在…会议上　南山街道办事处主任　何静远」
     front = [*front, *(rest for line in front if line.startswith("—") and (rest := line.partition("会议上")[2].strip()))]
     # the role on a line and the name on the next (「蘅塘镇人民政府镇长」 / 「陆嘉禾」, a title page set in blocks)
@@ -942,7 +971,8 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
             or (index == 0 and not AHEAD_HEADING.search(heading))
         )
         target = reviewed if looks_back else planned
-        for year in years_with_unit(heading):
+        # a news story's part label gives its year bare (「【回眸2025】」「【展望2026】」)
+        for year in [*years_with_unit(heading), *_LABEL_YEAR.findall(heading)]:
             target.append(Period("year", year, int(year), int(year)))
         if report_year is not None:
             for word, half in (("上半年", "H1"), ("下半年", "H2")):
@@ -963,6 +993,8 @@ def _periods(sections: Iterable[Section], date: str | None) -> tuple[tuple[Perio
     return _unique(reviewed), _unique(planned)
 
 
+#: A year inside a part's bracketed label (「【展望2026】锚定目标」), where no 年 follows it.
+_LABEL_YEAR = re.compile(r"(?<=【)[^】\d]{0,6}((?:19|20)\d{2})(?=[^】\d]{0,6}】)")
 #: A part of a report given at a new term's first session (换届) looking back on the term, or ahead to the next.
 _FIVE_YEARS_PAST = re.compile(r"过去五年|五年来|近五年")
 _FIVE_YEARS_AHEAD = re.compile(r"今后五年|未来五年")

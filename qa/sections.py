@@ -69,10 +69,33 @@ def outline_level(text: str) -> int:
     return (PART, CHAPTER, ITEM)[match.group(1).count(".")]
 
 
+#: A heading a news story or an article marks with a sign instead of a number: a bracketed label opening
+#: a part (「【回眸2025】稳中有进　“成绩单”成色足」), a bar or a block opening a chapter (「▍经济：总量稳步扩大」).
+_MARKED: tuple[tuple[int, re.Pattern[str]], ...] = (
+    (PART, re.compile(r"^【[^】]{2,12}】(?!\s*【)")),  # not a page's buttons, 「【打印本页】【关闭窗口】」
+    (CHAPTER, re.compile(r"^[▍▌▋■◆◼]\s*(?=\S)")),
+)
+#: Sentence punctuation a marked heading holds none of: a line opening with a sign and going on as a
+#: sentence is a paragraph (「【转载】澜涧县2026年政府工作报告（全文）——去年干了啥、今年要干啥，都在这」).
+_MARKED_SENTENCE = re.compile(r"[。；！？;!?]|[，,、].*[，,、]")
+
+
+def marked_level(text: str) -> int:
+    """The level a short line's heading sign gives it (`_MARKED`), 0 when it has none."""
+    if len(text) > HEADING_MAX_CHARS or _MARKED_SENTENCE.search(text):
+        return 0
+    return next((level for level, pattern in _MARKED if pattern.match(text)), 0)
+
+
 def is_heading_line(text: str) -> bool:
-    """A short line starting with a part/chapter/item numbering: a heading on its own."""
+    """A short line starting with a part/chapter/item numbering or a heading sign: a heading on its own."""
     level = numbering_level(text)
-    return (0 < level <= CHAPTER and len(text) <= HEADING_MAX_CHARS) or (level == ITEM and len(text) <= 30) or bool(outline_level(text))
+    return (
+        (0 < level <= CHAPTER and len(text) <= HEADING_MAX_CHARS)
+        or (level == ITEM and len(text) <= 30)
+        or bool(outline_level(text))
+        or bool(marked_level(text))
+    )
 
 
 def _heading_of(text: str, level: int) -> str:
@@ -103,7 +126,12 @@ def classify(text: str, paragraph: Paragraph, markup_levels: dict[int, int]) -> 
     level = numbering_level(text)
     if level:
         return level, _heading_of(text, level)
-    if _BACK_MATTER.match(first_line := text.split("\n", 1)[0]):
+    first_line = text.split("\n", 1)[0]
+    if level := marked_level(first_line):  # the sign is no part of the heading: 「▌名词解释」 is back matter
+        first_line = re.sub(r"^[▍▌▋■◆◼]\s*", "", first_line)
+        level = PART if _BACK_MATTER.match(first_line) else level
+        return level, first_line.rstrip(_TRAILING)
+    if _BACK_MATTER.match(first_line):
         return PART, first_line.rstrip(_TRAILING)
     if level := outline_level(first_line):
         return level, first_line.rstrip(_TRAILING)

@@ -724,3 +724,26 @@ def test_a_markdown_list_item_is_a_line_of_its_own() -> None:
     raw = "# 云岚区政府工作报告\n各位代表：\n\n- [x] 新增公办幼儿园学位1,800个\n- [x] 新建公共充电桩1,500个\n- 新建社区多功能运动场20处\n\n教育事业优质均衡发展。全年新建学校3所。\n"
     paragraphs = clean_text(raw).text.split("\n")
     assert paragraphs[-4:] == ["新增公办幼儿园学位1,800个", "新建公共充电桩1,500个", "新建社区多功能运动场20处", "教育事业优质均衡发展。全年新建学校3所。"]
+
+
+def test_a_news_storys_byline_stands_apart_and_its_lead_names_the_meeting_and_speaker() -> None:
+    """tests/fixtures/unseen/huaiyin_2025.txt (round 42, measured blind): a news app's story of the report. Its
+    byline's unended lines (「来源：…」「记者　周岚」「发布时间：2026-01-12 20:15」) ran into one paragraph with the
+    headline above and the lead below, and the story had no town, no date and a breadcrumb for its speaker. The
+    byline's lines stand apart, and the lead tells the meeting, the day (its year from the publishing time) and
+    who gave the report (「街道办事处主任邵景明代表街道办事处作工作报告」)."""
+    raw = "\n".join([
+        "澄河融媒", "首页 > 要闻 > 街镇动态", "", "奋楫笃行开新局　“槐荫答卷”写满民生温度", "",
+        "——槐荫街道第三届居民代表会议第五次会议开幕　亮出2025年“成绩单”", "", "来源：澄河区融媒体中心",
+        "记者　周岚　陈嘉树", "发布时间：2026-01-12 20:15　　阅读 1.6万", "",
+        "1月12日，槐荫街道第三届居民代表会议第五次会议开幕。街道办事处主任邵景明代表街道办事处作工作报告。", "",
+        "【回眸2025】稳中有进", "", "报告显示，2025年街道完成一般公共预算收入3.86亿元。", "",
+        "【展望2026】锚定目标", "", "报告提出，2026年一般公共预算收入增长5%左右。",
+    ])
+    lines = clean_text(raw).text.split("\n")
+    assert "来源：澄河区融媒体中心" in lines and "发布时间：2026-01-12 20:15　　阅读 1.6万" in lines
+    assert lines[lines.index("发布时间：2026-01-12 20:15　　阅读 1.6万") + 1].startswith("1月12日，")
+    meta = parse_document(raw, "story.txt").metadata
+    assert (meta.town, meta.date, meta.speaker, meta.role) == ("槐荫街道", "2026-01-12", "邵景明", "街道办事处主任")
+    assert meta.meeting == "槐荫街道第三届居民代表会议第五次会议"
+    assert ([p.label for p in meta.periods_reviewed], [p.label for p in meta.periods_planned]) == (["2025"], ["2026"])

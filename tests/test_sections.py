@@ -143,3 +143,21 @@ def test_a_speech_s_ordinals_are_items() -> None:
     assert classify("第一，坚持工业强县不动摇，产业底盘更加厚实。全年新增规模以上工业企业23家。", Paragraph(0, 40), {}) == (
         ITEM, "第一，坚持工业强县不动摇，产业底盘更加厚实")
     assert numbering_level("第一部分　2025年工作回顾") == PART
+
+
+def test_headings_marked_by_a_sign_are_parts_and_chapters() -> None:
+    """tests/fixtures/unseen/huaiyin_2025.txt (round 42, a news app's story of the report, measured blind): its
+    parts open with a bracketed label (「【回眸2025】稳中有进」) and its chapters with a bar (「▍经济：总量稳步扩大」).
+    Unread, the story had no parts, so no periods, and a plan's figure answered what was done last year. A
+    line that opens with a sign and goes on as a sentence is a paragraph; the sign is no part of a heading."""
+    assert classify("【回眸2025】稳中有进　“成绩单”成色足", Paragraph(0, 20), {}) == (PART, "【回眸2025】稳中有进　“成绩单”成色足")
+    assert classify("▍聚力产业升级，做强发展引擎", Paragraph(0, 14), {}) == (CHAPTER, "聚力产业升级，做强发展引擎")
+    assert classify("▌名词解释", Paragraph(0, 5), {}) == (PART, "名词解释")
+    assert classify("【转载】澜涧县2026年政府工作报告（全文）——去年干了啥、今年要干啥，都在这", Paragraph(0, 40), {}) is None
+    assert classify("■全年新增就业2386人。", Paragraph(0, 13), {}) is None
+    assert classify("【打印本页】【关闭窗口】", Paragraph(0, 12), {}) is None
+    document = load_document(FIXTURES_DIR / "unseen" / "huaiyin_2025.txt")
+    parts = [s.heading for s in document.sections if s.level == PART]
+    assert parts[:2] == ["【回眸2025】稳中有进\u3000“成绩单”成色足", "【展望2026】锚定目标\u3000“任务书”路径清"]
+    assert [p.label for p in document.metadata.periods_reviewed] == ["2025"]
+    assert [p.label for p in document.metadata.periods_planned] == ["2026"]
