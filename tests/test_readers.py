@@ -504,6 +504,25 @@ def test_a_pdf_that_draws_its_text_out_of_reading_order_reads_in_order() -> None
     assert "村级集体经济总收入：2025年完成486万元 同比增长14.6% 2026年目标520以上。" in text.split("\n")
 
 
+def test_a_pdf_page_set_turned_a_quarter_reads_as_it_is_turned_to_read() -> None:
+    """tests/fixtures/unseen/weichuan_2025.pdf (round 42, measured blind before this): the indicator table
+    stands on a portrait page shown landscape by its /Rotate 90, the project table is drawn turned a quarter
+    on a plain portrait page. Read upright, each column of characters was a line and the cells ran together
+    (「地区生产总值亿元286.4增长6%左右2」); a page whose characters are mostly turned is read turned upright, its
+    tables row by row."""
+    from qa.readers.pdf import _sideways
+
+    lines = load_document(Path(__file__).parent / "fixtures" / "unseen" / "weichuan_2025.pdf").text.split("\n")
+    assert "地区生产总值：2025年完成286.4亿元 增长%6.2 2026年目标增长6%左右。" in lines  # /Rotate 90
+    assert "县人民医院新院区：建设地点城东新区 总投资12.5亿元 年度投资4.0亿元 建设内容规划床位800张，总建筑面积11.2万平方米。" in lines
+    assert not any("亿元286.4增长" in line for line in lines)
+    # a table turned the other way, its text running down the page, its rows drawn last first (reportlab)
+    turned = read_report(Path(__file__).parent / "fixtures" / "pdf_table_turned_clockwise.pdf").text.split("\n")
+    assert turned == ["地区生产总值 亿元 286.4 增长6%左右。", "一般公共预算收入 亿元 18.73 增长5%。", "粮食总产量 万吨 38.2 稳定在38万吨以上。"]
+    assert _sideways([270.0] * 7 + [0.0] * 3) == 270 and _sideways([90.2] * 9 + [0.0]) == 90
+    assert _sideways([0.0] * 6 + [270.0] * 4) == 0 and _sideways([]) == 0
+
+
 def test_a_page_whose_blocks_are_placed_by_coordinates_reads_top_to_bottom() -> None:
     """tests/fixtures/unseen/hengtang_2025.html (round 37, an H5 builder's page, measured blind before this):
     each block of text is placed on its slide by 「position:absolute; top:…; left:…」 and written in the order
