@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
+import re
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import word_text
 
@@ -70,3 +76,158 @@ def test_a_text_box_is_read_once_after_the_paragraph_it_is_anchored_in(tmp_path:
         document.add_paragraph("财政金融保障有力。")
         lines = word_text(document, tmp_path).split("\n")
         assert lines[-4:] == ["营商环境持续优化。全年为企业代办各类事项860余件。", "数据速览", "工业用电量：1.36亿千瓦时，同比增长7.8%", "财政金融保障有力。"]
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+#: A bar chart (3 indicators × 2024年/2025年, a value cached as 6585.2999999999993) between a paragraph and
+#: its caption 「图1 2025年主要经济指标完成情况（单位：万元）」.
+BAR_CHART = FIXTURES / "docx_chart_bar.docx"
+#: A pie chart titled 「2025年一般公共预算支出结构（单位：万元）」, its labels showing percentages, no caption.
+PIE_CHART = FIXTURES / "docx_chart_pie.docx"
+#: A SmartArt of 「三大工程」 (two with tasks under them), its text in its data part and again in its drawing part.
+SMARTART = FIXTURES / "docx_chart_smartart.docx"
+#: Word's 「芸湾乡」 report: its indicators in a bar chart, its spending in a pie, its 「五大工程」 in a SmartArt.
+YUNWAN = FIXTURES / "unseen" / "yunwan_2025.docx"
+BAR_OPENING = ["一、2025年工作回顾", "2025年，全镇经济运行稳中有进，主要经济指标完成情况见图1。"]
+BAR_LINES = [
+    "地区生产总值：2024年168300万元 2025年179600万元。",
+    "固定资产投资：2024年38650万元 2025年42150万元。",
+    "一般公共预算收入：2024年6120.5万元 2025年6585.3万元。",
+]
+BAR_CAPTION = "图1 2025年主要经济指标完成情况（单位：万元）"
+BAR_CLOSING = "农业生产稳定。全年粮食总产量2.1万吨。"
+#: The rows of yunwan_2025.docx's bar chart, and the lines of its SmartArt.
+_BAR_ROW = re.compile(r"^\S+：2024年\d+万元 2025年\d+万元。$")
+_SMARTART_LINE = re.compile(r"^\S+工程：")
+
+
+def _docx_lines(path: Path) -> list[str]:
+    from qa.readers import Limits
+    from qa.readers.docx import read as read_docx
+
+    return read_docx(path, path.read_bytes(), Limits()).text.split("\n")
+
+
+def _rewritten(source: Path, tmp_path: Path, part: str, change: Callable[[bytes], bytes | None]) -> Path:
+    """A copy of the package `source` with `part` changed (None: left out)."""
+    target = tmp_path / source.name
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w") as copy:
+        for info in original.infolist():
+            blob = original.read(info)
+            if info.filename == part:
+                blob = change(blob)
+            if blob is not None:
+                copy.writestr(info, blob)
+    return target
+
+
+def test_a_chart_reads_as_the_table_of_its_figures_where_it_is_anchored() -> None:
+    """A report may give its indicators only as a chart: each category a row with each series' value named by
+    the series, as a table's row reads, the unit its caption under it states given to each figure, and no
+    float's noise (6585.2999999999993 is drawn 6585.3)."""
+    assert _docx_lines(BAR_CHART) == [*BAR_OPENING, *BAR_LINES, BAR_CAPTION, BAR_CLOSING]
+
+
+def test_a_chart_s_caption_over_it_gives_its_unit_too_and_none_leaves_its_figures_bare(tmp_path: Path) -> None:
+    """A caption may stand over its chart as well; a chart without one gives its figures as it caches them,
+    in no unit (none is borrowed from the text around it)."""
+    import docx
+
+    document = docx.Document(str(BAR_CHART))
+    chart, caption = (paragraph._p for paragraph in document.paragraphs[2:4])
+    chart.addprevious(caption)
+    assert word_text(document, tmp_path).split("\n") == [*BAR_OPENING, BAR_CAPTION, *BAR_LINES, BAR_CLOSING]
+    caption.getparent().remove(caption)
+    bare = [line.replace("万元", "") for line in BAR_LINES]
+    assert word_text(document, tmp_path).split("\n") == [*BAR_OPENING, *bare, BAR_CLOSING]
+
+
+def test_a_pie_chart_gives_each_slice_its_share_under_its_title() -> None:
+    """A pie whose labels show percentages: each slice's value and its share of the whole (drawn, never
+    cached), the unit stated in the chart's title given to the values, not to the shares."""
+    assert _docx_lines(PIE_CHART) == [
+        "财政保障有力有效。全年一般公共预算支出6585万元。",
+        "2025年一般公共预算支出结构（单位：万元）。",
+        "农林水：支出3320万元 占比50.4%。",
+        "社会保障和就业：支出2105万元 占比32.0%。",
+        "其他支出：支出1160万元 占比17.6%。",
+        "就业和社会保障扎实有力。",
+    ]
+
+
+def test_a_smartart_reads_once_where_it_is_anchored_each_node_with_those_under_it() -> None:
+    """A SmartArt's text is in its data part and again in its drawing part: read once, from the data, each top
+    node a line with the nodes under it after it."""
+    lines = _docx_lines(SMARTART)
+    assert lines == [
+        "今年我们将重点实施产业强基、和美乡村、民生暖心“三大工程”（见图3）。",
+        "产业强基工程：新建高标准农田3000亩；培育省级龙头企业1家。",
+        "和美乡村工程：建成2个省级和美乡村精品村。",
+        "民生暖心工程。",
+        "图3 2026年“三大工程”示意图",
+        "（一）实施产业强基工程。加快茶叶加工园建设。",
+    ]
+    assert "\n".join(lines).count("建成2个省级和美乡村精品村") == 1
+
+
+def _no_cached_values(blob: bytes, series: int | None = None) -> bytes:
+    """A chart part with the values of one series (counted from 0), or of all, no longer cached."""
+    caches = itertools.count()
+
+    def emptied(match: re.Match[bytes]) -> bytes:
+        return match.group(1) + match.group(2) if next(caches) == series or series is None else match.group(0)
+
+    return re.sub(rb"(<c:numCache>.*?<c:ptCount val=\"\d+\"/>).*?(</c:numCache>)", emptied, blob, flags=re.S)
+
+
+def test_a_series_that_caches_no_value_is_left_out_of_its_chart(tmp_path: Path) -> None:
+    """A series with nothing cached draws nothing: its chart reads as the series that do."""
+    lines = _docx_lines(_rewritten(BAR_CHART, tmp_path, "word/charts/chart1.xml", lambda blob: _no_cached_values(blob, 0)))
+    assert "固定资产投资：2025年42150万元。" in lines
+
+
+@pytest.mark.parametrize(("part", "change", "lost"), [
+    ("word/charts/chart1.xml", _no_cached_values, _BAR_ROW),
+    ("word/charts/chart1.xml", lambda blob: blob[: len(blob) // 2], _BAR_ROW),
+    ("word/charts/chart1.xml", lambda blob: None, _BAR_ROW),
+    ("word/document.xml", lambda blob: re.sub(rb'(<c:chart r:id=")rId9"', rb'\1rId999"', blob), _BAR_ROW),
+    ("word/diagrams/data1.xml", lambda blob: b"<dgm:dataModel", _SMARTART_LINE),
+    ("word/diagrams/data1.xml", lambda blob: None, _SMARTART_LINE),
+], ids=["no cached values", "broken chart part", "chart part missing", "no such relationship",
+        "broken SmartArt data", "SmartArt data missing"])
+def test_a_drawing_without_data_is_left_out_and_the_rest_read(part: str, change, lost: re.Pattern[str], tmp_path: Path) -> None:
+    """A chart that caches no value, or whose part is broken, missing or not related, and a SmartArt whose data
+    is so, are left out; the report around them and its other drawings are read as ever."""
+    full = _docx_lines(YUNWAN)
+    lines = _docx_lines(_rewritten(YUNWAN, tmp_path, part, change))
+    assert lines == [line for line in full if not lost.match(line)]
+    assert any(_BAR_ROW.match(line) for line in full) and any(_SMARTART_LINE.match(line) for line in full)
+    assert "社会保障和就业：2025年支出2105万元 占比17.7%。" in lines
+
+
+@pytest.mark.parametrize(("value", "code", "shown"), [
+    (42150.0, "General", "42150"),
+    (0.30000000000000004, "General", "0.3"),
+    (12.345, "0.0", "12.3"),
+    (42150.0, "#,##0.00", "42150.00"),
+    (1.5, "0.##", "1.5"),
+    (0.1775, "0.0%", "17.8%"),
+    (42150.0, '0"万元"', "42150万元"),
+    (78.6, "0.0\\%", "78.6%"),
+    (45717.0, "yyyy年m月", "2025年3月"),
+])
+def test_a_chart_value_reads_as_its_format_code_shows_it(value: float, code: str, shown: str) -> None:
+    from qa.readers.docx import format_value
+
+    assert format_value(value, code) == shown
+
+
+def test_the_figures_a_report_gives_only_in_charts_and_a_smartart_are_read() -> None:
+    """tests/fixtures/unseen/yunwan_2025.docx: its indicators in a bar chart (caption 「（单位：万元）」 under
+    it), its spending in a pie showing percentages, its 「五大工程」 in a SmartArt."""
+    lines = _docx_lines(YUNWAN)
+    for line in ("固定资产投资：2024年38600万元 2025年42150万元。", "社会消费品零售总额：2024年31280万元 2025年33460万元。",
+                 "社会保障和就业：2025年支出2105万元 占比17.7%。",
+                 "和美乡村工程：建成3个省级和美乡村精品村，完成农房风貌提升450户。"):
+        assert line in lines
+    assert "\n".join(lines).count("建成3个省级和美乡村精品村") == 1
