@@ -16,7 +16,7 @@ from qa.settings import Settings
 
 #: Files one upload may hold.
 MAX_FILES = 10
-FORMAT_LABELS = {"text": "文本", "pdf": "PDF", "ocr": "PDF（扫描，OCR）", "docx": "Word", "html": "网页"}
+FORMAT_LABELS = {"text": "文本", "pdf": "PDF", "ocr": "PDF（扫描，OCR）", "docx": "Word", "doc": "Word（.doc）", "html": "网页"}
 ACCEPTED = ", ".join(s for s in SUFFIXES if s != ".markdown")
 
 

@@ -127,7 +127,7 @@ def test_extension_that_lies(tmp_path: Path, renders, name: str, source: str, sa
 def test_old_word_and_images_are_named(tmp_path: Path) -> None:
     doc = tmp_path / "report.docx"
     doc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 2000)
-    refused(doc, "旧版 Word", "另存为 .docx")
+    refused(doc, "旧版 Word", "请把扩展名改为 .doc")  # .doc is read (tests/test_readers_doc.py)
     png = tmp_path / "scan.pdf"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
     refused(png, "图片")

@@ -26,6 +26,7 @@ _READERS = {
     ".markdown": "qa.readers.text",
     ".pdf": "qa.readers.pdf",
     ".docx": "qa.readers.docx",
+    ".doc": "qa.readers.doc",
     ".html": "qa.readers.html",
     ".htm": "qa.readers.html",
 }
@@ -42,7 +43,7 @@ FORMAT_NAMES = {
     "binary": ("二进制文件", ""),
 }
 _KIND_OF_SUFFIX = {".txt": "text", ".md": "text", ".markdown": "text", ".pdf": "pdf", ".docx": "docx",
-                   ".html": "html", ".htm": "html"}
+                   ".doc": "doc", ".html": "html", ".htm": "html"}
 
 
 def sniff(data: bytes) -> str:
@@ -91,7 +92,7 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     if suffix not in _READERS:
         raise IngestError(
             f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，"
-            "请提供 PDF、Word（.docx）、网页（.html）或文本（.txt/.md）格式的报告"
+            "请提供 PDF、Word（.docx/.doc）、网页（.html）或文本（.txt/.md）格式的报告"
         )
     if not path.is_file():
         raise IngestError(f"{path}: 文件不存在或不是普通文件")
@@ -105,9 +106,7 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     actual = sniff(data)
     if actual != expected and not (expected == "text" and actual == "html"):
         name, proper = FORMAT_NAMES[actual]
-        if actual == "doc":
-            advice = "请用 Word 或 WPS 另存为 .docx 后重试"
-        elif actual in ("pdf", "docx", "html"):
+        if actual in ("pdf", "docx", "doc", "html"):
             advice = f"请把扩展名改为 {proper} 后重试"
         elif expected == "text" and actual in ("binary", "image", "zip"):
             advice = "请提供 UTF-8 文本，或原始的 PDF/Word/网页文件"

@@ -33,9 +33,10 @@ class Limits:
 class Decoded:
     """A report file decoded.
 
-    `text`: lines for the cleaner (see the module docstring). `format`: "text", "pdf", "docx", "html"
-    or "ocr" (a scanned PDF). `page_starts`: (offset in `text`, page number) where each page begins,
-    ascending; empty for formats without pages. `pages`: the page count, None without pages.
+    `text`: lines for the cleaner (see the module docstring). `format`: "text", "pdf", "docx", "doc"
+    (Word 97–2003), "html" or "ocr" (a scanned PDF). `page_starts`: (offset in `text`, page number)
+    where each page begins, ascending; empty for formats without pages. `pages`: the page count, None
+    without pages.
     """
 
     text: str
