@@ -275,7 +275,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Reads every file first (nothing changes if one cannot be read), keeps a copy of each in "
         "the upload folder (QA_UPLOAD_DIR, default uploads/) and updates the index incrementally.",
     )
-    p.add_argument("paths", nargs="+", type=Path, help="report files (.pdf .docx .html .htm .txt .md) or folders")
+    p.add_argument("paths", nargs="+", type=Path, help=f"report files ({' '.join(REPORT_SUFFIXES)}) or folders")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress lines")
     _add_common(p, docs=True)
     p.set_defaults(func=cmd_add)
@@ -309,7 +309,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("inspect", help="show a report's metadata, section tree and chunks")
-    p.add_argument("file", type=Path, help="a report file: .txt .md .pdf .docx .html .htm")
+    p.add_argument("file", type=Path, help=f"a report file: {' '.join(REPORT_SUFFIXES)}")
     p.add_argument("--json", action="store_true", help="one JSON object (source, title, …, sections, chunks)")
     p.set_defaults(func=cmd_inspect)
 

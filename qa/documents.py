@@ -44,7 +44,7 @@ class Metadata:
     role: str | None = None  # e.g. "镇长"
     periods_reviewed: tuple[Period, ...] = ()
     periods_planned: tuple[Period, ...] = ()
-    #: How the file was read (not said by the text): "text", "pdf", "docx", "html" or "ocr" (a scanned
+    #: How the file was read (not said by the text): "text", "pdf", "docx", "doc", "html" or "ocr" (a scanned
     #: PDF read by OCR), its page count (PDF only) and whether its text came from OCR.
     file_format: str = "text"
     pages: int | None = None

@@ -1060,7 +1060,7 @@ def _has_body(clean: CleanText, sections: Iterable[Section]) -> bool:
 def load_document(
     path: Path | str, max_chunk_chars: int = DEFAULT_MAX_CHARS, limits: Limits | None = None
 ) -> Document:
-    """Read and parse one report file (`qa.patterns.REPORT_SUFFIXES`: text, PDF, DOCX, HTML; see `qa.readers`)."""
+    """Read and parse one report file (`qa.patterns.REPORT_SUFFIXES`: text, PDF, Word (.docx, .doc), HTML; see `qa.readers`)."""
     path = Path(path)
     decoded = read_report(path, limits)
     document = parse_document(decoded.text, path.name, file_sha256(path), max_chunk_chars)
