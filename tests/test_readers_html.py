@@ -298,6 +298,32 @@ def test_an_article_held_only_in_a_single_page_apps_script_state_is_read(tmp_pat
     assert read_html(path, page.encode("utf-8"), Limits()).text.split("\n")[0] == "全年实现地区生产总值0亿元，同比增长6.2%，城镇新增就业2800人，城镇登记失业率控制在3%以内。"
 
 
+def test_an_article_held_as_a_block_editors_json_in_the_apps_state_is_read(tmp_path: Path) -> None:
+    """金塘乡 (round 43, tests/fixtures/unseen/jintang_2025.html, measured blind: refused, 0 of 18): the app's
+    state (`window.__INITIAL_STATE__ = {…}`) holds the report as a block editor's JSON, a block a heading,
+    paragraph, list or table, no string of them long, beside the site's menus and related articles. The part
+    of the state holding most of its Chinese is the article, each block written as the element it is."""
+    import json
+
+    paragraphs = [{"type": "paragraph", "data": {"text": f"全年新建口袋公园{n}个，改造老旧小区{n + 3}个，惠及居民{n * 100}户。"}} for n in range(1, 21)]
+    blocks = [
+        {"type": "header", "data": {"text": "一、2025年工作回顾", "level": 2}},
+        *paragraphs,
+        {"type": "table", "data": {"withHeadings": True, "content": [["指标", "2025年完成"], ["接待游客人次", "46.8万人次"]]}},
+        {"type": "list", "data": {"style": "ordered", "items": ["新建\u003Cb\u003E村级\u003C/b\u003E互助养老服务点6个。"]}},
+    ]
+    state = {"menus": [{"name": "首页", "url": "/"}], "article": {"title": "金塘乡2026年政府工作报告", "blocks": blocks},
+             "related": [{"summary": "龙岗乡接待游客58万人次"}]}
+    page = (
+        "<html><body><div id='app'><div class='spinner'>正在加载…</div></div>"
+        f"<script>window.__INITIAL_STATE__ = {json.dumps(state, ensure_ascii=False)};</script></body></html>"
+    )
+    lines = read_html(tmp_path / "page.html", page.encode("utf-8"), Limits()).text.split("\n")
+    assert lines[0] == "一、2025年工作回顾" and lines[1] == "全年新建口袋公园1个，改造老旧小区4个，惠及居民100户。"
+    assert "接待游客人次：2025年完成46.8万人次。" in lines and "新建村级互助养老服务点6个。" in lines
+    assert not any("龙岗乡" in line or "首页" in line or "paragraph" in line for line in lines)
+
+
 def test_a_live_feed_newest_first_is_read_oldest_first_and_its_report_has_its_head(tmp_path: Path) -> None:
     """tests/fixtures/unseen/lusha_2025.html (round 39, a news portal's live text coverage of the meeting,
     measured blind before this): its entries run newest first, so the report quoted over twenty of them ran

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -99,24 +100,101 @@ _STATE_ARTICLE_CHARS = 300
 
 
 def _script_state_article(tree) -> str | None:
-    """The longest text an inline script holds as a string — the article an app's state carries, as HTML
-    (`"content":"\u003Cp\u003E…"`) or as plain text, one paragraph a line — made a document; None when
-    no string holds an article's worth of Chinese (`_STATE_ARTICLE_CHARS`). The app's other strings
-    (menus, related articles' summaries, metadata) are shorter and are not read."""
+    """The article an app's state carries in an inline script, made a document; None when the state
+    holds no article's worth of Chinese (`_STATE_ARTICLE_CHARS`). Two ways of carrying it:
+    - a block editor's JSON (Editor.js and the like: 金塘乡, session 39), the article a list of blocks, each
+      a heading, a paragraph, a list or a table, none of them long: the part of the state holding most of
+      its Chinese (`_article_part`), each block written as the element it is (`_state_html`);
+    - one string, as HTML (`"content":"\u003Cp\u003E…"`) or as plain text, one paragraph a line, in a state
+      that need not be JSON (Nuxt's `window.__NUXT__=(function(a,b){…})` is JavaScript): the longest.
+    The app's other strings (menus, related articles' summaries, metadata) say less and are not read."""
+    scripts = [script.text(deep=True) or "" for script in tree.css("script") if not script.attributes.get("src")]
+    for state in (data for text in scripts for data in _json_states(text)):
+        part = _article_part(state)
+        if part is not None and _chinese_in(part) > _STATE_ARTICLE_CHARS:
+            return f"<html><body>{_state_html(part)}</body></html>"
     best, best_count = None, _STATE_ARTICLE_CHARS
-    for script in tree.css("script"):
-        if script.attributes.get("src"):
-            continue
-        for found in _JS_STRING.finditer(script.text(deep=True) or ""):
-            text = _js_string(found.group(1) if found.group(1) is not None else found.group(2))
-            if (count := _chinese_count(text)) > best_count:
-                best, best_count = text, count
+    for text in scripts:
+        for found in _JS_STRING.finditer(text):
+            literal = _js_string(found.group(1) if found.group(1) is not None else found.group(2))
+            if (count := _chinese_count(literal)) > best_count:
+                best, best_count = literal, count
     if best is None:
         return None
     if _MARKUP.search(best):
         return f"<html><body>{best}</body></html>"
     paragraphs = "".join(f"<p>{html.escape(line)}</p>" for line in best.splitlines() if line.strip())
     return f"<html><body>{paragraphs}</body></html>"
+
+
+#: Where a script assigns a JSON object or array (`window.__INITIAL_STATE__ = {…}`); how many are tried.
+_ASSIGNED = re.compile(r"=\s*(?=[{\[])")
+_MAX_STATES = 20
+#: The share of a state's Chinese the part read as its article holds at least.
+ARTICLE_SHARE = 0.6
+#: A string that names a kind or a key, not text to read (「paragraph」「ordered」), or a link.
+_IDENTIFIER = re.compile(r"^(?:[A-Za-z_\-]+|(?:https?:)?/\S*)$")
+
+
+def _json_states(text: str) -> list:
+    """The JSON values a script holds: the whole of a JSON script (`<script type="application/json">`), or
+    what it assigns (`… = {…};`)."""
+    decoder = json.JSONDecoder()
+    states = []
+    try:
+        states.append(json.loads(text))
+    except ValueError:
+        for assigned in itertools.islice(_ASSIGNED.finditer(text), _MAX_STATES):
+            try:
+                states.append(decoder.raw_decode(text, assigned.end())[0])
+            except ValueError:
+                continue
+    return [state for state in states if isinstance(state, dict | list)]
+
+
+def _chinese_in(value) -> int:
+    """The Chinese characters in a JSON value's strings."""
+    if isinstance(value, str):
+        return _chinese_count(value)
+    children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return sum(_chinese_in(child) for child in children)
+
+
+def _article_part(state):
+    """The smallest part of a JSON state holding `ARTICLE_SHARE` of its Chinese: going down from the whole
+    into the one child that holds that much, while one does."""
+    total = _chinese_in(state)
+    part = state
+    while isinstance(part, dict | list):
+        children = part.values() if isinstance(part, dict) else part
+        heavy = next((child for child in children if _chinese_in(child) >= ARTICLE_SHARE * total), None)
+        if heavy is None:
+            break
+        part = heavy
+    return part
+
+
+def _state_html(value) -> str:
+    """A part of an app's state written as the page would show it: a block typed as a heading (「"type":
+    "header"」) a heading, a list of rows of cells a table, any other string a paragraph (its own markup
+    kept); a kind's or a key's name and links are not text."""
+    if isinstance(value, str):
+        if _IDENTIFIER.match(value.strip()):
+            return ""
+        return value if _MARKUP.search(value) else "".join(f"<p>{line}</p>" for line in value.splitlines() if line.strip())
+    if isinstance(value, list):
+        if value and all(isinstance(row, list) and all(isinstance(cell, str) for cell in row) for row in value):
+            rows = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in value)
+            return f"<table>{rows}</table>"
+        return "".join(_state_html(child) for child in value)
+    if isinstance(value, dict):
+        kind = str(value.get("type", "")).lower()
+        data = value.get("data") if isinstance(value.get("data"), dict) else value
+        if "head" in kind and isinstance(data.get("text"), str):
+            level = data.get("level") if isinstance(data.get("level"), int) and 1 <= data.get("level") <= 6 else 2
+            return f"<h{level}>{data['text']}</h{level}>"
+        return "".join(_state_html(child) for child in value.values())
+    return ""
 
 
 def _js_string(body: str) -> str:
