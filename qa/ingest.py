@@ -469,6 +469,41 @@ def _feed_tags_off_headings(lines: list[str]) -> list[str]:
 
 
 #: The cleaning steps over a text's lines, in order (`clean_text`).
+#: The heading over a glossary, however marked (「名词解释」「【名词解释】」「## 名词注释」「▌注释」).
+_GLOSSARY_HEADING = re.compile(rf"^(?:#+\s*|[▍▌▋■◆◼]\s*)?[【\[]?(?:{NOTES_HEADING_WORDS})[】\]]?[：:]?$")
+#: A term alone on its line, as a glossary card sets it over its definition (「“柏林议事厅”」「税收亿元楼」).
+_TERM_ALONE = re.compile(r"^[“「\"]?(?=[^，。；：:,;！？\s]*[\u4e00-\u9fff]{2})[^，。；：:,;！？\s]{2,16}[”」\"]?$")
+#: A glossary's entry already written whole: its term, then its definition after a colon.
+_ENTRY = re.compile(r"^[^，。；：:]{2,20}[：:]")
+#: A definition is longer than its term by this many characters at least.
+_DEFINITION_MIN_CHARS = 12
+
+
+def _glossary_terms_joined(lines: list[str]) -> list[str]:
+    """Under a glossary's heading, a term alone on its line and the definition under it made one line,
+    「term：definition」, as a glossary writes an entry: a page of cards (柏林街道's 「一图读懂」, round 43)
+    sets each term over its definition, and read apart the definition named no term, so 「“柏林议事厅”是怎样一
+    种机制」 was answered by a sentence using the name. The glossary ends at the first line that is neither."""
+    joined: list[str] = []
+    in_glossary = False
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        if _GLOSSARY_HEADING.match(line):
+            in_glossary = True
+        elif in_glossary and line:
+            following = next((candidate for candidate in lines[index + 1 :] if candidate), "")
+            definition = len(following) >= len(line) + _DEFINITION_MIN_CHARS and not _ENTRY.match(following)
+            if _TERM_ALONE.match(line) and definition:
+                joined.append(f"{line}：{following}")
+                index = lines.index(following, index + 1) + 1
+                continue
+            in_glossary = False
+        joined.append(line)
+        index += 1
+    return joined
+
+
 _LINE_STEPS = (
     _letter_spacing_closed,
     _without_contents,
@@ -476,6 +511,7 @@ _LINE_STEPS = (
     _without_translation,
     _without_running_lines,
     _feed_tags_off_headings,
+    _glossary_terms_joined,
 )
 
 

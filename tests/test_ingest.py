@@ -747,3 +747,22 @@ def test_a_news_storys_byline_stands_apart_and_its_lead_names_the_meeting_and_sp
     assert (meta.town, meta.date, meta.speaker, meta.role) == ("槐荫街道", "2026-01-12", "邵景明", "街道办事处主任")
     assert meta.meeting == "槐荫街道第三届居民代表会议第五次会议"
     assert ([p.label for p in meta.periods_reviewed], [p.label for p in meta.periods_planned]) == (["2025"], ["2026"])
+
+
+def test_a_glossary_cards_term_over_its_definition_is_one_entry() -> None:
+    """tests/fixtures/unseen/bolin_2025.html (round 43, a portal's 「一图读懂」 page, measured blind): its glossary
+    is a run of cards, each term on a line over its definition. Read apart, the definition named no term and
+    「“柏林议事厅”是怎样一种机制」 was answered by a sentence using the name. Under a glossary's heading a term
+    alone over a longer line is one entry, 「term：definition」, until a line is neither; an entry already
+    written whole, or an English label over one (a bilingual edition's 「Glossary」), is left as it is."""
+    raw = "\n".join([
+        "各位代表：", "【名词解释】", "税收亿元楼", "指年度税收贡献超过1亿元的商务楼宇，是衡量楼宇经济发展质量的重要标志。",
+        "“柏林议事厅”", "柏林街道推行的社区协商议事机制，由社区党组织牵头，每月至少召开一次议事会。",
+        "报告最后表示，新的一年，街道将凝心聚力、真抓实干，推动各项目标任务落地见效。", "原文链接",
+    ])
+    lines = clean_text(raw).text.split("\n")
+    assert "税收亿元楼：指年度税收贡献超过1亿元的商务楼宇，是衡量楼宇经济发展质量的重要标志。" in lines
+    assert "“柏林议事厅”：柏林街道推行的社区协商议事机制，由社区党组织牵头，每月至少召开一次议事会。" in lines
+    assert "原文链接" in lines  # the glossary ended at the closing paragraph
+    bilingual = clean_text("\n".join(["名词解释", "Glossary", "梨园托管：指梨农将生产环节委托给农业服务公司统一作业的方式。"]))
+    assert "梨园托管：指梨农将生产环节委托给农业服务公司统一作业的方式。" in bilingual.text.split("\n")
