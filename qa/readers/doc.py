@@ -1,8 +1,10 @@
 """Legacy Word reports (.doc, Word 97–2003's binary format, [MS-DOC]): paragraphs, headings (by their
 style or outline level), tables as text rows (merged cells in every place they cover), footnotes and
-endnotes (numbered in the order the body cites them), as `qa.readers.docx` reads a .docx — so that a
-report saved in the old format reads the same as one saved in the new. Field codes, tracked deletions,
-pictures, headers and footers, comments and text boxes are not part of the body and are left out.
+endnotes (numbered in the order the body cites them), text boxes after the paragraph they are anchored
+in, as `qa.readers.docx` reads a .docx — so that a report saved in the old format reads the same as one
+saved in the new. Field codes (a field's result is kept: a table of contents' entries, as the .docx
+reader keeps them), tracked deletions, pictures, headers and footers (and their text boxes) and comments
+are not part of the body and are left out.
 
 The file is an OLE compound file (opened with olefile); the Word document inside it is parsed here,
 because no maintained Python library reads it (antiword and wvWare are C programs, not on every
@@ -12,9 +14,11 @@ its structures are); the piece table (Clx → PlcPcd), which gives the document'
 each piece either 8-bit (cp1252) or UTF-16LE; the paragraph properties (PlcBtePapx → PapxFkp), which
 say which paragraphs are table cells, which one ends a table row and how the row's cells are laid out
 (sprmTDefTable: their edges, vertical merges); the style sheet (STSH), for headings; the character
-properties (PlcBteChpx → ChpxFkp), for tracked deletions; and the footnote and endnote tables
-(PlcffndRef/PlcffndTxt, PlcfendRef/PlcfendTxt). Fast-saved files' property changes stored in the
-piece table (Prc) and Word 6/95 files are not read; an encrypted file is refused.
+properties (PlcBteChpx → ChpxFkp), for tracked deletions; the footnote and endnote tables
+(PlcffndRef/PlcffndTxt, PlcfendRef/PlcfendTxt); and the main text's text boxes (PlcftxbxTxt: which range
+of the text-box story is which shape's; PlcSpaMom: where each shape is anchored in the main text).
+Fast-saved files' property changes stored in the piece table (Prc) and Word 6/95 files are not read; an
+encrypted file is refused.
 
 Every count and offset in the file is checked against the bytes there are, so a damaged or hostile
 file is refused with a message rather than read past its end, and nothing it says can make the reader
@@ -28,6 +32,7 @@ import io
 import itertools
 import re
 import struct
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -50,12 +55,14 @@ F_WHICH_TBL_STM = 0x0200
 FIB_FLAGS_OFFSET = 0x0A
 #: Where FibBase ends and the FIB's counted arrays (fibRgW, fibRgLw, fibRgFcLcb) begin.
 FIB_BASE_SIZE = 0x20
-#: fibRgLw97: characters in the main text and in each following part (subdocument), in CP order.
-LW_CCP_TEXT, LW_CCP_FTN, LW_CCP_HDD, LW_CCP_ATN, LW_CCP_EDN = 3, 4, 5, 7, 8
+#: fibRgLw97: characters in the main text and in each following part (subdocument), in CP order: main text,
+#: footnotes, headers, ccpMcr (index 6, always 0 and ignored), comments, endnotes, the main text's text boxes
+#: (the headers' text boxes follow them, and are not read).
+LW_CCP_TEXT, LW_CCP_FTN, LW_CCP_HDD, LW_CCP_ATN, LW_CCP_EDN, LW_CCP_TXBX = 3, 4, 5, 7, 8, 9
 #: fibRgFcLcb97: (fc, lcb) pairs of the structures read, by index.
 FC_STSHF, FC_PLCFFNDREF, FC_PLCFFNDTXT = 1, 2, 3
 FC_PLCFBTECHPX, FC_PLCFBTEPAPX, FC_CLX = 12, 13, 33
-FC_PLCFENDREF, FC_PLCFENDTXT = 46, 47
+FC_PLCSPAMOM, FC_PLCFENDREF, FC_PLCFENDTXT, FC_PLCFTXBXTXT = 40, 46, 47, 56
 
 # ---------------------------------------------------------------- the piece table and properties
 
@@ -100,6 +107,15 @@ VERT_MERGE_NONE, VERT_MERGE_CONTINUE = 0, 1
 MAX_TABLE_DEPTH = 64
 #: Table cell edges (twips) closer than this are the same column's edge: rows typed by hand differ by a few.
 GRID_TOLERANCE_TWIPS = 30
+
+# ---------------------------------------------------------------- text boxes
+
+#: FTXBXS (an entry of PlcftxbxTxt): its size, and where its fReusable flag and its shape's lid sit in it.
+#: A reusable entry (fReusable nonzero) is a spare — a deleted box's, or a shape's that a linked box's text
+#: flows on into — not a box of its own.
+FTXBXS_SIZE, FTXBXS_REUSABLE_OFFSET, FTXBXS_LID_OFFSET = 22, 8, 14
+#: SPA (an entry of PlcSpaMom): its size; its first field is the shape's lid.
+SPA_SIZE = 26
 
 # ---------------------------------------------------------------- styles
 
@@ -352,6 +368,7 @@ class _Document:
             raise _damaged(self.path, "文件信息块（FIB）过短")
         self.ccp_text, self.ccp_ftn, self.ccp_hdd = lw[LW_CCP_TEXT], lw[LW_CCP_FTN], lw[LW_CCP_HDD]
         self.ccp_atn, self.ccp_edn = lw[LW_CCP_ATN], lw[LW_CCP_EDN]
+        self.ccp_txbx = lw[LW_CCP_TXBX] if len(lw) > LW_CCP_TXBX else 0
 
     def _table_bytes(self, index: int) -> bytes:
         """The bytes of the table-stream structure at fibRgFcLcb `index`, empty when the file has none
@@ -555,6 +572,46 @@ class _Document:
             refs = []
         return [(refs[i] if i < len(refs) else None, note) for i, note in enumerate(ranges)]
 
+    def _text_boxes(self) -> list[tuple[int | None, tuple[int, int]]]:
+        """(CP of its shape's anchor in the main text, or None when no shape of the main text has its lid; CP
+        range of its text) of each text box of the main text, in the order of the text-box story. A linked
+        chain of boxes shares one range, named once: its other shapes' entries are reusable, as are spares,
+        and are skipped, so no text is read twice. A PlcftxbxTxt whose CPs are out of order or outside the
+        story gives no boxes: the report is read without them rather than from text that is not theirs."""
+        start = self.ccp_text + self.ccp_ftn + self.ccp_hdd + self.ccp_atn + self.ccp_edn
+        if self.ccp_txbx <= 0 or start + self.ccp_txbx > len(self.text):
+            return []
+        plc = self._table_bytes(FC_PLCFTXBXTXT)
+        count = (len(plc) - CP_SIZE) // (CP_SIZE + FTXBXS_SIZE)
+        if count < 1 or len(plc) != CP_SIZE * (count + 1) + FTXBXS_SIZE * count:
+            return []
+        cps = struct.unpack_from(f"<{count + 1}I", plc)
+        if any(a >= b for a, b in itertools.pairwise(cps)) or cps[-1] > self.ccp_txbx:
+            return []
+        anchors = self._shape_anchors()
+        boxes = []
+        for i in range(count - 1):  # the last entry is always a spare, whatever its flag says
+            at = CP_SIZE * (count + 1) + FTXBXS_SIZE * i
+            if not _u16(plc, at + FTXBXS_REUSABLE_OFFSET):
+                boxes.append((anchors.get(_u32(plc, at + FTXBXS_LID_OFFSET)), (start + cps[i], start + cps[i + 1])))
+        return boxes
+
+    def _shape_anchors(self) -> dict[int, int]:
+        """The CP in the main text where each shape is anchored, by its lid (PlcSpaMom: the CP of each shape's
+        anchor character, and one CP after them; then each shape's SPA). None at all when the table is damaged:
+        its sizes do not agree, or its anchors are out of order or outside the main text."""
+        plc = self._table_bytes(FC_PLCSPAMOM)
+        count = (len(plc) - CP_SIZE) // (CP_SIZE + SPA_SIZE)
+        if count < 1 or len(plc) != CP_SIZE * (count + 1) + SPA_SIZE * count:
+            return {}
+        cps = struct.unpack_from(f"<{count}I", plc)
+        if any(a >= b for a, b in itertools.pairwise(cps)) or cps[-1] >= self.ccp_text:
+            return {}
+        anchors: dict[int, int] = {}
+        for i, cp in enumerate(cps):
+            anchors.setdefault(_u32(plc, CP_SIZE * (count + 1) + SPA_SIZE * i), cp)
+        return anchors
+
     # ------------------------------------------------------------ text
 
     def paragraphs(self, start: int, end: int) -> list[_Paragraph]:
@@ -611,11 +668,33 @@ class _Document:
             yield start, end
 
     def body_lines(self) -> list[str]:
-        """The main text's lines: a paragraph a line (a heading with its `#`s), a table a sentence a row,
-        a table inside a cell after the table it is in, unless that table only frames the page."""
+        """The main text's lines, with each text box's lines after the paragraph its shape is anchored in, as
+        `qa.readers.docx` places them: a sidebar of figures (「专栏」) sits in a floating box, and its figures
+        are the report's as much as the body's are. A box whose anchor is not known (its shape's lid is in no
+        anchor, or the anchors are damaged) follows the main text rather than be lost."""
+        anchored: list[tuple[int, list[str]]] = []
+        unanchored: list[str] = []
+        for anchor, (start, end) in self._text_boxes():
+            box = self._lines(start, end, deque())
+            if anchor is None:
+                unanchored += box
+            else:
+                anchored.append((anchor, box))
+        anchored.sort(key=lambda item: item[0])
+        boxes = deque(anchored)
+        lines = self._lines(0, self.ccp_text, boxes)
+        return lines + [line for _, box in boxes for line in box] + unanchored
+
+    def _lines(self, start: int, end: int, boxes: deque[tuple[int, list[str]]]) -> list[str]:
+        """The lines of CPs [start, end): a paragraph a line (a heading with its `#`s), a table a sentence a
+        row, a table inside a cell after the table it is in, unless that table only frames the page. `boxes`
+        are text boxes' lines by their anchor's CP, in order: each is taken from it and placed after the
+        paragraph holding its anchor (a box anchored in a table's cell as a table in that cell is: in place
+        in a table that frames the page, after a table of data); a box whose paragraph ends no cell or line
+        (a row's end) waits for the next paragraph."""
         lines: list[str] = []
         tables: list[_Table] = []  # the tables open around the paragraph, outermost first
-        for paragraph in self.paragraphs(0, self.ccp_text):
+        for paragraph in self.paragraphs(start, end):
             props = self._props(paragraph.cp)
             depth = props.table_depth or (1 if paragraph.mark == CELL_MARK else 0)
             while len(tables) > depth:
@@ -626,6 +705,7 @@ class _Document:
                     lines += finished
             if not depth:
                 lines.append(self._line(paragraph, props))
+                lines += _anchored_in(boxes, paragraph.cp)
                 continue
             while len(tables) < depth:
                 tables.append(_Table(stated_unit(lines[-1]) if lines and not tables else None))
@@ -633,7 +713,10 @@ class _Document:
                 tables[-1].end_row(props.cells)
             else:
                 ends_cell = paragraph.mark == CELL_MARK if depth == 1 else props.inner_cell_end
-                tables[-1].add(paragraph, ends_cell)
+                placed = _anchored_in(boxes, paragraph.cp)
+                tables[-1].add(paragraph, ends_cell and not placed)
+                if placed:
+                    tables[-1].add(placed, ends_cell)
         while tables:
             finished = self._table_lines(tables.pop())
             if tables:
@@ -704,6 +787,15 @@ def _numbered(notes: list[tuple[int | None, tuple[int, int]]]) -> tuple[dict[int
     ranges = [(n, note) for n, (_, note) in enumerate(cited, start=1)]
     ranges += [(n, note) for n, note in enumerate(uncited, start=len(cited) + 1)]
     return numbers, ranges
+
+
+def _anchored_in(boxes: deque[tuple[int, list[str]]], cp: int) -> list[str]:
+    """The lines of the text boxes anchored at or before `cp` (the paragraph mark of the paragraph being
+    read), taken from `boxes` (sorted by anchor)."""
+    lines: list[str] = []
+    while boxes and boxes[0][0] <= cp:
+        lines += boxes.popleft()[1]
+    return lines
 
 
 def _plain(text: str) -> str:
