@@ -352,6 +352,10 @@ def _running_like(line: str) -> bool:
 
 #: A contents entry without its leaders: a title, then its page number (「政府工作报告 3」).
 _CONTENTS_PAGE = re.compile(r"^(.{2,80}?)\s+\d{1,3}$")
+#: An entry of the contents Word's TOC field writes, its title and its page parted by a tab (the leader
+#: Word draws): 「一、2025年工作回顾\t1」. Read as the report's text, the entries stood before its dateline
+#: and speaker as headings, and who gave the report was answered from its closing words (南溪镇, round 43).
+_TABBED_ENTRY = re.compile(r"^\S.{1,80}?\t+\d{1,3}$")
 #: A contents page lists at most this many lines.
 _CONTENTS_MAX_LINES = 60
 
@@ -363,6 +367,11 @@ def _without_contents(lines: list[str]) -> list[str]:
     start = next((i for i, line in enumerate(lines[:_CONTENTS_MAX_LINES]) if _CONTENTS_TITLE.match(line)), None)
     if start is None or start + 1 >= len(lines) or not (first := _CONTENTS_PAGE.match(lines[start + 1])):
         return lines
+    if _TABBED_ENTRY.match(lines[start + 1]):  # Word's contents field: each entry's title, a tab, its page
+        end = start + 1
+        while end < len(lines) and (not lines[end] or _TABBED_ENTRY.match(lines[end])):
+            end += 1
+        return lines[:start] + lines[end:]
     end = next((j for j in range(start + 2, min(len(lines), start + _CONTENTS_MAX_LINES)) if lines[j] == first.group(1)), None)
     return lines if end is None else lines[:start] + lines[end:]
 

@@ -766,3 +766,23 @@ def test_a_glossary_cards_term_over_its_definition_is_one_entry() -> None:
     assert "原文链接" in lines  # the glossary ended at the closing paragraph
     bilingual = clean_text("\n".join(["名词解释", "Glossary", "梨园托管：指梨农将生产环节委托给农业服务公司统一作业的方式。"]))
     assert "梨园托管：指梨农将生产环节委托给农业服务公司统一作业的方式。" in bilingual.text.split("\n")
+
+
+def test_the_contents_words_toc_field_writes_goes() -> None:
+    """tests/fixtures/unseen/nanxi_2025.doc (round 43, measured blind): a cover, then the contents Word's TOC
+    field writes, each entry's title and page parted by a tab (「一、2025年工作回顾\\t1」), then the report. Read as
+    text, the entries stood as headings before the report's dateline and speaker, and 「…是谁代表镇政府作的」 was
+    answered from its closing words. The entries go, the report's own head stays; a table's row parted by a tab
+    outside a contents page stays."""
+    raw = "\n".join([
+        "南溪镇政府工作报告", "目\u3000\u3000录", "一、2025年工作回顾\t1", "（一）坚持稳中求进，经济发展量质齐升\t2", "",
+        "二、2026年工作安排\t9", "政府工作报告", "——2026年1月11日在南溪镇第十八届人民代表大会第五次会议上",
+        "南溪镇人民政府镇长　龚晓岚", "各位代表：", "一、2025年工作回顾", "城镇新增就业\t5260",
+        "全镇实现地区生产总值38.6亿元，同比增长6.2%。",
+    ])
+    lines = clean_text(raw).text.split("\n")
+    assert not any("\t1" in line or line.startswith("目") for line in lines)
+    assert lines[:4] == ["南溪镇政府工作报告", "政府工作报告", "——2026年1月11日在南溪镇第十八届人民代表大会第五次会议上", "南溪镇人民政府镇长　龚晓岚"]
+    assert any("5260" in line for line in lines)
+    meta = parse_document(raw, "report.txt").metadata
+    assert (meta.speaker, meta.date) == ("龚晓岚", "2026-01-11")
