@@ -738,7 +738,21 @@ def report_facts(question: str, hits: list[Hit], answer: AnswerType, asked: str,
     if found is None:
         return None
     text = "\n".join(f"{line} [1]" for line in (found, *(line for line in lines if line != found)))
+    # the report's own head quoted elsewhere on the page (a news story's or an infographic's closing 「原文」:
+    # 「——2026年1月14日在…会议上　柏林街道办事处主任　韩亦舟」) says it in the report's words
+    quoted = next(
+        ((n, line) for n, other in enumerate(hits[1:], start=2) if other.source == hit.source
+         for line in (line.strip() for line in other.text.split("\n"))
+         if line.startswith(("——", "—")) and _MEETING_ON.search(line) and holds(normalize_for_matching(line)) and line not in lines),
+        None,
+    )
+    if quoted is not None:
+        text += f"\n{quoted[1]} [{quoted[0]}]"
     return Answer(question, True, text, (_with_highlight(hit, found), *hits[1:]), confidence, ANSWERED, None, answer.kind)
+
+
+#: A dateline: the meeting a report was given at (「——2026年1月14日在…会议上」).
+_MEETING_ON = re.compile(r"在.{4,60}?(?:会议|大会)上")
 
 
 def as_asked(term: str, question: str) -> str:
