@@ -217,7 +217,7 @@ def test_a_drawing_without_data_is_left_out_and_the_rest_read(part: str, change,
     (45717.0, "yyyy年m月", "2025年3月"),
 ])
 def test_a_chart_value_reads_as_its_format_code_shows_it(value: float, code: str, shown: str) -> None:
-    from qa.readers.docx import format_value
+    from qa.readers.drawings import format_value
 
     assert format_value(value, code) == shown
 
