@@ -185,7 +185,7 @@ def _check_name(name: str) -> None:
     if Path(name).suffix.lower() not in SUFFIXES:
         raise LibraryError(
             f"{name}: 不支持的文件类型 {Path(name).suffix or '（无扩展名）'}，"
-            "请提供 PDF、Word（.docx/.doc）、网页（.html）或文本（.txt/.md）格式的报告，未改动索引"
+            "请提供 PDF、Word（.docx/.doc）、网页（.html/.mht）或文本（.txt/.md）格式的报告，未改动索引"
         )
 
 

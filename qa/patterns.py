@@ -14,7 +14,7 @@ from pathlib import PurePath
 
 #: The file suffixes `qa build` lists and `qa.ingest.load_document` reads (lower case). File readers for
 #: other formats extend this tuple; nothing else decides which files are reports.
-REPORT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".pdf", ".docx", ".doc", ".html", ".htm")
+REPORT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".pdf", ".docx", ".doc", ".html", ".htm", ".mht", ".mhtml")
 
 
 def is_report_file(path: PurePath | str) -> bool:

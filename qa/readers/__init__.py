@@ -8,6 +8,7 @@ what it really is. Readers of formats whose libraries are heavy import them on f
 from __future__ import annotations
 
 import hashlib
+import re
 import threading
 import zipfile
 from collections import OrderedDict
@@ -29,6 +30,8 @@ _READERS = {
     ".doc": "qa.readers.doc",
     ".html": "qa.readers.html",
     ".htm": "qa.readers.html",
+    ".mht": "qa.readers.mhtml",
+    ".mhtml": "qa.readers.mhtml",
 }
 SUFFIXES = tuple(_READERS)
 #: What a sniffed kind is called in messages, and the suffix it should have.
@@ -37,17 +40,22 @@ FORMAT_NAMES = {
     "pdf": ("PDF 文档", ".pdf"),
     "docx": ("Word 文档", ".docx"),
     "html": ("网页", ".html"),
+    "mhtml": ("网页存档", ".mht"),
     "doc": ("旧版 Word 文档（.doc）", ".doc"),
     "zip": ("ZIP 压缩包", ".zip"),
     "image": ("图片", ".png/.jpg"),
     "binary": ("二进制文件", ""),
 }
 _KIND_OF_SUFFIX = {".txt": "text", ".md": "text", ".markdown": "text", ".pdf": "pdf", ".docx": "docx",
-                   ".doc": "doc", ".html": "html", ".htm": "html"}
+                   ".doc": "doc", ".html": "html", ".htm": "html", ".mht": "mhtml", ".mhtml": "mhtml"}
+
+
+#: A MIME message's version header at the start of a line of its head (lower-cased): a web archive's.
+_MIME_HEADER = re.compile(rb"(?:^|\n)mime-version:\s*1\.0")
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are, whatever the file is called: "pdf", "docx", "html", "doc", "zip", "image",
+    """What the bytes are, whatever the file is called: "pdf", "docx", "html", "mhtml", "doc", "zip", "image",
     "binary" or "text"."""
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-":
@@ -59,6 +67,8 @@ def sniff(data: bytes) -> str:
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
         return "image"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if _MIME_HEADER.search(lowered) and b"multipart/related" in lowered:
+        return "mhtml"  # a browser's web archive: MIME headers, then the page and its parts
     if lowered.startswith((b"<!doctype html", b"<html", b"<?xml")) or (b"<html" in lowered and b"<body" in lowered):
         return "html"
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -92,7 +102,7 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     if suffix not in _READERS:
         raise IngestError(
             f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，"
-            "请提供 PDF、Word（.docx/.doc）、网页（.html）或文本（.txt/.md）格式的报告"
+            "请提供 PDF、Word（.docx/.doc）、网页（.html/.mht）或文本（.txt/.md）格式的报告"
         )
     if not path.is_file():
         raise IngestError(f"{path}: 文件不存在或不是普通文件")
@@ -106,7 +116,7 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     actual = sniff(data)
     if actual != expected and not (expected == "text" and actual == "html"):
         name, proper = FORMAT_NAMES[actual]
-        if actual in ("pdf", "docx", "doc", "html"):
+        if actual in ("pdf", "docx", "doc", "html", "mhtml"):
             advice = f"请把扩展名改为 {proper} 后重试"
         elif expected == "text" and actual in ("binary", "image", "zip"):
             advice = "请提供 UTF-8 文本，或原始的 PDF/Word/网页文件"

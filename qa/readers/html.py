@@ -39,9 +39,14 @@ _WORD_NOTE_LINK = re.compile(r"^#_?ftn(\d+)$", re.IGNORECASE)
 
 
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
+    return read_markup(path, _decode(path, data), limits)
+
+
+def read_markup(path: Path, markup: str, limits: Limits) -> Decoded:
+    """A page's article from its decoded markup (`read`, and a web archive's page: `qa.readers.mhtml`)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = _embedded_article(LexborHTMLParser(_decode(path, data)))
+    tree = _embedded_article(LexborHTMLParser(markup))
     footnotes = _footnotes(tree)
     glossary = _glossary_beside(tree)
     for node in tree.css(_DROP):
