@@ -324,6 +324,23 @@ def test_an_article_held_as_a_block_editors_json_in_the_apps_state_is_read(tmp_p
     assert not any("龙岗乡" in line or "首页" in line or "paragraph" in line for line in lines)
 
 
+def test_an_article_in_declarative_shadow_roots_is_read_and_other_templates_are_not(tmp_path: Path) -> None:
+    """梧桐街道 (round 44, tests/fixtures/unseen/wutong_2025.html, measured blind: refused): a portal of web
+    components rendered on the server sets each component's content, the article's and a figure card's inside
+    it, in `<template shadowrootmode="open">`, which a browser shows and a parser keeps inert. Those templates
+    are read in place; a template that declares no shadow root (a script's markup) stays unread."""
+    paragraphs = "".join(f"<p>全年新建口袋公园{n}个，改造老旧小区{n + 3}个，惠及居民{n * 100}户。</p>" for n in range(1, 9))
+    page = (
+        "<html><body><gov-header><template shadowrootmode='open'><nav>首页 政务公开</nav></template></gov-header>"
+        "<gov-article><template shadowrootmode=\"open\"><h2>一、2025年工作回顾</h2>"
+        f"{paragraphs}<gov-figure-card><template shadowroot='open'><div class='num'>86.4亿元</div><div>地区生产总值</div>"
+        "</template></gov-figure-card><template id='row'><p>{{占位文字}}</p></template></template></gov-article></body></html>"
+    )
+    lines = read_html(tmp_path / "page.html", page.encode("utf-8"), Limits()).text.split("\n")
+    assert "全年新建口袋公园1个，改造老旧小区4个，惠及居民100户。" in lines and "86.4亿元" in lines
+    assert not any("占位文字" in line for line in lines)
+
+
 def test_a_live_feed_newest_first_is_read_oldest_first_and_its_report_has_its_head(tmp_path: Path) -> None:
     """tests/fixtures/unseen/lusha_2025.html (round 39, a news portal's live text coverage of the meeting,
     measured blind before this): its entries run newest first, so the report quoted over twenty of them ran

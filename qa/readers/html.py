@@ -46,7 +46,7 @@ def read_markup(path: Path, markup: str, limits: Limits) -> Decoded:
     """A page's article from its decoded markup (`read`, and a web archive's page: `qa.readers.mhtml`)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = _embedded_article(LexborHTMLParser(markup))
+    tree = _embedded_article(LexborHTMLParser(_shadow_roots_opened(markup)))
     footnotes = _footnotes(tree)
     glossary = _glossary_beside(tree)
     for node in tree.css(_DROP):
@@ -69,6 +69,36 @@ def read_markup(path: Path, markup: str, limits: Limits) -> Decoded:
     if len(re.sub(r"\s+", "", body)) < 20:
         raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航），请保存报告正文所在的页面，或另存为 PDF 后重试")
     return Decoded(body, "html")
+
+
+#: A template tag, opening or closing; group 1: "/" for a closing one. One that declares a shadow root
+#: (`<template shadowrootmode="open">`, or `shadowroot` as Chrome first wrote it) is rendered in place.
+_TEMPLATE_TAG = re.compile(r"<(/?)template\b([^>]*)>", re.IGNORECASE)
+_SHADOW_ROOT = re.compile(r"\bshadowroot(?:mode)?\s*=", re.IGNORECASE)
+
+
+def _shadow_roots_opened(markup: str) -> str:
+    """`markup` with the template tags that declare a shadow root taken away, their content kept where it
+    stands: a page of web components rendered on the server (Lit, Stencil) sets each component's content,
+    the article's too, in `<template shadowrootmode="open">`, which a browser shows and a parser keeps inert
+    (梧桐街道, round 44: refused as having no text). Other templates stay templates, not read."""
+    if not _SHADOW_ROOT.search(markup):
+        return markup
+    pieces: list[str] = []
+    declared: list[bool] = []  # for each template open here, whether it declares a shadow root
+    last = 0
+    for tag in _TEMPLATE_TAG.finditer(markup):
+        pieces.append(markup[last : tag.start()])
+        last = tag.end()
+        if tag.group(1):
+            if not (declared.pop() if declared else False):
+                pieces.append(tag.group(0))
+        else:
+            declared.append(bool(_SHADOW_ROOT.search(tag.group(2))))
+            if not declared[-1]:
+                pieces.append(tag.group(0))
+    pieces.append(markup[last:])
+    return "".join(pieces)
 
 
 def _embedded_article(tree):
