@@ -231,3 +231,29 @@ def test_the_figures_a_report_gives_only_in_charts_and_a_smartart_are_read() -> 
                  "和美乡村工程：建成3个省级和美乡村精品村，完成农房风貌提升450户。"):
         assert line in lines
     assert "\n".join(lines).count("建成3个省级和美乡村精品村") == 1
+
+
+def test_a_report_imported_whole_as_html_is_read_where_it_stands(tmp_path: Path) -> None:
+    """竹港镇 (round 44, tests/fixtures/unseen/zhugang_2025.docx, measured blind: 0 of 18 found): an office
+    system exports its documents to Word by importing the report as HTML (w:altChunk naming a text/html part);
+    the body held two lines of the export's header, the report none. The imported page is read where it stands,
+    in the charset it declares; an imported part of a kind no reader takes is left out."""
+    import docx
+    from docx.opc.packuri import PackURI
+    from docx.opc.part import Part
+    from docx.oxml import parse_xml
+
+    document = docx.Document()
+    document.add_paragraph("竹港镇人民政府办公室　文件导出")
+    page = "<html><head><meta charset='GBK'></head><body><h2>一、2025年工作回顾</h2>" + "".join(
+        f"<p>全镇新增规上工业企业{n}家，腾退低效用地{n * 100}亩。</p>" for n in range(1, 6)) + "</body></html>"
+    chunks = [("/word/afchunk.htm", "text/html", page.encode("gbk")), ("/word/afchunk.rtf", "application/rtf", b"{\\rtf1 x}")]
+    for name, kind, blob in chunks:
+        rid = document.part.relate_to(Part(PackURI(name), kind, blob, document.part.package), "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk")
+        document.element.body.insert(len(document.element.body) - 1, parse_xml(
+            f'<w:altChunk xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+            f'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" r:id="{rid}"/>'))
+    document.add_paragraph("（本文件由协同办公系统导出）")
+    lines = word_text(document, tmp_path).split("\n")
+    assert lines[0] == "竹港镇人民政府办公室　文件导出" and lines[-1] == "（本文件由协同办公系统导出）"
+    assert "全镇新增规上工业企业3家，腾退低效用地300亩。" in lines and not any("rtf" in line for line in lines)
