@@ -950,8 +950,40 @@ def extract_metadata(clean: CleanText, sections: Iterable[Section]) -> Metadata:
         meeting = _DATE.sub("", meeting).lstrip("在")
 
     speaker, role = _speaker(front, title, town)
+    if (newest := _newest_dateline(clean.text, date)) is not None:
+        # a compilation of the place's reports over years (「…工作报告汇编（2025—2026）」) is its newest report's
+        newest_date, newest_line, after = newest
+        date = newest_date
+        meeting = (_MEETING.search(newest_line).group(1).lstrip("在") if _MEETING.search(newest_line) else meeting)
+        speaker, role = _speaker([newest_line, *after], title, town)
     reviewed, planned = _periods(sections, date)
     return Metadata(title, town, date, meeting, speaker, role, reviewed, planned)
+
+
+#: A report's dateline, on a line of its own or run into its title's and speaker's (「——2026年1月9日在石塘乡第十八届
+#: 人民代表大会第六次会议上」).
+_DATELINE_ANYWHERE = re.compile(r"[—（(]{1,2}\s*[\d〇○零一二三四五六七八九]{4}\s*年.{0,80}?会议上")
+
+
+def _newest_dateline(text: str, date: str | None) -> tuple[str, str, list[str]] | None:
+    """A later report's (date, dateline, the speaker's lines after it) when the text holds the datelines of
+    reports given on different days and the latest is later than `date`: a compilation of a place's
+    reports over years (石塘乡's 2025 and 2026 reports in one PDF, round 44) is dated and spoken by its newest,
+    not by the first it holds."""
+    lines = text.split("\n")
+    found: list[tuple[str, int, int, int]] = []  # (date, line, where the dateline starts and ends in it)
+    for index, line in enumerate(lines):
+        for dateline in _DATELINE_ANYWHERE.finditer(line):
+            if day := _DATE.search(dateline.group(0)):
+                year, month, number = (_date_number(g) for g in day.groups())
+                if 1 <= month <= 12 and 1 <= number <= 31:
+                    found.append((f"{year:04d}-{month:02d}-{number:02d}", index, dateline.start(), dateline.end()))
+    if len({day for day, *_ in found}) < 2 or date is None:
+        return None
+    latest, index, start, end = max(found)
+    rest = [lines[index][end:].strip(" ，,\u3000"), *lines[index + 1 : index + 3]]
+    after = [_ADDRESS_AT_END.sub("", line) for line in rest if line]  # 「…代乡长 方晓岚各位代表：」
+    return (latest, lines[index][start:end], after) if latest > date else None
 
 
 _ROLE_END = "(?:镇长|乡长|区长|县长|市长|主任|书记|主席)"

@@ -786,3 +786,18 @@ def test_the_contents_words_toc_field_writes_goes() -> None:
     assert any("5260" in line for line in lines)
     meta = parse_document(raw, "report.txt").metadata
     assert (meta.speaker, meta.date) == ("龚晓岚", "2026-01-11")
+
+
+def test_a_compilation_of_reports_over_years_is_dated_and_spoken_by_its_newest() -> None:
+    """tests/fixtures/unseen/shitang_2025.pdf (round 44, measured blind): a township's compilation of its 2025 and
+    2026 reports in one file was dated 2025-01-10 and spoken by the first report's 乡长. The datelines of reports
+    given on different days make the file its newest report's (the speaker's line under it, an address run
+    into it aside); reports of one day (a meeting's work, plan and budget reports) leave it as it was."""
+    def report(year: int, day: str, speaker: str) -> list[str]:
+        return [f"石塘乡{year}年政府工作报告", f"——{year}年1月{day}日在石塘乡第十八届人民代表大会第五次会议上",
+                f"石塘乡人民政府乡长 {speaker}各位代表：", f"一、{year - 1}年工作回顾", "全乡粮食播种面积2.1万亩。"]
+
+    meta = parse_document("\n".join(["石塘乡政府工作报告汇编", *report(2025, "10", "周建平"), *report(2026, "9", "方晓岚")]), "c.txt").metadata
+    assert (meta.date, meta.speaker) == ("2026-01-09", "方晓岚")
+    same_day = parse_document("\n".join([*report(2026, "9", "方晓岚"), *report(2026, "9", "林财")]), "d.txt").metadata
+    assert (same_day.date, same_day.speaker) == ("2026-01-09", "方晓岚")
