@@ -53,7 +53,7 @@ from qa.sections import (
     numbering_level,
 )
 from qa.storage import file_sha256
-from qa.text import looks_traditional, to_simplified
+from qa.text import chinese_count, looks_traditional, to_simplified
 
 # ---------------------------------------------------------------- cleaning
 
@@ -389,10 +389,6 @@ _SOME_SPACING_SHARE = 0.1
 _LETTER_GAP = re.compile(r"(?<![A-Za-z ]) {1,2}(?![A-Za-z ])")
 
 
-def _chinese_count(text: str) -> int:
-    return sum(1 for ch in text if "\u4e00" <= ch <= "\u9fff")
-
-
 def _spaced_share(line: str) -> float:
     chinese = [i for i, ch in enumerate(line) if "\u4e00" <= ch <= "\u9fff"]
     if len(chinese) < 8:
@@ -432,7 +428,7 @@ def _without_translation(lines: list[str]) -> list[str]:
     goes whole (「一、2025年工作回顾 / I. Review of Work in 2025」 keeps its Chinese; a translated paragraph,
     its figures with it, goes), and a table row's figures set after its English label go on with its Chinese
     label."""
-    if sum(_chinese_count(line) for line in lines) < sum(len(_ENGLISH_WORD.findall(line)) for line in lines) / 2:
+    if sum(chinese_count(line) for line in lines) < sum(len(_ENGLISH_WORD.findall(line)) for line in lines) / 2:
         return lines  # an English text (a translation runs to about as many words as the Chinese has characters)
     kept = []
     for line in lines:
@@ -449,7 +445,7 @@ def _without_translation(lines: list[str]) -> list[str]:
                 # heading's translation leaves one at most (its year: 「I. Review of Work in 2025」)
                 kept[-1] = f"{kept[-1].rstrip('。')} {line}"
                 continue
-            if not _chinese_count(line):
+            if not chinese_count(line):
                 continue
         kept.append(line)
     return kept

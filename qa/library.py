@@ -28,7 +28,7 @@ from pathlib import Path
 
 from qa.index import BuildReport, build_index, file_sha256, list_reports
 from qa.ingest import IngestError, load_document
-from qa.readers import SUFFIXES
+from qa.readers import SUFFIXES, SUPPORTED_FORMATS
 from qa.settings import Settings
 
 #: Progress callback: (step done, steps in all, what is happening).
@@ -116,7 +116,7 @@ def add_reports(
     started = time.perf_counter()
     files = expand(paths)
     if not files:
-        raise LibraryError("没有找到报告文件（支持 .pdf .docx .html .htm .txt .md），未改动索引")
+        raise LibraryError(f"没有找到报告文件（支持 {' '.join(SUFFIXES)}），未改动索引")
     names = names or {}
     steps = len(files) + 2
     notify = progress or (lambda done, total, what: None)
@@ -185,7 +185,7 @@ def _check_name(name: str) -> None:
     if Path(name).suffix.lower() not in SUFFIXES:
         raise LibraryError(
             f"{name}: 不支持的文件类型 {Path(name).suffix or '（无扩展名）'}，"
-            "请提供 PDF、Word（.docx/.doc）、网页（.html/.mht）或文本（.txt/.md）格式的报告，未改动索引"
+            f"请提供{SUPPORTED_FORMATS}格式的报告，未改动索引"
         )
 
 

@@ -46,6 +46,11 @@ def _t2s() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+def chinese_count(text: str) -> int:
+    """How many CJK ideographs `text` holds: how much of it is Chinese prose, as readers and cleaning weigh it."""
+    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
 def fold_width(text: str) -> str:
     """NFKC: full-width letters/digits/punctuation → ASCII, ideographic space → space; lower case."""
     return unicodedata.normalize("NFKC", text).lower()

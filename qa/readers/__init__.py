@@ -18,7 +18,7 @@ from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
 
-__all__ = ["FORMAT_NAMES", "SUFFIXES", "Decoded", "IngestError", "Limits", "read_report", "sniff"]
+__all__ = ["FORMAT_NAMES", "SUFFIXES", "SUPPORTED_FORMATS", "Decoded", "IngestError", "Limits", "read_report", "sniff"]
 
 #: suffix → reader module (each has `read(path, data, limits) -> Decoded`).
 _READERS = {
@@ -34,6 +34,8 @@ _READERS = {
     ".mhtml": "qa.readers.mhtml",
 }
 SUFFIXES = tuple(_READERS)
+#: The formats a report may come in, as refusals name them (here and in `qa.library`).
+SUPPORTED_FORMATS = "PDF、Word（.docx/.doc）、网页（.html/.mht）或文本（.txt/.md）"
 #: What a sniffed kind is called in messages, and the suffix it should have.
 FORMAT_NAMES = {
     "text": ("文本", ".txt"),
@@ -102,7 +104,7 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     if suffix not in _READERS:
         raise IngestError(
             f"{path}: 不支持的文件类型 {path.suffix or '（无扩展名）'}，"
-            "请提供 PDF、Word（.docx/.doc）、网页（.html/.mht）或文本（.txt/.md）格式的报告"
+            f"请提供{SUPPORTED_FORMATS}格式的报告"
         )
     if not path.is_file():
         raise IngestError(f"{path}: 文件不存在或不是普通文件")

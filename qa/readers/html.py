@@ -19,6 +19,7 @@ from pathlib import Path
 from qa.readers.base import Decoded, IngestError, Limits
 from qa.readers.tables import html_table_sentences, stated_unit, table_sentences
 from qa.readers.text import aligned_tables_as_sentences, before_end_mark, decode_text
+from qa.text import chinese_count
 
 #: Never part of the article.
 _DROP = "script, style, noscript, template, iframe, svg, canvas, nav, header, footer, aside, form, button, select, input, textarea, object, embed"
@@ -110,7 +111,7 @@ def _embedded_article(tree):
     from selectolax.lexbor import LexborHTMLParser
 
     def said(document) -> int:
-        return _chinese_count(document.body.text(separator=" ") if document is not None and document.body is not None else "")
+        return chinese_count(document.body.text(separator=" ") if document is not None and document.body is not None else "")
 
     embedded = [LexborHTMLParser(frame.attributes.get("srcdoc") or "") for frame in tree.css("iframe[srcdoc]")]
     if (state := _script_state_article(tree)) is not None:
@@ -152,7 +153,7 @@ def _script_state_article(tree) -> str | None:
     for text in scripts:
         for found in _JS_STRING.finditer(text):
             literal = _js_string(found.group(1) if found.group(1) is not None else found.group(2))
-            if (count := _chinese_count(literal)) > best_count:
+            if (count := chinese_count(literal)) > best_count:
                 best, best_count = literal, count
     if best is None:
         return None
@@ -190,7 +191,7 @@ def _json_states(text: str) -> list:
 def _chinese_in(value) -> int:
     """The Chinese characters in a JSON value's strings."""
     if isinstance(value, str):
-        return _chinese_count(value)
+        return chinese_count(value)
     children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
     return sum(_chinese_in(child) for child in children)
 
@@ -244,10 +245,6 @@ def _js_string(body: str) -> str:
 
     text = _JS_ESCAPE.sub(undone, body)
     return text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-
-
-def _chinese_count(text: str) -> int:
-    return sum("\u4e00" <= ch <= "\u9fff" for ch in text)
 
 
 def _glossary_beside(tree) -> list[tuple[str, str]]:
