@@ -14,7 +14,10 @@ from pathlib import PurePath
 
 #: The file suffixes `qa build` lists and `qa.ingest.load_document` reads (lower case). File readers for
 #: other formats extend this tuple; nothing else decides which files are reports.
-REPORT_SUFFIXES: tuple[str, ...] = (".txt", ".md", ".markdown", ".pdf", ".docx", ".doc", ".html", ".htm", ".mht", ".mhtml")
+REPORT_SUFFIXES: tuple[str, ...] = (
+    ".txt", ".md", ".markdown", ".pdf", ".ofd", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm", ".mht", ".mhtml",
+    ".png", ".jpg", ".jpeg",
+)
 
 
 def is_report_file(path: PurePath | str) -> bool:

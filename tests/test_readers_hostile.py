@@ -130,7 +130,7 @@ def test_old_word_and_images_are_named(tmp_path: Path) -> None:
     refused(doc, "旧版 Word", "请把扩展名改为 .doc")  # .doc is read (tests/test_readers_doc.py)
     png = tmp_path / "scan.pdf"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)
-    refused(png, "图片")
+    refused(png, "图片", "请把扩展名改为 .png/.jpg")  # images are read (tests/test_readers_image.py)
     unknown = tmp_path / "report.xlsx"
     unknown.write_bytes(b"PK\x03\x04")
     refused(unknown, "不支持的文件类型", "PDF")

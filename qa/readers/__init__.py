@@ -32,10 +32,16 @@ _READERS = {
     ".htm": "qa.readers.html",
     ".mht": "qa.readers.mhtml",
     ".mhtml": "qa.readers.mhtml",
+    ".odt": "qa.readers.odt",
+    ".rtf": "qa.readers.rtf",
+    ".ofd": "qa.readers.ofd",
+    ".png": "qa.readers.image",
+    ".jpg": "qa.readers.image",
+    ".jpeg": "qa.readers.image",
 }
 SUFFIXES = tuple(_READERS)
 #: The formats a report may come in, as refusals name them (here and in `qa.library`).
-SUPPORTED_FORMATS = "PDF、Word（.docx/.doc）、网页（.html/.mht）或文本（.txt/.md）"
+SUPPORTED_FORMATS = "PDF、OFD、Word（.docx/.doc）、OpenDocument（.odt）、RTF、网页（.html/.mht）、图片（.png/.jpg）或文本（.txt/.md）"
 #: What a sniffed kind is called in messages, and the suffix it should have.
 FORMAT_NAMES = {
     "text": ("文本", ".txt"),
@@ -44,12 +50,17 @@ FORMAT_NAMES = {
     "html": ("网页", ".html"),
     "mhtml": ("网页存档", ".mht"),
     "doc": ("旧版 Word 文档（.doc）", ".doc"),
+    "ofd": ("OFD 版式文档", ".ofd"),
+    "odt": ("OpenDocument 文档", ".odt"),
+    "rtf": ("RTF 文档", ".rtf"),
     "zip": ("ZIP 压缩包", ".zip"),
     "image": ("图片", ".png/.jpg"),
     "binary": ("二进制文件", ""),
 }
 _KIND_OF_SUFFIX = {".txt": "text", ".md": "text", ".markdown": "text", ".pdf": "pdf", ".docx": "docx",
-                   ".doc": "doc", ".html": "html", ".htm": "html", ".mht": "mhtml", ".mhtml": "mhtml"}
+                   ".doc": "doc", ".html": "html", ".htm": "html", ".mht": "mhtml", ".mhtml": "mhtml", ".ofd": "ofd",
+                   ".odt": "odt", ".rtf": "rtf",
+                   ".png": "image", ".jpg": "image", ".jpeg": "image"}
 
 
 #: A MIME message's version header at the start of a line of its head (lower-cased): a web archive's.
@@ -57,15 +68,17 @@ _MIME_HEADER = re.compile(rb"(?:^|\n)mime-version:\s*1\.0")
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are, whatever the file is called: "pdf", "docx", "html", "mhtml", "doc", "zip", "image",
-    "binary" or "text"."""
+    """What the bytes are, whatever the file is called: "pdf", "docx", "ofd", "odt", "rtf", "html", "mhtml", "doc",
+    "zip", "image", "binary" or "text"."""
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-":
         return "pdf"
     if head.startswith(b"PK\x03\x04"):
-        return "docx" if _is_docx(data) else "zip"
+        return _archive_kind(data)
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "doc"
+    if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"{\\rtf"):
+        return "rtf"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*")):
         return "image"
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
@@ -78,14 +91,23 @@ def sniff(data: bytes) -> str:
     return "text"
 
 
-def _is_docx(data: bytes) -> bool:
+def _archive_kind(data: bytes) -> str:
+    """What a ZIP archive holds: a Word document ("docx"), an OFD ("ofd"), an OpenDocument ("odt"), or something
+    else ("zip")."""
     import io
 
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            return "word/document.xml" in archive.namelist()
+            names = set(archive.namelist())
     except zipfile.BadZipFile:
-        return False
+        return "zip"
+    if "word/document.xml" in names:
+        return "docx"
+    if "OFD.xml" in names:
+        return "ofd"
+    if "mimetype" in names or "content.xml" in names:
+        return "odt"  # an OpenDocument package; its reader names a kind other than text
+    return "zip"
 
 
 #: Recently decoded files by content: a scan checked before an upload and read again by the build
@@ -118,9 +140,9 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     actual = sniff(data)
     if actual != expected and not (expected == "text" and actual == "html"):
         name, proper = FORMAT_NAMES[actual]
-        if actual in ("pdf", "docx", "doc", "html", "mhtml"):
+        if actual in ("pdf", "docx", "doc", "html", "mhtml", "ofd", "odt", "rtf", "image"):
             advice = f"请把扩展名改为 {proper} 后重试"
-        elif expected == "text" and actual in ("binary", "image", "zip"):
+        elif expected == "text" and actual in ("binary", "zip"):
             advice = "请提供 UTF-8 文本，或原始的 PDF/Word/网页文件"
         else:
             advice = "请确认文件完整、格式正确后重试"

@@ -44,18 +44,19 @@ def _q(tag: str) -> str:
     return f"{{{_W}}}{tag}"
 
 
-def check_archive(path: Path, data: bytes, limits: Limits) -> None:
-    """Refuse an archive that would unpack to more than the limit (sizes from the central directory)."""
+def check_archive(path: Path, data: bytes, limits: Limits, what: str = "Word 文档", suffix: str = ".docx") -> None:
+    """Refuse an archive that would unpack to more than the limit (sizes from the central directory).
+    `what` and `suffix` name the format in the message (the OpenDocument and OFD readers check theirs here)."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = archive.infolist()
     except zipfile.BadZipFile as error:
-        raise IngestError(f"{path}: Word 文档已损坏（不是完整的 .docx 压缩包），请重新保存或导出后重试") from error
+        raise IngestError(f"{path}: {what}已损坏（不是完整的 {suffix} 压缩包），请重新保存或导出后重试") from error
     total = sum(info.file_size for info in infos)
     if len(infos) > MAX_ENTRIES or total > limits.max_unpacked_bytes:
         raise IngestError(
-            f"{path}: Word 文档解压后过大（{total / 1048576:.0f} MB，{len(infos)} 个部件，上限 "
-            f"{limits.max_unpacked_bytes // 1048576} MB），疑似压缩炸弹，未读取；请提供正常导出的 .docx"
+            f"{path}: {what}解压后过大（{total / 1048576:.0f} MB，{len(infos)} 个部件，上限 "
+            f"{limits.max_unpacked_bytes // 1048576} MB），疑似压缩炸弹，未读取；请提供正常导出的 {suffix}"
         )
 
 
@@ -318,7 +319,7 @@ class _Reader:
     def _part_xml(self, name: str):
         for rel in self.document.part.rels.values():
             if rel.reltype.endswith(f"/{name}") and not rel.is_external:
-                return _parse_xml(rel.target_part.blob)
+                return parse_xml(rel.target_part.blob)
         return None
 
     def _related_xml(self, rid: str | None):
@@ -331,12 +332,12 @@ class _Reader:
         if rel is None or rel.is_external:
             return None
         try:
-            return _parse_xml(rel.target_part.blob)
+            return parse_xml(rel.target_part.blob)
         except etree.XMLSyntaxError:
             return None
 
 
-def _parse_xml(blob: bytes):
+def parse_xml(blob: bytes):
     """A part's XML, parsed without fetching or expanding anything the file points to."""
     from lxml import etree
 
@@ -368,7 +369,7 @@ def _without_dangling_relationships(data: bytes) -> bytes:
             if info.filename.endswith(".rels"):
                 # word/_rels/document.xml.rels holds the relationships of word/document.xml: targets from word/
                 owner = posixpath.dirname(posixpath.dirname(info.filename))
-                root = _parse_xml(blob)
+                root = parse_xml(blob)
                 for rel in root.findall(f"{{{_PR}}}Relationship"):
                     target = unquote(rel.get("Target", ""))
                     path = target[1:] if target.startswith("/") else posixpath.normpath(posixpath.join(owner, target))

@@ -234,10 +234,24 @@ def _starts_paragraph(line: TextLine, previous: TextLine | None, edges: dict[int
         long_line = previous.x1 - prev_left > 0.6 * (prev_right - prev_left)
         if not (unfinished and long_line):  # ... unless it was long and stopped mid-sentence (a wrap
             return True  # moved a word or a marker with its punctuation down)
-    if abs(line.size - previous.size) > SIZE_CHANGE * size:
+    if abs(line.size - previous.size) > SIZE_CHANGE * size and not _wrapped_short_end(line, previous, edges):
         return True
     plain = line.plain.lstrip()
     return 0 < numbering_level(plain) <= 2
+
+
+#: Characters a line may have for its measured size to be too unsure to set it apart (`_wrapped_short_end`).
+SHORT_LINE_CHARS = 8
+
+
+def _wrapped_short_end(line: TextLine, previous: TextLine, edges: dict[int, tuple[float, float]]) -> bool:
+    """Whether `line` is the short end of a sentence that the long line before it wrapped mid-sentence
+    (「…农村居民人均可支配收入24816元，增长」 over 「7.8%。」): it goes on that paragraph whatever size it
+    measures, for a few glyphs measure their size poorly (OCR measures a short line by its box's height)."""
+    left, right = edges[previous.page]
+    unfinished = previous.plain.rstrip()[-1:] not in _TERMINAL
+    long_line = previous.x1 - left > 0.9 * (right - left)
+    return unfinished and long_line and len(line.plain.strip()) <= SHORT_LINE_CHARS
 
 
 #: A line whose size differs by this share of the body's or the table's is set apart: a heading.
@@ -351,15 +365,17 @@ class _Table:
         return [[(sentence, page)] for sentence, page in zip(sentences, pages, strict=True)]
 
 
-def assemble(pages: list[list[TextLine]], page_count: int, fmt: str) -> Decoded:
-    """Lines of every page → `Decoded` (paragraphs, footnotes at the end, page starts)."""
+def assemble(pages: list[list[TextLine]], page_count: int, fmt: str, *, notes_at_foot: bool = True) -> Decoded:
+    """Lines of every page → `Decoded` (paragraphs, footnotes at the end, page starts). `notes_at_foot`:
+    whether small print at a page's foot is its footnotes (not for the tiles of a long image, which have
+    no foot: the small print there is the next tile's text or the image's own caption)."""
     pages = remove_running_lines(pages)
     size = body_size(pages)
     bodies: list[list[TextLine]] = []
     notes: list[tuple[int, str]] = []
     numbers: list[int] = []
     for page in pages:
-        body, foot = split_footnotes(page, size, numbered=fmt != "ocr")
+        body, foot = split_footnotes(page, size, numbered=fmt != "ocr") if notes_at_foot else (page, [])
         bodies.append(body)
         found = _footnotes(foot, numbers)
         _place_lost_markers(body, found)

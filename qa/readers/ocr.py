@@ -29,6 +29,13 @@ SQUEEZE = 0.55
 #: The detector's input is scaled so that its longer side is this long (the default, a shorter side
 #: of at least 736, upscaled the squeezed page and cost twice as much for the same text).
 DET_MAX_SIDE = 960
+#: A gap between two boxes of a line wider than this (in the line's heights) parts two cells of a table's
+#: row, as `qa.readers.pdf.CELL_GAP` does in ems: the detector reads a row of body text as one box, or as
+#: boxes a space apart, and a table's cells as boxes set well apart. Read so for images (`qa.readers.image`:
+#: a long image's table, set as a web page sets it, read row by row answered its two table questions of
+#: round 45), not for scanned PDFs: their ruled tables' borders split and merge boxes unevenly (「一」 read
+#: off a border into the serial column), and the three scans measured lost 3 first-ranked answers with it.
+CELL_GAP = 0.8
 #: ONNX Runtime threads per model (the machines this runs on have two cores).
 THREADS = 2
 
@@ -78,8 +85,9 @@ def _without_spinning(engine) -> None:
         wrapper.session = ort.InferenceSession(model_path, sess_options=options, providers=["CPUExecutionProvider"])
 
 
-def ocr_page_image(image, number: int, page_width: float, page_height: float) -> list[TextLine]:
-    """OCR one page image (H×W grey or RGB array covering the whole page) → lines in reading order."""
+def ocr_page_image(image, number: int, page_width: float, page_height: float, *, cells: bool = False) -> list[TextLine]:
+    """OCR one page image (H×W grey or RGB array covering the whole page) → lines in reading order.
+    `cells`: whether boxes set well apart on a line are a table row's cells (`CELL_GAP`)."""
     import cv2
     import numpy as np
 
@@ -100,7 +108,7 @@ def ocr_page_image(image, number: int, page_width: float, page_height: float) ->
         xs = [x + slope * y for x, y in corners]
         ys = [y - slope * x for x, y in corners]
         boxes.append((min(xs), max(xs), min(ys), max(ys), text))
-    return _lines(boxes, number, page_width, page_height)
+    return _lines(boxes, number, page_width, page_height, cells)
 
 
 #: A text box is a line's when it is this many times wider than high: its top edge gives the line's slope.
@@ -222,8 +230,9 @@ def own_place_mended(text: str) -> str:
     return text
 
 
-def _lines(boxes, number: int, page_width: float, page_height: float) -> list[TextLine]:
-    """Boxes → lines: boxes overlapping vertically by half their height are one line, read left to right."""
+def _lines(boxes, number: int, page_width: float, page_height: float, cells_apart: bool = False) -> list[TextLine]:
+    """Boxes → lines: boxes overlapping vertically by half their height are one line, read left to right;
+    with `cells_apart`, boxes a cell gap apart are the cells of a table's row."""
     boxes.sort(key=lambda b: (b[2] + b[3]) / 2)
     rows: list[list[tuple]] = []
     for box in boxes:
@@ -240,10 +249,16 @@ def _lines(boxes, number: int, page_width: float, page_height: float) -> list[Te
     for row in rows:
         row.sort(key=lambda b: b[0])
         text = row[0][4]
+        cells = [[row[0][4], row[0][0], row[0][1]]]
         for previous, box in itertools.pairwise(row):
             gap = box[0] - previous[1]
             height = max(box[3] - box[2], 1.0)
             text += (" " if gap > 0.4 * height else "") + box[4]
+            if gap > CELL_GAP * height:
+                cells.append([box[4], box[0], box[1]])
+            else:
+                cells[-1][0] += (" " if gap > 0.4 * height else "") + box[4]
+                cells[-1][2] = box[1]
         lines.append(TextLine(
             page=number,
             size=_glyph_size(row, text),
@@ -254,6 +269,7 @@ def _lines(boxes, number: int, page_width: float, page_height: float) -> list[Te
             bottom=max(b[3] for b in row),
             page_width=page_width,
             page_height=page_height,
+            cells=tuple((cell, left, right) for cell, left, right in cells) if cells_apart and len(cells) > 1 else (),
         ))
     for line, text in zip(lines, quotes_paired([line.text for line in lines]), strict=True):
         line.text = mended(text)

@@ -188,6 +188,13 @@ def page_lines(page, number: int) -> list[TextLine]:
         textpage.close()
     if sideways := _sideways(angles):
         chars, width, height = _turned_upright(chars, sideways, width, height)
+    return lines_from_chars(chars, number, width, height)
+
+
+def lines_from_chars(chars: list, number: int, width: float, height: float) -> list[TextLine]:
+    """The text lines of a page's placed characters, in the order drawn: (char, size, left, right, top,
+    bottom, is_space), in points from the page's top-left. Shared with the other fixed-layout format
+    (`qa.readers.ofd`), whose pages place their characters as a PDF's do."""
     chars = _without_line_numbers(chars)
     lines = _lines_of(chars, number, width, height)
     if _drawn_out_of_order(lines, width):
