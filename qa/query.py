@@ -80,7 +80,11 @@ _NOT_NAMES_EN = frozenset({
     "One", "Same",
 })
 #: Places ending like a town that are not one (城区, 社区 …).
-_NOT_PLACES = ("城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区", "建成区", "街区")  # 「历史街区」: a kind of area
+#: 「历史街区」 is a kind of area; 「辖区」 the area a government serves (「帮辖区科技型中小企业争取…」, round 46).
+#: Not 山区 or 市区, which end real names (宝山区).
+_NOT_PLACES = (
+    "城区", "园区", "社区", "片区", "小区", "地区", "示范区", "样板区", "主城区", "建成区", "街区", "辖区", "校区", "厂区",
+)
 #: A question word inside a would-be place name means the question asks which place, not that it names
 #: one: 「哪个服务区」「张家港哪个街道」, or runs into the place word from a count 「多少名返乡」; so does a word
 #: pointing at a thing (「石门到上源那条乡道」: a road, not 「上源那条乡」).

@@ -10,12 +10,17 @@ pages a reader could turn to, so no page is cited.
 
 from __future__ import annotations
 
+import html
 import io
 import itertools
+import math
+import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
+from qa.text import chinese_count
 
 #: An image wider than this (pixels) is scaled down to it first: a photo's resolution adds OCR time, not text.
 MAX_WIDTH = 1400
@@ -29,6 +34,14 @@ INK_CONTRAST = 40
 TILE_POINTS = 595.0
 #: Pixels an image may hold (a decompression bomb stops here, before it is decoded).
 MAX_PIXELS = 120_000_000
+#: A web page whose own text holds fewer Chinese characters than this is too short to be a report; if it has
+#: pictures, the report may be in them (`pictures_read`).
+THIN_PAGE_CHARS = 2000
+#: A picture at least this wide and tall (pixels) may hold a run of text; icons, logos and QR codes are smaller.
+TEXT_PICTURE_MIN = (500, 300)
+_PICTURE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+#: Where a picture's file is named: WeChat's articles load theirs from data-src, others from src.
+_PICTURE_SOURCE = re.compile(r"""\b(data-src|src)\s*=\s*(["'])(.*?)\2""", re.IGNORECASE | re.DOTALL)
 
 
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
@@ -89,3 +102,46 @@ def tile_cuts(pixels) -> list[int]:
         cuts.append(lowest + int(candidates[-1]) if len(candidates) else full)
     cuts.append(height)
     return cuts
+
+
+def pictures_read(markup: str, picture: Callable[[str], bytes | None], path: Path, limits: Limits, own_text: str) -> str:
+    """A web page's markup with the pictures that hold its report read in place: when the page's own text
+    (`own_text`) is too short to be a report (`THIN_PAGE_CHARS`), each picture large enough to hold text
+    (`TEXT_PICTURE_MIN`) whose bytes `picture` gives for its address is replaced by the paragraphs OCR reads in
+    it. An official account posts its report so, as screenshots of the text under a lead of a few lines (round
+    46, 宝塔街道: a web archive of such an article). Pictures are read while the tiles they cost stay within
+    `Limits.max_ocr_pages`; one OCR reads no text from, or cannot read, stays a picture."""
+    if chinese_count(own_text) >= THIN_PAGE_CHARS:
+        return markup
+    budget = limits.max_ocr_pages
+
+    def replaced(match: re.Match) -> str:
+        nonlocal budget
+        sources = {name.lower(): html.unescape(value) for name, _quote, value in _PICTURE_SOURCE.findall(match.group(0))}
+        data = next((found for source in (sources.get("data-src"), sources.get("src")) if source and (found := picture(source))), None)
+        tiles = _tiles_of(data) if data else 0
+        if not tiles or tiles > budget:
+            return match.group(0)
+        try:
+            decoded = read(path, data, replace(limits, max_ocr_pages=budget))
+        except IngestError:
+            return match.group(0)
+        budget -= tiles
+        return "<div>" + "".join(f"<p>{html.escape(line)}</p>" for line in decoded.text.split("\n") if line.strip()) + "</div>"
+
+    return _PICTURE.sub(replaced, markup)
+
+
+def _tiles_of(data: bytes) -> int:
+    """The tiles a picture would be read in (0 for one too small to hold text, or no picture at all)."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width, height = probe.size
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError):
+        return 0
+    if width < TEXT_PICTURE_MIN[0] or height < TEXT_PICTURE_MIN[1] or width * height > MAX_PIXELS:
+        return 0
+    scaled = min(width, MAX_WIDTH)
+    return max(1, math.ceil(height * scaled / width / (scaled * TILE_ASPECT)))

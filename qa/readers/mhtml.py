@@ -2,8 +2,10 @@
 文件」, Chrome's 「网页，单个文件」), a MIME message whose root part is the page and whose other parts are its
 styles, pictures and frames. The page is decoded from its part (quoted-printable or base64, in the charset the
 part declares: county portals' pages are GBK) and read by the web page reader (`qa.readers.html`), as the
-page saved as .html would be; the other parts are not the report's text. Parsed with the standard library's
-`email` package.
+page saved as .html would be. Its styles and frames are not the report's text; its pictures are, when the
+page's own text is too short to be a report and they are large enough to hold text: an official account
+posts its report as screenshots of the text, and they are read by OCR where they stand
+(`qa.readers.image.pictures_read`). Parsed with the standard library's `email` package.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 from pathlib import Path
+from urllib.parse import urljoin
 
 from qa.readers.base import Decoded, IngestError, Limits
 from qa.readers.html import read_markup
@@ -33,7 +36,30 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
         markup = body.decode(charset) if charset else decode_text(body, path)
     except (LookupError, UnicodeDecodeError):
         markup = decode_text(body, path)
-    return read_markup(path, markup, limits)
+    decoded = read_markup(path, markup, limits)
+    pictures = _pictures(message, page)
+    if not pictures:
+        return decoded
+    from qa.readers.image import pictures_read
+
+    base = page.get("Content-Location") or ""
+    with_text = pictures_read(markup, lambda src: pictures.get(urljoin(base, src)) or pictures.get(src), path, limits, decoded.text)
+    return decoded if with_text == markup else read_markup(path, with_text, limits)
+
+
+def _pictures(message: EmailMessage, page: EmailMessage) -> dict[str, bytes]:
+    """The archive's pictures by the addresses a page names them by: their Content-Location, and cid: their
+    Content-ID."""
+    out: dict[str, bytes] = {}
+    for part in message.walk():
+        if part is page or part.is_multipart() or part.get_content_maintype() != "image":
+            continue
+        data = part.get_payload(decode=True) or b""
+        if location := part.get("Content-Location"):
+            out[str(location).strip()] = data
+        if content_id := part.get("Content-ID"):
+            out["cid:" + str(content_id).strip().strip("<>")] = data
+    return out
 
 
 def root_page(message: EmailMessage) -> EmailMessage | None:
