@@ -54,3 +54,25 @@ class Decoded:
             return None
         index = bisect.bisect_right([start for start, _ in self.page_starts], offset) - 1
         return self.page_starts[max(0, index)][1]
+
+
+def paragraph_line(label: str, pieces: list[tuple[str, bool]], level: int) -> str:
+    """A word processor's paragraph as a line of the dialect above: `pieces` are its runs of text in order,
+    each with whether it is drawn bold; `label` its drawn list number. A heading of `level` (1…) becomes
+    `#`… and its text; a paragraph that starts with a bold run shorter than itself, `**lead**rest` (the
+    cleaner reads that lead as the paragraph's own heading). Blank runs before the lead do not end it.
+    An empty paragraph without a number is ""."""
+    body = "".join(text for text, _ in pieces).strip()
+    if not body and not label:
+        return ""
+    if level:
+        return f"{'#' * min(level, 6)} {label}{body}"
+    lead = ""
+    for text, bold in pieces:
+        if not bold and (lead or text.strip()):
+            break
+        lead += text
+    lead = lead.strip()
+    if 2 <= len(lead) < len(body) and body.startswith(lead):
+        return f"{label}**{lead}**{body[len(lead):]}"
+    return f"{label}{body}"

@@ -40,7 +40,7 @@ from pathlib import Path
 import olefile
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import stated_unit, table_sentences
+from qa.readers.tables import GridCell, rows_on_grid, stated_unit, table_sentences
 
 # ---------------------------------------------------------------- the FIB
 
@@ -106,7 +106,6 @@ VERT_MERGE_NONE, VERT_MERGE_CONTINUE = 0, 1
 #: read as if at this depth rather than opening a table for every level it claims.
 MAX_TABLE_DEPTH = 64
 #: Table cell edges (twips) closer than this are the same column's edge: rows typed by hand differ by a few.
-GRID_TOLERANCE_TWIPS = 30
 
 # ---------------------------------------------------------------- text boxes
 
@@ -242,17 +241,6 @@ class _Piece:
 
 
 @dataclass(frozen=True)
-class _Cell:
-    """A table cell's place in its row, from sprmTDefTable: its left and right edge (twips) and how it
-    is merged."""
-
-    left: int
-    right: int
-    merged_into_left: bool = False
-    continues_above: bool = False
-
-
-@dataclass(frozen=True)
 class _Props:
     """What a paragraph's properties say of it here: its style, outline level, and place in a table."""
 
@@ -263,7 +251,7 @@ class _Props:
     row_end: bool = False
     inner_cell_end: bool = False
     inner_row_end: bool = False
-    cells: tuple[_Cell, ...] = ()
+    cells: tuple[GridCell, ...] = ()
 
     @property
     def table_depth(self) -> int:
@@ -295,7 +283,7 @@ class _Row:
     """A table row: each cell's paragraphs and nested tables' lines, and the cells' layout (may be empty)."""
 
     cells: list[list[_Paragraph | list[str]]]
-    layout: tuple[_Cell, ...] = ()
+    layout: tuple[GridCell, ...] = ()
 
 
 @dataclass
@@ -314,7 +302,7 @@ class _Table:
             self.cells.append(self.cell)
             self.cell = []
 
-    def end_row(self, layout: tuple[_Cell, ...]) -> None:
+    def end_row(self, layout: tuple[GridCell, ...]) -> None:
         if self.cell:  # a cell whose mark is missing (a damaged file) still belongs to the row
             self.cells.append(self.cell)
             self.cell = []
@@ -737,7 +725,7 @@ class _Document:
             ["".join(_plain(item.text) for item in cell if isinstance(item, _Paragraph)).strip() for cell in row.cells]
             for row in rows
         ]
-        return table_sentences(_grid(texts, [row.layout for row in rows]), table.unit) + inner
+        return table_sentences(rows_on_grid(texts, [row.layout for row in rows]), table.unit) + inner
 
     def _item_lines(self, item: _Paragraph | list[str]) -> list[str]:
         return item if isinstance(item, list) else [self._line(item, self._props(item.cp))]
@@ -803,7 +791,7 @@ def _plain(text: str) -> str:
     return _MARKER.sub("", text).replace("\n", " ")
 
 
-def _cell_layout(operand: bytes) -> tuple[_Cell, ...]:
+def _cell_layout(operand: bytes) -> tuple[GridCell, ...]:
     """The cells of a row from sprmTDefTable's operand (its size already taken): itcMac, the itcMac + 1
     cell edges, then a TC80 for each cell (Word may write fewer, the rest default)."""
     if not operand:
@@ -817,40 +805,16 @@ def _cell_layout(operand: bytes) -> tuple[_Cell, ...]:
     for i in range(count):
         at = tcs_at + TC80_SIZE * i
         flags = _u16(operand, at) if at + 2 <= len(operand) else 0
-        cells.append(_Cell(edges[i], edges[i + 1], bool(flags & TC_MERGED),
+        cells.append(GridCell(edges[i], edges[i + 1], bool(flags & TC_MERGED),
                            bool(flags & TC_VERT_MERGE) and not flags & TC_VERT_RESTART))
     return tuple(cells)
 
 
-def _vertically_merged(cells: tuple[_Cell, ...], index: int, merge: int) -> tuple[_Cell, ...]:
+def _vertically_merged(cells: tuple[GridCell, ...], index: int, merge: int) -> tuple[GridCell, ...]:
     """`cells` with sprmTVertMerge applied to cell `index`: it continues the cell above, or no longer does."""
     if index >= len(cells):
         return cells
-    changed = _Cell(cells[index].left, cells[index].right, cells[index].merged_into_left, merge == VERT_MERGE_CONTINUE)
+    changed = GridCell(cells[index].left, cells[index].right, cells[index].merged_into_left, merge == VERT_MERGE_CONTINUE)
     return (*cells[:index], changed, *cells[index + 1 :])
 
 
-def _grid(texts: list[list[str]], layouts: list[tuple[_Cell, ...]]) -> list[list[str]]:
-    """Rows of cell texts → rows on the table's grid of columns (every cell edge of every row), a cell
-    spanning several columns in each, a cell merged into the one left of it or continuing the one above
-    with that cell's text. A row whose layout is unknown or does not match its cells stays as it is."""
-    edges: list[int] = []
-    for edge in sorted({edge for layout in layouts for cell in layout for edge in (cell.left, cell.right)}):
-        if not edges or edge - edges[-1] > GRID_TOLERANCE_TWIPS:
-            edges.append(edge)
-    rows: list[list[str]] = []
-    for cells, layout in zip(texts, layouts, strict=True):
-        if len(layout) != len(cells) or len(edges) < 2:
-            rows.append(cells)
-            continue
-        row = [""] * (len(edges) - 1)
-        for text, cell in zip(cells, layout, strict=True):
-            first = bisect.bisect_right(edges, cell.left + GRID_TOLERANCE_TWIPS) - 1
-            last = max(first + 1, bisect.bisect_right(edges, cell.right + GRID_TOLERANCE_TWIPS) - 1)
-            if cell.continues_above and rows and first < len(rows[-1]):
-                text = rows[-1][first]
-            elif cell.merged_into_left and first > 0:
-                text = row[first - 1]
-            row[first:last] = [text] * (last - first)
-        rows.append(row)
-    return rows

@@ -20,7 +20,7 @@ import zipfile
 from pathlib import Path
 from urllib.parse import unquote
 
-from qa.readers.base import Decoded, IngestError, Limits
+from qa.readers.base import Decoded, IngestError, Limits, paragraph_line
 from qa.readers.drawings import CHART_NS, DIAGRAM_NS, DRAWING_NS, chart_rows, diagram_lines
 from qa.readers.tables import stated_unit, table_sentences
 
@@ -241,21 +241,7 @@ class _Reader:
         if plain:
             return re.sub(r"<sup>\d+</sup>", "", text).replace("\n", " ")
         label = self.numbering.label(ppr, self._style_num_pr(sid))
-        level = self.heading_level(sid, ppr)
-        body = text.strip()
-        if not body and not label:
-            return ""
-        if level:
-            return f"{'#' * min(level, 6)} {label}{body}"
-        lead = ""
-        for piece, bold in pieces:
-            if not bold:
-                break
-            lead += piece
-        lead = lead.strip()
-        if 2 <= len(lead) < len(body) and body.startswith(lead):
-            return f"{label}**{lead}**{body[len(lead):]}"
-        return f"{label}{body}"
+        return paragraph_line(label, pieces, self.heading_level(sid, ppr))
 
     def _style_bold(self, sid: str | None) -> bool:
         for *_rest, bold in self._style_chain(sid):

@@ -34,7 +34,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from qa.readers.base import Decoded, IngestError, Limits
+from qa.readers.base import Decoded, IngestError, Limits, paragraph_line
 from qa.readers.docx import check_archive, format_number, parse_xml
 from qa.readers.tables import stated_unit, table_sentences
 
@@ -506,21 +506,7 @@ class _Reader:
         text = "".join(t for t, _ in pieces)
         if plain:
             return _NOTE_MARK.sub("", text).replace("\n", " ")
-        level = self.heading_level(p) if p.tag == _H else 0
-        body = text.strip()
-        if not body and not label:
-            return ""
-        if level:
-            return f"{'#' * min(level, 6)} {label}{body}"
-        lead = ""
-        for piece, bold in pieces:
-            if not bold:
-                break
-            lead += piece
-        lead = lead.strip()
-        if 2 <= len(lead) < len(body) and body.startswith(lead):
-            return f"{label}**{lead}**{body[len(lead):]}"
-        return f"{label}{body}"
+        return paragraph_line(label, pieces, self.heading_level(p) if p.tag == _H else 0)
 
     def _collect(self, element: _Element, pieces: list[tuple[str, bool]], weight: _Weight, frames: list[_Element] | None) -> None:
         """The text of a paragraph or of a span in it, in order, each piece with whether it is drawn bold."""

@@ -29,7 +29,6 @@ to do; reading takes time in proportion to the file's size, whatever it holds.
 
 from __future__ import annotations
 
-import bisect
 import codecs
 import functools
 import itertools
@@ -38,8 +37,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.tables import stated_unit, table_sentences
+from qa.readers.base import Decoded, IngestError, Limits, paragraph_line
+from qa.readers.tables import GridCell, rows_on_grid, stated_unit, table_sentences
 
 # ---------------------------------------------------------------- tokens
 
@@ -131,7 +130,6 @@ MAX_CUSTOM_MARK_CHARS = 3
 OUTLINE_BODY = 9
 _HEADING_NAME = re.compile(r"(?:heading|标题)\s*(\d)$", re.IGNORECASE)
 #: Table cell edges (twips) closer than this are the same column's edge: rows typed by hand differ by a few.
-GRID_TOLERANCE_TWIPS = 30
 #: Where every row's first cell begins, whatever its `\\trleftN` says (Word writes -108, LibreOffice nothing,
 #: a row pasted from elsewhere its own): its columns are told apart by their right edges (`\\cellxN`).
 ROW_START = -(10**9)
@@ -195,35 +193,24 @@ class _Paragraph(NamedTuple):
 _EMPTY = _Paragraph("", "")
 
 
-@dataclass(frozen=True)
-class _Cell:
-    """A table cell's place in its row, from the row's definition: its left and right edge (twips) and how
-    it is merged (`\\clmrg`: into the cell left of it; `\\clvmrg`: with the cell above)."""
-
-    left: int
-    right: int
-    merged_into_left: bool = False
-    continues_above: bool = False
-
-
 @dataclass
 class _Layout:
     """A row's definition (`\\trowd` … `\\cellxN`): its cells, and the merge flags read for the next one."""
 
-    cells: list[_Cell] = field(default_factory=list)
+    cells: list[GridCell] = field(default_factory=list)
     merged_into_left: bool = False
     continues_above: bool = False
 
     def add(self, right: int) -> None:
         left = self.cells[-1].right if self.cells else ROW_START
-        self.cells.append(_Cell(left, right, self.merged_into_left, self.continues_above))
+        self.cells.append(GridCell(left, right, self.merged_into_left, self.continues_above))
         self.merged_into_left = self.continues_above = False
 
 
 @dataclass
 class _Row:
     cells: list[list[_Paragraph | list[str]]]
-    layout: list[_Cell]
+    layout: list[GridCell]
 
 
 @dataclass
@@ -240,7 +227,7 @@ class _Table:
         self.cells.append(self.cell)
         self.cell = []
 
-    def end_row(self, layout: list[_Cell]) -> None:
+    def end_row(self, layout: list[GridCell]) -> None:
         if self.cell:  # a cell whose `\cell` is missing still belongs to the row
             self.end_cell()
         self.rows.append(_Row(self.cells, layout))
@@ -259,41 +246,9 @@ class _Table:
                  for row in self.rows]
         inner = [line for row in self.rows for cell in row.cells for item in cell if isinstance(item, list)
                  for line in item]
-        rows = _grid(texts, [row.layout for row in self.rows], budget)
+        rows = rows_on_grid(texts, [row.layout for row in self.rows], max_cells=MAX_GRID_CELLS, spend=budget.spend)
         budget.spend(sum(len(text) for row in rows for text in row))
         return table_sentences(rows, self.unit) + inner
-
-
-def _grid(texts: list[list[str]], layouts: list[list[_Cell]], budget: _Budget) -> list[list[str]]:
-    """Rows of cell texts → rows on the table's grid of columns (every cell edge of every row): a cell
-    spanning several columns in each (LibreOffice and Word write a cell merged across as one wider cell),
-    a cell merged into the one left of it or continuing the one above with that cell's text. A row whose
-    definition is unknown or does not match its cells stays as it is."""
-    distinct = {id(layout): layout for layout in layouts}.values()  # a definition several rows share, once
-    edges: list[int] = []
-    for edge in sorted({edge for layout in distinct for cell in layout for edge in (cell.left, cell.right)}):
-        if not edges or edge - edges[-1] > GRID_TOLERANCE_TWIPS:
-            edges.append(edge)
-    if len(texts) * len(edges) > MAX_GRID_CELLS:
-        return texts
-    rows: list[list[str]] = []
-    for cells, layout in zip(texts, layouts, strict=True):
-        if len(layout) != len(cells) or len(edges) < 2:
-            rows.append(cells)
-            continue
-        budget.spend(len(edges))
-        row = [""] * (len(edges) - 1)
-        for text, cell in zip(cells, layout, strict=True):
-            first = bisect.bisect_right(edges, cell.left + GRID_TOLERANCE_TWIPS) - 1
-            last = max(first + 1, bisect.bisect_right(edges, cell.right + GRID_TOLERANCE_TWIPS) - 1)
-            first = max(0, min(first, len(row) - 1))
-            if cell.continues_above and rows and first < len(rows[-1]):
-                text = rows[-1][first]
-            elif cell.merged_into_left and first > 0:
-                text = row[first - 1]
-            row[first:last] = [text] * (last - first)
-        rows.append(row)
-    return rows
 
 
 class _Story:
@@ -345,17 +300,7 @@ class _Story:
         plain = f"{label}{_MARKER.sub('', body)}".replace("\n", " ")
         if not body and not label:
             return _EMPTY
-        if level:
-            return _Paragraph(f"{'#' * min(level, 6)} {label}{body}", plain)
-        lead = ""
-        for piece, bold in merged:
-            if not bold and (lead or piece.strip()):
-                break
-            lead += piece
-        lead = lead.strip()
-        if 2 <= len(lead) < len(body) and body.startswith(lead):
-            return _Paragraph(f"{label}**{lead}**{body[len(lead):]}", plain)
-        return _Paragraph(f"{label}{body}", plain)
+        return _Paragraph(paragraph_line(label, merged, level), plain)
 
     def end_paragraph(self, level: int, depth: int) -> None:
         """End the paragraph: a line of the story, or (`depth` > 0) a paragraph of the cell being filled in

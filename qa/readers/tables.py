@@ -14,8 +14,67 @@ where 「同比增长17.5%」 alone would name nothing. Every cell's text is kep
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+#: Cell edges of a Word-family table (.doc, RTF) this close (twips) are one column edge of its grid.
+GRID_TOLERANCE_TWIPS = 30
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A table cell's place in its row, as the binary Word formats define it (.doc's sprmTDefTable, RTF's
+    \\cellx): its left and right edge (twips), whether it is merged into the cell left of it, and whether
+    it continues the cell above."""
+
+    left: int
+    right: int
+    merged_into_left: bool = False
+    continues_above: bool = False
+
+
+def rows_on_grid(
+    texts: list[list[str]],
+    layouts: Sequence[Sequence[GridCell]],
+    *,
+    max_cells: int | None = None,
+    spend: Callable[[int], None] | None = None,
+) -> list[list[str]]:
+    """Rows of cell texts → rows on the table's grid of columns (every cell edge of every row, within
+    `GRID_TOLERANCE_TWIPS`): a cell spanning several columns in each, a cell merged into the one left of it
+    or continuing the one above with that cell's text. A row whose layout is unknown or does not match its
+    cells stays as it is; so does the whole table when its grid would pass `max_cells`. `spend` is told
+    each row's width, for a reader that bounds its work."""
+    distinct = {id(layout): layout for layout in layouts}.values()  # a layout several rows share, once
+    edges: list[int] = []
+    for edge in sorted({edge for layout in distinct for cell in layout for edge in (cell.left, cell.right)}):
+        if not edges or edge - edges[-1] > GRID_TOLERANCE_TWIPS:
+            edges.append(edge)
+    if max_cells is not None and len(texts) * len(edges) > max_cells:
+        return texts
+    rows: list[list[str]] = []
+    for cells, layout in zip(texts, layouts, strict=True):
+        if len(layout) != len(cells) or len(edges) < 2:
+            rows.append(cells)
+            continue
+        if spend is not None:
+            spend(len(edges))
+        row = [""] * (len(edges) - 1)
+        for text, cell in zip(cells, layout, strict=True):
+            first = bisect.bisect_right(edges, cell.left + GRID_TOLERANCE_TWIPS) - 1
+            last = max(first + 1, bisect.bisect_right(edges, cell.right + GRID_TOLERANCE_TWIPS) - 1)
+            first = max(0, min(first, len(row) - 1))
+            if cell.continues_above and rows and first < len(rows[-1]):
+                text = rows[-1][first]
+            elif cell.merged_into_left and first > 0:
+                text = row[first - 1]
+            row[first:last] = [text] * (last - first)
+        rows.append(row)
+    return rows
+
 
 #: A header naming the unit column.
 _UNIT_HEADER = re.compile(r"^(?:计量)?单位$")
