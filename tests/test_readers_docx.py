@@ -237,7 +237,8 @@ def test_a_report_imported_whole_as_html_is_read_where_it_stands(tmp_path: Path)
     """竹港镇 (round 44, tests/fixtures/unseen/zhugang_2025.docx, measured blind: 0 of 18 found): an office
     system exports its documents to Word by importing the report as HTML (w:altChunk naming a text/html part);
     the body held two lines of the export's header, the report none. The imported page is read where it stands,
-    in the charset it declares; an imported part of a kind no reader takes is left out."""
+    in the charset it declares; so is an imported RTF part, by the RTF reader; an imported part of a kind no
+    reader takes is left out."""
     import docx
     from docx.opc.packuri import PackURI
     from docx.opc.part import Part
@@ -247,7 +248,10 @@ def test_a_report_imported_whole_as_html_is_read_where_it_stands(tmp_path: Path)
     document.add_paragraph("竹港镇人民政府办公室　文件导出")
     page = "<html><head><meta charset='GBK'></head><body><h2>一、2025年工作回顾</h2>" + "".join(
         f"<p>全镇新增规上工业企业{n}家，腾退低效用地{n * 100}亩。</p>" for n in range(1, 6)) + "</body></html>"
-    chunks = [("/word/afchunk.htm", "text/html", page.encode("gbk")), ("/word/afchunk.rtf", "application/rtf", b"{\\rtf1 x}")]
+    rtf = "{\\rtf1\\ansi\\ansicpg936 {\\b \\u20108?\\u12289?2026\\u24180?\\u24037?\\u20316?\\u23433?\\u25490?}\\par " + "".join(
+        f"\\u20840?\\u38215?\\u26032?\\u22686?{n}\\u23478?\\u12290?\\par " for n in (7, 8)) + "}"
+    chunks = [("/word/afchunk.htm", "text/html", page.encode("gbk")), ("/word/afchunk.rtf", "application/rtf", rtf.encode("ascii")),
+              ("/word/afchunk.png", "image/png", b"\x89PNG\r\n\x1a\n")]
     for name, kind, blob in chunks:
         rid = document.part.relate_to(Part(PackURI(name), kind, blob, document.part.package), "http://schemas.openxmlformats.org/officeDocument/2006/relationships/aFChunk")
         document.element.body.insert(len(document.element.body) - 1, parse_xml(
@@ -257,3 +261,5 @@ def test_a_report_imported_whole_as_html_is_read_where_it_stands(tmp_path: Path)
     lines = word_text(document, tmp_path).split("\n")
     assert lines[0] == "竹港镇人民政府办公室　文件导出" and lines[-1] == "（本文件由协同办公系统导出）"
     assert "全镇新增规上工业企业3家，腾退低效用地300亩。" in lines and not any("rtf" in line for line in lines)
+    assert lines.index("全镇新增8家。") == lines.index("全镇新增7家。") + 1 > lines.index("全镇新增规上工业企业5家，腾退低效用地500亩。")
+    assert not any("PNG" in line for line in lines)

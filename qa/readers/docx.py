@@ -36,6 +36,8 @@ _PR = "http://schemas.openxmlformats.org/package/2006/relationships"
 #: The content types of an imported part (w:altChunk) read as a web page, and as a web archive.
 _HTML_CHUNKS = ("text/html", "application/xhtml+xml")
 _ARCHIVE_CHUNKS = ("message/rfc822", "multipart/related", "application/x-mimearchive")
+#: The content types of an imported part read as RTF.
+_RTF_CHUNKS = ("application/rtf", "text/rtf")
 #: Entries a real document has a few dozen of.
 MAX_ENTRIES = 2000
 
@@ -149,12 +151,12 @@ class _Reader:
         return lines
 
     def alt_chunk(self, rid: str | None) -> list[str]:
-        """The lines of a part the body imports whole (w:altChunk): a web page, a web archive or plain text,
-        read by its own reader, where it stands. An office system that exports its documents to Word writes
+        """The lines of a part the body imports whole (w:altChunk): a web page, a web archive, RTF or plain
+        text, read by its own reader, where it stands. An office system that exports its documents to Word writes
         the report as HTML so imported (竹港镇, round 44: the body held two lines of the export's header, the
         report none); Word renders it, python-docx does not. A part of another kind, or one that reads as
         nothing, is left out."""
-        from qa.readers import html, mhtml
+        from qa.readers import html, mhtml, rtf
         from qa.readers.text import decode_text
 
         rel = self.document.part.rels.get(rid or "")
@@ -166,6 +168,8 @@ class _Reader:
                 return html.read(self.path, data, self.limits).text.split("\n")
             if kind in _ARCHIVE_CHUNKS:
                 return mhtml.read(self.path, data, self.limits).text.split("\n")
+            if kind in _RTF_CHUNKS:
+                return rtf.read(self.path, data, self.limits).text.split("\n")
         except IngestError:
             return []
         return decode_text(data, self.path).split("\n") if kind == "text/plain" else []
