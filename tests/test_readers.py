@@ -536,3 +536,18 @@ def test_a_page_whose_blocks_are_placed_by_coordinates_reads_top_to_bottom() -> 
                          "蘅塘镇人民政府镇长", "陆嘉禾"]
     assert (document.metadata.speaker, document.metadata.role) == ("陆嘉禾", "人民政府镇长")
     assert lines.index("（一）产业转型步伐加快") + 1 == next(i for i, line in enumerate(lines) if line.startswith("工业经济稳中有进。"))
+
+
+def test_a_word_processors_paragraph_is_a_heading_a_bold_lead_or_plain_text() -> None:
+    """`qa.readers.base.paragraph_line`, which the .docx, .odt and RTF readers share: a heading level wins;
+    a bold run that starts a longer paragraph is its lead, even after a blank run; a paragraph bold
+    throughout, or a lead of one character, is plain; an empty paragraph without a number is nothing."""
+    from qa.readers.base import paragraph_line
+
+    assert paragraph_line("一、", [("2025年工作回顾", True)], 2) == "## 一、2025年工作回顾"
+    assert paragraph_line("", [(" ", False), ("坚持稳中求进。", True), ("全镇实现生产总值38亿元。", False)], 0) == (
+        "**坚持稳中求进。**全镇实现生产总值38亿元。")
+    assert paragraph_line("1.", [("全部加粗的一段。", True)], 0) == "1.全部加粗的一段。"
+    assert paragraph_line("", [("稳", True), ("字当头。", False)], 0) == "稳字当头。"
+    assert paragraph_line("", [("甲", False), ("乙丙。", True)], 0) == "甲乙丙。"
+    assert paragraph_line("", [("  ", False)], 0) == ""

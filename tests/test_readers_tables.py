@@ -538,3 +538,21 @@ def test_a_unit_stated_over_the_table_goes_to_its_bare_figures() -> None:
         "2025年重点项目（单位：亿元）。", "文旅综合体：总投资3.6亿元。"]
     assert stated_unit("单位：个人") is None  # no unit
     assert table_sentences(INDICATORS, "万元")[1] == "新引进企业：年度目标400家 完成值426家 完成率106.5%。"
+
+
+def test_word_family_rows_are_placed_on_the_grid_of_every_cell_edge() -> None:
+    """`rows_on_grid` (.doc and RTF tables): a cell spanning two columns fills both, a cell merged into the
+    one left of it or continuing the one above takes that cell's text, edges within the tolerance are one;
+    a row whose layout does not match its cells stays as it is, and so does a table past `max_cells`."""
+    from qa.readers.tables import GridCell, rows_on_grid
+
+    header = (GridCell(0, 2000), GridCell(2000, 6000))
+    body = (GridCell(0, 2000), GridCell(2010, 4000), GridCell(4000, 6000))
+    below = (GridCell(0, 2000, continues_above=True), GridCell(2000, 4000), GridCell(4000, 6000, merged_into_left=True))
+    texts = [["项目", "投资（万元）"], ["一期", "1200", "800"], ["", "300", ""], ["二期", "500"]]
+    rows = rows_on_grid(texts, [header, body, below, body])
+    assert rows == [["项目", "投资（万元）", "投资（万元）"], ["一期", "1200", "800"], ["一期", "300", "300"], ["二期", "500"]]
+    spent: list[int] = []
+    assert rows_on_grid(texts, [header, body, below, body], max_cells=15) == texts
+    rows_on_grid(texts[:2], [header, body], spend=spent.append)
+    assert spent == [4, 4]
