@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-quick model index browser lint clean-venv
+.PHONY: run test bench bench-quick model index browser office lint clean-venv
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,12 +29,19 @@ browser:
 	  echo "installing Debian's chromium and fonts-noto-cjk for the browser test"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
 
+# LibreOffice's writer, without its GUI: the .doc and RTF reader tests compare their reading with its own
+# (a file it converts, its plain-text export). Without it those tests skip.
+office:
+	@command -v soffice >/dev/null 2>&1 || { \
+	  echo "installing Debian's libreoffice-writer-nogui for the Word-family reader tests"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui >/dev/null; }
+
 run: index
 	$(BIN)/python app.py
 
 # Test files run in parallel, one file to a worker (pytest-xdist); the few tests that hold a wall-clock
 # bound (marked `serial`) run alone afterwards, so another worker's load cannot break the bound.
-test: model browser
+test: model browser office
 	$(BIN)/python -m pytest -q -p no:cacheprovider -n auto --maxprocesses 4 --dist loadfile -m "not serial"
 	$(BIN)/python -m pytest -q -p no:cacheprovider -m serial
 
