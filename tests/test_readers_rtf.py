@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from qa.readers import SUFFIXES, IngestError, Limits, rtf
+from qa.readers import IngestError, Limits, rtf
 from qa.readers.doc import read as read_doc
 from qa.readers.docx import read as read_docx
 
@@ -191,7 +191,6 @@ def test_a_whole_libreoffice_report_reads_with_its_parts_and_notes() -> None:
     assert not re.search(r"\\[a-z]|[{}]|\?\?|\ufffd", body) and not _CONTROL.search(body)
 
 
-@pytest.mark.skipif(".rtf" not in SUFFIXES, reason="qa.readers does not route .rtf files to this reader yet")
 def test_an_rtf_is_read_end_to_end() -> None:
     """Through `qa.readers.read_report` and `qa.ingest.load_document`, as `qa build` and the upload panel
     read a report: the format recorded, the dialect's marks read by the cleaner."""
