@@ -16,7 +16,7 @@ from pathlib import PurePath
 #: other formats extend this tuple; nothing else decides which files are reports.
 REPORT_SUFFIXES: tuple[str, ...] = (
     ".txt", ".md", ".markdown", ".pdf", ".ofd", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm", ".mht", ".mhtml",
-    ".png", ".jpg", ".jpeg",
+    ".epub", ".png", ".jpg", ".jpeg",
 )
 
 

@@ -35,13 +35,14 @@ _READERS = {
     ".odt": "qa.readers.odt",
     ".rtf": "qa.readers.rtf",
     ".ofd": "qa.readers.ofd",
+    ".epub": "qa.readers.epub",
     ".png": "qa.readers.image",
     ".jpg": "qa.readers.image",
     ".jpeg": "qa.readers.image",
 }
 SUFFIXES = tuple(_READERS)
 #: The formats a report may come in, as refusals name them (here and in `qa.library`).
-SUPPORTED_FORMATS = "PDF、OFD、Word（.docx/.doc）、OpenDocument（.odt）、RTF、网页（.html/.mht）、图片（.png/.jpg）或文本（.txt/.md）"
+SUPPORTED_FORMATS = "PDF、OFD、Word（.docx/.doc）、OpenDocument（.odt）、RTF、网页（.html/.mht）、电子书（.epub）、图片（.png/.jpg）或文本（.txt/.md）"
 #: What a sniffed kind is called in messages, and the suffix it should have.
 FORMAT_NAMES = {
     "text": ("文本", ".txt"),
@@ -53,13 +54,14 @@ FORMAT_NAMES = {
     "ofd": ("OFD 版式文档", ".ofd"),
     "odt": ("OpenDocument 文档", ".odt"),
     "rtf": ("RTF 文档", ".rtf"),
+    "epub": ("EPUB 电子书", ".epub"),
     "zip": ("ZIP 压缩包", ".zip"),
     "image": ("图片", ".png/.jpg"),
     "binary": ("二进制文件", ""),
 }
 _KIND_OF_SUFFIX = {".txt": "text", ".md": "text", ".markdown": "text", ".pdf": "pdf", ".docx": "docx",
                    ".doc": "doc", ".html": "html", ".htm": "html", ".mht": "mhtml", ".mhtml": "mhtml", ".ofd": "ofd",
-                   ".odt": "odt", ".rtf": "rtf",
+                   ".odt": "odt", ".rtf": "rtf", ".epub": "epub",
                    ".png": "image", ".jpg": "image", ".jpeg": "image"}
 
 
@@ -68,8 +70,8 @@ _MIME_HEADER = re.compile(rb"(?:^|\n)mime-version:\s*1\.0")
 
 
 def sniff(data: bytes) -> str:
-    """What the bytes are, whatever the file is called: "pdf", "docx", "ofd", "odt", "rtf", "html", "mhtml", "doc",
-    "zip", "image", "binary" or "text"."""
+    """What the bytes are, whatever the file is called: "pdf", "docx", "ofd", "odt", "epub", "rtf", "html", "mhtml",
+    "doc", "zip", "image", "binary" or "text"."""
     head = data[:2048]
     if head.lstrip()[:5] == b"%PDF-":
         return "pdf"
@@ -92,8 +94,8 @@ def sniff(data: bytes) -> str:
 
 
 def _archive_kind(data: bytes) -> str:
-    """What a ZIP archive holds: a Word document ("docx"), an OFD ("ofd"), an OpenDocument ("odt"), or something
-    else ("zip")."""
+    """What a ZIP archive holds: a Word document ("docx"), an OFD ("ofd"), an e-book ("epub": its `mimetype`
+    entry says so), an OpenDocument ("odt"), or something else ("zip")."""
     import io
 
     try:
@@ -105,9 +107,24 @@ def _archive_kind(data: bytes) -> str:
         return "docx"
     if "OFD.xml" in names:
         return "ofd"
+    if "mimetype" in names and "META-INF/container.xml" in names and _mimetype(data).startswith(b"application/epub+zip"):
+        return "epub"
     if "mimetype" in names or "content.xml" in names:
         return "odt"  # an OpenDocument package; its reader names a kind other than text
     return "zip"
+
+
+def _mimetype(data: bytes) -> bytes:
+    """An OCF package's `mimetype` entry (EPUB, OpenDocument), which its first bytes hold uncompressed; read
+    from the archive when the entry was compressed anyway."""
+    import io
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("mimetype")
+            return archive.read(info).strip()[:64] if info.file_size <= 256 else b""
+    except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, OSError):
+        return b""
 
 
 #: Recently decoded files by content: a scan checked before an upload and read again by the build
@@ -140,7 +157,7 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
     actual = sniff(data)
     if actual != expected and not (expected == "text" and actual == "html"):
         name, proper = FORMAT_NAMES[actual]
-        if actual in ("pdf", "docx", "doc", "html", "mhtml", "ofd", "odt", "rtf", "image"):
+        if actual in ("pdf", "docx", "doc", "html", "mhtml", "ofd", "odt", "epub", "rtf", "image"):
             advice = f"请把扩展名改为 {proper} 后重试"
         elif expected == "text" and actual in ("binary", "zip"):
             advice = "请提供 UTF-8 文本，或原始的 PDF/Word/网页文件"

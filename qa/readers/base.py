@@ -34,7 +34,7 @@ class Decoded:
     """A report file decoded.
 
     `text`: lines for the cleaner (see the module docstring). `format`: "text", "pdf", "ofd", "docx", "doc"
-    (Word 97–2003), "odt", "rtf", "html" or "ocr" (a scanned PDF, or an image). `page_starts`: (offset in `text`, page number)
+    (Word 97–2003), "odt", "rtf", "html", "epub" or "ocr" (a scanned PDF, or an image). `page_starts`: (offset in `text`, page number)
     where each page begins, ascending; empty for formats without pages. `pages`: the page count, None
     without pages.
     """

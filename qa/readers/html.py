@@ -426,6 +426,14 @@ def _footnotes(tree) -> list[tuple[int, str]]:
             if text:
                 notes[n] = text
             node.decompose()
+    for index, node in enumerate((node for node in tree.css("aside, li, div, section, p") if _epub_note(node)), start=1):
+        # an e-book's note (EPUB 3: 「<aside epub:type="footnote" id="n1">」), numbered by its id or its place
+        digits = re.sub(r"\D", "", node.attributes.get("id") or "")
+        n = int(digits) if digits and len(digits) <= 3 else index
+        text = re.sub(rf"^(?:\[{n}\]|{n}(?:[.．、:：]|\s))\s*|\s*[↩↑]\s*$", "", " ".join((node.text(deep=True) or "").split()))
+        if text and n not in notes:
+            notes[n] = text
+        node.decompose()
     for node in tree.css("[class]"):
         if _FOOTNOTE_LIST.search(node.attributes.get("class") or "") and node.tag in ("div", "ol", "section", "aside"):
             for index, item in enumerate(node.css("li"), start=1):
@@ -440,6 +448,12 @@ def _footnotes(tree) -> list[tuple[int, str]]:
                         notes[number] = text[marker.end() :]
             node.decompose()
     return sorted(notes.items())
+
+
+def _epub_note(node) -> bool:
+    """Whether an element is a note as EPUB 3 marks one (`epub:type` footnote, endnote or rearnote)."""
+    kinds = (node.attributes.get("epub:type") or "").split()
+    return any(kind in ("footnote", "endnote", "rearnote") for kind in kinds)
 
 
 #: The number a note in a list of paragraphs opens with: 「[1]」「1.」「1、」「①」.
@@ -484,6 +498,9 @@ def _lines(root) -> list[str]:
                 flush()
             elif tag == "a" and (word_note := _WORD_NOTE_LINK.match(child.attributes.get("href") or "")):
                 current.append((f"<sup>{int(word_note.group(1))}</sup>", False))
+            elif tag == "a" and "noteref" in (child.attributes.get("epub:type") or "").split():
+                digits = re.sub(r"\D", "", child.text(deep=True) or "")  # an e-book's link to its note: the marker
+                current.append((f"<sup>{int(digits)}</sup>", False) if digits else ("", False))
             elif tag == "sup":
                 marker = child.text(deep=True) or ""
                 digits = re.sub(r"\D", "", marker)
