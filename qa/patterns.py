@@ -15,7 +15,7 @@ from pathlib import PurePath
 #: The file suffixes `qa build` lists and `qa.ingest.load_document` reads (lower case). File readers for
 #: other formats extend this tuple; nothing else decides which files are reports.
 REPORT_SUFFIXES: tuple[str, ...] = (
-    ".txt", ".md", ".markdown", ".pdf", ".ofd", ".docx", ".doc", ".odt", ".rtf", ".html", ".htm", ".mht", ".mhtml",
+    ".txt", ".md", ".markdown", ".pdf", ".ofd", ".docx", ".doc", ".wps", ".odt", ".rtf", ".html", ".htm", ".mht", ".mhtml",
     ".epub", ".png", ".jpg", ".jpeg",
 )
 

@@ -248,6 +248,23 @@ def test_a_doc_is_read_end_to_end() -> None:
     assert "后洋村、桃源村入选省级乡村振兴示范村" in document.text
 
 
+def test_a_wps_file_is_read_as_the_doc_it_is(tmp_path: Path) -> None:
+    """WPS Office, which many offices write their reports in, saves its own .wps files in Word 97–2003's binary
+    format: a .wps reads as the .doc it is, to the same text and metadata. A .wps that is a .docx inside is
+    named for what it is, as a .doc would be."""
+    wps = tmp_path / "xiaxi_2025.wps"
+    shutil.copy(XIAXI, wps)
+    assert read_report(wps).text == read_report(XIAXI).text
+    assert load_document(wps).metadata == load_document(XIAXI).metadata
+    import docx
+
+    zipped = tmp_path / "new.wps"
+    document = docx.Document()
+    document.add_paragraph("政府工作报告")
+    document.save(str(zipped))
+    refused(zipped, "扩展名是 .wps", "请把扩展名改为 .docx 后重试")
+
+
 # ---------------------------------------------------------------- text boxes
 
 

@@ -28,6 +28,7 @@ _READERS = {
     ".pdf": "qa.readers.pdf",
     ".docx": "qa.readers.docx",
     ".doc": "qa.readers.doc",
+    ".wps": "qa.readers.doc",  # WPS Office's own word-processor files: the .doc binary format
     ".html": "qa.readers.html",
     ".htm": "qa.readers.html",
     ".mht": "qa.readers.mhtml",
@@ -42,7 +43,7 @@ _READERS = {
 }
 SUFFIXES = tuple(_READERS)
 #: The formats a report may come in, as refusals name them (here and in `qa.library`).
-SUPPORTED_FORMATS = "PDF、OFD、Word（.docx/.doc）、OpenDocument（.odt）、RTF、网页（.html/.mht）、电子书（.epub）、图片（.png/.jpg）或文本（.txt/.md）"
+SUPPORTED_FORMATS = "PDF、OFD、Word/WPS（.docx/.doc/.wps）、OpenDocument（.odt）、RTF、网页（.html/.mht）、电子书（.epub）、图片（.png/.jpg）或文本（.txt/.md）"
 #: What a sniffed kind is called in messages, and the suffix it should have.
 FORMAT_NAMES = {
     "text": ("文本", ".txt"),
@@ -60,8 +61,8 @@ FORMAT_NAMES = {
     "binary": ("二进制文件", ""),
 }
 _KIND_OF_SUFFIX = {".txt": "text", ".md": "text", ".markdown": "text", ".pdf": "pdf", ".docx": "docx",
-                   ".doc": "doc", ".html": "html", ".htm": "html", ".mht": "mhtml", ".mhtml": "mhtml", ".ofd": "ofd",
-                   ".odt": "odt", ".rtf": "rtf", ".epub": "epub",
+                   ".doc": "doc", ".wps": "doc", ".html": "html", ".htm": "html", ".mht": "mhtml", ".mhtml": "mhtml",
+                   ".ofd": "ofd", ".odt": "odt", ".rtf": "rtf", ".epub": "epub",
                    ".png": "image", ".jpg": "image", ".jpeg": "image"}
 
 
