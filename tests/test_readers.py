@@ -551,3 +551,14 @@ def test_a_word_processors_paragraph_is_a_heading_a_bold_lead_or_plain_text() ->
     assert paragraph_line("", [("稳", True), ("字当头。", False)], 0) == "稳字当头。"
     assert paragraph_line("", [("甲", False), ("乙丙。", True)], 0) == "甲乙丙。"
     assert paragraph_line("", [("  ", False)], 0) == ""
+
+
+def test_glyphs_of_a_page_placed_as_a_form_are_read_where_they_are_drawn() -> None:
+    """tests/fixtures/unseen/zongwan_2025.pdf (round 48, measured blind: 12 of 18 first): a booklet imposed
+    two A5 pages to each A4 sheet, each page placed as a form. PDFium boxed some text objects of the right-hand
+    page in the form's own space — 「工」 of 「工作报告」 420 points left, in the other page's line — so lines were
+    cut apart (「工 作报告」「——2026年1」「月 15」). Each object is placed where its matrix draws it."""
+    lines = read_report(ROOT / "tests" / "fixtures" / "unseen" / "zongwan_2025.pdf").text.split("\n")
+    assert lines[:3] == ["棕湾街道办事处工作报告", "——2026年1月15日在棕湾街道第二届居民代表会议第五次会议上",
+                         "棕湾街道办事处主任 邵明川各位代表："]
+    assert not any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", line) for line in lines if len(line) > 20)

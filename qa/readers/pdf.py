@@ -11,6 +11,7 @@ found by their shape).
 
 from __future__ import annotations
 
+import ctypes
 import itertools
 import math
 import re
@@ -25,6 +26,9 @@ from qa.readers.layout import FOOTNOTE_SIZE_RATIO, MARGIN_BAND, TextLine, assemb
 MIN_TEXT_CHARS = 20
 #: A digit this much smaller than its line is a superscript footnote marker.
 SUPERSCRIPT_RATIO = 0.8
+#: A text object whose first glyph PDFium boxes this far (points) from where the object's matrix draws it is
+#: boxed in the wrong space (`_misplaced_by`).
+MISPLACED_POINTS = 1.0
 #: A marker in brackets, as a web page printed to PDF sets 「<sup>[1]</sup>」: read as the 「[1]」 it shows, which
 #: the cleaner ties to the 「[1] …」 note it cites (a bare superscript 1 between brackets left 「[]」 in the text).
 _BRACKETED_MARKER = re.compile(r"[\[［]<sup>(\d+)</sup>[\]］]")
@@ -166,6 +170,7 @@ def page_lines(page, number: int) -> list[TextLine]:
         raw = textpage.raw
         count = pdfium_c.FPDFText_CountChars(raw)
         box = pdfium_c.FS_RECTF()
+        text_object, shift = None, (0.0, 0.0)
         chars: list[tuple[str, float, float, float, float, float, bool]] = []
         angles: list[float] = []
         for i in range(count):
@@ -181,14 +186,31 @@ def page_lines(page, number: int) -> list[TextLine]:
                 continue
             # the loose box spans the glyph's advance: gaps between boxes are spacing, not glyph shapes
             pdfium_c.FPDFText_GetLooseCharBox(raw, i, box)
+            if (owner := ctypes.cast(pdfium_c.FPDFText_GetTextObject(raw, i), ctypes.c_void_p).value) != text_object:
+                text_object, shift = owner, _misplaced_by(pdfium_c, raw, i)
+            dx, dy = shift
             size = pdfium_c.FPDFText_GetFontSize(raw, i)
-            chars.append((char, size, box.left, box.right, height - box.top, height - box.bottom, False))
+            chars.append((char, size, box.left + dx, box.right + dx, height - box.top - dy, height - box.bottom - dy, False))
             angles.append(math.degrees(pdfium_c.FPDFText_GetCharAngle(raw, i)))
     finally:
         textpage.close()
     if sideways := _sideways(angles):
         chars, width, height = _turned_upright(chars, sideways, width, height)
     return lines_from_chars(chars, number, width, height)
+
+
+def _misplaced_by(pdfium_c, raw, i: int) -> tuple[float, float]:
+    """How far PDFium boxed the text object that character `i` opens from where its matrix draws it: (0, 0)
+    but for an object of a page placed on the sheet as a form (a booklet's or an N-up print's imposed pages),
+    which PDFium sometimes boxes in the form's own space (棕湾街道, round 48: the 「工」 of a right-hand page stood
+    420 points left, in the other page's line). The matrix's translation is the object's first glyph's origin
+    on the sheet; its other glyphs are off by as much."""
+    x, y, matrix = ctypes.c_double(), ctypes.c_double(), pdfium_c.FS_MATRIX()
+    if not (pdfium_c.FPDFText_GetCharOrigin(raw, i, ctypes.byref(x), ctypes.byref(y))
+            and pdfium_c.FPDFText_GetMatrix(raw, i, ctypes.byref(matrix))):
+        return 0.0, 0.0
+    dx, dy = matrix.e - x.value, matrix.f - y.value
+    return (dx, dy) if abs(dx) > MISPLACED_POINTS or abs(dy) > MISPLACED_POINTS else (0.0, 0.0)
 
 
 def lines_from_chars(chars: list, number: int, width: float, height: float) -> list[TextLine]:
