@@ -562,3 +562,25 @@ def test_glyphs_of_a_page_placed_as_a_form_are_read_where_they_are_drawn() -> No
     assert lines[:3] == ["棕湾街道办事处工作报告", "——2026年1月15日在棕湾街道第二届居民代表会议第五次会议上",
                          "棕湾街道办事处主任 邵明川各位代表："]
     assert not any(re.search(r"[\u4e00-\u9fff] [\u4e00-\u9fff]", line) for line in lines if len(line) > 20)
+
+
+def test_a_booklet_imposed_two_pages_to_a_sheet_reads_in_its_printed_pages_order() -> None:
+    """The same booklet read sheet by sheet put its plan's last page (printed 10, beside page 3 on sheet 3)
+    between the review's pages 2 and 3. Each sheet's halves are pages, in the order of the numbers printed at
+    their feet; a landscape page in two columns without a page number at the foot of each stays one page."""
+    from qa.readers.layout import TextLine, in_printed_order
+
+    decoded = read_report(ROOT / "tests" / "fixtures" / "unseen" / "zongwan_2025.pdf")
+    parts = [line for line in decoded.text.split("\n") if re.match(r"^（[一二三四五]）", line)]
+    assert [part[:3] for part in parts] == ["（一）", "（二）", "（三）", "（四）", "（五）"] * 2
+    assert parts[4].startswith("（五）聚力自身建设") and parts[5].startswith("（一）坚持产业强街")
+
+    def line(page: int, text: str, x0: float, top: float) -> TextLine:
+        return TextLine(page, text, x0, x0 + (40 if "—" in text or text.isdigit() else 340), top, top + 12, 12, 840, 596)
+
+    columns = [[line(n, f"第{n}页左栏正文", 40, 100), line(n, f"第{n}页右栏正文", 450, 100), line(n, str(n), 400, 570)] for n in (1, 2, 3, 4)]
+    assert in_printed_order(columns) == columns
+    sheets = [[line(1, "封底", 40, 100), line(1, "— 4 —", 190, 570), line(1, "正文一", 460, 100), line(1, "— 1 —", 610, 570)],
+              [line(2, "正文二", 40, 100), line(2, "— 2 —", 190, 570), line(2, "正文三", 460, 100), line(2, "— 3 —", 610, 570)]]
+    assert [page[0].text for page in in_printed_order(sheets)] == ["正文一", "正文二", "正文三", "封底"]
+    assert in_printed_order(sheets)[0][0].x0 == 40 and in_printed_order(sheets)[0][0].page_width == 420

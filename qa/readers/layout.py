@@ -25,7 +25,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from qa.patterns import BULLET, FIGURE_ALONE
 from qa.readers.base import Decoded
@@ -92,6 +92,47 @@ def _similar(a: str, b: str) -> bool:
     if not a or not b or abs(len(a) - len(b)) > max(2, len(a) // 5):
         return False
     return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.8
+
+
+#: A line this close (points) to a sheet's middle still lies in its half.
+_MIDDLE_SLACK = 2.0
+
+
+def in_printed_order(pages: list[list[TextLine]]) -> list[list[TextLine]]:
+    """Sheets that each hold two printed pages side by side — a booklet imposed in saddle-stitch order
+    (sheet 1: pages 12 | 1, its back 2 | 11 …) or a two-up print — as those pages, in the order their printed
+    numbers say; other documents as they are. A sheet holds two pages when it is landscape, no line crosses
+    its middle, and each half with text carries one page number at its foot (棕湾街道, round 48: read sheet by
+    sheet, its plan's last page came between the review's second and third). Each page keeps its sheet's
+    number (where a reader finds it in the file); its lines are placed on a page of half the sheet's width."""
+    halves: list[tuple[int, list[TextLine]]] = []
+    for lines in pages:
+        if not lines:
+            continue
+        width, height = lines[0].page_width, lines[0].page_height
+        middle = width / 2
+        if width <= height:
+            return pages
+        left = [line for line in lines if line.x1 <= middle + _MIDDLE_SLACK]
+        right = [line for line in lines if line.x0 >= middle - _MIDDLE_SLACK and line.x1 > middle + _MIDDLE_SLACK]
+        if len(left) + len(right) != len(lines):
+            return pages
+        for half, shift in ((left, 0.0), (right, middle)):
+            if not half:
+                continue
+            numbers = [
+                int(re.sub(r"\D", "", line.plain)) for line in half
+                if line.top > (1 - MARGIN_BAND) * height and _PAGE_NUMBER.match(line.plain.strip()) and re.search(r"\d", line.plain)
+            ]
+            if len(numbers) != 1:
+                return pages
+            halves.append((numbers[0], [replace(line, x0=line.x0 - shift, x1=line.x1 - shift, page_width=middle,
+                                                cells=tuple((text, a - shift, b - shift) for text, a, b in line.cells))
+                                        for line in half]))
+    printed = [number for number, _ in halves]
+    if len(halves) < 4 or len(set(printed)) != len(printed) or printed == sorted(printed):
+        return pages
+    return [half for _, half in sorted(halves, key=lambda item: item[0])]
 
 
 def remove_running_lines(pages: list[list[TextLine]]) -> list[list[TextLine]]:

@@ -20,7 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
-from qa.readers.layout import FOOTNOTE_SIZE_RATIO, MARGIN_BAND, TextLine, assemble
+from qa.readers.layout import FOOTNOTE_SIZE_RATIO, MARGIN_BAND, TextLine, assemble, in_printed_order
 
 #: A page with fewer printed characters than this has no text layer worth reading: OCR it.
 MIN_TEXT_CHARS = 20
@@ -117,7 +117,7 @@ def read(path: Path, data: bytes, limits: Limits) -> Decoded:
             fmt = "pdf"
     finally:
         document.close()
-    decoded = assemble(pages, count, fmt)
+    decoded = assemble(in_printed_order(pages), count, fmt)
     if fmt == "ocr":
         from qa.readers.ocr import own_place_mended
 
