@@ -475,6 +475,21 @@ def test_markdown_exported_from_an_online_document_reads_as_its_report() -> None
     assert lines.count("一、2025年工作回顾") == 1
 
 
+def test_markdown_a_site_generator_builds_reads_without_its_comments_and_template_tags() -> None:
+    """tests/fixtures/unseen/jiaobai_2025.md (round 48, a Hugo page's Markdown source, measured blind before
+    this): an editor's HTML comment stood in the front matter's passage, Hugo's 「<!--more-->」 and shortcodes
+    (「{{< notice info >}}」「{{< /notice >}}」「{{< figure … >}}」) stood in passages as text. A page shows none of
+    them as text: they go (a figure's tag as a Markdown image does), and the text between a box's tags stays."""
+    from qa.readers.text import markdown_apparatus_removed
+
+    text = load_document(Path(__file__).parent / "fixtures" / "unseen" / "jiaobai_2025.md").text
+    assert "<!--" not in text and "{{" not in text and "编辑注" not in text
+    assert "千亩茭海”景区一角" not in text
+    assert "茭白镇共富发展有限公司由全镇16个行政村共同入股组建。" in text
+    assert markdown_apparatus_removed('见[《清单》]({{< ref "/a.md" >}})。{% include note.html %}') == "见[《清单》]()。"
+    assert markdown_apparatus_removed("a {{ page.title }} b") == "a {{ page.title }} b"
+
+
 def test_markdown_a_pdf_parser_wrote_reads_its_formulas_as_the_figures_they_print() -> None:
     """tests/fixtures/unseen/qinhu_2025.md (round 38, Markdown as a PDF-to-Markdown parser writes it, measured
     blind before this): some figures are inline formulas (「同比增长 $2 1 . 4 \\%$」「$\\mathrm{ 3 . 1 8 }$ 亿元」, a

@@ -268,16 +268,24 @@ _CONTENTS_HEADING = re.compile(r"^\s*(?:#+\s*)?(?:\*\*)?\s*目\s*录\s*(?:\*\*)?
 #: … 「:::」, as Yuque, VuePress and markdown-it write a tip box); the callout's text is kept.
 _CALLOUT_MARKER = re.compile(r"^(\s*>\s*)\[![A-Za-z]+\][+-]?\s*", re.MULTILINE)
 _CONTAINER_FENCE = re.compile(r"^:::[ \t]*[\w-]*[^\n]*\n?", re.MULTILINE)
+#: What a Markdown page shows nothing of: an HTML comment (an editor's note, Hugo's 「<!--more-->」 summary
+#: divider) and a static site generator's template tag, a Hugo shortcode (「{{< notice info >}}」「{{% /tip %}}」,
+#: 「{{< figure … >}}」, 「{{< ref "…" >}}」 as a link's target) or a Jekyll/Liquid tag (「{% include … %}」). A
+#: figure's tag goes whole, as a Markdown image does.
+_HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+_TEMPLATE_TAG = re.compile(r"\{\{[<%].*?[>%]\}\}|\{%.*?%\}", re.DOTALL)
 
 
 def markdown_apparatus_removed(text: str) -> str:
     """Markdown as online document tools export it → the document's text: the YAML front matter gives way
     to its title (「title: 2026年梓溪县政府工作报告」 → the title line), a table of contents of links to the
     file's own headings goes (its entries, read as headings, stood in front of the report's front matter
-    and were taken for its parts), and a callout's marker and a container's fences go (「> [!NOTE]」「:::tip」)."""
+    and were taken for its parts), a callout's marker and a container's fences go (「> [!NOTE]」「:::tip」), and
+    so do HTML comments and a site generator's template tags."""
     if front := _FRONT_MATTER.match(text):
         title = _FRONT_MATTER_TITLE.search(front.group(1))
         text = (f"{title.group(1)}\n" if title else "") + text[front.end():]
+    text = _TEMPLATE_TAG.sub("", _HTML_COMMENT.sub("", text))
     lines = text.split("\n")
     contents = {i for i, line in enumerate(lines) if _CONTENTS_LINK.match(line)}
     if len(contents) >= 3:
