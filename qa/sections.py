@@ -121,6 +121,28 @@ NOTES_HEADING_WORDS = "名词解释|名词注释|注释|附注"
 _BACK_MATTER = re.compile(rf"^(?:{NOTES_HEADING_WORDS}|附[件表]\s*\d{{0,2}})\s*(?:[：:]\s*[^。；;，,]{{0,40}})?$")
 
 
+#: A notes heading (「名词解释：强村公司」), which opens back matter where the body is over.
+_NOTES_HEADING = re.compile(rf"^(?:{NOTES_HEADING_WORDS})(?:\s*[：:]|$)")
+
+
+#: A chapter that opens a sequence of chapters (「（一）」「第一节」), as a new part or a new document does.
+_FIRST_CHAPTER = re.compile(r"^(?:[（(]一[）)]|第一节)")
+
+
+def _body_goes_on(headings_after: Sequence[tuple[int, tuple[int, str], int]]) -> bool:
+    """Whether the chapters go on after notes: the next numbered part or chapter, before any other back
+    matter, is a chapter continuing its part's sequence (「（四）」 after a box that stands after 「（三）」). Then
+    the notes are a box set in the body (a web page's 「名词解释」 panel between its chapters), not a part of
+    their own; read as a part, such a box had taken every chapter after it from its part, and their period
+    with it. A part after the notes, or a chapter 「（一）」, may be another document bound after this one."""
+    for _, (_, heading), numbered in headings_after:
+        if _BACK_MATTER.match(heading) or numbered == PART:
+            return False
+        if numbered == CHAPTER:
+            return not _FIRST_CHAPTER.match(heading)
+    return False
+
+
 def classify(text: str, paragraph: Paragraph, markup_levels: dict[int, int]) -> tuple[int, str] | None:
     """(level, heading) when the paragraph starts a section, else None."""
     level = numbering_level(text)
@@ -150,19 +172,21 @@ def build_sections(text: str, paragraphs: Sequence[Paragraph], body_start: int =
     that belongs under it (up to the next node at the same or a higher level)."""
     ranks = sorted({p.markup_level for p in paragraphs if p.markup_level and p.start >= body_start})
     markup_levels = {markup: min(rank + 1, LEAD) for rank, markup in enumerate(ranks)}
+    headings = [
+        (paragraph.start, found, numbering_level(text[paragraph.start : paragraph.end]))
+        for paragraph in paragraphs
+        if paragraph.start >= body_start
+        and (found := classify(text[paragraph.start : paragraph.end], paragraph, markup_levels))
+    ]
     opened: list[tuple[int, str, tuple[str, ...], int]] = []  # (level, heading, path, start)
     stack: list[tuple[int, str]] = []
-    for paragraph in paragraphs:
-        if paragraph.start < body_start:
-            continue
-        found = classify(text[paragraph.start : paragraph.end], paragraph, markup_levels)
-        if found is None:
-            continue
-        level, heading = found
+    for index, (start, (level, heading), _) in enumerate(headings):
+        if level == PART and _NOTES_HEADING.match(heading) and _body_goes_on(headings[index + 1 :]):
+            level = LEAD
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, heading))
-        opened.append((level, heading, tuple(h for _, h in stack), paragraph.start))
+        opened.append((level, heading, tuple(h for _, h in stack), start))
 
     sections: list[Section] = []
     for index, (level, heading, path, start) in enumerate(opened):

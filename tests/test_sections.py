@@ -137,6 +137,31 @@ def test_notes_and_appendices_are_parts_of_their_own() -> None:
     assert classify("注释：本报告中的数据均为快报数。", Paragraph(0, 16), {}) is None  # a note, not a heading
 
 
+def test_a_notes_box_between_chapters_stays_in_its_part() -> None:
+    """tests/fixtures/unseen/jiaobai_2025.md (round 48, measured blind before this) sets a 「名词解释」 box after
+    the review's 「（三）」, and 杞园乡's .docx one after its 「（五）」. Read as back matter, the box was a part,
+    and the review's chapters after it, 「（四）」 on, were under it and not under 「一、2025年工作回顾」. A box
+    the chapters go on after is a section within its chapter; notes followed by a part or by a chapter
+    「（一）」 (a budget report bound after the report) stay a part of their own."""
+    def parts(lines: list[str]) -> list[tuple[str, ...]]:
+        text = "\n".join(lines)
+        paragraphs, start = [], 0
+        for line in lines:
+            paragraphs.append(Paragraph(start, start + len(line)))
+            start += len(line) + 1
+        return [s.path for s in build_sections(text, paragraphs)]
+
+    body = ["一、2025年工作回顾", "（三）聚焦乡村振兴", "村级集体经济发展壮大。组建镇级强村公司，统筹实施强村项目9个。", "名词解释：强村公司",
+            "强村公司，是指由镇、村两级集体经济组织出资组建的经营主体。"]
+    assert parts([*body, "（四）聚焦城镇品质", "集镇有机更新稳步实施。完成老旧小区改造2个。"])[3:] == [
+        ("一、2025年工作回顾", "（三）聚焦乡村振兴", "名词解释：强村公司"),
+        ("一、2025年工作回顾", "（四）聚焦城镇品质"),
+        ("一、2025年工作回顾", "（四）聚焦城镇品质", "集镇有机更新稳步实施"),
+    ]
+    assert parts([*body, "一、2025年预算执行情况", "（一）一般公共预算"])[3] == ("名词解释：强村公司",)
+    assert parts([*body, "（一）一般公共预算", "全年收入3.1亿元，增长5%。"])[3] == ("名词解释：强村公司",)
+
+
 def test_a_speech_s_ordinals_are_items() -> None:
     """A report transcribed from a speech runs its points by ordinals in the paragraph (「第一，坚持…。」): each
     opens an item, as 「一是」 does; 「第一部分」 stays a part."""
