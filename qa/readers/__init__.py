@@ -102,29 +102,27 @@ def _archive_kind(data: bytes) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
+            mimetype = _mimetype(archive) if "mimetype" in names else b""
     except zipfile.BadZipFile:
         return "zip"
     if "word/document.xml" in names:
         return "docx"
     if "OFD.xml" in names:
         return "ofd"
-    if "mimetype" in names and "META-INF/container.xml" in names and _mimetype(data).startswith(b"application/epub+zip"):
+    if "META-INF/container.xml" in names and mimetype.startswith(b"application/epub+zip"):
         return "epub"
     if "mimetype" in names or "content.xml" in names:
         return "odt"  # an OpenDocument package; its reader names a kind other than text
     return "zip"
 
 
-def _mimetype(data: bytes) -> bytes:
-    """An OCF package's `mimetype` entry (EPUB, OpenDocument), which its first bytes hold uncompressed; read
-    from the archive when the entry was compressed anyway."""
-    import io
-
+def _mimetype(archive: zipfile.ZipFile) -> bytes:
+    """An OCF package's `mimetype` entry (EPUB, OpenDocument); empty when it is too long to be one or cannot
+    be read (encrypted, an unknown compression, damaged)."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            info = archive.getinfo("mimetype")
-            return archive.read(info).strip()[:64] if info.file_size <= 256 else b""
-    except (zipfile.BadZipFile, KeyError, RuntimeError, NotImplementedError, OSError):
+        info = archive.getinfo("mimetype")
+        return archive.read(info).strip()[:64] if info.file_size <= 256 else b""
+    except (KeyError, RuntimeError, NotImplementedError, OSError, zipfile.BadZipFile):
         return b""
 
 
