@@ -74,9 +74,11 @@ _CLOCK_PATTERN = (
 
 
 def _unit_column(units: str) -> str:
-    """A row of a table copied as tab-separated text whose unit has a column of its own, before the figure
-    (「农村生活污水治理率\t%\t95」 under 「指标\t单位\t目标」)."""
-    return rf"\t\s*(?:{units})\s*\t\s*[≥≤><]?\s*{_NUMBER}"
+    """A row of a table whose unit has a column of its own, before the figure: copied as tab-separated text
+    (「农村生活污水治理率\t%\t95」 under 「指标\t单位\t目标」), or read off a PDF or a scan as a line of cells
+    set apart by spaces (「4 社会消费品零售总额 亿元 3.05 5.8」), the unit after a word, not after a figure
+    (「1223 户 70 岁以上」 is a count and an age)."""
+    return rf"(?:\t\s*(?:{units})\s*\t|(?<=[^\d\s])[ \u3000]+(?:{units})[ \u3000]+)\s*[≥≤><]?\s*{_NUMBER}"
 
 
 _SPAN_PATTERNS = {

@@ -173,7 +173,18 @@ def test_a_table_copied_as_text_gives_its_unit_a_column_of_its_own() -> None:
     assert has_span("新建高标准农田\t万亩\t0.8", AnswerType("area"))
     assert has_span("一般公共预算收入\t亿元\t2.1", AnswerType("money"))
     assert not has_span("指标\t单位\t目标", AnswerType("rate"))
-    assert not has_span("农村生活污水治理率 % 95", AnswerType("rate"))  # spaces are no columns
+
+
+def test_a_table_row_read_off_a_page_gives_its_unit_a_column_of_its_own() -> None:
+    """A PDF's or a scan's table row read as one line, its cells set apart by spaces (明溪乡's
+    「4 社会消费品零售总额 亿元 3.05 5.8」, a report written blind): the figure after the unit's cell is of the unit's kind.
+    「社会消费品零售总额是多少」 had been answered "partial", as if the report gave no amount. A unit after a
+    figure is that figure's (「1223 户 70 岁以上」: 70 is no count of 户)."""
+    assert has_span("4 社会消费品零售总额 亿元 3.05 5.8", AnswerType("money"))
+    assert has_span("农村生活污水治理率 % 95", AnswerType("rate"))
+    assert has_span("新增规模以上工业企业 家 8 10", AnswerType("count"))
+    assert spans("为 1223 户 70 岁以上独居老人提供服务", AnswerType("count")) == [(2, 8)]
+    assert not has_span("指标名称 单位 2025年完成 2026年目标", AnswerType("money"))
 
 
 def test_a_loan_asked_is_an_amount_of_money() -> None:
