@@ -278,6 +278,26 @@ def test_a_subtitle_track_saved_as_text_reads_as_the_speech() -> None:
     assert (meta.town, meta.date, meta.speaker) == ("江平县", "2026-01-09", "邵明远")
 
 
+def test_a_report_pasted_into_a_group_chat_reads_as_the_report_without_the_chat() -> None:
+    """tests/fixtures/unseen/luling_2025.txt (round 50, a WeChat group's export, measured blind before this):
+    the clerk pasted the report in 18 messages, cut where the chat's length limit fell, among the others'
+    replies. The headers had stood inside sentences (「首次实行按2026-01-12 09:32:26 鹭岭村委-王会计股分红」) and
+    the replies among the report's lines. The poster's messages are the report, joined where they were cut;
+    a message ending on a table's row or a heading is no cut."""
+    from qa.readers.text import chat_export_as_text
+
+    text = load_document(Path(__file__).parent / "fixtures" / "unseen" / "luling_2025.txt").text
+    assert "12月28日，合作社首次实行按股分红，向1,286户股东发放分红款32.2万元" in text
+    assert "王会计" not in text and "收到" not in text and "[图片]" not in text and "撤回" not in text
+    header = "2026-01-12 09:{:02d}:00 {}"
+    opening = "2025年，村委会紧紧依靠全体村民，较好地完成了各项任务。" * 3
+    chat = [header.format(0, "村委-王会计"), "一、2025年工作回顾", opening + "全年村集体经济收入186.4万元，其中经营", "",
+            header.format(2, "一组-张三"), "收到", "", header.format(3, "村委-王会计"), "性收入128.6万元。", "",
+            header.format(4, "二组-李四"), "第三部分的路灯是哪几个组？", "", header.format(5, "村委-王会计"), "鹭湾、岭脚四个组"]
+    assert chat_export_as_text("\n".join(chat)).split("\n") == ["一、2025年工作回顾", opening + "全年村集体经济收入186.4万元，其中经营性收入128.6万元。"]
+    assert chat_export_as_text("2026-01-12 09:00:00 某人\n正文") == "2026-01-12 09:00:00 某人\n正文"  # one header is no chat
+
+
 def test_a_forum_posts_bbcode_reads_as_the_report_without_the_replies() -> None:
     """A county's report reposted to a local forum, saved as its BBCode source (澜涧县, round 35,
     tests/fixtures/unseen/lanjian_2025.txt): read raw, every paragraph carried its tags, the table was one

@@ -378,6 +378,53 @@ def subtitles_as_text(text: str) -> str:
     )
 
 
+#: A chat export's message header: the message's date and time, then its sender's display name
+#: (「2026-01-12 09:31:05 鹭岭村委-王会计」), as WeChat's and QQ's export tools write it.
+_CHAT_HEADER = re.compile(r"^\s*(?:19|20)\d{2}[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}(?::\d{2})?\s+(\S[^\n]{0,40}?)\s*$")
+#: How many message headers make a text a chat's export.
+_CHAT_HEADERS = 5
+#: A message of the report's poster this short is a reply in the chat (「收到」, an answer to a question, 「全文
+#:已发完」), not a part of the report, unless it goes on a sentence the message before it was cut in.
+_CHAT_REPLY_CHARS = 80
+#: What a message's last line ends on when the report's text ended there, not cut by the chat's length limit.
+_CHAT_TEXT_ENDS = set("。！？；：…!?;:」』）)】”")
+
+
+def chat_export_as_text(text: str) -> str:
+    """A group chat's export (a report pasted into a WeChat or QQ group, message after message) → the
+    report: the messages of the one who posted it (the sender with the most text), in order, without the
+    headers, the others' replies (「收到」「[强]」, questions, 「[图片]」, 「撤回了一条消息」) and the poster's own
+    short replies. A message the chat's length limit cut mid-sentence (「首次实行按」 | 「股分红」) is joined to the
+    next one where it was cut (not one ending on a heading or on a table's row): the headers had stood inside
+    sentences and passages."""
+    from qa.sections import is_heading_line
+
+    lines = text.split("\n")
+    starts = [i for i, line in enumerate(lines) if _CHAT_HEADER.match(line)]
+    if len(starts) < _CHAT_HEADERS:
+        return text
+    messages: list[tuple[str, list[str]]] = []
+    for start, end in zip(starts, [*starts[1:], len(lines)], strict=True):
+        sender = _CHAT_HEADER.match(lines[start]).group(1)  # type: ignore[union-attr]
+        messages.append((sender, [line.strip() for line in lines[start + 1 : end] if line.strip()]))
+    sent: dict[str, int] = {}
+    for sender, body in messages:
+        sent[sender] = sent.get(sender, 0) + sum(map(len, body))
+    poster = max(sent, key=lambda sender: sent[sender])
+    out: list[str] = []
+    cut = False
+    for sender, body in messages:
+        if sender != poster or not body or (sum(map(len, body)) < _CHAT_REPLY_CHARS and not cut):
+            continue
+        if cut:
+            out[-1] += body[0]
+            body = body[1:]
+        out += body
+        last = out[-1] if out else ""
+        cut = bool(last) and last[-1] not in _CHAT_TEXT_ENDS and "\t" not in last and not is_heading_line(last)
+    return "\n".join(out)
+
+
 #: A forum's markup (Discuz!, phpBB): 「[b]」「[size=4]」「[/color]」「[table=98%]」.
 _BBCODE_TAG = re.compile(
     r"\[(/?)(b|i|u|s|size|color|font|align|indent|p|table|tr|td|quote|img|url|list|\*|backcolor|hr)(?:=[^\]\n]*)?\]",
@@ -417,7 +464,8 @@ def bbcode_as_text(text: str) -> str:
 
 
 def read(path: Path, data: bytes, limits: Limits) -> Decoded:
-    text = bbcode_as_text(subtitles_as_text("\n".join(before_end_mark(decode_text(data, path).split("\n")))))
+    text = chat_export_as_text(decode_text(data, path))
+    text = bbcode_as_text(subtitles_as_text("\n".join(before_end_mark(text.split("\n")))))
     if path.suffix.lower() in (".md", ".markdown"):
         text = inline_math_as_text(text)  # before the tables: a cell may hold a formula (「$\\geq 2 0 0 0$」)
     text = grid_tables_as_sentences(box_tables_as_grid(numbered_footnotes(html_tables_as_sentences(text))))
