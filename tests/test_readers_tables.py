@@ -278,6 +278,22 @@ def test_a_pdf_table_across_a_page_break_reads_its_repeated_header_once() -> Non
     ]
 
 
+def test_a_scanned_table_s_rows_read_as_lines_stay_apart() -> None:
+    """A scan's table row, which OCR reads as one line of boxes a space apart and no cells (江口镇, 蓼汀镇:
+    phones' scans written blind), spans the text's width as a paragraph's wrapped line does: the rows had run
+    into one paragraph (「…增长6%左右规模以上工业总产值 亿元 52.3…」). A row is a paragraph of its own, and so
+    is the line after it; a line of English prose with a few figures in it is no row."""
+    from qa.readers.layout import assemble
+
+    rows = ["地区生产总值 亿元 38.6 6.2 增长6%左右", "规模以上工业总产值 亿元 52.3 8.1 增长8%", "城镇新增就业 人 1120 1100以上"]
+    full = "一年来全镇经济运行稳中有进主要指标完成情况见下"  # as wide as the rows: each line reaches the right edge
+    lines = [_line(1, 100 + 15 * i, text=text.ljust(26)) for i, text in enumerate([full, *rows])]
+    assert [line.strip() for line in assemble([lines], 1, "ocr").text.split("\n")] == [full, *rows]
+    prose = [_line(1, 100, text="worth over 100 million yuan each and 3 worth over 1 billion yuan"),
+             _line(1, 115, text="each. Actually utilized foreign investment reached 48.6 million.")]
+    assert len(assemble([prose], 1, "pdf").text.split("\n")) == 1
+
+
 def test_a_pdf_table_s_cells_wrap_inside_their_columns() -> None:
     """tests/fixtures/unseen/beiya_2023.pdf's table of 民生实事 (a helper's reportlab PDF): headers centred
     over text set flush left, and each cell wrapping on lines of its own (「农村公路提档升级」 / 「工程」); a row

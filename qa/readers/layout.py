@@ -256,10 +256,29 @@ def _edges(lines: list[TextLine], size: float) -> tuple[float, float]:
 _NOTE_START = re.compile(r"^(?:附注|注|说明)\s*[：:]")
 
 
+#: Punctuation of a sentence, which no table's row read as a line holds.
+_SENTENCE_MARK = re.compile(r"[，。；！？,;]")
+#: A cell of figures in a table's row: 「48.6」「6.3」「1,120」「95以上」「增长5%左右」「≥80」.
+_FIGURE_CELL = re.compile(r"^(?:增长|下降)?[≥≤><+\-]?\d[\d.,]*[%％]?(?:左右|以上|以内)?$")
+
+
+def _row_of_cells(line: TextLine) -> bool:
+    """Whether a line read without cells is a table's row: words and figures set apart by spaces, two
+    figures at least and a third of the words (not a line of English prose), no sentence punctuation
+    (「地区生产总值 亿元 48.6 6.3 增长6%左右」, as OCR reads a scan's row, its boxes a space apart). A row spans
+    the text's width like a wrapped line of a paragraph, and a scan's rows had run into one paragraph
+    (「…增长6%左右规模以上工业总产值 亿元 52.3…」)."""
+    words = line.plain.split()
+    figures = sum(bool(_FIGURE_CELL.match(word)) for word in words)
+    return len(words) >= 3 and figures >= 2 and 3 * figures >= len(words) and not _SENTENCE_MARK.search(line.plain)
+
+
 def _starts_paragraph(line: TextLine, previous: TextLine | None, edges: dict[int, tuple[float, float]],
                       size: float) -> bool:
     if previous is None:
         return True
+    if not line.cells and not previous.cells and (_row_of_cells(line) or _row_of_cells(previous)):
+        return True  # a table's row read as a line: a paragraph of its own
     if BULLET.match(line.plain) or FIGURE_ALONE.match(line.plain) or FIGURE_ALONE.match(previous.plain):
         return True  # a slide's bullet point or big figure: the caption under a figure is joined in `qa.ingest`
     if _NOTE_START.match(line.plain.lstrip()):
