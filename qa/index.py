@@ -276,7 +276,7 @@ def _point_current(index_dir: Path, generation: Path) -> None:
 
 
 def _next_generation_name(index_dir: Path) -> str:
-    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdigit()]
+    numbers = [int(p.name[4:]) for p in index_dir.glob("gen-*") if p.name[4:].isdecimal()]
     return f"gen-{max(numbers, default=0) + 1:06d}"
 
 

@@ -201,6 +201,23 @@ def test_a_page_whose_text_layer_decodes_to_nonsense_is_read_by_ocr(tmp_path: Pa
     assert "荻港镇人民政府工作报告" in decoded.text and "各位代表" in decoded.text
 
 
+def test_a_reader_failing_on_a_file_skips_that_file_with_what_went_wrong(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader, or the library under it, failing on a file unlike any it was written for (a .docx's raised
+    「①」 read as a number, round 50) stops no build: `read_report` names the file and the failure as an
+    `IngestError`, and the build skips that file as it does any unreadable one."""
+    import qa.readers.text
+    from qa.readers import IngestError
+
+    def failing(path: Path, data: bytes, limits: Limits) -> None:
+        raise ValueError("invalid literal for int() with base 10: '①'")
+
+    monkeypatch.setattr(qa.readers.text, "read", failing)
+    report = tmp_path / "odd_2025.txt"
+    report.write_text("一、2025年工作回顾\n全年完成投资3亿元。", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"odd_2025\.txt: 读取文本时出错（ValueError: .*①.*），已跳过该文件"):
+        read_report(report)
+
+
 def test_a_report_pasted_from_a_news_site_ends_at_its_end_mark(tmp_path: Path) -> None:
     """tests/fixtures/unseen/longquan_2026.txt (round 29, measured blind before this): a report pasted from a
     news site ends 「（全文完）」, then the site's 责任编辑 and 【相关阅读】 headlines, whose figures the report does

@@ -42,6 +42,24 @@ def test_manual_line_breaks_part_the_lines_of_one_paragraph(tmp_path: Path) -> N
         "一、2025年工作回顾", "（一）坚持工业强镇，产业基础更加稳固", "　　工业经济稳中有进。新增规模以上工业企业7家。"]
 
 
+def test_a_note_s_circled_number_raised_by_hand_reads_as_it_is(tmp_path: Path) -> None:
+    """tests/fixtures/unseen/zaolin_2025.docx (round 50, Word from a PDF converter, written blind) raises a note's
+    「①」 by hand. `str.isdigit` holds for 「①」 but `int` does not read it: the reader stopped the whole build
+    with a ValueError. A raised figure is a note's number; a raised 「①」 stays as it is, and the note under it,
+    「①…」, is read as every circled note is."""
+    import docx
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("深化“飞地抱团”")
+    paragraph.add_run("①").font.superscript = True
+    paragraph.add_run("模式，新建标准厂房2幢。")
+    paragraph = document.add_paragraph("全年引进项目3个")
+    paragraph.add_run("2").font.superscript = True
+    paragraph.add_run("。")
+    assert word_text(document, tmp_path).split("\n")[-2:] == [
+        "深化“飞地抱团”①模式，新建标准厂房2幢。", "全年引进项目3个<sup>2</sup>。"]
+
+
 def _text_box(paragraphs: list[str], *, fallback: bool) -> str:
     """A run holding a floating text box as Word writes it: a DrawingML shape and, when `fallback`, the
     same paragraphs again in a VML shape for older readers."""

@@ -8,6 +8,7 @@ what it really is. Readers of formats whose libraries are heavy import them on f
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import threading
 import zipfile
@@ -17,6 +18,8 @@ from importlib import import_module
 from pathlib import Path
 
 from qa.readers.base import Decoded, IngestError, Limits
+
+log = logging.getLogger(__name__)
 
 __all__ = ["FORMAT_NAMES", "SUFFIXES", "SUPPORTED_FORMATS", "Decoded", "IngestError", "Limits", "read_report", "sniff"]
 
@@ -170,7 +173,18 @@ def read_report(path: Path | str, limits: Limits | None = None) -> Decoded:
             _CACHE.move_to_end(key)
             return _CACHE[key]
     reader: Callable[[Path, bytes, Limits], Decoded] = import_module(_READERS[suffix]).read
-    decoded = reader(path, data, limits)
+    try:
+        decoded = reader(path, data, limits)
+    except IngestError:
+        raise
+    except Exception as error:
+        # a reader (or the library under it) failing on a file unlike any it was written for: that file is
+        # skipped with what went wrong, not the whole build stopped (a .docx's raised 「①」 had stopped one)
+        log.warning("reading %s failed", path, exc_info=True)
+        raise IngestError(
+            f"{path}: 读取{FORMAT_NAMES[expected][0]}时出错（{type(error).__name__}: {error}），已跳过该文件；"
+            "请确认文件完整，或另存为 PDF、.docx 后重试，并请把该文件反馈给维护者"
+        ) from error
     if decoded.format != "text":
         with _cache_lock:
             _CACHE[key] = decoded

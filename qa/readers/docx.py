@@ -230,7 +230,7 @@ class _Reader:
                 if merge is not None and merge.get(_q("val")) in (None, "continue") and rows:
                     above = rows[-1]
                     text = above[len(cells)] if len(cells) < len(above) else text
-                width = int(span.get(_q("val"))) if span is not None and (span.get(_q("val")) or "").isdigit() else 1
+                width = int(span.get(_q("val"))) if span is not None and (span.get(_q("val")) or "").isdecimal() else 1
                 cells += [text] * max(1, width)
             rows.append(cells)
         return table_sentences(rows, unit) + inner
@@ -271,7 +271,7 @@ class _Reader:
                 align = rpr.find(_q("vertAlign")) if rpr is not None else None
                 raised = align is not None and align.get(_q("val")) == "superscript"
                 for part in child.iterchildren():
-                    if part.tag == _q("t") and raised and (part.text or "").strip().isdigit():
+                    if part.tag == _q("t") and raised and (part.text or "").strip().isdecimal():
                         # a note's number set above the line by hand, as the HTML reader's <sup>
                         pieces.append((f"<sup>{int(part.text)}</sup>", False))
                     elif part.tag == _q("t"):

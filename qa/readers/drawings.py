@@ -136,7 +136,7 @@ def _cached(reference) -> dict[int, tuple[str, float | None]]:
     points: dict[int, tuple[str, float | None]] = {}
     for point in cache.findall(_c("pt")):
         text, index = (point.findtext(_c("v")) or "").strip(), point.get("idx", "")
-        if not text or not index.isdigit():
+        if not text or not index.isdecimal():
             continue
         value = _number(text) if cache.tag in _NUMERIC_CACHES else None
         points[int(index)] = (format_value(value, point.get("formatCode") or code) if value is not None else text, value)
@@ -206,7 +206,7 @@ def diagram_lines(model) -> list[str]:
     for link in model.iter(_dgm("cxn")):
         if link.get("type", "parOf") == "parOf" and link.get("destId"):
             order = link.get("srcOrd", "")
-            children.setdefault(link.get("srcId"), []).append((int(order) if order.isdigit() else 0, link.get("destId")))
+            children.setdefault(link.get("srcId"), []).append((int(order) if order.isdecimal() else 0, link.get("destId")))
             parent[link.get("destId")] = link.get("srcId")
     rank = {node: order for linked in children.values() for order, node in linked}
     roots = sorted((node for node in texts if parent.get(node) not in texts), key=lambda node: (rank.get(node, 0), position[node]))

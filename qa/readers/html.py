@@ -438,7 +438,7 @@ def _footnotes(tree) -> list[tuple[int, str]]:
         if _FOOTNOTE_LIST.search(node.attributes.get("class") or "") and node.tag in ("div", "ol", "section", "aside"):
             for index, item in enumerate(node.css("li"), start=1):
                 text = " ".join((item.text(deep=True) or "").split())
-                number = int(item.attributes.get("value") or index) if (item.attributes.get("value") or "").isdigit() else index
+                number = int(item.attributes.get("value") or index) if (item.attributes.get("value") or "").isdecimal() else index
                 if text and number not in notes:
                     notes[number] = text
             if not node.css("li"):  # paragraphs, each opening with its number: 「[1]链长制：…」「2. …」「③…」

@@ -334,7 +334,7 @@ def html_table_sentences(table, unit: str | None = None) -> list[str]:
 
     def span(cell, name: str) -> int:
         value = (cell.attributes.get(name) or "1").strip()
-        return int(value) if value.isdigit() else 1
+        return int(value) if value.isdecimal() else 1
 
     caption = [text(node) for node in table.css("caption") if text(node)]
     rows = [[(text(cell), span(cell, "rowspan"), span(cell, "colspan")) for cell in row.css("th, td")] for row in table.css("tr")]
