@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from qa.ingest import clean_text
@@ -296,6 +297,34 @@ def test_an_article_held_only_in_a_single_page_apps_script_state_is_read(tmp_pat
     own = "".join(f"<p>全年实现地区生产总值{n}亿元，同比增长6.2%，城镇新增就业2800人，城镇登记失业率控制在3%以内。</p>" for n in range(40))
     page = f"<html><body>{own}<script>var state = {{content:\"{body}\"}};</script></body></html>"
     assert read_html(path, page.encode("utf-8"), Limits()).text.split("\n")[0] == "全年实现地区生产总值0亿元，同比增长6.2%，城镇新增就业2800人，城镇登记失业率控制在3%以内。"
+
+
+def test_an_apps_article_has_its_pages_title_and_its_circled_notes_on_their_terms(tmp_path: Path) -> None:
+    """桦林街道 (round 51, tests/fixtures/unseen/hualin_2025.html, measured blind): a Next.js page saved as HTML
+    only. Its article's title is in the page's <title> (before the site's name) and the app's state, not in the
+    article, which opened with the dateline: the report had no title. Its notes are a list, each opening with
+    the circled number the text raises (「<sup>①</sup>」 reads 「①」): numbered by the list as 1, 2, they were
+    tied to no term, and 「“楼门议事会”指的是什么」 found nothing. The title heads the article, and a note the
+    list numbers with a circled number is a 「①…」 line, as a report's notes are."""
+    from qa.ingest import load_document
+
+    body = "".join([
+        "<p>——2026年1月14日在桦林街道第二届居民代表会议第三次会议上</p><p>桦林街道办事处主任 沈立群</p><p>各位代表：</p>",
+        "<p><strong>一、2025年工作回顾</strong></p>",
+        *(f"<p>充分发挥楼门议事会<sup>①</sup>作用，全年加装电梯{n}部，居民改造满意率达到97.2%，更新供水管网11.6公里。</p>" for n in range(30, 42)),
+        "<ol class=\"footnotes\"><li>①楼门议事会：指以居民楼单元为单位，共同协商、共同决策的居民自治议事组织。</li></ol>",
+    ])
+    state = json.dumps({"props": {"pageProps": {"article": {"title": "桦林街道办事处工作报告", "content": body}}}}, ensure_ascii=False)
+    page = (
+        "<html><head><title>桦林街道办事处工作报告_工作报告_江州市北溪区桦林街道办事处</title></head><body>"
+        f'<div id="__next">加载中…</div><script id="__NEXT_DATA__" type="application/json">{state}</script></body></html>'
+    )
+    path = tmp_path / "hualin_2025.html"
+    path.write_text(page, encoding="utf-8")
+    document = load_document(path)
+    assert document.text.split("\n")[0] == "桦林街道办事处工作报告" and document.metadata.title == "桦林街道办事处工作报告"
+    noted = [chunk for chunk in document.chunks if chunk.footnotes]
+    assert noted and noted[0].footnotes[0].text.startswith("楼门议事会：指以居民楼单元为单位")
 
 
 def test_an_article_held_as_a_block_editors_json_in_the_apps_state_is_read(tmp_path: Path) -> None:

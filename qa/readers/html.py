@@ -47,7 +47,8 @@ def read_markup(path: Path, markup: str, limits: Limits) -> Decoded:
     """A page's article from its decoded markup (`read`, and a web archive's page: `qa.readers.mhtml`)."""
     from selectolax.lexbor import LexborHTMLParser
 
-    tree = _embedded_article(LexborHTMLParser(_shadow_roots_opened(markup)))
+    page = LexborHTMLParser(_shadow_roots_opened(markup))
+    tree = _embedded_article(page)
     footnotes = _footnotes(tree)
     glossary = _glossary_beside(tree)
     for node in tree.css(_DROP):
@@ -61,11 +62,13 @@ def read_markup(path: Path, markup: str, limits: Limits) -> Decoded:
         raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航，正文由脚本加载），请保存报告正文所在的页面，或另存为 PDF 后重试")
     lines = before_end_mark(_without_page_lines(_lines(root)))
     if not any(line.startswith("#") or _heading_like(line) for line in lines[:3]):
-        title = _title(tree)
+        title = _title(tree) or _page_title(page)
         if title and title not in lines[:3]:
             lines.insert(0, title)
     lines += _glossed_terms_used(glossary, lines)
-    lines += [f"<sup>{n}</sup> {note}" for n, note in footnotes]
+    # a note the list numbers with a circled number (「①楼门议事会：指…」) is cited by that number in the text
+    # (「<sup>①</sup>」 reads 「①」): a line of its own, as a report's 「①…」 notes are, not the list's 「<sup>1</sup>」
+    lines += [note if _CIRCLED_MARKER.match(note) else f"<sup>{n}</sup> {note}" for n, note in footnotes]
     body = "\n".join(line for line in lines if line.strip())
     if len(re.sub(r"\s+", "", body)) < 20:
         raise IngestError(f"{path}: 网页中没有找到正文（可能全是脚本或导航），请保存报告正文所在的页面，或另存为 PDF 后重试")
@@ -410,6 +413,20 @@ def _title(tree) -> str | None:
         if text:
             return text
     return None
+
+
+#: What parts an article's title from the site's name in a page's <title> (「…工作报告_工作报告_北溪区桦林街道」).
+_TITLE_SEPARATOR = re.compile(r"\s*(?:[_|｜]|\s[-–—]\s)\s*")
+
+
+def _page_title(page) -> str | None:
+    """The article's title as the page's <title> gives it, before the site's name, when it is a report's
+    heading (`_heading_like`): a single-page app's shell has no <h1>, its article's title only there and in
+    the app's state."""
+    node = page.css_first("title")
+    text = " ".join((node.text(deep=True) or "").split()) if node is not None else ""
+    first = _TITLE_SEPARATOR.split(text, maxsplit=1)[0] if text else ""
+    return first if first and _heading_like(first) else None
 
 
 def _footnotes(tree) -> list[tuple[int, str]]:
