@@ -129,17 +129,19 @@ _NOTES_HEADING = re.compile(rf"^(?:{NOTES_HEADING_WORDS})(?:\s*[：:]|$)")
 _FIRST_CHAPTER = re.compile(r"^(?:[（(]一[）)]|第一节)")
 
 
-def _body_goes_on(headings_after: Sequence[tuple[int, tuple[int, str], int]]) -> bool:
+def _body_goes_on(headings_after: Sequence[tuple[int, tuple[int, str], int]], part_has_chapters: bool) -> bool:
     """Whether the chapters go on after notes: the next numbered part or chapter, before any other back
-    matter, is a chapter continuing its part's sequence (「（四）」 after a box that stands after 「（三）」). Then
-    the notes are a box set in the body (a web page's 「名词解释」 panel between its chapters), not a part of
-    their own; read as a part, such a box had taken every chapter after it from its part, and their period
-    with it. A part after the notes, or a chapter 「（一）」, may be another document bound after this one."""
+    matter, is a chapter continuing its part (「（四）」 after a box that stands after 「（三）」, or 「（一）」
+    after a box in a part that has no chapter yet). Then the notes are a box set in the body (a web page's
+    「名词解释」 panel, a toggle between a part's targets and its first chapter), not a part of their own;
+    read as a part, such a box had taken every chapter after it from its part, and their period with it.
+    A part after the notes, or a chapter 「（一）」 after a part's chapters, may be another document bound
+    after this one."""
     for _, (_, heading), numbered in headings_after:
         if _BACK_MATTER.match(heading) or numbered == PART:
             return False
         if numbered == CHAPTER:
-            return not _FIRST_CHAPTER.match(heading)
+            return not (_FIRST_CHAPTER.match(heading) and part_has_chapters)
     return False
 
 
@@ -180,9 +182,14 @@ def build_sections(text: str, paragraphs: Sequence[Paragraph], body_start: int =
     ]
     opened: list[tuple[int, str, tuple[str, ...], int]] = []  # (level, heading, path, start)
     stack: list[tuple[int, str]] = []
-    for index, (start, (level, heading), _) in enumerate(headings):
-        if level == PART and _NOTES_HEADING.match(heading) and _body_goes_on(headings[index + 1 :]):
+    part_has_chapters = False
+    for index, (start, (level, heading), numbered) in enumerate(headings):
+        if level == PART and _NOTES_HEADING.match(heading) and _body_goes_on(headings[index + 1 :], part_has_chapters):
             level = LEAD
+        if level == PART:
+            part_has_chapters = False
+        elif numbered == CHAPTER:
+            part_has_chapters = True
         while stack and stack[-1][0] >= level:
             stack.pop()
         stack.append((level, heading))

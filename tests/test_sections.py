@@ -160,6 +160,10 @@ def test_a_notes_box_between_chapters_stays_in_its_part() -> None:
     ]
     assert parts([*body, "一、2025年预算执行情况", "（一）一般公共预算"])[3] == ("名词解释：强村公司",)
     assert parts([*body, "（一）一般公共预算", "全年收入3.1亿元，增长5%。"])[3] == ("名词解释：强村公司",)
+    # a toggle between a part's targets and its first chapter (沙洲乡's Notion page, round 51): in the part
+    plan = ["二、2026年工作安排", "主要预期目标是：农业总产值增长5%左右。", "名词解释", "稻虾共作：在同一块稻田中种稻养虾的模式。",
+            "（一）坚持特色引领", "筑牢粮食安全根基。新建高标准农田8000亩，粮食播种面积稳定。"]
+    assert parts(plan)[1:3] == [("二、2026年工作安排", "名词解释"), ("二、2026年工作安排", "（一）坚持特色引领")]
 
 
 def test_a_speech_s_ordinals_are_items() -> None:
