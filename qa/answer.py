@@ -439,7 +439,7 @@ def coverage_gap(retriever: Retriever, intent: QueryReading, covered: bool, resu
     part (`results_covered` false): which reports of that town exist, and the periods they review and plan."""
     if covered and results_covered:
         return None
-    asked = "、".join(f"{y}年" for y in intent.years)
+    asked = "、".join([*(f"{y}年" for y in intent.years), *(f"“{plan}”时期" for plan in intent.plans)])
     if covered:  # the period is spoken of, but only as a plan or in part
         whole = "全年" if intent.whole_year else ""
         head = f"已收录的{'、'.join(intent.towns)}报告只有{asked}的工作安排或部分时期的回顾，没有{asked}{whole}的实际完成情况。"

@@ -93,6 +93,14 @@ def spoken_years(document: IndexedDocument) -> frozenset[int]:
     return period_years(document) | {int(y) for y in years_with_unit(document.text)}
 
 
+def spoken_plans(document: IndexedDocument) -> frozenset[str]:
+    """The five-year plans a report speaks of: those it reviews or plans, and those its text names
+    (「“十四五”规划收官」「十五五」)."""
+    meta = document.metadata
+    named = {p.label for p in (*meta.periods_reviewed, *meta.periods_planned) if p.kind == "plan"}
+    return frozenset(named | set(FIVE_YEAR_PLAN.findall(document.text)))
+
+
 def period_years(document: IndexedDocument) -> frozenset[int]:
     """The years a report is about: its date's, and those of the years and half-years it reviews or
     plans (`spoken_years` less the years its text only names)."""
@@ -180,6 +188,7 @@ class ChunkTable:
         self.opening = np.array([is_opening(c.section_path, c.start) for c in chunks], dtype=bool)
         self.doc_town_names = [documents[s].metadata.town for s in self.sources]
         self.doc_spoken_years = [spoken_years(documents[s]) for s in self.sources]
+        self.doc_spoken_plans = [spoken_plans(documents[s]) for s in self.sources]
         self.doc_period_years = [period_years(documents[s]) for s in self.sources]
         self.doc_reviewed = [documents[s].metadata.periods_reviewed for s in self.sources]
         #: per report, the years, half-years ("H1") and five-year plans it reviews, plans or was given in
@@ -247,7 +256,14 @@ class ChunkTable:
         """Whether some indexed report of the towns the question names speaks of one of the years it
         names: a year it reviews or plans, the year it was given, or a year its text names (a five-year
         plan's span alone does not count: 「十四五」 in a 2023 report says nothing of 2024). A question
-        naming no town asks about any report (`_checked_years`). True when the question names no year."""
+        naming no town asks about any report (`_checked_years`). A five-year plan the question names
+        (「“十三五”期间」) is spoken of when a report reviews or plans it or its text names it: a 2026 report
+        on 2025 and 「十五五」 had answered what was built in 「十三五」 with 2026's plan. True when the
+        question names no year and no plan."""
+        if reading.plans and not any(
+            plan in spoken for spoken in self._asked_of(reading, self.doc_spoken_plans) for plan in reading.plans
+        ):
+            return False
         years = self._checked_years(reading)
         return not years or any(year in spoken for spoken in self._asked_of(reading, self.doc_spoken_years) for year in years)
 

@@ -196,6 +196,9 @@ def test_a_period_no_report_of_the_town_covers_lists_the_reports_there_are() -> 
     assert answer.status == "not_covered"
     assert "大场镇2024年" in answer.answer and "已收录的报告" in answer.answer
     assert "2022" in answer.answer and "2025" in answer.answer  # the periods the two Dachang reports review
+    # a five-year plan no report of the town names (沙洲乡's 「“十三五”期间」, round 51, had been answered with 2026's plan)
+    answer = ask("大场镇“十二五”期间一共新建了多少公园？")
+    assert answer.status == "not_covered" and "大场镇“十二五”时期" in answer.answer and "已收录的报告" in answer.answer
 
 
 def test_a_date_clause_going_on_about_its_sentence_s_subject_is_weighed_with_it() -> None:

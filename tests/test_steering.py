@@ -65,6 +65,10 @@ def test_filters_and_coverage(index: LoadedIndex) -> None:
     assert table.covers(read_question("2023年", table.towns)), "no town named: any report"
     assert not table.covers(read_question("到1999年要达到多少", table.towns)), "a year no report speaks of"
     assert table.covers(read_question("今年要达到多少", table.towns, this_year=1999)), "「今年」 is the asker's, not the text's"
+    # a five-year plan is spoken of where a report names it (大场镇's 2026 report: 「较“十三五”末」), not elsewhere
+    assert table.covers(read_question("大场镇“十三五”末的情况", table.towns))
+    assert not table.covers(read_question("大场镇“十二五”期间建了多少公园", table.towns)), "a plan no report names"
+    assert not table.covers(read_question("“十二五”期间建了多少公园", table.towns)), "no town named: no report names it"
     assert table.town_match((town,)).sum() == allowed.sum()
 
 
