@@ -402,6 +402,10 @@ def test_a_note_no_marker_cites_explains_the_term_it_defines() -> None:
         1: clean.text.index("“一街两巷”") + len("“一街两巷”"),
         2: clean.text.index("长者照护之家") + len("长者照护之家"),
     }
+    # a note that keeps its own number before its term (「①…」, as a scan's OCR reads it, the raised 「①」 in the
+    # text lost; 蓼湾街道, round 50) explains the same term
+    clean = clean_text("一、回顾\n推进社区嵌入式服务设施建设，9个社区中已有7个建成。\n[^1]: ①社区嵌入式服务设施：指配置公共服务功能的综合性设施。\n")
+    assert dict(clean.markers) == {1: clean.text.index("社区嵌入式服务设施") + len("社区嵌入式服务设施")}
 
 
 def test_a_table_of_contents_is_no_text_and_a_caption_is_a_line_of_its_own() -> None:

@@ -294,6 +294,22 @@ def test_a_scanned_table_s_rows_read_as_lines_stay_apart() -> None:
     assert len(assemble([prose], 1, "pdf").text.split("\n")) == 1
 
 
+def test_a_note_whose_raised_number_ocr_lost_is_placed_after_the_term_it_defines() -> None:
+    """蓼湾街道 (round 50, phone photos of the pages, written blind): OCR lost the raised 「①」 after 「社区嵌入式服务设施」
+    and kept the note's own 「①」 before its term, which was then looked for as 「①社区嵌入式服务设施」, found
+    nowhere, and the marker set at the page's last line, mid-word (「新增养<sup>1</sup>老床位」). The term is read
+    after the note's number, and the marker goes after its first mention."""
+    from dataclasses import replace
+
+    from qa.readers.layout import assemble
+
+    body = [_line(1, 100 + 15 * i, text=text) for i, text in enumerate(
+        ["推进社区嵌入式服务设施建设，9个社区中已有7个建成。", "养老服务提标扩面。新增养老床位120张。"])]
+    note = replace(_line(1, 780, text="①社区嵌入式服务设施：指配置公共服务功能的综合性设施。"), size=8.0, bottom=788.0)
+    text = assemble([[*body, note]], 1, "ocr").text
+    assert "推进社区嵌入式服务设施<sup>1</sup>建设" in text and "养<sup>1</sup>老" not in text
+
+
 def test_a_pdf_table_s_cells_wrap_inside_their_columns() -> None:
     """tests/fixtures/unseen/beiya_2023.pdf's table of 民生实事 (a helper's reportlab PDF): headers centred
     over text set flush left, and each cell wrapping on lines of its own (「农村公路提档升级」 / 「工程」); a row

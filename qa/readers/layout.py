@@ -211,7 +211,9 @@ def _footnotes(lines: list[TextLine], numbers: list[int]) -> list[tuple[int, str
     return notes
 
 
-_TERM = re.compile(r"^[“\"「]?([^：:“”\"「」]{2,12}?)[”\"」]?[：:]")
+#: The term a footnote defines (「一地两区：…」), after the note's own number where OCR kept it and lost the
+#: raised one in the text (「①社区嵌入式服务设施：指…」).
+_TERM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.．、])?\s*[“\"「]?([^：:“”\"「」]{2,12}?)[”\"」]?[：:]")
 
 
 def _place_lost_markers(body: list[TextLine], notes: list[tuple[int, str]]) -> None:
