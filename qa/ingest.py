@@ -32,6 +32,7 @@ from qa.patterns import (
     CN_NUMERAL_DIGITS,
     FIGURE_ALONE,
     FIVE_YEAR_PLAN_ORDINAL,
+    NOTE_OWN_NUMBER,
     REVIEW_HEADING,
     ZONE_NAME,
     admin_units,
@@ -547,11 +548,8 @@ def _site_lines(lines: list[str], numbered: list[int], masked: list[str]) -> set
 
 
 #: The term a note opens by defining: 「“一街两巷”：指…」「长者照护之家：指…」 (group 1, without its quotes), after
-#: the note's own number where it keeps one (「①社区嵌入式服务设施：指…」: a scan's note whose raised 「①」 OCR lost
-#: from the text, and a web page's list item).
-_NOTE_TERM = re.compile(
-    r"\s*(?:[①-⑳]|\d{1,2}[.．、]|[\[［]\d{1,2}[\]］])?\s*[“「《\"]?([^“”「」《》\"：:，,。；;\s]{2,24})[”」》\"]?\s*[：:]"
-)
+#: the note's own number where it keeps one (`NOTE_OWN_NUMBER`).
+_NOTE_TERM = re.compile(rf"\s*{NOTE_OWN_NUMBER}\s*[“「《\"]?([^“”「」《》\"：:，,。；;\s]{{2,24}})[”」》\"]?\s*[：:]")
 
 
 def _cite_uncited_notes(lines: list[_Line], footnotes: dict[int, str], follows: dict[int, int]) -> None:

@@ -139,6 +139,11 @@ def names_achievements(heading: str, ahead: re.Pattern[str]) -> bool:
 PLAN_PART = re.compile(r"安排|任务|目标|计划|打算|思路|要求|展望|开局|建议|说明")
 
 #: The mark a slide or a list sets before each item (「● 签约招商项目7个」「▶ 茶产业链条偏短」): each item is a
+#: The number a note's own text may open with, before the term it defines (「①社区嵌入式服务设施：指…」「1.时间银行：…」
+#: 「[2]链长制：…」): what OCR keeps of a page-foot note whose raised marker it lost in the text, and what a web
+#: page's note list writes. Optional: a note's term is read after it (`qa.readers.layout`, `qa.ingest`).
+NOTE_OWN_NUMBER = r"(?:[①-⑳]|\d{1,2}[.．、]|[\[［]\d{1,2}[\]］])?"
+
 #: line of its own, ended or not.
 BULLET = re.compile(r"^\s*[●•▶►■◆▪◇○☆★➤◎]")
 #: A figure alone on a line with its unit (「1.52亿元」「92.3%」「312户1096人」): a slide's big-number callout,

@@ -27,7 +27,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, replace
 
-from qa.patterns import BULLET, FIGURE_ALONE
+from qa.patterns import BULLET, FIGURE_ALONE, NOTE_OWN_NUMBER
 from qa.readers.base import Decoded
 from qa.readers.tables import names_no_figure, table_sentences
 from qa.sections import numbering_level
@@ -211,9 +211,8 @@ def _footnotes(lines: list[TextLine], numbers: list[int]) -> list[tuple[int, str
     return notes
 
 
-#: The term a footnote defines (「一地两区：…」), after the note's own number where OCR kept it and lost the
-#: raised one in the text (「①社区嵌入式服务设施：指…」).
-_TERM = re.compile(r"^(?:[①-⑳]|\d{1,2}[.．、])?\s*[“\"「]?([^：:“”\"「」]{2,12}?)[”\"」]?[：:]")
+#: The term a footnote defines (「一地两区：…」), after the note's own number (`NOTE_OWN_NUMBER`).
+_TERM = re.compile(rf"^{NOTE_OWN_NUMBER}\s*[“\"「]?([^：:“”\"「」]{{2,12}}?)[”\"」]?[：:]")
 
 
 def _place_lost_markers(body: list[TextLine], notes: list[tuple[int, str]]) -> None:
