@@ -659,7 +659,10 @@ def read(
     answer = expected_answer(intent.text)
     spellings = [spelling for town in intent.towns for spelling in town_spellings(town)]  # "Gaojing"
     kind_words = AREA_WORDS if "area" in {answer.kind, *(other.kind for other in answer.also)} else None
-    subject = subject_of(result.query_tokens, [*intent.towns, *spellings, *intent.unknown_places], retriever.term_idf, intent.text, kind_words)
+    subject = subject_of(
+        result.query_tokens, [*intent.towns, *spellings, *intent.unknown_places], retriever.term_idf, intent.text, kind_words,
+        result.translations,
+    )
     reading = Reading(question, tuple(hits), answer, subject, (), tuple(result.query_tokens), 0.0, {})
     if needs_context(intent, subject):
         return replace(reading, settled=not_covered(question, hits, 0.0, answer, ASK_FOR_CONTEXT, "问的是哪个镇、哪方面的内容"))

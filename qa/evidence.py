@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from qa.answer_types import COUNT_UNITS, AnswerType, dated_by_period, enumerated_items, has_span, says_plan
 from qa.text import normalize_for_matching
@@ -70,9 +70,12 @@ def _found(term: str, text: str) -> float:
 
 @dataclass(frozen=True)
 class Subject:
-    """The content words of a question with their weights (idf), and their total."""
+    """The content words of a question with their weights (idf), and their total. `synonyms` gives a
+    term the other words that say it: an English question's word translates to several Chinese ones
+    ("project" → 项目 工程), and a passage with any of them has the word."""
 
     terms: dict[str, float]
+    synonyms: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def name(self) -> str:
@@ -96,7 +99,7 @@ class Subject:
         total = self.total
         if total <= 0:
             return 1.0
-        return sum(w * _found(t, normalized_text) for t, w in self.terms.items()) / total
+        return sum(w * max(_found(word, normalized_text) for word in (t, *self.synonyms.get(t, ()))) for t, w in self.terms.items()) / total
 
 
 def subject_of(
@@ -105,6 +108,7 @@ def subject_of(
     idf: Callable[[str], float],
     question: str = "",
     kind_words: re.Pattern[str] | None = None,
+    translations: Iterable[tuple[str, ...]] = (),
 ) -> Subject:
     """The question's content words: its BM25 tokens less function words, measure words, years and
     periods, and the names of the places it names (those steer retrieval; they are not the subject),
@@ -112,7 +116,8 @@ def subject_of(
     leaves a piece that is no word of the question's once the place is taken out of `question`. Less,
     too, the words in which `question` names the kind of answer it asks (`kind_words`: 「占地有多大」 asks
     an area, which 「面积18公顷」 gives): a token of the question that is no word of it once they are
-    taken out."""
+    taken out. The words of `translations` that translate one English word (`qa.crosslingual.translations`)
+    are one term, weighed as the rarest of them (`synonyms_joined`)."""
     query_tokens, places = list(query_tokens), list(places)
     place_parts = set()
     for place in places:
@@ -147,7 +152,25 @@ def subject_of(
         terms = {t: w for t, w in terms.items() if not t.isascii()}
     # jieba's search mode also returns the parts of a long word (空气质量 → 空气, 气质, 质量): keep the
     # longest words only, so that a part shared with an unrelated word does not count as the subject
-    return Subject({t: w for t, w in terms.items() if not any(t != u and t in u for u in terms)})
+    return synonyms_joined({t: w for t, w in terms.items() if not any(t != u and t in u for u in terms)}, translations)
+
+
+def synonyms_joined(terms: dict[str, float], translations: Iterable[tuple[str, ...]]) -> Subject:
+    """The `Subject` of `terms` in which the terms that translate one English word are one: the rarest of
+    them not already standing for another word's stands for the rest, its `synonyms` ("focus" 聚焦 for 集中
+    中心, "central" 中央 for 中心: a passage with 中心 has both words). Without this, each of a word's several
+    translations counted as a part of the subject, and a sentence with one of them lacked the rest."""
+    leads: dict[str, tuple[str, ...]] = {}
+    stood_for: set[str] = set()
+    for translation in translations:
+        words = sorted({t for t in translation if t in terms}, key=lambda t: (-terms[t], t))
+        lead = next((t for t in words if t not in leads), None)
+        if lead is None or len(words) < 2:
+            continue
+        leads[lead] = tuple(t for t in words if t != lead)
+        stood_for.update(leads[lead])
+    kept = {t: w for t, w in terms.items() if t in leads or t not in stood_for}
+    return Subject(kept, leads)
 
 
 def bm25_idf(document_frequency: int, documents: int) -> float:

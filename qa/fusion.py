@@ -66,6 +66,8 @@ class Relevance:
     coverage: np.ndarray  # character-pair coverage per passage (`qa.pairs`)
     query_tokens: list[str]
     query_vector: np.ndarray
+    #: an English question's Chinese tokens, grouped by the word they translate (`qa.crosslingual.translations`)
+    translations: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)

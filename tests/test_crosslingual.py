@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from qa.crosslingual import (
     english_glosses,
+    english_senses,
     pinyin_names,
+    sense_phrases,
     translated_tokens,
+    translations,
     transliterated_tokens,
     word_forms,
 )
@@ -23,6 +26,40 @@ def test_dictionary_has_chinese_glosses() -> None:
     glosses = english_glosses()
     assert len(glosses) > 50_000
     assert "幼儿园" in glosses["kindergarten"]
+
+
+def test_the_chinese_english_dictionary_read_the_other_way_has_the_reports_terms() -> None:
+    """CC-CEDICT's senses, read from English to Chinese, have what the English-Chinese dictionary lacks or
+    glosses otherwise ("tourism" 观光事业 游览, "subsidy" 补助金 津贴, no "foreign investment")."""
+    senses = english_senses()
+    assert senses["subsistence allowance"] == ("低保",)
+    assert "外资" in senses["foreign investment"] and "城镇化" in senses["urbanization"]
+    assert "旅游" in senses["tourism"] and "补贴" in senses["subsidy"]
+    assert not any(key.startswith(("to ", "the ")) or "(" in key for key in senses)
+
+
+def test_runs_of_words_that_are_senses_are_found_and_open_and_end_on_a_topic() -> None:
+    words = ["how", "much", "subsistence", "allowances", "did", "the", "township", "pay", "out", "last", "year"]
+    found = {phrase for _, _, phrase in sense_phrases(words)}
+    assert {"subsistence allowance", "allowance", "pay"} <= found  # the plural dropped
+    assert "township" not in found  # the kind of place asked about (`_NOT_TOPICS`)
+    assert "last year" not in found and "how much" not in found  # words saying how or when it asks
+
+
+def test_translations_are_grouped_by_the_word_they_translate() -> None:
+    """A word's alternatives of one token each are one group (a passage with one of them has the word); a
+    phrase that is a sense is a group of its own, and so is each word of a report term, which are read
+    together."""
+    tokenize = BM25Tokenizer([]).tokenize
+    vocabulary = {"低保", "补助", "补贴", "津贴", "生存", "游客", "人次", "接待"}
+    groups = translations("How much subsistence allowance was paid last year?", tokenize, vocabulary)
+    assert ("低保",) in groups
+    allowance = next(g for g in groups if "补助" in g)
+    assert {"补助", "补贴", "津贴"} <= set(allowance)
+    assert sorted(translations("How many tourist visits?", tokenize, vocabulary)) == [("人次",), ("接待",), ("游客",)]
+    assert translated_tokens("How much subsistence allowance was paid last year?", tokenize, vocabulary) == list(
+        dict.fromkeys(t for g in groups for t in g)
+    )
 
 
 def test_only_tokens_of_the_corpus_vocabulary_are_kept() -> None:

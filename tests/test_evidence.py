@@ -71,6 +71,24 @@ def test_english_questions_keep_their_chinese_tokens() -> None:
     assert list(subject.terms) == ["幼儿园"]
 
 
+def test_the_translations_of_one_english_word_are_one_term() -> None:
+    """"projects" → 项目 工程: a passage with 项目 has the word. Before, each translation was a term of its
+    own, and a sentence with 项目 alone covered half of what the question asked. A translation standing for
+    two words ("focus" 集中 中心, "central" 中央 中心) is the synonym of both."""
+    weights = {"项目": 1.0, "工程": 2.0, "低保": 3.0, "聚焦": 3.0, "中心": 1.0, "集中": 2.0, "中央": 2.5}
+
+    def idf(token: str) -> float:
+        return weights.get(token, 1.0)  # an English word weighs too, and is dropped: the question has Chinese tokens
+
+    subject = subject_of(["projects", "项目", "工程", "低保"], [], idf, "How many projects?", None, [("项目", "工程"), ("低保",)])
+    assert subject.terms == {"工程": 2.0, "低保": 3.0} and subject.synonyms == {"工程": ("项目",)}
+    assert subject.coverage("实施项目12个，发放低保金") == 1.0
+    tokens = ["聚焦", "中心", "集中", "中央"]
+    towns = subject_of(tokens, [], idf, "Which central towns to focus on?", None, [("聚焦", "集中", "中心"), ("中央", "中心")])
+    assert towns.terms == {"聚焦": 3.0, "中央": 2.5} and towns.coverage("推进3个中心镇建设") == 1.0
+    assert subject_of(["项目", "工程"], [], idf).synonyms == {}  # a Chinese question has no translations
+
+
 def test_coverage_is_weighted_and_credits_characters_in_part() -> None:
     subject = Subject({"口袋公园": 3.0, "新建": 1.0})
     assert subject.coverage("新建口袋公园3个") == 1.0

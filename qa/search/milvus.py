@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from qa.crosslingual import english_glosses, pinyin_names, translated_tokens
+from qa.crosslingual import english_glosses, pinyin_names, translations
 from qa.documents import Chunk, Footnote
 from qa.evidence import bm25_idf
 from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
@@ -155,19 +155,19 @@ class MilvusRetriever(Retriever):
         expression = filter_expression(town=town, year=year, sources=sources)
         readings = [reading, *comparison_sides(reading)]
         pool: dict[int, dict] = {}
-        queries: dict[str, tuple[list[str], str, np.ndarray, dict[int, float], set[int]]] = {}
+        queries: dict[str, tuple[list[str], list[tuple[str, ...]], str, np.ndarray, dict[int, float], set[int]]] = {}
         for one in readings:
             key = one.anchored_text
             if key in queries:
                 continue
             query_vector = self.embedder.encode_queries([key])[0]
             tokens = self.tokenizer.tokenize(one.matched_text)
-            if one.foreign:
-                tokens += translated_tokens(one.text, self.tokenizer.tokenize, self._vocabulary, self._pinyin_names())
+            translated = translations(one.text, self.tokenizer.tokenize, self._vocabulary, self._pinyin_names()) if one.foreign else []
+            tokens += dict.fromkeys(t for group in translated for t in group)
             dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
             lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))
-            queries[key] = (tokens, pair_query(one, self._town_names, self._has_periods), query_vector,
+            queries[key] = (tokens, translated, pair_query(one, self._town_names, self._has_periods), query_vector,
                             {row["id"]: row["score"] for row in lexical_rows}, {row["id"] for row in dense_rows})
         if reading.about_report:  # the reports' openings answer it (`qa.steering.is_opening`), searched or not
             opening = f"({OPENING_EXPRESSION}) and ({expression})" if expression else OPENING_EXPRESSION
@@ -179,14 +179,14 @@ class MilvusRetriever(Retriever):
         def relevance_of(one: QueryReading) -> Relevance:
             """As over a FAISS store: a passage outside the dense search's candidates scores as the lowest
             of them, and one BM25 did not return scores 0."""
-            tokens, pairs_of, query_vector, lexical, dense_ids = queries[one.anchored_text]
+            tokens, translated, pairs_of, query_vector, lexical, dense_ids = queries[one.anchored_text]
             scores = np.array([lexical.get(i, 0.0) for i in ids], dtype=np.float32)
             dense = vectors @ query_vector
             searched = np.array([i in dense_ids for i in ids], dtype=bool)
             if searched.any():
                 dense = np.where(searched, dense, float(dense[searched].min()))
             coverage = candidate_coverage(pairs_of, [c.text_with_opening for c in chunks], self.pair_frequency, self.passage_count)
-            return Relevance(dense, scores, coverage, tokens, query_vector)
+            return Relevance(dense, scores, coverage, tokens, query_vector, tuple(translated))
 
         relevance = relevance_of(reading)
         if not ids:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.crosslingual import english_glosses, pinyin_names, translated_tokens
+from qa.crosslingual import english_glosses, pinyin_names, translations
 from qa.documents import Chunk, Footnote, Metadata
 from qa.evidence import bm25_idf
 from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
@@ -81,6 +81,8 @@ class SearchResult:
     results_covered: bool = True
     #: the years named that those reports speak of only in passing (`ChunkTable.in_passing`)
     in_passing: tuple[int, ...] = ()
+    #: the Chinese tokens an English question's words translate to, by word (`qa.crosslingual.translations`)
+    translations: tuple[tuple[str, ...], ...] = ()
 
 
 class Retriever:
@@ -166,7 +168,7 @@ class Retriever:
         """`search`, with the question's reading and query kept for the answer step."""
         reading = self.read(replace_surrogates(question))
         hits, relevance = self._search(reading, k, town=town, year=year, sources=sources)
-        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, *self._coverage(reading))
+        return SearchResult(reading, hits, relevance.query_tokens, relevance.query_vector, *self._coverage(reading), relevance.translations)
 
     def context(self, chunk_id: str) -> tuple[IndexedDocument, tuple[str, ...], str, tuple[int, int]]:
         """A passage in its context: the enclosing section one level up from the passage's own (the
@@ -257,12 +259,14 @@ class Retriever:
         floor = float(np.nanmin(dense)) if np.isfinite(dense).any() else 0.0
         dense = np.where(np.isnan(dense), floor, dense)
         query_tokens = self.index.tokenizer.tokenize(reading.matched_text)
+        translated = []
         if reading.foreign:  # BM25 would match nothing of it: add Chinese tokens from a dictionary
-            query_tokens += translated_tokens(
-                reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary, self._pinyin_names()
-            )
+            translated = translations(reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary, self._pinyin_names())
+            query_tokens += dict.fromkeys(t for group in translated for t in group)
         coverage = self._pairs.coverage(pair_query(reading, self._table.towns, self._has_periods))
-        relevances[key] = Relevance(dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0])
+        relevances[key] = Relevance(
+            dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0], tuple(translated)
+        )
         return relevances[key]
 
     def _fused(
