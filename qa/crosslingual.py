@@ -343,31 +343,30 @@ def translations(
     A group holds the alternatives of one lookup that are one token each ("project" → 项目 工程): a passage
     that has one of them has the word (`qa.evidence.Subject.synonyms`). A translation of several tokens
     (旅游业 → …; 新增就业 → 新增 就业) needs them all, so its tokens are groups of their own."""
-    glosses = english_glosses()
-    lookups: list[list[str]] = []  # each lookup's translations
+    glosses, senses = english_glosses(), english_senses()
     lowered = question.lower()
     for phrasal, word in _PHRASAL_VERBS:
         lowered = phrasal.sub(word, lowered)
     groups: list[tuple[str, ...]] = []
     for term in _REPORT_TERM.findall(lowered):  # "high-tech", "high tech": one term; its words go together
-        words = _REPORT_WORDS[re.sub(r"[\s-]+", "", term)]
-        groups += [(t,) for word in words.split() for t in tokenize(word) if len(t) >= 2 and t in vocabulary]
+        written = _REPORT_WORDS[re.sub(r"[\s-]+", "", term)]
+        groups += [(t,) for word in written.split() for t in tokenize(word) if len(t) >= 2 and t in vocabulary]
     lowered = _HALF_YEAR.sub(" ", _REPORT_TERM.sub(" ", lowered))
     words = _WORD.findall(lowered)
-    by_word: dict[str, list[str]] = {}  # a word's glosses and its senses' words: one lookup
+    by_word: dict[str, list[str]] = {}  # a word's glosses and the words its senses give: one lookup
     for word in words:
         if word in STOPWORDS or word in _NOT_TOPICS:
             continue
         form = next((form for form in word_forms(word) if form in glosses), None)
         if form is not None:
             by_word.setdefault(word, []).extend(glosses[form])
+    phrases: list[list[str]] = []  # the words each run of several words that is a sense gives
     for start, end, phrase in sense_phrases(words):
         if end - start == 1:
-            by_word.setdefault(words[start], []).extend(english_senses()[phrase])
+            by_word.setdefault(words[start], []).extend(senses[phrase])
         else:
-            lookups.append(list(english_senses()[phrase]))
-    lookups = [*by_word.values(), *lookups]
-    for alternatives in lookups:
+            phrases.append(list(senses[phrase]))
+    for alternatives in [*by_word.values(), *phrases]:
         single: list[str] = []
         for alternative in alternatives:
             tokens = [t for t in tokenize(alternative) if len(t) >= 2 and t in vocabulary]

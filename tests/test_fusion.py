@@ -18,6 +18,7 @@ from qa.fusion import (
     fitted_model,
     fuse,
     rare_weight,
+    weighed_tokens,
 )
 from qa.fusion import _rank_weight as rank_weight
 
@@ -122,3 +123,12 @@ def test_rank_weights_tell_apart_the_head_and_flatten_the_tail() -> None:
     np.testing.assert_allclose(
         rank_weight(few, np.ones(50, dtype=bool))[np.argsort(-few, kind="stable")], 1.0 / (1.0 + np.arange(50))
     )
+
+
+def test_an_english_questions_rare_term_weight_is_that_of_the_words_the_passages_use() -> None:
+    """Its English words, which no passage has, would weigh as the rarest terms there are; a Chinese
+    question's word that no passage uses counts."""
+    vocabulary = {"低保", "发放"}
+    assert weighed_tokens(["subsistence", "allowance", "低保", "低保", "发放"], True, vocabulary) == ["低保", "发放"]
+    assert weighed_tokens(["subsistence", "allowance"], True, vocabulary) == ["subsistence", "allowance"]  # nothing else
+    assert weighed_tokens(["月球", "低保"], False, vocabulary) == ["月球", "低保"]

@@ -14,7 +14,7 @@ import numpy as np
 from qa.crosslingual import english_glosses, pinyin_names, translations
 from qa.documents import Chunk, Footnote
 from qa.evidence import bm25_idf
-from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
+from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight, weighed_tokens
 from qa.highlight import split_sentences
 from qa.index import IndexedDocument, IndexMismatchError, IndexMissingError, document_from_json
 from qa.pairs import candidate_coverage
@@ -207,7 +207,7 @@ class MilvusRetriever(Retriever):
                 town_match=table.town_match(one.towns), time_match=table.time_match(one), coverage=scored.coverage,
                 dense_floor=float(scored.dense.min()), lexical_floor=0.0,
             )
-            idfs = [self.term_idf(token) for token in dict.fromkeys(scored.query_tokens)]
+            idfs = [self.term_idf(token) for token in weighed_tokens(scored.query_tokens, one.foreign, self._vocabulary)]
             traits = QuestionTraits(
                 rare_weight=rare_weight(idfs, bm25_idf(1, self.passage_count)),
                 names_town=bool(one.towns),

@@ -19,7 +19,7 @@ import numpy as np
 from qa.crosslingual import english_glosses, pinyin_names, translations
 from qa.documents import Chunk, Footnote, Metadata
 from qa.evidence import bm25_idf
-from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight
+from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight, weighed_tokens
 from qa.highlight import best_sentences, clauses, sentence_vector, split_sentences
 from qa.index import (
     IndexedDocument,
@@ -294,7 +294,8 @@ class Retriever:
         """What the question says about how to weigh the evidence: its rare-term weight over this index,
         and whether it names a town or a period the index's metadata knows (then steering carries those
         words; in text without such metadata a year is an ordinary word)."""
-        idfs = [self.term_idf(token) for token in dict.fromkeys(relevance.query_tokens)]
+        tokens = weighed_tokens(relevance.query_tokens, reading.foreign, self.index.lexical.vocabulary)
+        idfs = [self.term_idf(token) for token in tokens]
         return QuestionTraits(
             rare_weight=rare_weight(idfs, bm25_idf(1, len(self._chunks))),
             names_town=bool(reading.towns),
