@@ -102,8 +102,11 @@ THEME = gr.themes.Soft(
 
 
 def _load_retriever(index_dir: Path) -> None:
-    """Load the retriever (index + model) and run one query so the first user does not pay for warm-up."""
-    get_retriever(index_dir).search("政府工作报告", 1)
+    """Load the retriever (index + model) and run one query in each language so the first user does not
+    pay for warm-up (an English one reads CC-CEDICT's senses, ~1 s, and the index's pinyin names)."""
+    retriever = get_retriever(index_dir)
+    retriever.search("政府工作报告", 1)
+    retriever.search("government work report", 1)
 
 
 def build_app(index_dir: Path | str | None = None, settings: Settings | None = None) -> gr.Blocks:

@@ -326,7 +326,12 @@ def translated_tokens(
     question: str, tokenize: Callable[[str], list[str]], vocabulary: Container[str], names: Mapping[str, tuple[str, ...]] | None = None
 ) -> list[str]:
     """Chinese BM25 tokens for the English words of `question`: those of `translations`, each once."""
-    return list(dict.fromkeys(t for group in translations(question, tokenize, vocabulary, names) for t in group))
+    return flattened(translations(question, tokenize, vocabulary, names))
+
+
+def flattened(groups: Iterable[tuple[str, ...]]) -> list[str]:
+    """The tokens of `translations`' groups, each once, in order: what BM25 is queried with."""
+    return list(dict.fromkeys(t for group in groups for t in group))
 
 
 def translations(

@@ -11,7 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from qa.crosslingual import english_glosses, pinyin_names, translations
+from qa.crosslingual import english_glosses, flattened, pinyin_names, translations
 from qa.documents import Chunk, Footnote
 from qa.evidence import bm25_idf
 from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight, weighed_tokens
@@ -163,7 +163,7 @@ class MilvusRetriever(Retriever):
             query_vector = self.embedder.encode_queries([key])[0]
             tokens = self.tokenizer.tokenize(one.matched_text)
             translated = translations(one.text, self.tokenizer.tokenize, self._vocabulary, self._pinyin_names()) if one.foreign else []
-            tokens += dict.fromkeys(t for group in translated for t in group)
+            tokens += flattened(translated)
             dense_rows = self.store.search_dense(self.generation, query_vector, CANDIDATES, expression)
             lexical_rows = self.store.search_lexical(self.generation, " ".join(tokens), CANDIDATES, expression) if tokens else []
             pool.update((row["id"], row) for row in (*dense_rows, *lexical_rows))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.crosslingual import english_glosses, pinyin_names, translations
+from qa.crosslingual import english_glosses, flattened, pinyin_names, translations
 from qa.documents import Chunk, Footnote, Metadata
 from qa.evidence import bm25_idf
 from qa.fusion import Candidates, QuestionTraits, Relevance, fuse, rare_weight, weighed_tokens
@@ -262,7 +262,7 @@ class Retriever:
         translated = []
         if reading.foreign:  # BM25 would match nothing of it: add Chinese tokens from a dictionary
             translated = translations(reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary, self._pinyin_names())
-            query_tokens += dict.fromkeys(t for group in translated for t in group)
+            query_tokens += flattened(translated)
         coverage = self._pairs.coverage(pair_query(reading, self._table.towns, self._has_periods))
         relevances[key] = Relevance(
             dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0], tuple(translated)
