@@ -27,6 +27,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from bench.common import PROJECT_ROOT, RESULTS_DIR, TMP_DIR, log, table, write_result
@@ -174,9 +175,23 @@ def tabulated(per_report: dict[str, dict]) -> dict:
         total = {k: total[k] + result["counts"][k] for k in total}
         rows.append(row(stem, result["counts"]))
     rows.append(row(f"all {len(per_report)}", total))
+    languages = by_language(per_report)
+    rows += [row(f"all {len(per_report)}, {language}", c) for language, c in languages.items()]
     markdown = table(HEADERS, rows)
     print(markdown)
-    return {"total": total, "reports": per_report, "markdown": markdown}
+    return {"total": total, "languages": languages, "reports": per_report, "markdown": markdown}
+
+
+def by_language(per_report: dict[str, dict]) -> dict[str, dict[str, int]]:
+    """The counts of the Chinese questions and of the English ones (`qa.query.is_foreign`), apart: an
+    English question is read through a dictionary (`qa.crosslingual`), and trails a Chinese one."""
+    from qa.query import is_foreign
+
+    outcomes = [SimpleNamespace(**o) for result in per_report.values() for o in result["outcomes"]]
+    return {
+        language: counts([o for o in outcomes if is_foreign(o.question) == (language == "English")])
+        for language in ("Chinese", "English")
+    }
 
 
 def merged(measured: dict, previous_path: Path) -> dict:
