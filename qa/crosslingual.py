@@ -322,13 +322,6 @@ def sense_phrases(words: list[str]) -> list[tuple[int, int, str]]:
     return found
 
 
-def translated_tokens(
-    question: str, tokenize: Callable[[str], list[str]], vocabulary: Container[str], names: Mapping[str, tuple[str, ...]] | None = None
-) -> list[str]:
-    """Chinese BM25 tokens for the English words of `question`: those of `translations`, each once."""
-    return flattened(translations(question, tokenize, vocabulary, names))
-
-
 def flattened(groups: Iterable[tuple[str, ...]]) -> list[str]:
     """The tokens of `translations`' groups, each once, in order: what BM25 is queried with."""
     return list(dict.fromkeys(t for group in groups for t in group))

@@ -5,14 +5,19 @@ from __future__ import annotations
 from qa.crosslingual import (
     english_glosses,
     english_senses,
+    flattened,
     pinyin_names,
     sense_phrases,
-    translated_tokens,
     translations,
     transliterated_tokens,
     word_forms,
 )
 from qa.text import BM25Tokenizer
+
+
+def translated_tokens(*args) -> list[str]:
+    """What BM25 is queried with for an English question: its translations' tokens, each once."""
+    return flattened(translations(*args))
 
 
 def test_word_forms_strip_plural_and_verb_suffixes() -> None:

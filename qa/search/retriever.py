@@ -259,10 +259,12 @@ class Retriever:
         floor = float(np.nanmin(dense)) if np.isfinite(dense).any() else 0.0
         dense = np.where(np.isnan(dense), floor, dense)
         query_tokens = self.index.tokenizer.tokenize(reading.matched_text)
-        translated = []
-        if reading.foreign:  # BM25 would match nothing of it: add Chinese tokens from a dictionary
-            translated = translations(reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary, self._pinyin_names())
-            query_tokens += flattened(translated)
+        # BM25 would match nothing of an English question: add Chinese tokens from a dictionary
+        translated = (
+            translations(reading.text, self.index.tokenizer.tokenize, self.index.lexical.vocabulary, self._pinyin_names())
+            if reading.foreign else []
+        )
+        query_tokens += flattened(translated)
         coverage = self._pairs.coverage(pair_query(reading, self._table.towns, self._has_periods))
         relevances[key] = Relevance(
             dense, self.index.lexical.score(query_tokens), coverage, query_tokens, query_vector[0], tuple(translated)
