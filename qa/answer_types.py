@@ -553,24 +553,63 @@ _NUMBERED = re.compile(r"(?<![\d.])[（(]?[1-9一二三四五六七八九][)）�
 #: A sentence opening a list of 「；」-separated members: a lead-in ending in 「：」, then the first member
 #: (「主要预期目标是：地方财政收入同比增长 6%，达到 8.83 亿元；」); group 1: the member.
 _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
-#: What a count asked counts, after its measure word (「改造多少个老旧小区」「新增了几家企业」): Chinese characters up
-#: to the question's end, a comma or a particle; not a modifier before 的 (「多少名当过兵的人」 counts 人).
-_COUNTED = re.compile(rf"(?:多少|几)([{COUNT_UNITS}])([\u4e00-\u9fff]{{2,6}}?)(?=[？?，,、。！!呢吗啊]|$)")
-#: jieba's parts of speech that make a noun phrase: nouns (n…), adjectives (a), distinguishing words (b),
-#: abbreviations (j).
-_NOMINAL = frozenset("nabj")
+#: What a count asked counts, after its measure word (「改造多少个老旧小区」「新装了多少个新能源汽车充电桩」): Chinese
+#: characters up to the question's end, a comma or a particle; not a modifier before 的 (「多少名当过兵的人」 counts 人).
+_COUNTED_AFTER = re.compile(rf"(?:多少|几)([{COUNT_UNITS}])([\u4e00-\u9fff]{{2,10}}?)(?=[？?，,、。！!呢吗啊]|$)")
+#: …or before it, when the question ends on it (「外省游客有多少人次？」「规上工业企业总共有多少家？」), or after 「有多少是」
+#: (「新增就业里有多少是高校毕业生？」).
+_COUNTED_BEFORE = re.compile(rf"(?:一共|总共|共)?[有是]?(?:多少|几)(?:[{COUNT_UNITS}]|人次|标箱|吨)?[呢啊]?(?=[？?，,。！!]|$)")
+_COUNTED_MEMBER = re.compile(r"有?多少是([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!]|$)")
+#: jieba's parts of speech a counted noun phrase is made of: nouns (n…), adjectives (a), distinguishing words (b),
+#: abbreviations (j), measure words (q: 「充电桩」 is 充电/桩), time words (t: 「过夜」) and verbs inside it (「充电」).
+_NOMINAL = frozenset("nabjqtv")
+#: A place or a body that opens the words before the question word (「杉湖镇」「区政府」): where or who, not what.
+_PLACE_WORD = re.compile(r"(?:[乡镇县区村市]|街道|社区)$")
+#: A time word (jieba's t) that says when: 「去年底」, not 「过夜」.
+_TIME_WORD = re.compile(r"[年月日季底初末今昨]|现在|目前")
+#: The words that close the words before the question word and say only that a quantity is asked (「目标是多少」).
+_QUANTITY_WORD = re.compile(r"目标|预期目标|总数|数量|总量|规模|数|人数|人次")
+
+
+def _noun_phrase(words: list[jieba.posseg.pair]) -> bool:
+    """Whether jieba's words make a noun phrase: all nominal, a noun or a measure word last, no verb first."""
+    return (
+        bool(words) and words[-1].flag[:1] in "nq" and not words[0].flag.startswith("v")
+        and all(word.flag[:1] in _NOMINAL for word in words)
+    )
 
 
 def _counted(question: str, unit: str | None) -> str | None:
-    """`AnswerType.counted`: the words after the asked measure word when they are a noun with its modifiers
-    (jieba's parts of speech: 「老旧小区」「规上工业企业」), not a clause (「人家签了字」「当过兵」「居民搬走了」), which
-    says more of what is counted than a report's words for it."""
-    found = _COUNTED.search(question)
-    if not found or found.group(1) != unit:
+    """`AnswerType.counted`: what the count counts, when the question names it as a noun with its modifiers
+    (jieba's parts of speech: 「老旧小区」「规上工业企业」「过夜游客」), not a clause (「人家签了字」「当过兵」「居民
+    搬走了」), which says more of what is counted than a report's words for it. After the measure word when
+    the question has one; else the words just before a question word that ends the question, the place and
+    time that open them and a word that only says a quantity is asked left out."""
+    if found := _COUNTED_AFTER.search(question):
+        words = list(jieba.posseg.cut(found.group(2)))
+        return found.group(2) if found.group(1) == unit and _noun_phrase(words) else None
+    if unit is None:  # a count of no measure word may be any number (「出口额是多少」 of 「出口6.2亿元」)
         return None
-    words = list(jieba.posseg.cut(found.group(2)))
-    nominal = words and words[-1].flag.startswith("n") and all(word.flag[:1] in _NOMINAL for word in words)
-    return found.group(2) if nominal else None
+    if found := _COUNTED_MEMBER.search(question):
+        return found.group(1) if _noun_phrase(list(jieba.posseg.cut(found.group(1)))) else None
+    if not (found := _COUNTED_BEFORE.search(question)):
+        return None
+    before = list(jieba.posseg.cut(question[: found.start()]))
+    start = len(before)
+    while start and before[start - 1].flag[:1] in _NOMINAL:
+        start -= 1
+    words = before[start:]
+    while words and _QUANTITY_WORD.fullmatch(words[-1].word):
+        words.pop()
+    opened = [
+        i for i, word in enumerate(words)
+        if word.flag in ("ns", "nr", "nrt", "nt") or _PLACE_WORD.search(word.word) or _TIME_WORD.search(word.word)
+    ]
+    words = words[opened[-1] + 1:] if opened else words
+    counted = "".join(word.word for word in words)
+    return counted if len(counted) >= 2 and _noun_phrase(words) else None
+
+
 #: A place question asking which town, township, subdistrict or factory (「在哪个镇投产的」「在哪个老厂的原址上」): a
 #: place of that kind answers it (「于6月在沙汀镇投产」「原第三纺织厂地块」), not the report's own 「全镇」「我镇」, old
 #: factories in general (「老厂」) nor their buildings (「厂房」).
@@ -1027,9 +1066,16 @@ def _counting_clause(text: str, offset: int) -> str:
 
 
 def _holds_most_of(clause: str, words: str) -> bool:
-    """Whether a clause holds half the characters of `words` or more: a report words what it counts its own
-    way (「停车位」 as 「停车泊位」, 「企业入驻」 as 「入驻企业」)."""
-    return 2 * sum(character in clause for character in words) >= len(words)
+    """Whether a clause holds half the characters of `words` or more, and something of each of its words
+    (jieba's, of two characters or more: one character of a word of two, two adjacent ones of a longer word).
+    A report words what it counts its own way (「停车位」 as 「停车泊位」, 「企业入驻」 as 「入驻企业」, 「规上」 as
+    「规模以上」), but a figure whose clause has nothing of a modifier the question asks by is another set's
+    (「全年接待游客68.5万人次」 is no count of 「外省游客」, nor 「非机动车充电桩」 of 「新能源汽车充电桩」)."""
+    return 2 * sum(character in clause for character in words) >= len(words) and all(
+        any(character in clause for character in word) if len(word) == 2
+        else any(word[i : i + 2] in clause for i in range(len(word) - 1))
+        for word in jieba.lcut(words) if len(word.strip()) >= 2
+    )
 
 
 def _clause_at(text: str, offset: int) -> str:

@@ -946,3 +946,29 @@ def test_a_count_counts_what_the_question_names_after_its_measure_word() -> None
     assert has_span("新增停车泊位2360个。", expected_answer("新增了多少个停车位？"))
     assert expected_answer("又有几户人家签了字？").counted is None  # a clause
     assert expected_answer("帮多少名当过兵的人办好了优待证？").counted is None  # a modifier of 人
+
+
+def test_a_count_counts_what_the_question_names_before_its_question_word() -> None:
+    """What is counted is named before the question word too (「外省游客有多少人次」), or after 「有多少是」;
+    the place and time that open those words are where and when (「杉湖镇去年底」), not what. A figure whose
+    clause has nothing of a word the question counts by is another set's, the whole's (「全年接待游客68.5万人次」
+    is no count of 外省游客; blind round, near misses answered), though a report may word each word its own way."""
+    visitors = expected_answer("去年到翠岩乡旅游的人里，外省游客有多少人次？")
+    assert visitors.counted == "外省游客"
+    assert not has_span("全年接待游客68.5万人次，实现旅游综合收入3.96亿元。", visitors)
+    assert has_span("接待外省游客21.3万人次。", visitors)
+    assert expected_answer("上半年新增就业里有多少是高校毕业生？").counted == "高校毕业生"
+    firms = expected_answer("杉湖镇去年底规上工业企业总共有多少家？")
+    assert firms.counted == "规上工业企业"
+    assert has_span("新增规模以上工业企业11家，总数达到87家。", firms)  # 规上 as 规模以上
+    assert expected_answer("今年全镇游客接待量定的目标是多少？").counted is None  # 目标 says only that a figure is asked
+    assert expected_answer("去年跨境电商出口额是多少？").counted is None  # no measure word: any number answers
+
+
+def test_a_long_counted_thing_is_matched_word_by_word() -> None:
+    """A counted thing of many words (「新能源汽车充电桩」) needs something of each word in the figure's clause:
+    two adjacent characters of a word longer than two, so the 新 of 「新增」 is not 新能源's."""
+    piles = expected_answer("去年观澜新装了多少个新能源汽车充电桩？")
+    assert piles.counted == "新能源汽车充电桩"
+    assert not has_span("全年新增非机动车集中充电桩1120个、智能充电柜32组。", piles)
+    assert has_span("新建新能源汽车公共充电桩200个。", piles)
