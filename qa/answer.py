@@ -15,7 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.answer_types import AREA_WORDS, PROJECT_STAGES, AnswerType, expected_answer, has_span
+from qa.answer_types import AREA_WORDS, PROJECT_STAGES, AnswerType, asked_member, expected_answer, has_span
 from qa.evidence import Candidate, Subject, candidate, sentence_score, subject_of
 from qa.highlight import answer_sentences, clauses
 from qa.ingest import role_and_name_joined
@@ -673,10 +673,14 @@ def read(
         sentences = with_lists_continued(retriever, hits, sentences)
     evidence = evidence_score([e for e in sentences if e.hit < EVIDENCE_PASSAGES], hits)
     periods = [reviewed_period(h.section_path, d) if (d := retriever.document(h.source)) else None for h in hits]
+    # a member the question names that is no town it names, nor the town of the report (a village's own report)
+    member = asked_member(intent.text)
+    member = None if member and any(member in place for place in [*intent.towns, *spellings]) else member
     candidates = [
         candidate(
             e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit], hits[e.hit].period_match,
             other_town=bool(intent.towns) and hits[e.hit].town is not None and hits[e.hit].town not in intent.towns,
+            member=None if member and member in (hits[e.hit].town or "") else member,
         )
         for e in sentences
     ]

@@ -981,8 +981,8 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
     return "分别" not in text[end:] and not _shares_a_name(member, text[end : clause.end() if clause else len(text)])
 
 
-#: A kind word that begins another word (村级, 村民, 村均, 村集体): it counts no member, nor names one.
-_NOT_A_KIND = r"(?![级民均集委庄落组])"
+#: A kind word that begins another word (村级, 村民, 村均, 村集体, 顾村镇): it counts no member, nor names one.
+_NOT_A_KIND = r"(?![级民均集委庄落组镇])"
 _COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
 
 
@@ -1002,11 +1002,12 @@ def _sets_of(counted: str, whole: str) -> re.Pattern[str]:
 #: A member of a set a question names by its own name, with the sets a report writes of its kind
 #: (`_sets_of`): a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村, 各村,
 #: 「全县村集体」「镇村两级」「50万元的村」), a school by its number (「县第三高级中学」; a school is counted as
-#: 学校 or 所), a project the question points at (「澄研生物医药中试基地这个项目」). Kind words that describe
-#: (「老旧小区」「绿色学校」「产业项目」) name no member.
+#: 学校 or 所), a project the question points at (「澄研生物医药中试基地这个项目」), a community, a scenic area,
+#: an estate or a resettlement site by its name. Kind words that describe (「老旧小区」「绿色学校」「产业项目」)
+#: name no member.
 _MEMBERS_OF_SETS = (
     (
-        re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村镇县区的个])村{_NOT_A_KIND}"),
+        re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村镇县区的个渔])村{_NOT_A_KIND}"),
         _sets_of(r"村(?:（社区）)?|村居", r"全镇|全乡|全街道|全县|全区"),
     ),
     (
@@ -1014,7 +1015,42 @@ _MEMBERS_OF_SETS = (
         _sets_of(r"学校|中小学|小学|中学|幼儿园|所", r"全县|全区|全市"),
     ),
     (re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), _sets_of(r"项目", "")),
+    (  # a community by its name (「渔埠社区」; not 「完整社区」「示范社区」, nor its services: 社区卫生服务中心)
+        re.compile(r"([\u4e00-\u9fff]{2})(?<![全各本该每个的型式色慧整丽美范市村区级])社区(?![卫服医养食嵌])"),
+        _sets_of(r"社区|村（社区）|村居", r"全街道|全镇|全乡|全区|全县"),
+    ),
+    (  # a scenic area by its name (「龙潭峡景区」; not 「4A级旅游景区」)
+        re.compile(r"([\u4e00-\u9fff]{2,4}?)(?<![旅游级全各本该每个的A])景区"),
+        _sets_of(r"景区|景点", r"全县|全镇|全乡|全区|全市"),
+    ),
+    (  # an estate by its name (「桂园小区」; not 「老旧小区」「安置小区」)
+        re.compile(r"([\u4e00-\u9fff]{2})(?<![老旧全各本该每个的置])小区"),
+        _sets_of(r"小区", r"全街道|全镇|全区"),
+    ),
+    (  # a resettlement site by its name (「松坪安置点」)
+        re.compile(r"([\u4e00-\u9fff]{2})(?<![全各本该每个的中])安置点"),
+        _sets_of(r"安置点", r"全县|全乡|全镇"),
+    ),
 )
+
+
+def asked_member(question: str) -> str | None:
+    """The name of the one member of a set the question asks about (`_MEMBERS_OF_SETS`: 「龙潭峡」 of
+    「龙潭峡景区去年接待了多少游客」, 「塘湾」 of 「塘湾村」), or None: a question asking about a set (「这些」) or
+    naming none."""
+    if _ASKS_THE_SET.search(question):
+        return None
+    names = (named.group(1) for member, _ in _NAMED_MEMBERS for named in member.finditer(question))
+    return next((name for name in names if not _NO_NAME.search(name)), None)
+
+
+#: The members a report names as the question does: not a school, which it names by its number its own way
+#: (「顾村镇第三幼儿园」 as 「三幼」).
+_NAMED_MEMBERS = tuple(member for member in _MEMBERS_OF_SETS if "学校" not in member[1].pattern)
+#: Characters no name of a member holds: a time (「去年村里」), a question word or a pointer (「哪些社区」「那个强村」),
+#: a preposition (「搬到顾村」「能给村里」「现在村里」), a whole (「全村」), or a kind of village (「城中村」「行政村」
+#: 「强村公司」「示范村」; 渔村, 新村: `_MEMBERS_OF_SETS`).
+_NO_NAME = re.compile(r"[年月日里的哪些几这那个各全本该每新农乡中强范政然给到在从为把被向对了]")
 
 
 def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:

@@ -6,6 +6,7 @@ import pytest
 
 from qa.answer_types import (
     AnswerType,
+    asked_member,
     dated_by_period,
     enumerated_items,
     expected_answer,
@@ -972,3 +973,25 @@ def test_a_long_counted_thing_is_matched_word_by_word() -> None:
     assert piles.counted == "新能源汽车充电桩"
     assert not has_span("全年新增非机动车集中充电桩1120个、智能充电柜32组。", piles)
     assert has_span("新建新能源汽车公共充电桩200个。", piles)
+
+
+def test_the_member_a_question_asks_about_is_named_by_its_kind() -> None:
+    """A village, a community, a scenic area, an estate or a resettlement site asked about by its name is a
+    member of a set; kind words that describe (「老旧小区」「完整社区」「4A级旅游景区」) and a set asked about
+    (「这些」) name none."""
+    assert asked_member("龙潭峡景区去年接待了多少游客？") == "龙潭峡"
+    assert asked_member("渔埠社区去年集体经济收入有多少？") == "渔埠"
+    assert asked_member("去年桂园小区装了几部电梯？") == "桂园"
+    assert asked_member("松坪安置点一共安置了多少户搬迁群众？") == "松坪"
+    assert asked_member("竹坞村去年村集体经营性收入有多少？") == "竹坞"
+    assert asked_member("去年改造了多少个老旧小区？") is None
+    assert asked_member("今年建成几个完整社区？") is None
+    assert asked_member("去年新增几家4A级旅游景区？") is None
+    assert asked_member("这些社区卫生服务中心一共有多少张床位？") is None
+
+
+def test_a_figure_of_a_counted_set_of_communities_is_not_one_community_s() -> None:
+    """「渔埠社区…集体经济收入」 is not given by the total of the communities the sentence speaks of (各社区)."""
+    asked = expected_answer("渔埠社区去年集体经济收入有多少？")
+    assert not has_span("指导各社区盘活闲置物业，7个社区集体经济总收入达到3260万元，同比增长7.4%。", asked)
+    assert has_span("渔埠社区集体经济收入达到520万元。", asked)

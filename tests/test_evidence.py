@@ -164,6 +164,19 @@ def test_a_sentence_of_another_towns_report_holds_no_answer() -> None:
     assert not candidate(0, sentence, 0.9, subject, asked, other_town=True).typed
 
 
+def test_a_passage_that_never_names_the_asked_member_holds_no_answer_of_it() -> None:
+    """「云台山景区去年接待了多少游客？」 is not answered by the county's 「全年接待游客1186万人次」 in a passage that
+    never names 云台山 (blind round: seven scenic areas, villages and communities asked, the whole's figure
+    answered); a passage naming it may answer."""
+    asked = expected_answer("云台山景区去年接待了多少游客？")
+    subject = Subject({"接待": 2.0, "游客": 2.0})
+    county = "全年接待游客1186万人次，实现旅游综合收入103.5亿元。"
+    assert candidate(0, county, 0.9, subject, asked).typed
+    assert not candidate(0, county, 0.9, subject, asked, passage=f"文旅融合加快推进。{county}", member="云台山").typed
+    named = "云台山景区全年接待游客86万人次。"
+    assert candidate(0, named, 0.9, subject, asked, passage=named, member="云台山").typed
+
+
 def test_the_whole_a_share_is_of_is_not_what_the_figures_count() -> None:
     """「去年区域税收收了多少」: 「全年楼宇实现税收13.07亿元，占区域税收的70.2%」 names 区域税收 only as the whole of
     the buildings' share, so it covers the subject less than 「全年完成区域税收18.62亿元」 and does not lead; a
