@@ -145,6 +145,7 @@ QUICK_REPORTS = 4
 def run(*, quick: bool = False, only: list[str] | None = None, rebuild: bool = False) -> dict:
     from qa.evaluate import load_questions, outcomes_json, run_eval
     from qa.index import BuildError
+    from qa.search import release_retriever
 
     reports = [r for r in unseen_reports() if not only or r.stem in only]
     reports = reports[-QUICK_REPORTS:] if quick else reports
@@ -161,6 +162,7 @@ def run(*, quick: bool = False, only: list[str] | None = None, rebuild: bool = F
                 outcomes = [unread(q) for q in load_questions(report.questions)]
             else:
                 outcomes = run_eval(load_questions(report.questions), index_dir=index)
+                release_retriever(index)  # one report's index at a time in memory, not all 223
         c = counts(outcomes)
         per_report[report.stem] = {"counts": c, "outcomes": outcomes_json(outcomes)}
         log(f"unseen: {report.stem} {c}")

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from qa.index import embedding_text
-from qa.search import Retriever, SearchResult, get_retriever
+from qa.search import Retriever, SearchResult, get_retriever, release_retriever
 from qa.stores import build_dense, build_lexical
 
 
@@ -105,3 +105,13 @@ def test_a_comparison_of_two_years_answers_each_from_its_years_review() -> None:
 
     answer = ask("大场镇2022年和2025年引进企业数量相比怎么样？")
     assert "967 家" in answer.answer and "6154家" in answer.answer
+
+
+def test_a_released_retriever_is_loaded_again_on_next_use(retriever: Retriever) -> None:
+    """`bench.unseen` reads 223 indexes one after another and releases each: the process-wide Retriever
+    goes, a question holding it still answers, and the next use loads the index again."""
+    assert get_retriever() is retriever
+    release_retriever()
+    assert retriever.search("大场镇2022年引进了多少家企业？", 3)
+    fresh = get_retriever()
+    assert fresh is not retriever and fresh.search("大场镇2022年引进了多少家企业？", 3)

@@ -8,7 +8,7 @@ package's API.
 
 from __future__ import annotations
 
-from qa.search.loaded import get_retriever, open_retriever, reload_retriever, retrieve
+from qa.search.loaded import get_retriever, open_retriever, release_retriever, reload_retriever, retrieve
 from qa.search.milvus import MilvusRetriever
 from qa.search.retriever import CANDIDATES, Hit, Retriever, SearchResult
 
@@ -20,6 +20,7 @@ __all__ = [
     "SearchResult",
     "get_retriever",
     "open_retriever",
+    "release_retriever",
     "reload_retriever",
     "retrieve",
 ]

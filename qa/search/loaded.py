@@ -44,6 +44,16 @@ def reload_retriever(index_dir: Path | str | None = None) -> Retriever:
     return fresh
 
 
+def release_retriever(index_dir: Path | str | None = None) -> None:
+    """Forget the process-wide Retriever of an index directory, so that its memory goes once no question
+    holds it: a process that reads many indexes one after another (`bench.unseen`, one per report) would
+    otherwise keep them all."""
+    settings = Settings.from_env()
+    directory = Path(index_dir) if index_dir else settings.index_dir
+    with _retrievers_lock:
+        _retrievers.pop((directory, settings.store), None)
+
+
 def retrieve(
     question: str,
     k: int = 5,
