@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 
 import jieba.posseg
 
@@ -525,7 +525,8 @@ _RATES_IN_GENERAL = ("增长率", "比率", "效率", "频率", "概率", "速�
 #: A weight, volume or energy a question asks in (「一共产了多少吨」「多少标箱」), or a time (「多少天能办完」): only
 #: a figure in it answers, not the area or the money the same sentence gives (「种植面积5200亩，年产值1.12亿元」),
 #: nor a count (「受理群众诉求2.86万件」).
-_ASKED_MEASURE = re.compile(r"(?:多少|几)\s*万?个?(吨|千克|公斤|立方米|千瓦时|度电|升|标箱|天|工作日|小时|分钟)")
+_ASKED_MEASURE_WORDS = "吨|千克|公斤|立方米|千瓦时|度电|升|标箱|天|工作日|小时|分钟"
+_ASKED_MEASURE = re.compile(rf"(?:多少|几)\s*万?个?({_ASKED_MEASURE_WORDS})")
 #: Days are counted in working days too (「多少天」 of 「5个工作日」).
 _DAYS = ("天", "工作日")
 #: An area question asking a length (「全长多少公里」「有多长」), or an area (「占地多少亩」): a figure of the
@@ -558,7 +559,7 @@ _OPENS_LIST = re.compile(r"[：:]\s*([^：:；;。]{2,}[；;])\s*$")
 _COUNTED_AFTER = re.compile(rf"(?:多少|几)([{COUNT_UNITS}])([\u4e00-\u9fff]{{2,10}}?)(?=[？?，,、。！!呢吗啊]|$)")
 #: …or before it, when the question ends on it (「外省游客有多少人次？」「规上工业企业总共有多少家？」), or after 「有多少是」
 #: (「新增就业里有多少是高校毕业生？」).
-_COUNTED_BEFORE = re.compile(rf"(?:一共|总共|共)?[有是]?(?:多少|几)(?:[{COUNT_UNITS}]|人次|标箱|吨)?[呢啊]?(?=[？?，,。！!]|$)")
+_COUNTED_BEFORE = re.compile(rf"(?:一共|总共|共)?[有是]?(?:多少|几)(?:[{COUNT_UNITS}]|人次|{_ASKED_MEASURE_WORDS})?[呢啊]?(?=[？?，,。！!]|$)")
 _COUNTED_MEMBER = re.compile(r"有?多少是([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!]|$)")
 #: jieba's parts of speech a counted noun phrase is made of: nouns (n…), adjectives (a), distinguishing words (b),
 #: abbreviations (j), measure words (q: 「充电桩」 is 充电/桩), time words (t: 「过夜」) and verbs inside it (「充电」).
@@ -999,58 +1000,78 @@ def _sets_of(counted: str, whole: str) -> re.Pattern[str]:
     )
 
 
-#: A member of a set a question names by its own name, with the sets a report writes of its kind
-#: (`_sets_of`): a village by the two characters before 村 (「塘湾村」; not 农村, 乡村, 新村, 各村,
-#: 「全县村集体」「镇村两级」「50万元的村」), a school by its number (「县第三高级中学」; a school is counted as
-#: 学校 or 所), a project the question points at (「澄研生物医药中试基地这个项目」), a community, a scenic area,
-#: an estate or a resettlement site by its name. Kind words that describe (「老旧小区」「绿色学校」「产业项目」)
-#: name no member.
-_MEMBERS_OF_SETS = (
-    (
-        re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村镇县区的个渔])村{_NOT_A_KIND}"),
+@dataclass(frozen=True)
+class MemberKind:
+    """A kind of member of a set a question may name one of: how a question names it (`name`, group 1: the
+    member's own name), how a report writes a set of its kind (`sets`, `_sets_of`), and whether a report
+    names a member as a question does (`named_as_asked`): not a school, which it names by its number its own
+    way (「顾村镇第三幼儿园」 as 「三幼」)."""
+
+    name: re.Pattern[str]
+    sets: re.Pattern[str]
+    named_as_asked: bool = True
+
+
+#: The members of sets a question names by their own names: a village by the two characters before 村
+#: (「塘湾村」; not 农村, 乡村, 新村, 各村, 「全县村集体」「镇村两级」「50万元的村」), a school by its number
+#: (「县第三高级中学」; a school is counted as 学校 or 所), a project the question points at (「澄研生物医药中试
+#: 基地这个项目」), a community, a scenic area, an estate or a resettlement site by its name. Kind words that
+#: describe (「老旧小区」「绿色学校」「产业项目」) name no member.
+_MEMBER_KINDS = (
+    MemberKind(
+        re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村镇县区的个渔中])村{_NOT_A_KIND}"),
         _sets_of(r"村(?:（社区）)?|村居", r"全镇|全乡|全街道|全县|全区"),
     ),
-    (
+    MemberKind(
         re.compile(r"(第[一二三四五六七八九十]+[\u4e00-\u9fff]{0,4}?)(?:学校|小学|中学|高中|幼儿园)"),
         _sets_of(r"学校|中小学|小学|中学|幼儿园|所", r"全县|全区|全市"),
+        named_as_asked=False,
     ),
-    (re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), _sets_of(r"项目", "")),
-    (  # a community by its name (「渔埠社区」; not 「完整社区」「示范社区」, nor its services: 社区卫生服务中心)
+    MemberKind(re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), _sets_of(r"项目", "")),
+    MemberKind(  # a community by its name (「渔埠社区」; not 「完整社区」「示范社区」, nor its services: 社区卫生服务中心)
         re.compile(r"([\u4e00-\u9fff]{2})(?<![全各本该每个的型式色慧整丽美范市村区级])社区(?![卫服医养食嵌])"),
         _sets_of(r"社区|村（社区）|村居", r"全街道|全镇|全乡|全区|全县"),
     ),
-    (  # a scenic area by its name (「龙潭峡景区」; not 「4A级旅游景区」)
-        re.compile(r"([\u4e00-\u9fff]{2,4}?)(?<![旅游级全各本该每个的A])景区"),
+    MemberKind(  # a scenic area by its name (「龙潭峡景区」「竹海风景区」; not 「4A级旅游景区」)
+        re.compile(r"([\u4e00-\u9fff]{2,4}?)(?<![旅游级全各本该每个的A])风?景区"),
         _sets_of(r"景区|景点", r"全县|全镇|全乡|全区|全市"),
     ),
-    (  # an estate by its name (「桂园小区」; not 「老旧小区」「安置小区」)
+    MemberKind(  # an estate by its name (「桂园小区」; not 「老旧小区」「安置小区」)
         re.compile(r"([\u4e00-\u9fff]{2})(?<![老旧全各本该每个的置])小区"),
         _sets_of(r"小区", r"全街道|全镇|全区"),
     ),
-    (  # a resettlement site by its name (「松坪安置点」)
+    MemberKind(  # a resettlement site by its name (「松坪安置点」)
         re.compile(r"([\u4e00-\u9fff]{2})(?<![全各本该每个的中])安置点"),
         _sets_of(r"安置点", r"全县|全乡|全镇"),
     ),
 )
+#: Characters no name of a member holds: a time (「去年村里」), a question word or a pointer (「哪些社区」「那个强村」),
+#: a preposition or a conjunction (「搬到顾村」「能给村里」「村里和小区」), a whole (「全村」), a town (「大场镇社区
+#: 事务」), or a kind of village (「行政村」「强村公司」「示范村」; 城中村, 渔村, 新村: `_MEMBER_KINDS`). A name
+#: is read after the last of them (「去年青檀山景区」 names 「青檀山」).
+_NO_NAME = re.compile(r"[年月日的哪些几这那个各全本该每农乡镇强范政然给到在从为把被向对了和与及]")
+
+
+@lru_cache(maxsize=4096)
+def _named_member(kind: MemberKind, question: str) -> str | None:
+    """The name of the member of `kind` the question names: the first of its names that keeps two characters
+    or more after the last character no name holds (`_NO_NAME`), or None. None when the question asks about
+    the set (「这些」)."""
+    if _ASKS_THE_SET.search(question):
+        return None
+    for named in kind.name.finditer(question):
+        name = _NO_NAME.split(named.group(1))[-1]
+        if len(name) >= 2:
+            return name
+    return None
 
 
 def asked_member(question: str) -> str | None:
-    """The name of the one member of a set the question asks about (`_MEMBERS_OF_SETS`: 「龙潭峡」 of
-    「龙潭峡景区去年接待了多少游客」, 「塘湾」 of 「塘湾村」), or None: a question asking about a set (「这些」) or
-    naming none."""
-    if _ASKS_THE_SET.search(question):
-        return None
-    names = (named.group(1) for member, _ in _NAMED_MEMBERS for named in member.finditer(question))
-    return next((name for name in names if not _NO_NAME.search(name)), None)
-
-
-#: The members a report names as the question does: not a school, which it names by its number its own way
-#: (「顾村镇第三幼儿园」 as 「三幼」).
-_NAMED_MEMBERS = tuple(member for member in _MEMBERS_OF_SETS if "学校" not in member[1].pattern)
-#: Characters no name of a member holds: a time (「去年村里」), a question word or a pointer (「哪些社区」「那个强村」),
-#: a preposition (「搬到顾村」「能给村里」「现在村里」), a whole (「全村」), or a kind of village (「城中村」「行政村」
-#: 「强村公司」「示范村」; 渔村, 新村: `_MEMBERS_OF_SETS`).
-_NO_NAME = re.compile(r"[年月日里的哪些几这那个各全本该每新农乡中强范政然给到在从为把被向对了]")
+    """The name of the one member of a set the question asks about and a report names as the question does
+    (`_MEMBER_KINDS`: 「龙潭峡」 of 「龙潭峡景区去年接待了多少游客」, 「塘湾」 of 「塘湾村」), or None: a question
+    asking about a set (「这些」) or naming none."""
+    names = (_named_member(kind, question) for kind in _MEMBER_KINDS if kind.named_as_asked)
+    return next((name for name in names if name), None)
 
 
 def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:
@@ -1061,22 +1082,20 @@ def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:
     one of. A set is counted (「21个村」「学校5所」「亿元以上项目4个」), each member's (「各村」), or the whole the
     member belongs to (「全乡」 of a village); its own count (「学校5所」) is no figure of the member either.
     Not when the question asks about the set."""
-    if _ASKS_THE_SET.search(question):
-        return False
     before = text[:end]
-    for member, sets in _MEMBERS_OF_SETS:
-        named = member.search(question)
-        if named is None:
+    for kind in _MEMBER_KINDS:
+        name = _named_member(kind, question)
+        if name is None:
             continue
         last = None
-        for found in sets.finditer(before):
+        for found in kind.sets.finditer(before):
             last = found
         if last is None:
             continue
         if last.end() > offset:  # the figure counts the set
             return True
         clause = _clause_match(text, last.start())
-        if named.group(1)[-3:] not in text[clause.start() if clause else 0 : offset]:
+        if name[-3:] not in text[clause.start() if clause else 0 : offset]:
             return True
     return False
 
@@ -1110,8 +1129,15 @@ def _holds_most_of(clause: str, words: str) -> bool:
     return 2 * sum(character in clause for character in words) >= len(words) and all(
         any(character in clause for character in word) if len(word) == 2
         else any(word[i : i + 2] in clause for i in range(len(word) - 1))
-        for word in jieba.lcut(words) if len(word.strip()) >= 2
+        for word in _words_of(words) if len(word) >= 2
     )
+
+
+@lru_cache(maxsize=4096)
+def _words_of(text: str) -> tuple[str, ...]:
+    """jieba's words of `text`, stripped: `_holds_most_of` asks for the same counted thing's words once per
+    figure of every candidate sentence."""
+    return tuple(word.strip() for word in jieba.lcut(text))
 
 
 def _clause_at(text: str, offset: int) -> str:

@@ -990,6 +990,19 @@ def test_the_member_a_question_asks_about_is_named_by_its_kind() -> None:
     assert asked_member("这些社区卫生服务中心一共有多少张床位？") is None
 
 
+def test_a_member_s_name_is_read_after_the_words_that_are_no_name() -> None:
+    """A time, a preposition, a conjunction or a town before the kind word is no part of the member's name:
+    the name is what follows the last of them, and none is named when nothing of two characters does."""
+    assert asked_member("去年青檀山景区一共接待了多少游客？") == "青檀山"
+    assert asked_member("去年镇里在竹海风景区建设上投入了多少资金？") == "竹海"
+    assert asked_member("新港社区的普惠托育点有多少个托位？") == "新港"
+    assert asked_member("槐荫里小区改造花了多少钱？") == "荫里"
+    assert asked_member("星澜智算中心这个项目总投资有多少？") == "星澜智算中心"
+    assert asked_member("2022年庙行镇村里和小区聘请的律师帮居民调解了多少起纠纷？") is None
+    assert asked_member("大场镇社区事务受理服务中心形成的发展格局是什么意思？") is None
+    assert asked_member("镇里新组建的那家镇级强村公司叫什么名字？") is None
+
+
 def test_a_figure_of_a_counted_set_of_communities_is_not_one_community_s() -> None:
     """「渔埠社区…集体经济收入」 is not given by the total of the communities the sentence speaks of (各社区)."""
     asked = expected_answer("渔埠社区去年集体经济收入有多少？")
