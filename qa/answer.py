@@ -329,7 +329,7 @@ def clause_matches(retriever: Retriever, query_vector: np.ndarray, candidates: l
     another is weighed with it (`clause_in_context`); a sentence dated by its passage's period
     (`Candidate.dated_by`) is dated in each of its clauses."""
     pieces = [
-        (n, clause_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer))
+        (n, clause_in_context(parts, i, answer), c.dated_by is not None or has_span(parts[i], answer, "".join(parts[:i])))
         for n, c in enumerate(candidates)
         for parts in [clauses(c.text)]
         for i in range(len(parts))

@@ -197,6 +197,9 @@ class AnswerType:
     #: for a count asked with its measure word and what it counts (「改造多少个老旧小区」 → 老旧小区): a count
     #: whose clause holds under half of its characters counts something else (「实施城中村改造项目2个」)
     counted: str | None = None
+    #: for a figure asked per unit (`_ASKS_PER_UNIT`: 「每所有多少张床位」「一斤卖多少钱」「人均收入」): a figure
+    #: its sentence does not give per unit (`_PER_UNIT`) is a total (「新建互助幸福院3所，新增养老床位90张」)
+    per_unit: bool = False
 
     @property
     def missing(self) -> str:
@@ -561,6 +564,13 @@ _COUNTED_AFTER = re.compile(rf"(?:多少|几)([{COUNT_UNITS}])([\u4e00-\u9fff]{{
 #: (「新增就业里有多少是高校毕业生？」).
 _COUNTED_BEFORE = re.compile(rf"(?:一共|总共|共)?[有是]?(?:多少|几)(?:[{COUNT_UNITS}]|人次|{_ASKED_MEASURE_WORDS})?[呢啊]?(?=[？?，,。！!]|$)")
 _COUNTED_MEMBER = re.compile(r"有?多少是([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!]|$)")
+#: A figure asked per unit: per member, person, household, mu or jin (「每所」「每个村」「每人每月」「一个人一年」
+#: 「一斤」「人均」「户均」; not 「亩均效益评价」, a reform), per day or month (「平均每天」「每月」), or a price
+#: (「单价」「均价」). Not per year, which a report writes as a year's figure (「年产值」), nor an average alone, which
+#: is one figure (「平均入驻率」「平均多少天能办完」), nor someone living alone (「一个人住」).
+_ASKS_PER_UNIT = re.compile(r"每(?!年)[\u4e00-\u9fff]|[人户]均|均价|单价|一(?:个人|斤|亩|户|股|晚)(?![住过生])")
+#: How a sentence gives a figure per unit: 「每人每年670元」「人均500元」「户均使用面积」「日均分出量」「3000元/人」.
+_PER_UNIT = re.compile(r"每|均|单价|[/／](?:人|户|亩|斤|公斤|月|天|日|平方米|台|套|股|晚|床)")
 #: jieba's parts of speech a counted noun phrase is made of: nouns (n…), adjectives (a), distinguishing words (b),
 #: abbreviations (j), measure words (q: 「充电桩」 is 充电/桩), time words (t: 「过夜」) and verbs inside it (「充电」).
 _NOMINAL = frozenset("nabjqtv")
@@ -728,10 +738,11 @@ def _one_ask(question: str) -> AnswerType:
             phase = _phase_of(phased.group(0)) if kind in (*_FIGURES, "date") and (phased := _PHASE.search(question)) else None
             bound = (limit.group(1) or limit.group(2)) if kind in _FIGURES and (limit := _BOUND.search(question)) else None
             counted = _counted(question, unit) if kind == "count" else None
+            per_unit = kind in _FIGURES and bool(_ASKS_PER_UNIT.search(question))
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
                 rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added, phase=phase, bound=bound,
-                counted=counted,
+                counted=counted, per_unit=per_unit,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -784,13 +795,15 @@ def _stage(text: str) -> str | None:
     return named[0] if len(named) == 1 else None
 
 
-def spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
+def spans(text: str, answer: AnswerType, before: str = "") -> list[tuple[int, int]]:
     """Offsets of the spans of `text` that are of the answer's kind, or of the kind of another thing the
-    question asks (`AnswerType.also`): 「收了多少钱？比前年涨了多少？」 is answered in part by either."""
-    return _spans(text, answer) + [span for other in answer.also for span in _spans(text, other)]
+    question asks (`AnswerType.also`): 「收了多少钱？比前年涨了多少？」 is answered in part by either. `before`:
+    what the sentence says before `text` when `text` is one of its clauses (「…人均纯收入达到15430元，」 before
+    「增长11.2%」), which may say that its figure is per unit."""
+    return _spans(text, answer, before) + [span for other in answer.also for span in _spans(text, other, before)]
 
 
-def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
+def _spans(text: str, answer: AnswerType, before: str = "") -> list[tuple[int, int]]:
     """Offsets of the spans of `text` that are of the answer's kind (for a count with a named unit,
     that unit; 「个」 stands for any measure word, as in everyday speech). A general answer has none.
     A span made only of numbers the question states is the question's premise, not its answer. Read in
@@ -865,6 +878,11 @@ def _spans(text: str, answer: AnswerType) -> list[tuple[int, int]]:
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
     if answer.counted:  # what the count asked counts, written (most of it) in the figure's own clause
         found = [(s, e) for s, e in found if _holds_most_of(_counting_clause(text, s), answer.counted)]
+    if answer.per_unit:  # a figure per unit, said so in its sentence up to the end of its clause
+        found = [
+            (s, e) for s, e in found
+            if _PER_UNIT.search(before + text[: (clause.end() if (clause := _clause_match(text, s)) else len(text))])
+        ]
     if answer.question:  # a figure said of a set the question names a member of, of a counted set of its kind, or of another member of a contrast
         found = [
             (s, e) for s, e in found
@@ -959,7 +977,7 @@ def _shares_a_name(item: str, question: str) -> bool:
 def _said_of_the_set(text: str, offset: int, question: str) -> bool:
     """Whether the figure at `offset` follows a set of members closed by a count or 「等」 (`_CLOSES_SET`)
     of which the question names exactly one: 「樟园小区、北桥新村、莲塘里等12个小区…惠及居民4316户」 is
-    the twelve's, not 北桥新村's. Not when the sentence gives each member's (「分别」), nor when the member
+    the twelve's, not 北桥新村's, and 「上坪、竹坞、云岭5个村…总收入1260万元」 not 竹坞村's. Not when the sentence gives each member's (「分别」), nor when the member
     is named alone again before the figure or in its clause (「…，完成143个小区电动自行车直供电改造」),
     nor when the question asks about the set."""
     if _ASKS_THE_SET.search(question):
@@ -972,7 +990,11 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
         if closing is None:
             continue
         items[-1] = items[-1][: closing.start()]
-        named = [item for item in items if _shares_a_name(item, question)]
+        kind = closing.group(0)[-1]  # 「5个村」: a list writes its members without the kind the question names them by
+        named = [
+            item for item in items
+            if _shares_a_name(item, question) or (len(item.strip()) >= 2 and f"{item.strip()}{kind}" in question)
+        ]
         if len(named) == 1:
             last = (found.end(), named[0])
     if last is None:
@@ -984,6 +1006,9 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
 
 #: A kind word that begins another word (村级, 村民, 村均, 村集体, 顾村镇): it counts no member, nor names one.
 _NOT_A_KIND = r"(?![级民均集委庄落组镇])"
+#: …except after a count, which counts the members whatever word the kind begins (「5个村集体经济经营性总收入」
+#: 「21个村级组织」): not residents, groups or a town (「3个村民小组」「2个顾村镇」).
+_NOT_A_COUNTED_KIND = r"(?![民组镇])"
 _COUNT = r"(?:\d+|[一二两三四五六七八九十]+)"
 
 
@@ -992,7 +1017,7 @@ def _sets_of(counted: str, whole: str) -> re.Pattern[str]:
     「亿元以上项目4个」), each member's (「各村」), or the whole a member belongs to (`whole`, 「全乡」)."""
     return re.compile(
         "|".join([
-            rf"{_COUNT}\s*[个所家座项大处]?[^\d，,。；;、]{{0,8}}?(?:{counted}){_NOT_A_KIND}",
+            rf"{_COUNT}\s*[个所家座项大处]?[^\d，,。；;、]{{0,8}}?(?:{counted}){_NOT_A_COUNTED_KIND}",
             rf"(?:{counted})\s*{_COUNT}\s*[个所家座项处]",
             rf"各(?:{counted}){_NOT_A_KIND}",
             *([whole] if whole else []),
@@ -1080,20 +1105,20 @@ def _of_a_counted_set(text: str, offset: int, end: int, question: str) -> bool:
     「全镇21个村的村级集体经济组织可支配收入合计2.16亿元」, nor 「县第三高级中学新增了多少个学位」 by
     「全年新建改扩建学校5所，新增学位4200个」, nor a project's investment by the total of the projects it is
     one of. A set is counted (「21个村」「学校5所」「亿元以上项目4个」), each member's (「各村」), or the whole the
-    member belongs to (「全乡」 of a village); its own count (「学校5所」) is no figure of the member either.
-    Not when the question asks about the set."""
-    before = text[:end]
+    member belongs to (「全乡」 of a village); its own count (「学校5所」「5个村」) is no figure of the member
+    either. Not when the question asks about the set."""
     for kind in _MEMBER_KINDS:
         name = _named_member(kind, question)
         if name is None:
             continue
         last = None
-        for found in kind.sets.finditer(before):
-            last = found
+        for found in kind.sets.finditer(text):
+            if found.start() <= offset < found.end():  # the figure counts the set
+                return True
+            if found.end() <= end:
+                last = found
         if last is None:
             continue
-        if last.end() > offset:  # the figure counts the set
-            return True
         clause = _clause_match(text, last.start())
         if name[-3:] not in text[clause.start() if clause else 0 : offset]:
             return True
@@ -1213,7 +1238,7 @@ def says_plan(sentence: str, answer: AnswerType, period: str | None) -> bool:
     return not answer.plan or period is None or bool(_SAYS_PLAN.search(sentence))
 
 
-def has_span(text: str, answer: AnswerType) -> bool:
+def has_span(text: str, answer: AnswerType, before: str = "") -> bool:
     """Whether `text` holds a span of the answer's kind (always true for a general answer) about the
-    part of the year asked."""
-    return about_asked_period(text, answer) and (answer.kind in ("general", "name") or bool(spans(text, answer)))
+    part of the year asked; `before` as for `spans`."""
+    return about_asked_period(text, answer) and (answer.kind in ("general", "name") or bool(spans(text, answer, before)))

@@ -1008,3 +1008,28 @@ def test_a_figure_of_a_counted_set_of_communities_is_not_one_community_s() -> No
     asked = expected_answer("渔埠社区去年集体经济收入有多少？")
     assert not has_span("指导各社区盘活闲置物业，7个社区集体经济总收入达到3260万元，同比增长7.4%。", asked)
     assert has_span("渔埠社区集体经济收入达到520万元。", asked)
+
+
+def test_a_figure_asked_per_unit_is_one_the_sentence_gives_per_unit() -> None:
+    """「每所」「一斤」「人均」 ask a figure per unit: a total (「新增养老床位90张」) does not answer, a figure the
+    sentence gives per unit does (「每人每年670元」「人均可支配收入」); an average rate is one figure, and someone
+    living alone (「一个人住」) asks no figure per person."""
+    per_school = expected_answer("新建的3所互助幸福院每所有多少张床位？")
+    assert per_school.per_unit
+    assert not has_span("在石门村、柳湾村、沙坪村新建互助幸福院3所，新增养老床位90张。", per_school)
+    assert has_span("城乡居民医保财政补助标准提高到每人每年670元。", expected_answer("城乡居民医保的财政补助现在是每人每年多少钱？"))
+    assert has_span("农村居民人均可支配收入26840元。", expected_answer("去年荷叶乡农民一年人均能拿到多少收入？"))
+    income = expected_answer("去年脱贫户的人均纯收入涨了多少？")
+    assert has_span("增长11.2%，", income, before="脱贫人口人均纯收入达到15430元，")  # a clause of the sentence
+    assert not has_span("增长11.2%，", income)
+    assert not expected_answer("柳川辖区商务楼宇现在的平均入驻率是多少？").per_unit
+    assert not expected_answer("高境镇2023年给多少户70岁以上一个人住的老人装上了智能看护？").per_unit
+
+
+def test_a_member_listed_without_its_kind_gets_no_figure_of_the_list() -> None:
+    """A list writes its members without the kind the question names them by (「上坪、竹坞…5个村」 for 竹坞村):
+    the figure that follows is the five villages', and their count is none of one village's."""
+    asked = expected_answer("竹坞村去年村集体经营性收入有多少？")
+    assert not has_span("上坪、竹坞、云岭、溪口、石门5个村入选全县首批茶叶标准化生产基地村，5个村集体经济经营性总收入达到1260万元。", asked)
+    assert has_span("竹坞村集体经营性收入达到260万元。", asked)
+    assert not has_span("在上坪、溪口、杨家坊、石门、岭头5个村开展林票改革试点。", expected_answer("溪口村发行了多少林票？"))
