@@ -200,6 +200,10 @@ class AnswerType:
     #: for a figure asked per unit (`_ASKS_PER_UNIT`: 「每所有多少张床位」「一斤卖多少钱」「人均收入」): a figure
     #: its sentence does not give per unit (`_PER_UNIT`) is a total (「新建互助幸福院3所，新增养老床位90张」)
     per_unit: bool = False
+    #: for an amount asked with what it is of before its measure (「电子信息产业产值」 → 电子信息产业, 「门票收入」 →
+    #: 门票): an amount whose sentence, up to its clause, holds under half of it is another's (「三大主导产业
+    #: 实现产值443.4亿元」, 「旅游综合收入1.38亿元」), as for `counted`
+    qualified: str | None = None
 
     @property
     def missing(self) -> str:
@@ -564,6 +568,8 @@ _COUNTED_AFTER = re.compile(rf"(?:多少|几)([{COUNT_UNITS}])([\u4e00-\u9fff]{{
 #: (「新增就业里有多少是高校毕业生？」).
 _COUNTED_BEFORE = re.compile(rf"(?:一共|总共|共)?[有是]?(?:多少|几)(?:[{COUNT_UNITS}]|人次|{_ASKED_MEASURE_WORDS})?[呢啊]?(?=[？?，,。！!]|$)")
 _COUNTED_MEMBER = re.compile(r"有?多少是([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!]|$)")
+#: The word that says a project is one, closing its name (「溪源水厂项目」「安置房一期工程」).
+_PROJECT_WORD = re.compile(r"(?:这个|那个)?(?:项目|工程)$")
 #: A figure asked per unit: per member, person, household, mu or jin (「每所」「每个村」「每人每月」「一个人一年」
 #: 「一斤」「人均」「户均」; not 「亩均效益评价」, a reform), per day or month (「平均每天」「每月」), or a price
 #: (「单价」「均价」). Not per year, which a report writes as a year's figure (「年产值」), nor an average alone, which
@@ -605,7 +611,15 @@ def _counted(question: str, unit: str | None) -> str | None:
         return found.group(1) if _noun_phrase(list(jieba.posseg.cut(found.group(1)))) else None
     if not (found := _COUNTED_BEFORE.search(question)):
         return None
-    before = list(jieba.posseg.cut(question[: found.start()]))
+    return _noun_phrase_ending(question[: found.start()])
+
+
+def _noun_phrase_ending(text: str) -> str | None:
+    """The noun phrase `text` ends with (jieba's parts of speech), less the place, body and time that open it
+    and a closing word that only says a quantity is asked (「目标」「总数」): 「规上工业企业」 of 「杉湖镇规上工业企业」,
+    「电子信息产业」 of 「去年开发区电子信息产业」. None when fewer than two characters are left, or they make no
+    noun phrase."""
+    before = list(jieba.posseg.cut(text))
     start = len(before)
     while start and before[start - 1].flag[:1] in _NOMINAL:
         start -= 1
@@ -617,8 +631,8 @@ def _counted(question: str, unit: str | None) -> str | None:
         if word.flag in ("ns", "nr", "nrt", "nt") or _PLACE_WORD.search(word.word) or _TIME_WORD.search(word.word)
     ]
     words = words[opened[-1] + 1:] if opened else words
-    counted = "".join(word.word for word in words)
-    return counted if len(counted) >= 2 and _noun_phrase(words) else None
+    phrase = "".join(word.word for word in words)
+    return phrase if len(phrase) >= 2 and _noun_phrase(words) else None
 
 
 #: A place question asking which town, township, subdistrict or factory (「在哪个镇投产的」「在哪个老厂的原址上」): a
@@ -732,6 +746,11 @@ def _one_ask(question: str) -> AnswerType:
             amount = _ASKED_AMOUNT.search(question) if kind == "money" or (kind == "count" and unit is None) else None
             population = _ASKED_POPULATION.search(question) if kind == "count" else None
             measure = population.group(1) if population else (amount.group(1) or amount.group(2)) if amount else None
+            # what the amount is of, when the question names it before its measure (「电子信息产业产值是多少」); a
+            # project by its name, which a report may write without the word 项目 (「启动西滩安置房一期建设，…总投资」)
+            qualified = (
+                _noun_phrase_ending(_PROJECT_WORD.sub("", question[: amount.start(1)])) if kind == "money" and amount and amount.group(1) else None
+            )
             stock = kind in ("count", "area") and bool(_ASKS_STOCK.search(question)) and not _ASKS_FLOW.search(question)
             plan = kind in _FIGURES and bool(_ASKS_PLAN.search(question)) and not _ASKS_DONE.search(question)
             added = kind in ("count", "area") and not stock and bool(_ASKS_ADDED.search(question))
@@ -742,7 +761,7 @@ def _one_ask(question: str) -> AnswerType:
             return AnswerType(
                 kind, unit, items, given, period_marks(question), period_answers, part, named, years, asks_day, asks_clock, stage,
                 rate_word, change, whole, stock, measure, member, question if kind in _FIGURES else "", plan=plan, added=added, phase=phase, bound=bound,
-                counted=counted, per_unit=per_unit,
+                counted=counted, per_unit=per_unit, qualified=qualified,
             )
     return AnswerType("general", periods=period_marks(question), years=frozenset(YEAR.findall(question)))
 
@@ -878,11 +897,10 @@ def _spans(text: str, answer: AnswerType, before: str = "") -> list[tuple[int, i
         found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
     if answer.counted:  # what the count asked counts, written (most of it) in the figure's own clause
         found = [(s, e) for s, e in found if _holds_most_of(_counting_clause(text, s), answer.counted)]
+    if answer.qualified:  # what the amount asked is of, written (most of it) in its sentence up to its clause's end
+        found = [(s, e) for s, e in found if _holds_most_of(_through_clause(text, s, before), answer.qualified)]
     if answer.per_unit:  # a figure per unit, said so in its sentence up to the end of its clause
-        found = [
-            (s, e) for s, e in found
-            if _PER_UNIT.search(before + text[: (clause.end() if (clause := _clause_match(text, s)) else len(text))])
-        ]
+        found = [(s, e) for s, e in found if _PER_UNIT.search(_through_clause(text, s, before))]
     if answer.question:  # a figure said of a set the question names a member of, of a counted set of its kind, or of another member of a contrast
         found = [
             (s, e) for s, e in found
@@ -1163,6 +1181,14 @@ def _words_of(text: str) -> tuple[str, ...]:
     """jieba's words of `text`, stripped: `_holds_most_of` asks for the same counted thing's words once per
     figure of every candidate sentence."""
     return tuple(word.strip() for word in jieba.lcut(text))
+
+
+def _through_clause(text: str, offset: int, before: str = "") -> str:
+    """What a sentence says up to the end of the clause holding `offset` in `text`, with `before` (what the
+    sentence says before `text`, when `text` is one of its clauses): where a report says what a figure is of
+    (「西滩安置房一期项目开工建设，总投资7.8亿元」) or that it is per unit (「人均纯收入达到15430元，增长11.2%」)."""
+    clause = _clause_match(text, offset)
+    return before + text[: clause.end() if clause else len(text)]
 
 
 def _clause_at(text: str, offset: int) -> str:

@@ -1033,3 +1033,14 @@ def test_a_member_listed_without_its_kind_gets_no_figure_of_the_list() -> None:
     assert not has_span("上坪、竹坞、云岭、溪口、石门5个村入选全县首批茶叶标准化生产基地村，5个村集体经济经营性总收入达到1260万元。", asked)
     assert has_span("竹坞村集体经营性收入达到260万元。", asked)
     assert not has_span("在上坪、溪口、杨家坊、石门、岭头5个村开展林票改革试点。", expected_answer("溪口村发行了多少林票？"))
+
+
+def test_an_amount_asked_of_a_named_part_is_not_the_whole_s() -> None:
+    """「电子信息产业产值」 asks the amount of what is named before the measure: the output of three industries
+    together, or of another one, does not give it, nor 「旅游综合收入」 the income from tickets; a sentence saying
+    what its amount is of in an earlier clause does."""
+    industry = expected_answer("去年开发区电子信息产业产值是多少？")
+    assert industry.qualified == "电子信息产业"
+    assert not has_span("三大主导产业实现产值443.4亿元，占规上工业总产值的72.4%，其中新材料产业产值238.6亿元。", industry)
+    assert has_span("电子信息产业加快集聚，全年实现产值126.5亿元。", industry)
+    assert not has_span("全年接待游客21.6万人次，实现旅游综合收入1.38亿元。", expected_answer("鹰嘴岩景区2024年光门票收入有多少？"))
