@@ -573,10 +573,12 @@ _PROJECT_WORD = re.compile(r"(?:这个|那个)?(?:项目|工程)$")
 #: A figure asked per unit: per member, person, household, mu or jin (「每所」「每个村」「每人每月」「一个人一年」
 #: 「一斤」「人均」「户均」; not 「亩均效益评价」, a reform), per day or month (「平均每天」「每月」), or a price
 #: (「单价」「均价」). Not per year, which a report writes as a year's figure (「年产值」), nor an average alone, which
-#: is one figure (「平均入驻率」「平均多少天能办完」), nor someone living alone (「一个人住」).
+#: is one figure (「平均入驻率」「平均多少天能办完」), nor someone living alone (「一个人住」). Chinese only: "each" in an
+#: English question qualifies the set as often as it asks per member ("projects worth more than 1 billion yuan each").
 _ASKS_PER_UNIT = re.compile(r"每(?!年)[\u4e00-\u9fff]|[人户]均|均价|单价|一(?:个人|斤|亩|户|股|晚)(?![住过生])")
-#: How a sentence gives a figure per unit: 「每人每年670元」「人均500元」「户均使用面积」「日均分出量」「3000元/人」.
-_PER_UNIT = re.compile(r"每|均|单价|[/／](?:人|户|亩|斤|公斤|月|天|日|平方米|台|套|股|晚|床)")
+#: How a sentence gives a figure per unit: 「每人每年670元」「人均500元」「户均使用面积」「日均分出量」「日产淡水」
+#: 「3000元/人」.
+_PER_UNIT = re.compile(r"每|均|单价|日[产供处]|[/／](?:人|户|亩|斤|公斤|月|天|日|平方米|台|套|股|晚|床)")
 #: jieba's parts of speech a counted noun phrase is made of: nouns (n…), adjectives (a), distinguishing words (b),
 #: abbreviations (j), measure words (q: 「充电桩」 is 充电/桩), time words (t: 「过夜」) and verbs inside it (「充电」).
 _NOMINAL = frozenset("nabjqtv")
