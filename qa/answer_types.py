@@ -977,12 +977,14 @@ _SET_OF_MEMBERS = re.compile(r"[^、，,；;。：:]{2,30}(?:、[^、，,；;。
 #: How a set of members closes, counted or with 「等」: 「…莲塘里等12个小区」「…福田里3个小区」「…石门2个集中安置点」
 #: 「…上坪村、杉木坳村三个村」「…盒马X会员店等首店」. A run of activities or qualities does not close so
 #: (「大排查、大走访60余次」「投资最大、群众期盼最久的…工程」).
-_CLOSES_SET = re.compile(r"(等\s*(?:[\d一二两三四五六七八九十]+\s*[个所家座处条])?|[\d一二两三四五六七八九十]+\s*[个所家座处条])\s*[\u4e00-\u9fff]")
+_CLOSES_SET = re.compile(r"(等\s*(?:[\d一二两三四五六七八九十]+\s*[个所家座处条栋幢])?|[\d一二两三四五六七八九十]+\s*[个所家座处条栋幢])\s*[\u4e00-\u9fff]")
 #: A question asking about the set itself: 「樟园小区等12个小区」「这几个小区」.
 _ASKS_THE_SET = re.compile(r"等|这些|那些|这几|那几|分别")
 #: How many Chinese characters in a row a question shares with a member's name to name it.
 _NAMES_MEMBER = 3
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: How many characters after a set's count say what the set is of (「4个老旧小区」).
+_KIND_WORDS = 6
 #: Words naming a period, which name no member (「上半年发放低保、特困、临时救助等…」).
 _TIME_WORDS = re.compile(r"[上下]半年|全年|[今去前明]年|年[底初内]")
 
@@ -994,12 +996,24 @@ def _shares_a_name(item: str, question: str) -> bool:
     )
 
 
+def _names_with_kind(item: str, kind: str, question: str, first: bool) -> bool:
+    """Whether `question` names a listed member of two characters or more followed by a word of the set's kind
+    (`kind`: the words after its count): 「桂园小区」 of 「完成桂园、枫林…4个老旧小区」. The first item holds what
+    opens the list (「完成桂园」): its member is any end of it."""
+    names = [item[cut:] for cut in range(len(item) - 1)] if first else [item] if len(item) >= 2 else []
+    names = [name for name in names if name not in kind]  # 「景苑小区」's end 「小区」 is the kind, not a member
+    return any(
+        f"{name}{kind[start:end]}" in question
+        for name in names for start in range(len(kind)) for end in range(start + 1, len(kind) + 1)
+    )
+
+
 def _said_of_the_set(text: str, offset: int, question: str) -> bool:
     """Whether the figure at `offset` follows a set of members closed by a count or 「等」 (`_CLOSES_SET`)
     of which the question names exactly one: 「樟园小区、北桥新村、莲塘里等12个小区…惠及居民4316户」 is
-    the twelve's, not 北桥新村's, and 「上坪、竹坞、云岭5个村…总收入1260万元」 not 竹坞村's. Not when the sentence gives each member's (「分别」), nor when the member
-    is named alone again before the figure or in its clause (「…，完成143个小区电动自行车直供电改造」),
-    nor when the question asks about the set."""
+    the twelve's, not 北桥新村's, and 「上坪、竹坞、云岭5个村…总收入1260万元」 not 竹坞村's. Not when the
+    sentence gives each member's (「分别」), nor when the member is named alone again before the figure or in
+    its clause (「…，完成143个小区电动自行车直供电改造」), nor when the question asks about the set."""
     if _ASKS_THE_SET.search(question):
         return False
     question = _TIME_WORDS.sub(" ", question)
@@ -1009,11 +1023,13 @@ def _said_of_the_set(text: str, offset: int, question: str) -> bool:
         closing = _CLOSES_SET.search(items[-1])
         if closing is None:
             continue
+        # what the set is of (「5个村」「4个老旧小区」): a list writes its members without the kind the question
+        # names them by (竹坞村, 桂园小区)
+        kind = _HAN_RUN.match(items[-1], closing.end() - 1).group(0)[:_KIND_WORDS]
         items[-1] = items[-1][: closing.start()]
-        kind = closing.group(0)[-1]  # 「5个村」: a list writes its members without the kind the question names them by
         named = [
-            item for item in items
-            if _shares_a_name(item, question) or (len(item.strip()) >= 2 and f"{item.strip()}{kind}" in question)
+            item for n, item in enumerate(items)
+            if _shares_a_name(item, question) or _names_with_kind(item.strip(), kind, question, first=n == 0)
         ]
         if len(named) == 1:
             last = (found.end(), named[0])
@@ -1060,8 +1076,8 @@ class MemberKind:
 #: The members of sets a question names by their own names: a village by the two characters before 村
 #: (「塘湾村」; not 农村, 乡村, 新村, 各村, 「全县村集体」「镇村两级」「50万元的村」), a school by its number
 #: (「县第三高级中学」; a school is counted as 学校 or 所), a project the question points at (「澄研生物医药中试
-#: 基地这个项目」), a community, a scenic area, an estate or a resettlement site by its name. Kind words that
-#: describe (「老旧小区」「绿色学校」「产业项目」) name no member.
+#: 基地这个项目」), a community, a scenic area, an estate, a building or a resettlement site by its name. Kind
+#: words that describe (「老旧小区」「绿色学校」「产业项目」) name no member.
 _MEMBER_KINDS = (
     MemberKind(
         re.compile(rf"([\u4e00-\u9fff]{{2}})(?<![农乡新全各本该每村镇县区的个渔中])村{_NOT_A_KIND}"),
@@ -1084,6 +1100,10 @@ _MEMBER_KINDS = (
     MemberKind(  # an estate by its name (「桂园小区」; not 「老旧小区」「安置小区」)
         re.compile(r"([\u4e00-\u9fff]{2})(?<![老旧全各本该每个的置])小区"),
         _sets_of(r"小区", r"全街道|全镇|全区"),
+    ),
+    MemberKind(  # a building by its name (「运河大厦」, 「宝塔金融中心这栋楼」), one of the office buildings a report counts
+        re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:大厦|大楼|[这那](?:栋|幢|座)楼)"),
+        _sets_of(r"楼宇|商务楼", r"全街道"),
     ),
     MemberKind(  # a resettlement site by its name (「松坪安置点」)
         re.compile(r"([\u4e00-\u9fff]{2})(?<![全各本该每个的中])安置点"),

@@ -1034,6 +1034,8 @@ def test_a_member_listed_without_its_kind_gets_no_figure_of_the_list() -> None:
     assert not has_span("上坪、竹坞、云岭、溪口、石门5个村入选全县首批茶叶标准化生产基地村，5个村集体经济经营性总收入达到1260万元。", asked)
     assert has_span("竹坞村集体经营性收入达到260万元。", asked)
     assert not has_span("在上坪、溪口、杨家坊、石门、岭头5个村开展林票改革试点。", expected_answer("溪口村发行了多少林票？"))
+    estate = expected_answer("去年桂园小区装了几部电梯？")  # the list opens on its verb, its kind is 「老旧小区」
+    assert not has_span("完成桂园、枫林、北塘、望湖4个老旧小区综合改造，惠及居民3280户，加装电梯61台。", estate)
 
 
 def test_an_amount_asked_of_a_named_part_is_not_the_whole_s() -> None:
@@ -1045,3 +1047,13 @@ def test_an_amount_asked_of_a_named_part_is_not_the_whole_s() -> None:
     assert not has_span("三大主导产业实现产值443.4亿元，占规上工业总产值的72.4%，其中新材料产业产值238.6亿元。", industry)
     assert has_span("电子信息产业加快集聚，全年实现产值126.5亿元。", industry)
     assert not has_span("全年接待游客21.6万人次，实现旅游综合收入1.38亿元。", expected_answer("鹰嘴岩景区2024年光门票收入有多少？"))
+
+
+def test_a_building_asked_about_by_name_gets_no_figure_of_the_buildings() -> None:
+    """An office building is one of the buildings a report counts (「12栋重点商务楼宇」「3幢重点商务楼宇」): their
+    figure is not one building's, unless the sentence names it before its own figure."""
+    assert asked_member("宝塔金融中心这栋楼里一共入驻了多少家企业？") == "宝塔金融中心"
+    tax = expected_answer("运河大厦去年一年交了多少税？")
+    assert not has_span("朱家中心、运河大厦、汇通国际3幢重点商务楼宇全年实现税收4.2亿元，同比增长11.3%。", tax)
+    assert not has_span("辖区12栋重点商务楼宇全年实现税收2.41亿元，同比增长7.3%。", expected_answer("创智大厦去年交了多少税？"))
+    assert has_span("辖区12栋重点商务楼宇全年实现税收5.6亿元，其中运河大厦全年税收1.2亿元。", tax)
