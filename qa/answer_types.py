@@ -903,6 +903,11 @@ def _spans(text: str, answer: AnswerType, before: str = "") -> list[tuple[int, i
         found = [(s, e) for s, e in found if _holds_most_of(_through_clause(text, s, before), answer.qualified)]
     if answer.per_unit:  # a figure per unit, said so in its sentence up to the end of its clause
         found = [(s, e) for s, e in found if _PER_UNIT.search(_through_clause(text, s, before))]
+    if answer.question and any(
+        kind.named_with_its_figures and (name := _named_member(kind, answer.question)) and name not in before + text
+        for kind in _MEMBER_KINDS
+    ):  # a figure of a scenic area, an estate or a building, in a sentence that does not name it: the whole's
+        return []
     if answer.question:  # a figure said of a set the question names a member of, of a counted set of its kind, or of another member of a contrast
         found = [
             (s, e) for s, e in found
@@ -985,6 +990,8 @@ _NAMES_MEMBER = 3
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 #: How many characters after a set's count say what the set is of (「4个老旧小区」).
 _KIND_WORDS = 6
+#: The last of members of one kind in a row, written with their kind (「…、青冈村建成高标准农田4600亩」): the kind.
+_KIND_IN_A_ROW = re.compile(r"[\u4e00-\u9fff]{2,4}?(村|社区|小区|景区)(?![级民委集])")
 #: Words naming a period, which name no member (「上半年发放低保、特困、临时救助等…」).
 _TIME_WORDS = re.compile(r"[上下]半年|全年|[今去前明]年|年[底初内]")
 
@@ -1009,35 +1016,62 @@ def _names_with_kind(item: str, kind: str, question: str, first: bool) -> bool:
 
 
 def _said_of_the_set(text: str, offset: int, question: str) -> bool:
-    """Whether the figure at `offset` follows a set of members closed by a count or 「等」 (`_CLOSES_SET`)
-    of which the question names exactly one: 「樟园小区、北桥新村、莲塘里等12个小区…惠及居民4316户」 is
-    the twelve's, not 北桥新村's, and 「上坪、竹坞、云岭5个村…总收入1260万元」 not 竹坞村's. Not when the
-    sentence gives each member's (「分别」), nor when the member is named alone again before the figure or in
-    its clause (「…，完成143个小区电动自行车直供电改造」), nor when the question asks about the set."""
+    """Whether the figure at `offset` is said of a set of members of which the question names exactly one,
+    and not of that one: a set closed by a count or 「等」 (`_CLOSES_SET`) before the figure (「樟园小区、北桥新村、
+    莲塘里等12个小区…惠及居民4316户」 is the twelve's, not 北桥新村's, and 「上坪、竹坞、云岭5个村…总收入1260万元」 not
+    竹坞村's) or after its clause (「新建高标准农田1.2万亩，覆盖桐溪、云岭、鹤塘3个村」), or members of one kind in a
+    row that the figure's clause opens with (「在龙潭村、白沙村、青冈村建成高标准农田4600亩」). Not when the sentence
+    gives each member's (「分别」「各」), nor when the member is named alone again before the figure or in its clause
+    (「…，完成143个小区电动自行车直供电改造」), nor when the question asks about the set."""
     if _ASKS_THE_SET.search(question):
         return False
     question = _TIME_WORDS.sub(" ", question)
+    clause = _clause_match(text, offset)
     last = None
     for found in _SET_OF_MEMBERS.finditer(text[:offset]):
-        items = found.group(0).split("、")
-        closing = _CLOSES_SET.search(items[-1])
-        if closing is None:
-            continue
+        if (member := _named_in_set(found.group(0).split("、"), question)) is not None:
+            last = (found.start(), found.end(), member)
+    if last is not None:
+        start, end, member = last
+        return "分别" not in text[start:] and not _shares_a_name(member, text[end : clause.end() if clause else len(text)])
+    if clause is None or "分别" in text:
+        return False
+    after = text[clause.end() :]
+    for found in _SET_OF_MEMBERS.finditer(after):
+        member = _named_in_set(found.group(0).split("、"), question)
+        if member is not None and not _names_member(member, clause.group(0)):
+            return True
+    return False
+
+
+def _named_in_set(items: list[str], question: str) -> str | None:
+    """The one listed item of a set that `question` names (its own wording, or a name followed by a word of
+    the set's kind: 竹坞村 of 「上坪、竹坞、云岭5个村」), when `items` (a run split at 「、」) are a set: closed by a
+    count or 「等」, or members of one kind each (`_KIND_IN_A_ROW`: 「在龙潭村、白沙村、青冈村建成…」) that no 「各」
+    gives a figure each. None when the question names none of them or more than one."""
+    items = list(items)
+    closing = _CLOSES_SET.search(items[-1])
+    if closing is not None:
         # what the set is of (「5个村」「4个老旧小区」): a list writes its members without the kind the question
         # names them by (竹坞村, 桂园小区)
         kind = _HAN_RUN.match(items[-1], closing.end() - 1).group(0)[:_KIND_WORDS]
         items[-1] = items[-1][: closing.start()]
-        named = [
-            item for n, item in enumerate(items)
-            if _shares_a_name(item, question) or _names_with_kind(item.strip(), kind, question, first=n == 0)
-        ]
-        if len(named) == 1:
-            last = (found.end(), named[0])
-    if last is None:
-        return False
-    end, member = last
-    clause = _clause_match(text, offset)
-    return "分别" not in text[end:] and not _shares_a_name(member, text[end : clause.end() if clause else len(text)])
+    elif (row := _KIND_IN_A_ROW.match(items[-1])) and all(item.endswith(row.group(1)) for item in items[:-1]):
+        if items[-1][row.end() :].startswith("各"):
+            return None
+        kind, items[-1] = row.group(1), items[-1][: row.end()]
+    else:
+        return None
+    named = [
+        item for n, item in enumerate(items)
+        if _shares_a_name(item, question) or _names_with_kind(item.strip(), kind, question, first=n == 0)
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def _names_member(member: str, clause: str) -> bool:
+    """Whether a clause names a listed member again: three characters of its name, or the whole of a shorter one."""
+    return _shares_a_name(member, clause) or (len(member) >= 2 and member in clause)
 
 
 #: A kind word that begins another word (村级, 村民, 村均, 村集体, 顾村镇): it counts no member, nor names one.
@@ -1066,11 +1100,15 @@ class MemberKind:
     """A kind of member of a set a question may name one of: how a question names it (`name`, group 1: the
     member's own name), how a report writes a set of its kind (`sets`, `_sets_of`), and whether a report
     names a member as a question does (`named_as_asked`): not a school, which it names by its number its own
-    way (「顾村镇第三幼儿园」 as 「三幼」)."""
+    way (「顾村镇第三幼儿园」 as 「三幼」). `named_with_its_figures`: a report gives a figure of such a member in a
+    sentence that names it — a scenic area, an estate, a building is never the subject of a whole report, as a
+    village or a community is of its own — so a sentence that does not name it gives the whole's figure
+    (「全年接待游客1186万人次」 is no count of 云台山景区's visitors)."""
 
     name: re.Pattern[str]
     sets: re.Pattern[str]
     named_as_asked: bool = True
+    named_with_its_figures: bool = False
 
 
 #: The members of sets a question names by their own names: a village by the two characters before 村
@@ -1096,14 +1134,17 @@ _MEMBER_KINDS = (
     MemberKind(  # a scenic area by its name (「龙潭峡景区」「竹海风景区」; not 「4A级旅游景区」)
         re.compile(r"([\u4e00-\u9fff]{2,4}?)(?<![旅游级全各本该每个的A])风?景区"),
         _sets_of(r"景区|景点", r"全县|全镇|全乡|全区|全市"),
+        named_with_its_figures=True,
     ),
-    MemberKind(  # an estate by its name (「桂园小区」; not 「老旧小区」「安置小区」)
-        re.compile(r"([\u4e00-\u9fff]{2})(?<![老旧全各本该每个的置])小区"),
+    MemberKind(  # an estate by its name (「桂园小区」; not 「老旧小区」「安置小区」, nor 「街道小区里」: the estates of a street)
+        re.compile(r"([\u4e00-\u9fff]{2})(?<![老旧全各本该每个的置道])小区"),
         _sets_of(r"小区", r"全街道|全镇|全区"),
+        named_with_its_figures=True,
     ),
     MemberKind(  # a building by its name (「运河大厦」, 「宝塔金融中心这栋楼」), one of the office buildings a report counts
         re.compile(r"([\u4e00-\u9fff]{2,10}?)(?:大厦|大楼|[这那](?:栋|幢|座)楼)"),
         _sets_of(r"楼宇|商务楼", r"全街道"),
+        named_with_its_figures=True,
     ),
     MemberKind(  # a resettlement site by its name (「松坪安置点」)
         re.compile(r"([\u4e00-\u9fff]{2})(?<![全各本该每个的中])安置点"),

@@ -618,6 +618,20 @@ def test_a_figure_said_of_a_set_is_not_one_member_s() -> None:
     assert has_span("上半年发放低保、特困、临时救助等各类救助资金986万元。", relief)
 
 
+def test_a_figure_said_of_a_set_after_it_or_of_members_in_a_row_is_not_one_member_s() -> None:
+    """The set may follow the figure's clause (「新建高标准农田1.2万亩，覆盖桐溪、云岭、鹤塘3个村」) or be members of
+    one kind in a row, uncounted (「在龙潭村、白沙村、青冈村建成…」): either way the figure is the set's, unless each
+    member gets one (「各」) or the figure's clause names the member itself."""
+    yunling = expected_answer("云岭村去年新建了多少亩高标准农田？")
+    assert not has_span("新建高标准农田1.2万亩，覆盖桐溪、云岭、鹤塘3个村，配套新建机耕路21公里。", yunling)
+    assert has_span("新建高标准农田1.2万亩，其中云岭村3000亩，覆盖桐溪、云岭、鹤塘3个村。", yunling)
+    assert has_span("云岭村新建高标准农田3000亩。", yunling)
+    longtan = expected_answer("去年龙潭村自己建成了多少亩高标准农田？")
+    assert not has_span("在龙潭村、白沙村、青冈村建成高标准农田4600亩，新修机耕道11.2公里。", longtan)
+    assert has_span("在龙潭村、白沙村各建成高标准农田2300亩。", longtan)
+    assert has_span("龙潭村、白沙村分别建成高标准农田2600亩和2000亩。", longtan)
+
+
 
 def test_a_count_of_people_asked_without_a_measure_word_is_a_count_of_people() -> None:
     """「配了多少医护人员」 counts people as 「多少人」 does: 「开放床位800张」 or an investment does not answer it."""
@@ -1057,3 +1071,17 @@ def test_a_building_asked_about_by_name_gets_no_figure_of_the_buildings() -> Non
     assert not has_span("朱家中心、运河大厦、汇通国际3幢重点商务楼宇全年实现税收4.2亿元，同比增长11.3%。", tax)
     assert not has_span("辖区12栋重点商务楼宇全年实现税收2.41亿元，同比增长7.3%。", expected_answer("创智大厦去年交了多少税？"))
     assert has_span("辖区12栋重点商务楼宇全年实现税收5.6亿元，其中运河大厦全年税收1.2亿元。", tax)
+
+
+def test_a_figure_of_a_scenic_area_an_estate_or_a_building_is_given_where_it_is_named() -> None:
+    """A scenic area, an estate or a building is never a whole report's subject: a sentence that does not name it
+    gives the whole's figure (「全年接待游客1186万人次」 is no count of 云台山景区's visitors). A village may be: its
+    own report gives its figures without its name."""
+    scenic = expected_answer("云台山景区去年接待了多少游客？")
+    assert not has_span("全年接待游客1186万人次，实现旅游综合收入103.5亿元。", scenic)
+    assert has_span("云台山景区全年接待游客128万人次。", scenic)
+    assert has_span("全年接待游客128万人次。", scenic, before="云台山景区提档升级，")
+    assert not has_span("楼宇新增入驻企业412家。", expected_answer("宝塔金融中心这栋楼里一共入驻了多少家企业？"))
+    assert has_span("全村民宿达到47家。", expected_answer("竹岙村现在一共有多少家民宿？"))
+    assert asked_member("友谊路街道小区里每天能分出多少湿垃圾？") is None  # the estates of a street, not one
+
