@@ -525,7 +525,7 @@ def writes_measure(text: str, measure: str) -> bool:
     return any(word in text for word in _MEASURES[measure])
 _MEASURE_WORDS = "|".join(sorted(_MONEY_MEASURES, key=len, reverse=True))
 _ASKED_AMOUNT = re.compile(
-    rf"({_MEASURE_WORDS})(?:总额|总量)?(?:总共|一共|共|合计)?(?:是|有|达到|为|达|到)?了?(?:多少|几)"
+    rf"({_MEASURE_WORDS})(?:总额|总量)?(?:的?(?:预期|年度|全年)?目标值?(?:定在|定的是|定为|定了|定)?)?(?:总共|一共|共|合计)?(?:是|有|达到|为|达|到)?了?(?:多少|几)"
     rf"|多少(?:钱的?)?[\u4e00-\u9fff]{{0,4}}({_MEASURE_WORDS})"
 )
 _RATES_IN_GENERAL = ("增长率", "比率", "效率", "频率", "概率", "速率", "百分率")
