@@ -22,7 +22,7 @@ from qa.ingest import role_and_name_joined
 from qa.query import QueryReading, comparison_sides, is_foreign, town_spellings
 from qa.search import Hit, Retriever, get_retriever
 from qa.sections import ADDRESS
-from qa.steering import is_opening, reviewed_period
+from qa.steering import is_opening, plans_after, reviewed_period
 from qa.text import abbreviations, normalize_for_matching, replace_surrogates
 
 NOT_COVERED = "报告中没有找到能回答这个问题的内容。"
@@ -642,6 +642,10 @@ class Reading:
     sides: int = 0  # the sides a comparison names (`qa.query.comparison_sides`), whose best passages lead the hits
 
 
+#: A sentence of a plan that speaks of what was done (「去年共办理区人大代表建议193件」): not only of what is planned.
+_SAYS_PAST = re.compile(r"去年|上年|过去一年|前年|已经|已")
+
+
 def read(
     question: str,
     k: int = 5,
@@ -676,11 +680,15 @@ def read(
     # a member the question names that is no town it names, nor the town of the report (a village's own report)
     member = asked_member(intent.text)
     member = None if member and any(member in place for place in [*intent.towns, *spellings]) else member
+    # the years a question on what was done asks (「去年新建了多少个」): a plan for later years does not answer it
+    done_in = () if answer.plan or intent.wants_plan else intent.years
+    later = [bool(done_in) and (d := retriever.document(h.source)) is not None and plans_after(h.section_path, d, done_in) for h in hits]
     candidates = [
         candidate(
             e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit], hits[e.hit].period_match,
             other_town=bool(intent.towns) and hits[e.hit].town is not None and hits[e.hit].town not in intent.towns,
             member=None if member and member in (hits[e.hit].town or "") else member,
+            planned_later=later[e.hit] and not _SAYS_PAST.search(e.text) and not any(f"{year}年" in e.text for year in done_in),
         )
         for e in sentences
     ]

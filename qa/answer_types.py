@@ -81,11 +81,19 @@ def _unit_column(units: str) -> str:
     return rf"(?:\t\s*(?:{units})\s*\t|(?<=[^\d\s])[ \u3000]+(?:{units})[ \u3000]+)\s*[≥≤><]?\s*{_NUMBER}"
 
 
+def _unit_header(units: str) -> str:
+    """A row of a table whose unit is in its label's brackets, the figures after it (「接待游客（万人次） 126 135」
+    「新增高新技术企业（家）\t25」): the label and the first figure."""
+    return rf"[（(]\s*万?(?:{units})\s*[)）][ \t\u3000：:]*[≥≤><]?\s*{_NUMBER}"
+
+
 _SPAN_PATTERNS = {
-    "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})|{_unit_column(_COUNT_UNIT)}"),
-    "money": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MONEY_UNIT})|{_unit_column(_MONEY_UNIT)}"),
-    "rate": re.compile(rf"{_NUMBER}\s*(?:{_RATE_UNIT})|百分之[零一二三四五六七八九十百点\d.]+|持平|翻一?番|{_unit_column(_RATE_UNIT)}"),
-    "area": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_AREA_UNIT})|{_unit_column(_AREA_UNIT)}"),
+    "count": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_COUNT_UNIT})|{_unit_column(_COUNT_UNIT)}|{_unit_header(_COUNT_UNIT)}"),
+    "money": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_MONEY_UNIT})|{_unit_column(_MONEY_UNIT)}|{_unit_header(_MONEY_UNIT)}"),
+    "rate": re.compile(
+        rf"{_NUMBER}\s*(?:{_RATE_UNIT})|百分之[零一二三四五六七八九十百点\d.]+|持平|翻一?番|{_unit_column(_RATE_UNIT)}|{_unit_header(_RATE_UNIT)}"
+    ),
+    "area": re.compile(rf"{_NUMBER}\s*(?:余|多)?\s*(?:{_AREA_UNIT})|{_unit_column(_AREA_UNIT)}|{_unit_header(_AREA_UNIT)}"),
     "date": re.compile(
         r"(?:19|20)\d{2}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月(?:底|初|份|中旬|上旬|下旬|\s*\d{1,2}\s*日)?"
         r"|(?:19|20)\d{2}\s*年(?:底|初|内|前|起)?|年底|年内|年初|上半年|下半年|今年|明年"  # not 即将, 近期: "soon" is no time
@@ -239,7 +247,7 @@ _ASKS = [
     (
         "list",
         re.compile(
-            r"哪几(?![天日])|哪些|分别是|分别有|分别叫|包括哪|包含哪|哪[两三四五六七八九十]|哪\s*[2-9]\s*[个家类项条所座村种大]|几大|几类"
+            r"哪几(?![天日])|哪些|分别是(?!多少)|分别有(?!多少)|分别叫|包括哪|包含哪|哪[两三四五六七八九十]|哪\s*[2-9]\s*[个家类项条所座村种大]|几大|几类"
             r"|\bwhich\b.*\b(?:are|were|include)\b|\bwhat are the\b|\blist\b",
             re.I,
         ),
@@ -281,7 +289,8 @@ _ASKS = [
     (
         "money",
         re.compile(
-            r"多少钱|多少元|多少万|多少亿|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额|生产总值|增加值|GDP"
+            # 「多少万」 of money, not 「多少万亩」「多少万人次」「多少万吨」
+            rf"多少钱|多少元|多少万(?![亩平公顷人吨户千立标{COUNT_UNITS}])|多少亿(?![人吨])|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额|生产总值|增加值|GDP"
             # a trade's turnover, a compensation, a dividend (「成交额有多少」「补偿款一共是多少」「分了多少红」)
             r"|成交额|交易额|补偿款|补偿金|分红|多少红"
             # an investment or a subsidy asked without 钱 (「总投资是多少」「完成了多少投资」「发放了多少补贴」), not a
@@ -306,7 +315,7 @@ _ASKS = [
         # "area" asks a size only as the thing measured ("how large an area", "the total area of"), not in
         # a place's name ("in the Nanda area", "which residential area")
         re.compile(
-            r"面积|多少平方|多少公顷|多少亩|多大|长度|多长|多宽|宽度|多少米|多少公里|\bsquare\b|\bhectares?\b|\bhow long\b|\bhow wide\b"
+            r"面积|多少万?平方|多少万?公顷|多少万?亩|多大|长度|多长|多宽|宽度|多少米|多少公里|\bsquare\b|\bhectares?\b|\bhow long\b|\bhow wide\b"
             # land asked without a unit: 「占了多少地」「占地有多少」「流转了多少土地」
             r"|占了?多少地|占地(?:有|是|为|达到?)?多少|多少土?地(?![方区点块])"
             r"|\bhow (?:large|big|much)\b[^?]*\barea\b|\b(?:what|total|floor|land|green|greening|building) area\b|\barea of\b"
@@ -441,7 +450,7 @@ _SAME_MEASURE = ("人名位", "件起宗", "台部", "次趟", "座栋幢", "条
 #: Measure words a report may write 个 for (「多少家长者食堂」 of 「长者食堂总数达到13个」): 个 answers them when
 #: the sentence counts nothing in the asked word itself (「2 个驿站…新增企业 54 家」 answers 「多少家」 with 54 家).
 _WRITTEN_AS_个 = "家"
-_ASKED_UNIT = re.compile(rf"(?:多少|几)\s*([{COUNT_UNITS}])")
+_ASKED_UNIT = re.compile(rf"(?:多少|几)\s*万?\s*([{COUNT_UNITS}])")
 #: A count of people asked without a measure word (「配了多少医护人员」「能招多少学生」): people are counted in
 #: 人 (名, 位), so a count of beds or an amount of money does not answer it.
 _ASKED_PEOPLE = re.compile(
@@ -895,8 +904,9 @@ def _spans(text: str, answer: AnswerType, before: str = "") -> list[tuple[int, i
         found = [(s, e) for s, e in found if not _SAYS_FLOW.search(clause := _clause_at(text, s)) or _SAYS_STOCK.search(clause)]
     if answer.added:  # what was added: not a figure its clause says is a total as it stands
         found = [(s, e) for s, e in found if _SAYS_FLOW.search(clause := _clause_at(text, s)) or not _SAYS_STOCK.search(clause)]
-    if answer.measure:  # the measure asked, written in the figure's own clause
-        found = [(s, e) for s, e in found if writes_measure(_clause_at(text, s), answer.measure)]
+    if answer.measure:  # the measure asked, written in the figure's own clause, or the one before after a verb
+        # (「地方财政收入同比增长6%，达到8.83亿元」)
+        found = [(s, e) for s, e in found if writes_measure(_measure_clause(text, s), answer.measure)]
     if answer.counted:  # what the count asked counts, written (most of it) in the figure's own clause
         found = [(s, e) for s, e in found if _holds_most_of(_counting_clause(text, s), answer.counted)]
     if answer.qualified:  # what the amount asked is of, written (most of it) in its sentence up to its clause's end
@@ -988,6 +998,8 @@ _ASKS_THE_SET = re.compile(r"等|这些|那些|这几|那几|分别")
 #: How many Chinese characters in a row a question shares with a member's name to name it.
 _NAMES_MEMBER = 3
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
+#: How many characters at the end of a list's first item may be a member's name (「全面完成樟园小区」).
+_FIRST_NAME = 5
 #: How many characters after a set's count say what the set is of (「4个老旧小区」).
 _KIND_WORDS = 6
 #: The last of members of one kind in a row, written with their kind (「…、青冈村建成高标准农田4600亩」): the kind.
@@ -1062,9 +1074,10 @@ def _named_in_set(items: list[str], question: str) -> str | None:
         kind, items[-1] = row.group(1), items[-1][: row.end()]
     else:
         return None
+    # the first item holds what opens the list (「重点引进了安擎算力」): its name is at its end
     named = [
         item for n, item in enumerate(items)
-        if _shares_a_name(item, question) or _names_with_kind(item.strip(), kind, question, first=n == 0)
+        if _shares_a_name(item[-_FIRST_NAME:] if n == 0 else item, question) or _names_with_kind(item.strip(), kind, question, first=n == 0)
     ]
     return named[0] if len(named) == 1 else None
 
@@ -1223,6 +1236,21 @@ def _counting_clause(text: str, offset: int) -> str:
     if match.start() > 0 and (not words or words[-1].flag.startswith("v")):
         before = _clause_match(text, match.start() - 2)  # the clause ending in the mark before this one
         return (before.group(0) if before else "") + match.group(0)
+    return match.group(0)
+
+
+#: A clause that goes on with the one before it, naming nothing of its own (「…同比增长6%，达到8.83亿元」).
+_GOES_ON = re.compile(r"\s*(?:达到|达|为|共计|合计|总计|累计|突破|超过|总量)")
+
+
+def _measure_clause(text: str, offset: int) -> str:
+    """The clause of a figure at `offset` where a report writes its measure: its own, with the clause before
+    when it only goes on with it (`_GOES_ON`)."""
+    match = _clause_match(text, offset)
+    if not match:
+        return text
+    if match.start() > 0 and _GOES_ON.match(match.group(0)) and (before := _clause_match(text, match.start() - 2)):
+        return before.group(0) + match.group(0)
     return match.group(0)
 
 

@@ -215,6 +215,7 @@ def candidate(
     period_match: float = 0.0,
     other_town: bool = False,
     member: str | None = None,
+    planned_later: bool = False,
 ) -> Candidate:
     """A sentence scored for the answer decision. A footnote is a definition by nature: it answers a
     question about a term's meaning or members as a span of that kind (a list of N members only if it
@@ -224,14 +225,15 @@ def candidate(
     `period_match` is how well that passage's period matches the one the question names. A sentence of
     a report of `other_town` than the question names holds no answer to it, whatever its figures; nor does
     a passage that never names the `member` of a set the question asks about (`qa.answer_types.asked_member`):
-    「全年接待游客1186万人次」 is the county's, not 云台山景区's."""
+    「全年接待游客1186万人次」 is the county's, not 云台山景区's; nor a sentence of a plan for years after those a
+    question on what was done asks (`planned_later`, `qa.steering.plans_after`)."""
     explains = footnote is not None and (
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
     spanned = has_span(text, answer) and says_plan(text, answer, period)
     dated = footnote is None and not spanned and dated_by_period(answer, period, f"{passage}\n{text}", text)
     dated_by = period if dated else None
-    typed = (explains or dated or spanned) and not other_town and (not member or member in f"{passage}\n{text}")
+    typed = (explains or dated or spanned) and not other_town and not planned_later and (not member or member in f"{passage}\n{text}")
     context = f"{passage}\n{text}" if footnote is not None else text
     if answer.kind in ("count", "money", "area") or (answer.kind == "rate" and answer.change):
         # the whole a share is of (「占区域税收的70.2%」) is not what the sentence's figures count

@@ -8,7 +8,7 @@ periods, depending on whether its part looks back (回顾) or ahead (安排/任�
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -66,6 +66,23 @@ def passage_time(chunk: Chunk, document: IndexedDocument) -> PassageTime:
     if "下半年" in part:
         labels.add("H2")
     return PassageTime(frozenset(years), frozenset(labels), is_plan)
+
+
+def plans_after(section_path: tuple[str, ...], document: IndexedDocument, years: Iterable[int]) -> bool:
+    """Whether a passage lies in a part that plans only years after every one of `years`: the plan for 2026
+    (「新建5G基站40个」) tells nothing of what was done in 2025. The part must say that it plans (「二、2026年工作
+    安排」「二、重点任务」): a report may review in several parts whose headings say neither (「二、坚持更新为要，
+    城市面貌持续改善」), which `part_is_plan` takes for plans. The planned years are those its heading names,
+    else the years (not a five-year plan's span) the report plans; False when there are none."""
+    years = list(years)
+    part = section_path[0] if section_path else ""
+    if not years or not PLAN_PART.search(part) or REVIEW_PART.search(part) or names_achievements(part, PLAN_PART):
+        return False
+    planned = {int(y) for y in years_with_unit(part)} or {
+        year for period in document.metadata.periods_planned if period.kind != "plan"
+        for year in range(period.start_year, period.end_year + 1)
+    }
+    return bool(planned) and min(planned) > max(years)
 
 
 def reviewed_period(section_path: tuple[str, ...], document: IndexedDocument) -> str | None:

@@ -1085,3 +1085,43 @@ def test_a_figure_of_a_scenic_area_an_estate_or_a_building_is_given_where_it_is_
     assert has_span("全村民宿达到47家。", expected_answer("竹岙村现在一共有多少家民宿？"))
     assert asked_member("友谊路街道小区里每天能分出多少湿垃圾？") is None  # the estates of a street, not one
 
+
+
+def test_ten_thousands_of_a_unit_that_is_not_money_ask_that_unit() -> None:
+    """「多少万亩」「多少万人次」 ask an area and a count in ten thousands, not an amount; 「多少万」 alone asks money."""
+    area = expected_answer("今年全镇红枣种植面积打算达到多少万亩？")
+    assert (area.kind, area.unit) == ("area", "surface")
+    assert has_span("红枣种植面积：2025年完成6.8万亩 2026年目标7.0万亩。", area)
+    visitors = expected_answer("今年金塘乡接待游客的预期目标是多少万人次？")
+    assert (visitors.kind, visitors.unit) == ("count", "人")
+    assert expected_answer("去年收入多少万？").kind == "money"
+
+
+def test_a_table_row_with_its_unit_in_its_label_gives_its_figures() -> None:
+    """「接待游客（万人次） 126 135」: the unit is in the label's brackets, the figures after it."""
+    assert has_span("接待游客（万人次） 126 135。", expected_answer("今年蒲塘计划接待多少万人次游客？"))
+    assert has_span("新增高新技术企业（家）\t20\t25", expected_answer("今年澄水街道打算新增多少家高新技术企业？"))
+    assert has_span("茭白全产业链产值（亿元） 9.6 11.5", expected_answer("今年茭白全产业链产值打算做到多少亿？"))
+    assert not has_span("接待游客（万人次） 126 135。", expected_answer("今年旅游收入打算做到多少亿元？"))
+
+
+def test_a_measure_asked_is_read_in_the_clause_a_figure_goes_on_from() -> None:
+    """「地方财政收入同比增长6%，达到8.83亿元」 gives the revenue in a clause that goes on from the one naming it; a
+    clause with a subject of its own does not (「猕猴桃鲜果首次出口东南亚市场，外贸进出口总额增长9.2%」)."""
+    revenue = expected_answer("高境镇2024年地方财政收入的预期目标是多少？")
+    assert revenue.measure == "收入" and revenue.plan
+    assert has_span("地方财政收入同比增长 6%，达到 8.83 亿元。", revenue)
+    assert not has_span("一般公共预算支出增长3%，达到5.2亿元。", revenue)
+
+
+def test_figures_asked_one_each_are_figures_not_a_list() -> None:
+    """「解决率和满意率分别是多少」 asks two rates; 「分别是哪两个」 asks a list."""
+    assert expected_answer("2025年大场镇“12345”热线工单的实际解决率和满意率分别是多少？").kind == "rate"
+    assert expected_answer("新建的两个公园分别是哪两个？").kind == "list"
+
+
+def test_the_verb_opening_a_list_names_no_member() -> None:
+    """「…，重点引进了安擎算力、中邮通讯…等一批优质企业」 after 「全年共引进企业967家」: the list's opening
+    「重点引进了」 shares words with 「一共引进了多少家企业」 but names none of its members."""
+    firms = expected_answer("大场镇2022年全年一共引进了多少家企业？")
+    assert has_span("全年共引进企业 967 家，重点引进了安擎算力、中邮通讯、城投水务子公司等一批优质企业。", firms)

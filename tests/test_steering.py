@@ -174,3 +174,21 @@ def test_a_part_naming_what_was_achieved_reviews() -> None:
     assert part_is_plan("三、2026年主要任务：推动发展取得新成效", first_part=False)
     assert part_is_plan("三、下半年工作打算｜全年目标", first_part=False)
 
+
+
+def test_a_part_that_plans_later_years_tells_nothing_done_in_earlier_ones() -> None:
+    """「去年新建了多少个5G基站」 asked of a report given in January 2026 is not answered by its plan for 2026; a
+    part that does not say it plans (a review written in several parts) is no such plan, and a plan for the year
+    asked is one."""
+    from qa.steering import plans_after
+
+    meta = Metadata(town="菱湖镇", date="2026-01-15", periods_reviewed=(Period("year", "2025", 2025, 2025),),
+                    periods_planned=(Period("year", "2026", 2026, 2026),))
+    report = IndexedDocument("linghu.txt", "0" * 64, meta, "", ())
+    assert plans_after(("二、2026年工作安排", "（二）完善基础设施"), report, [2025])
+    assert plans_after(("二、重点任务",), report, [2025])  # the years the report plans
+    assert not plans_after(("二、2026年工作安排",), report, [2026])
+    assert not plans_after(("二、2026年工作安排",), report, [2025, 2026])
+    assert not plans_after(("二、坚持更新为要，城市面貌持续改善",), report, [2025])
+    assert not plans_after(("一、2025年工作回顾",), report, [2025])
+    assert not plans_after(("二、2026年工作安排",), report, [])
