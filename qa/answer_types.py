@@ -290,7 +290,7 @@ _ASKS = [
         "money",
         re.compile(
             # 「多少万」 of money, not 「多少万亩」「多少万人次」「多少万吨」
-            rf"多少钱|多少元|多少万(?![亩平公顷人吨户千立标{COUNT_UNITS}])|多少亿(?![人吨])|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|税收|营业额|生产总值|增加值|GDP"
+            rf"多少钱|多少元|多少万(?![亩平公顷人吨户千立标{COUNT_UNITS}])|多少亿(?![人吨])|几亿|几万元|金额|资金|经费|投入了?多少|投资了?多少|花了?多少|补贴多少|收入|支出|产值|总额|营收|销售额|零售额|税收|营业额|生产总值|增加值|GDP"
             # a trade's turnover, a compensation, a dividend (「成交额有多少」「补偿款一共是多少」「分了多少红」)
             r"|成交额|交易额|补偿款|补偿金|分红|多少红"
             # an investment or a subsidy asked without 钱 (「总投资是多少」「完成了多少投资」「发放了多少补贴」), not a
@@ -490,6 +490,9 @@ _MONEY_MEASURES = {
     "出口": ("出口",),  # 「出口了多少」
     "进出口额": ("进出口",),
     "进出口": ("进出口",),  # 「进出口总额是多少」: not 出口
+    # retail sales (「社会消费品零售总额」「网络零售额」), which no other measure's words hold
+    "零售总额": ("零售",),
+    "零售额": ("零售",),
     "交易额": ("交易", "成交"),
     "成交额": ("交易", "成交"),
     "总产值": ("产值",),
@@ -577,8 +580,10 @@ _COUNTED_AFTER = re.compile(rf"(?:多少|几)([{COUNT_UNITS}])([\u4e00-\u9fff]{{
 #: (「新增就业里有多少是高校毕业生？」).
 _COUNTED_BEFORE = re.compile(rf"(?:一共|总共|共)?[有是]?(?:多少|几)(?:[{COUNT_UNITS}]|人次|{_ASKED_MEASURE_WORDS})?[呢啊]?(?=[？?，,。！!]|$)")
 _COUNTED_MEMBER = re.compile(r"有?多少是([\u4e00-\u9fff]{2,10}?)(?=[？?，,。！!]|$)")
+#: A question pointing at a thing it names (「…中试基地这个项目」): the pointer.
+_POINTER = r"(?:这个|那个)"
 #: The word that says a project is one, closing its name (「溪源水厂项目」「安置房一期工程」).
-_PROJECT_WORD = re.compile(r"(?:这个|那个)?(?:项目|工程)$")
+_PROJECT_WORD = re.compile(rf"{_POINTER}?(?:项目|工程)$")
 #: A figure asked per unit: per member, person, household, mu or jin (「每所」「每个村」「每人每月」「一个人一年」
 #: 「一斤」「人均」「户均」; not 「亩均效益评价」, a reform), per day or month (「平均每天」「每月」), or a price
 #: (「单价」「均价」). Not per year, which a report writes as a year's figure (「年产值」), nor an average alone, which
@@ -993,8 +998,8 @@ _SET_OF_MEMBERS = re.compile(r"[^、，,；;。：:]{2,30}(?:、[^、，,；;。
 #: 「…上坪村、杉木坳村三个村」「…盒马X会员店等首店」. A run of activities or qualities does not close so
 #: (「大排查、大走访60余次」「投资最大、群众期盼最久的…工程」).
 _CLOSES_SET = re.compile(r"(等\s*(?:[\d一二两三四五六七八九十]+\s*[个所家座处条栋幢])?|[\d一二两三四五六七八九十]+\s*[个所家座处条栋幢])\s*[\u4e00-\u9fff]")
-#: A question asking about the set itself: 「樟园小区等12个小区」「这几个小区」.
-_ASKS_THE_SET = re.compile(r"等|这些|那些|这几|那几|分别")
+#: A question asking about the set itself: 「樟园小区等12个小区」「这几个小区」「那12个老小区」.
+_ASKS_THE_SET = re.compile(r"等|这些|那些|这几|那几|分别|[这那](?:\d+|[两三四五六七八九十]+)\s*[个家所座处条栋幢]")
 #: How many Chinese characters in a row a question shares with a member's name to name it.
 _NAMES_MEMBER = 3
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
@@ -1100,7 +1105,8 @@ def _sets_of(counted: str, whole: str) -> re.Pattern[str]:
     「亿元以上项目4个」), each member's (「各村」), or the whole a member belongs to (`whole`, 「全乡」)."""
     return re.compile(
         "|".join([
-            rf"{_COUNT}\s*[个所家座项大处]?[^\d，,。；;、]{{0,8}}?(?:{counted}){_NOT_A_COUNTED_KIND}",
+            # not a grade (「国家4A级旅游景区」「三星级」)
+            rf"{_COUNT}(?![AＡ星])\s*[个所家座项大处]?[^\d，,。；;、]{{0,8}}?(?:{counted}){_NOT_A_COUNTED_KIND}",
             rf"(?:{counted})\s*{_COUNT}\s*[个所家座项处]",
             rf"各(?:{counted}){_NOT_A_KIND}",
             *([whole] if whole else []),
@@ -1139,7 +1145,7 @@ _MEMBER_KINDS = (
         _sets_of(r"学校|中小学|小学|中学|幼儿园|所", r"全县|全区|全市"),
         named_as_asked=False,
     ),
-    MemberKind(re.compile(r"([\u4e00-\u9fff]{2,16}?)(?:这个|那个)项目"), _sets_of(r"项目", "")),
+    MemberKind(re.compile(rf"([\u4e00-\u9fff]{{2,16}}?){_POINTER}项目"), _sets_of(r"项目", "")),
     MemberKind(  # a community by its name (「渔埠社区」; not 「完整社区」「示范社区」, nor its services: 社区卫生服务中心)
         re.compile(r"([\u4e00-\u9fff]{2})(?<![全各本该每个的型式色慧整丽美范市村区级])社区(?![卫服医养食嵌])"),
         _sets_of(r"社区|村（社区）|村居", r"全街道|全镇|全乡|全区|全县"),

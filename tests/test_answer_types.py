@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer_types import (
+    _MEMBER_KINDS,
     AnswerType,
     asked_member,
     dated_by_period,
@@ -1125,3 +1126,21 @@ def test_the_verb_opening_a_list_names_no_member() -> None:
     「重点引进了」 shares words with 「一共引进了多少家企业」 but names none of its members."""
     firms = expected_answer("大场镇2022年全年一共引进了多少家企业？")
     assert has_span("全年共引进企业 967 家，重点引进了安擎算力、中邮通讯、城投水务子公司等一批优质企业。", firms)
+
+
+def test_retail_sales_are_an_amount_of_their_own() -> None:
+    """「网络零售额」 is not answered by 「社会消费品零售总额」: retail sales are a measure, and 网络 what they are of."""
+    online = expected_answer("去年竹岭辖区的网络零售额是多少？")
+    assert (online.kind, online.measure, online.qualified) == ("money", "零售额", "网络")
+    assert not has_span("实现社会消费品零售总额41.7亿元，增长5%。", online)
+    assert has_span("实现网络零售额3.4亿元。", online)
+    assert has_span("实现社会消费品零售总额41.7亿元，增长5%。", expected_answer("去年社会消费品零售总额是多少？"))
+
+
+def test_a_set_pointed_at_by_its_count_is_asked_about_and_a_grade_counts_nothing() -> None:
+    """「那12个老小区」 asks about the set; 「国家4A级旅游景区」 is a grade, not four scenic areas."""
+    the_twelve = expected_answer("澄湾那12个老小区一共惠及多少户？")
+    assert has_span("完成樟园小区、北桥新村、莲塘里等12个小区旧住房综合改造，惠及居民4316户。", the_twelve)
+    scenic = next(kind for kind in _MEMBER_KINDS if kind.name.search("龙潭峡景区"))
+    assert scenic.sets.search("成功创建国家4A级旅游景区") is None
+    assert scenic.sets.search("全县新增3个景区") is not None

@@ -19,15 +19,21 @@ def open_retriever(settings: Settings, directory: Path) -> Retriever:
     return MilvusRetriever(settings) if settings.milvus_uri else Retriever(settings, index_dir=directory)
 
 
+def _retriever_key(index_dir: Path | str | None) -> tuple[Settings, tuple[Path, str]]:
+    """The settings in force and the key of the process-wide Retriever of an index directory (the one
+    they name when None) in the store they name: one reading for getting, reloading and releasing it."""
+    settings = Settings.from_env()
+    directory = Path(index_dir) if index_dir else settings.index_dir
+    return settings, (directory, settings.store)
+
+
 def get_retriever(index_dir: Path | str | None = None) -> Retriever:
     """The process-wide Retriever for an index directory (or the Milvus store QA_STORE names), loaded
     on first use."""
-    settings = Settings.from_env()
-    directory = Path(index_dir) if index_dir else settings.index_dir
-    key = (directory, settings.store)
+    settings, key = _retriever_key(index_dir)
     with _retrievers_lock:
         if key not in _retrievers:
-            _retrievers[key] = open_retriever(settings, directory)
+            _retrievers[key] = open_retriever(settings, key[0])
         return _retrievers[key]
 
 
@@ -36,11 +42,10 @@ def reload_retriever(index_dir: Path | str | None = None) -> Retriever:
     the process-wide one, atomically: questions already running keep the Retriever they started with
     (an index is read whole into memory, so the old generation's files may go) and finish on it; the
     next question gets the new one. The embedder is shared, so this costs the index load only."""
-    settings = Settings.from_env()
-    directory = Path(index_dir) if index_dir else settings.index_dir
-    fresh = open_retriever(settings, directory)
+    settings, key = _retriever_key(index_dir)
+    fresh = open_retriever(settings, key[0])
     with _retrievers_lock:
-        _retrievers[(directory, settings.store)] = fresh
+        _retrievers[key] = fresh
     return fresh
 
 
@@ -48,10 +53,9 @@ def release_retriever(index_dir: Path | str | None = None) -> None:
     """Forget the process-wide Retriever of an index directory, so that its memory goes once no question
     holds it: a process that reads many indexes one after another (`bench.unseen`, one per report) would
     otherwise keep them all."""
-    settings = Settings.from_env()
-    directory = Path(index_dir) if index_dir else settings.index_dir
+    _, key = _retriever_key(index_dir)
     with _retrievers_lock:
-        _retrievers.pop((directory, settings.store), None)
+        _retrievers.pop(key, None)
 
 
 def retrieve(
