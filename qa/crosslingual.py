@@ -281,14 +281,19 @@ _CJK_WORD_ANY = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 _SENSE = re.compile(r"^[a-z][a-z' -]*[a-z]$")
 
 
+#: A gloss that names a grammatical form, not a sense: "was" → 「be的过去式」.
+_GRAMMAR_NOTE = re.compile(r"(?:过去式|过去分词|现在分词|复数|比较级|最高级|第三人称单数)(?:形式)?$")
+
+
 @cache
 def english_glosses() -> dict[str, tuple[str, ...]]:
-    """English headword (lower case) → the Chinese runs of its glosses, read once per process."""
+    """English headword (lower case) → the Chinese runs of its glosses, but for those that only name a
+    grammatical form (「be的过去式」 is no sense of "was"), read once per process."""
     source = importlib.resources.files("cedict") / "csv" / "EnWords.csv"
     glosses: dict[str, tuple[str, ...]] = {}
     with source.open(encoding="utf-8", newline="") as handle:
         for row in csv.DictReader(handle):
-            runs = tuple(_CJK_RUN.findall(row.get("translation") or ""))
+            runs = tuple(run for run in _CJK_RUN.findall(row.get("translation") or "") if not _GRAMMAR_NOTE.search(run))
             if runs:
                 glosses[(row.get("word") or "").lower()] = runs
     for abbreviation, (words, _) in CHINESE_FOR_ABBREVIATION.items():  # "GDP": no headword, the reports' 地区生产总值

@@ -411,6 +411,26 @@ def test_the_threshold_follows_the_kind_of_text() -> None:
     assert answered_probability(features, OTHER_TEXT) > answered_probability(features, REPORT)
 
 
+def test_an_english_question_on_the_reports_is_decided_by_weights_of_its_own() -> None:
+    """The model's English part decides an English question on a work report; on other text, and for a
+    Chinese question, the shared weights do."""
+    import math
+
+    from qa.answer import OTHER_TEXT, REPORT, answered_probability, decision_model
+
+    model = decision_model()
+    english = model["english"]
+    assert "foreign" not in english["weights"]  # 1 for every English question: the intercept says it
+    features = {**dict.fromkeys(model["weights"], 0.5), "foreign": 1.0}
+    z = english["intercept"] + sum(w * features[name] for name, w in english["weights"].items())
+    assert answered_probability(features, REPORT) == 1.0 / (1.0 + math.exp(-z))
+    shared = model["intercept_other_text"] + sum(w * features[name] for name, w in model["weights"].items())
+    assert answered_probability(features, OTHER_TEXT) == 1.0 / (1.0 + math.exp(-shared))
+    chinese = {**features, "foreign": 0.0}
+    shared = model["intercept"] + sum(w * chinese[name] for name, w in model["weights"].items())
+    assert answered_probability(chinese, REPORT) == 1.0 / (1.0 + math.exp(-shared))
+
+
 def test_a_passage_of_a_plain_article_is_other_text(corpus, tmp_path) -> None:
     """One index holding a work report and a news-like article: the kind is the best passage's."""
     import shutil
