@@ -690,12 +690,17 @@ def read(
     # the years a question on what was done asks (「去年新建了多少个」): a plan for later years does not answer it
     done_in = () if answer.plan or intent.wants_plan else intent.years
     later = [bool(done_in) and (d := retriever.document(h.source)) is not None and plans_after(h.section_path, d, done_in) for h in hits]
+    # a report's passage on its own year, when another report's passage is on the year asked (「全年拆除违建7.9万平方米」
+    # of 2025 for 「2022年一共拆除了多少」, the review of 2022 retrieved beside it)
+    about_asked = {h.source for h in hits if h.period_match >= 1.0} if intent.years else set()
+    elsewhere = [bool(about_asked) and h.source not in about_asked and h.period_match < 1.0 for h in hits]
     candidates = [
         candidate(
             e.hit, e.text, e.similarity, subject, answer, e.footnote, hits[e.hit].text, periods[e.hit], hits[e.hit].period_match,
             other_town=bool(intent.towns) and hits[e.hit].town is not None and hits[e.hit].town not in intent.towns,
             member=None if member and member in (hits[e.hit].town or "") else member,
             planned_later=later[e.hit] and not _SAYS_PAST.search(e.text) and not any(f"{year}年" in e.text for year in done_in),
+            other_period=elsewhere[e.hit] and not any(f"{year}年" in e.text for year in intent.years),
         )
         for e in sentences
     ]

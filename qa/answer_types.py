@@ -368,6 +368,9 @@ _ASKS_PLAN = re.compile(r"计划|打算|准备|目标|预期|力争|(?<!公共)�
 _ASKS_DONE = re.compile(r"完成了|实现了|做到了|达到了|实际|去年|上年|前年|\bdid\b|\bwas\b|\bwere\b|\bachiev", re.I)
 #: Words of a sentence that speaks of what is to come: a plan, a target, an intention.
 _SAYS_PLAN = re.compile(r"计划|目标|预期|力争|确保|将|拟|争取|预计|下一步|今年|明年|下半年")
+#: …but for an estimate of what a year under review came to (「全年预计完成区级地方财政收入4.24亿元」) and an
+#: expectation met (「总体指标符合发展预期」), which look back.
+_LOOKS_BACK = re.compile(r"(?:符合|超出|超过|高于|好于|低于)[^，,。；;]{0,4}预期|预计(?:完成|实现|达到)")
 #: Words asking a finer date than a year or half-year.
 _FINER_THAN_A_PERIOD = re.compile(r"哪个月|几月|哪[一几]?天|哪[一几]?日|(?<![路街弄巷楼栋])几号|几点|\bwhich month\b|\bwhat month\b|\bwhat date\b|\bwhich day\b|\bwhat day\b", re.I)
 #: Words asking a weekday or a time of day (「星期几」「几点开门」): only a weekday or a clock time answers.
@@ -1358,7 +1361,7 @@ def says_plan(sentence: str, answer: AnswerType, period: str | None) -> bool:
     what was done, else one of a part that plans (`period` None: `qa.steering.reviewed_period`) or one that
     says what is to come (「…力争新增就业岗位3000个」). 「2024年新增就业岗位2316个」, in the review of 2024,
     does not answer 「今年新增就业岗位的目标是多少」."""
-    return not answer.plan or period is None or bool(_SAYS_PLAN.search(sentence))
+    return not answer.plan or period is None or bool(_SAYS_PLAN.search(_LOOKS_BACK.sub("", sentence)))
 
 
 def has_span(text: str, answer: AnswerType, before: str = "") -> bool:

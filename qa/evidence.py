@@ -216,6 +216,7 @@ def candidate(
     other_town: bool = False,
     member: str | None = None,
     planned_later: bool = False,
+    other_period: bool = False,
 ) -> Candidate:
     """A sentence scored for the answer decision. A footnote is a definition by nature: it answers a
     question about a term's meaning or members as a span of that kind (a list of N members only if it
@@ -226,14 +227,16 @@ def candidate(
     a report of `other_town` than the question names holds no answer to it, whatever its figures; nor does
     a passage that never names the `member` of a set the question asks about (`qa.answer_types.asked_member`):
     「全年接待游客1186万人次」 is the county's, not 云台山景区's; nor a sentence of a plan for years after those a
-    question on what was done asks (`planned_later`, `qa.steering.plans_after`)."""
+    question on what was done asks (`planned_later`, `qa.steering.plans_after`), nor one of `other_period`: a
+    report's passage on its own year, when another report's passage speaks of the year the question names."""
     explains = footnote is not None and (
         answer.kind == "definition" or (answer.kind == "list" and (answer.items is None or enumerated_items(text) >= answer.items))
     )
     spanned = has_span(text, answer) and says_plan(text, answer, period)
     dated = footnote is None and not spanned and dated_by_period(answer, period, f"{passage}\n{text}", text)
     dated_by = period if dated else None
-    typed = (explains or dated or spanned) and not other_town and not planned_later and (not member or member in f"{passage}\n{text}")
+    elsewhere = other_town or planned_later or other_period
+    typed = (explains or dated or spanned) and not elsewhere and (not member or member in f"{passage}\n{text}")
     context = f"{passage}\n{text}" if footnote is not None else text
     if answer.kind in ("count", "money", "area") or (answer.kind == "rate" and answer.change):
         # the whole a share is of (「占区域税收的70.2%」) is not what the sentence's figures count

@@ -690,6 +690,10 @@ def test_a_plan_asked_is_not_answered_by_a_look_back_that_says_nothing_of_what_i
     assert not says_plan("全年新增就业岗位2316个。", target, "2024年")
     assert says_plan("新增就业岗位3000个以上。", target, None)  # a part that plans
     assert says_plan("力争新增就业岗位3000个以上。", target, "2024年")
+    # an estimate of what the year under review came to, an expectation met: no plan
+    assert not says_plan("全年预计完成新增就业岗位2316个。", target, "2024年")
+    assert not says_plan("新增就业岗位2316个，总体指标符合发展预期。", target, "2024年")
+    assert says_plan("预计可新增就业岗位3000个。", target, "2024年")  # a forecast
     done = expected_answer("高境镇2023年实际完成的地方财政收入是多少？2024年的目标又是多少？")
     assert not done.plan and says_plan("全年新增就业岗位2316个。", done, "2024年")
 
